@@ -1,0 +1,1 @@
+"""zonescore service: storage, HTTP API and evaluation runs on top of scoring_models."""
