@@ -1,0 +1,37 @@
+"""Industry-chain breakdowns."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.api.deps import Limit, Offset, SessionDep, SettingsDep
+from app.errors import PayloadTooLarge
+from app.schemas.chain import ChainBreakdownBatch, ChainBreakdownOut
+from app.schemas.common import Page, WriteSummary
+from app.services.chains import query_chain_breakdowns, write_chain_breakdowns
+
+router = APIRouter(prefix="/api/v1/chain-breakdowns", tags=["chain breakdowns"])
+
+
+@router.post("", summary="Insert or update chain breakdowns (all or nothing)", response_model=WriteSummary)
+def upsert_chain_breakdowns(session: SessionDep, settings: SettingsDep, body: ChainBreakdownBatch) -> WriteSummary:
+    """Validate every breakdown; write all or, if any is bad, none and list every problem."""
+    if len(body.breakdowns) > settings.max_batch_rows:
+        raise PayloadTooLarge(f"a batch holds at most {settings.max_batch_rows} breakdowns")
+    return write_chain_breakdowns(session, body.breakdowns, earliest_year=settings.earliest_year)
+
+
+@router.get("", summary="Query chain breakdowns", response_model=Page[ChainBreakdownOut])
+def list_chain_breakdowns(
+    session: SessionDep,
+    zone: Annotated[str | None, Query(description="zone code")] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    chain: Annotated[str | None, Query(description="chain code")] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Page[ChainBreakdownOut]:
+    """Breakdowns filtered by zone, year and chain, largest chain first within a zone-year."""
+    items, total = query_chain_breakdowns(session, zone=zone, year=year, chain=chain, limit=limit, offset=offset)
+    return Page[ChainBreakdownOut](items=items, total=total, limit=limit, offset=offset)

@@ -1,0 +1,36 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from app.migrate import current_revision, head_revision
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", summary="Process is up")
+def healthz() -> dict[str, str]:
+    """Always 200 while the process serves requests."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="Database reachable and migrated")
+def readyz(request: Request) -> JSONResponse:
+    """200 when the database answers and is at the newest migration, else 503 saying which check failed."""
+    engine = request.app.state.engine
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        current = current_revision(engine)
+    except Exception:
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    head = head_revision(request.app.state.settings.database_url)
+    if current != head:
+        return JSONResponse(
+            {"status": "unavailable", "database": "reachable", "migration": current, "expected": head},
+            status_code=503,
+        )
+    return JSONResponse({"status": "ready", "database": "reachable", "migration": current})

@@ -1,0 +1,71 @@
+"""Observations: batch upsert, long/wide queries, cell history."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.api.deps import Limit, Offset, RequestIdDep, SessionDep, SettingsDep
+from app.errors import PayloadTooLarge
+from app.schemas.common import Page, WriteSummary
+from app.schemas.observation import ObservationBatch, ObservationChangeOut, ObservationOut, WideRow
+from app.services import observations as queries
+from app.services.ingest import RawCell, write_observations
+
+router = APIRouter(prefix="/api/v1/observations", tags=["observations"])
+
+
+class Form(StrEnum):
+    """Long: one item per cell. Wide: one item per zone-year."""
+
+    LONG = "long"
+    WIDE = "wide"
+
+
+@router.post("", summary="Insert or update observations (all or nothing)", response_model=WriteSummary)
+def upsert_observations(
+    session: SessionDep, settings: SettingsDep, request_id: RequestIdDep, body: ObservationBatch
+) -> WriteSummary:
+    """Validate every cell; write all of them or, if any is bad, none and list every problem."""
+    if len(body.observations) > settings.max_batch_rows:
+        raise PayloadTooLarge(f"a batch holds at most {settings.max_batch_rows} observations")
+    cells = [
+        RawCell(row=i, column="value", zone_code=o.zone_code, indicator_code=o.indicator_code, year=o.year,
+                value=o.value, source=o.source, status=o.status.value)
+        for i, o in enumerate(body.observations, start=1)
+    ]
+    return write_observations(session, cells, earliest_year=settings.earliest_year, request_id=request_id)
+
+
+@router.get("", summary="Query observations", response_model=Page[ObservationOut] | Page[WideRow])
+def query_observations(
+    session: SessionDep,
+    zone: Annotated[list[str] | None, Query(description="zone code; repeat for several")] = None,
+    indicator: Annotated[list[str] | None, Query(description="indicator code; repeat for several")] = None,
+    year_from: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    year_to: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    form: Form = Form.LONG,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Page[ObservationOut] | Page[WideRow]:
+    """Cells filtered by zones, indicators and a year range; ``form=wide`` pivots to one row per zone-year."""
+    if form is Form.WIDE:
+        rows, total = queries.query_wide(session, zones=zone, indicators=indicator, year_from=year_from,
+                                         year_to=year_to, limit=limit, offset=offset)
+        return Page[WideRow](items=rows, total=total, limit=limit, offset=offset)
+    items, total = queries.query_long(session, zones=zone, indicators=indicator, year_from=year_from,
+                                      year_to=year_to, limit=limit, offset=offset)
+    return Page[ObservationOut](items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/history", summary="History of one cell", response_model=list[ObservationChangeOut])
+def observation_history(
+    session: SessionDep,
+    zone: Annotated[str, Query(description="zone code")],
+    indicator: Annotated[str, Query(description="indicator code")],
+    year: Annotated[int, Query(ge=1900, le=2200)],
+) -> list[ObservationChangeOut]:
+    """Every change ever made to one zone × indicator × year cell, oldest first."""
+    return queries.cell_history(session, zone, indicator, year)

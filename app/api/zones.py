@@ -1,0 +1,49 @@
+"""Zones."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.api.deps import Limit, Offset, SessionDep
+from app.schemas.common import Page
+from app.schemas.zone import Level, ZoneCreate, ZoneKind, ZoneOut, ZoneUpdate
+from app.services import zones as service
+
+router = APIRouter(prefix="/api/v1/zones", tags=["zones"])
+
+
+@router.get("", summary="List zones", response_model=Page[ZoneOut])
+def list_zones(
+    session: SessionDep,
+    province: Annotated[str | None, Query(description="GB/T 2260 two-digit code, e.g. 33")] = None,
+    level: Level | None = None,
+    kind: ZoneKind | None = None,
+    pilot: bool | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[ZoneOut]:
+    """Zones ordered by code, filtered by province, level, kind and pilot flag, with the total count."""
+    items, total = service.list_zones(
+        session, province=province, level=level, kind=kind, pilot=pilot, limit=limit, offset=offset
+    )
+    return Page[ZoneOut](items=[ZoneOut.model_validate(z) for z in items], total=total, limit=limit, offset=offset)
+
+
+@router.post("", status_code=201, summary="Create a zone", response_model=ZoneOut)
+def create_zone(session: SessionDep, body: ZoneCreate) -> ZoneOut:
+    """Store a new zone; 409 when the code is already used."""
+    return ZoneOut.model_validate(service.create_zone(session, body))
+
+
+@router.get("/{code}", summary="Get a zone", response_model=ZoneOut)
+def get_zone(session: SessionDep, code: str) -> ZoneOut:
+    """One zone by its code."""
+    return ZoneOut.model_validate(service.get_zone(session, code))
+
+
+@router.patch("/{code}", summary="Update a zone", response_model=ZoneOut)
+def update_zone(session: SessionDep, code: str, body: ZoneUpdate) -> ZoneOut:
+    """Change the given fields of a zone; the code itself cannot change."""
+    return ZoneOut.model_validate(service.update_zone(session, code, body))

@@ -1,0 +1,194 @@
+"""One error hierarchy, rendered as RFC 9457 problem+json.
+
+Every error the service returns goes through here, so clients always get the same shape and no
+stack trace, SQL or file path ever leaks.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("zonescore.errors")
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://zonescore.example/problems/"
+
+
+class Problem(BaseModel):
+    """A single bad field, row or cell."""
+
+    row: int | None = None
+    column: str | None = None
+    code: str
+    message: str
+    value: str | None = None
+
+
+class ProblemDetail(BaseModel):
+    """The body of every error response (RFC 9457)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[Problem] = []
+
+
+class AppError(Exception):
+    """Base of the service's errors: a status, a stable type slug, a title and a detail."""
+
+    status: int = 400
+    slug: str = "bad-request"
+    title: str = "Bad request"
+
+    def __init__(self, detail: str, *, errors: list[Problem] | None = None, headers: dict[str, str] | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or []
+        self.headers = headers or {}
+
+
+class NotFound(AppError):
+    """A named resource does not exist."""
+
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class Conflict(AppError):
+    """The request conflicts with stored state (duplicate, immutable, concurrent change)."""
+
+    status, slug, title = 409, "conflict", "Conflict"
+
+
+class ValidationFailed(AppError):
+    """The input is well-formed but its content is invalid; ``errors`` lists every bad row/field."""
+
+    status, slug, title = 422, "validation-failed", "Validation failed"
+
+
+class PayloadTooLarge(AppError):
+    """The body or upload is larger than the configured limit."""
+
+    status, slug, title = 413, "payload-too-large", "Payload too large"
+
+
+class UnsupportedMediaType(AppError):
+    """The body's media type is not one the endpoint accepts."""
+
+    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
+
+
+_TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    409: "Conflict",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Validation failed",
+    429: "Too many requests",
+    500: "Internal server error",
+}
+
+
+def _request_id(request: Request) -> str | None:
+    rid = getattr(request.state, "request_id", None)
+    return rid if isinstance(rid, str) else None
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    detail: str,
+    *,
+    slug: str | None = None,
+    title: str | None = None,
+    errors: list[Problem] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """Build a problem+json response carrying the request id."""
+    body = ProblemDetail(
+        type=PROBLEM_BASE + (slug or f"http-{status}"),
+        title=title or _TITLES.get(status, "Error"),
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        request_id=_request_id(request),
+        errors=errors or [],
+    )
+    all_headers = dict(headers or {})
+    if body.request_id:
+        # The 500 handler runs outside the request-id middleware, so set the header here too.
+        all_headers["X-Request-ID"] = body.request_id
+    return JSONResponse(
+        body.model_dump(mode="json"), status_code=status, media_type=PROBLEM_JSON, headers=all_headers
+    )
+
+
+def _loc_to_column(loc: tuple[Any, ...]) -> tuple[int | None, str | None]:
+    # Turn pydantic's ("body", "items", 3, "value") into row 4 (1-based), column "value".
+    row: int | None = None
+    parts: list[str] = []
+    for i, part in enumerate(loc):
+        if i == 0 and part in ("body", "query", "path", "header"):
+            parts.append(str(part))
+            continue
+        if isinstance(part, int) and row is None:
+            row = part + 1
+            continue
+        parts.append(str(part))
+    return row, ".".join(parts) or None
+
+
+def _short(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = repr(value) if not isinstance(value, str) else value
+    return text[:200]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn every exception into problem+json."""
+
+    @app.exception_handler(AppError)
+    async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+        return problem_response(
+            request, exc.status, exc.detail, slug=exc.slug, title=exc.title, errors=exc.errors, headers=exc.headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = []
+        for err in exc.errors():
+            row, column = _loc_to_column(tuple(err.get("loc", ())))
+            problems.append(
+                Problem(row=row, column=column, code=str(err.get("type", "invalid")),
+                        message=str(err.get("msg", "invalid")), value=_short(err.get("input")))
+            )
+        detail = f"{len(problems)} problem(s) in the request"
+        return problem_response(request, 422, detail, slug="validation-failed", errors=problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
+        return problem_response(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", extra={"request_id": _request_id(request), "path": request.url.path})
+        return problem_response(
+            request, 500, "An internal error occurred; quote the request id when reporting it.",
+            slug="internal-error",
+        )

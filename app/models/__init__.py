@@ -1,0 +1,9 @@
+"""ORM tables, one module per concept; importing this package registers them all on the metadata."""
+
+from app.models.base import Base
+from app.models.chain import ChainBreakdown
+from app.models.indicator import IndicatorRow
+from app.models.observation import Observation, ObservationChange
+from app.models.zone import Zone
+
+__all__ = ["Base", "ChainBreakdown", "IndicatorRow", "Observation", "ObservationChange", "Zone"]

@@ -1,0 +1,86 @@
+"""Observation resources: batch upserts, queries in long and wide form, cell history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.schemas.common import WriteSummary
+
+
+class ObservationStatus(StrEnum):
+    """How far a value has been checked."""
+
+    REPORTED = "reported"
+    VERIFIED = "verified"
+    ESTIMATED = "estimated"
+
+
+class ObservationIn(BaseModel):
+    """One cell to insert or update. ``value`` may be a JSON number or a numeric string."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    zone_code: str = Field(min_length=1, max_length=40, examples=["DEMO-33-N01"])
+    indicator_code: str = Field(min_length=1, max_length=64, examples=["rd_intensity"])
+    year: int = Field(examples=[2024])
+    value: float | str | None = Field(examples=[6.8])
+    source: str | None = Field(default=None, max_length=64)
+    status: ObservationStatus = ObservationStatus.REPORTED
+
+
+class ObservationBatch(BaseModel):
+    """A batch written all or nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    observations: list[ObservationIn] = Field(min_length=1)
+
+
+class ObservationOut(BaseModel):
+    """A stored cell."""
+
+    zone_code: str
+    indicator_code: str
+    year: int
+    value: float
+    source: str | None
+    status: ObservationStatus
+    submitted_by: str | None
+    updated_at: datetime
+    revision: int
+
+
+class WideRow(BaseModel):
+    """One zone-year with its indicator values."""
+
+    zone_code: str
+    year: int
+    values: dict[str, float]
+
+
+class ObservationChangeOut(BaseModel):
+    """One change of a cell."""
+
+    zone_code: str
+    indicator_code: str
+    year: int
+    old_value: float | None
+    new_value: float
+    old_status: str | None
+    new_status: str
+    source: str | None
+    changed_by: str | None
+    changed_at: datetime
+    request_id: str | None
+
+
+class ImportResult(WriteSummary):
+    """What an import did, and how the file was read."""
+
+    file_format: str
+    layout: str
+    encoding: str | None
+    rows: int

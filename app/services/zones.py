@@ -1,0 +1,76 @@
+"""Zones: create, read, update, list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.errors import Conflict, NotFound
+from app.models import Zone
+from app.schemas.zone import ZoneCreate, ZoneUpdate
+
+
+def get_zone(session: Session, code: str) -> Zone:
+    """The zone with ``code``, or NotFound."""
+    zone = session.scalar(select(Zone).where(Zone.code == code))
+    if zone is None:
+        raise NotFound(f"no zone with code {code!r}")
+    return zone
+
+
+def create_zone(session: Session, data: ZoneCreate) -> Zone:
+    """Store a new zone; a code already in use is a conflict."""
+    if session.scalar(select(Zone.id).where(Zone.code == data.code)) is not None:
+        raise Conflict(f"a zone with code {data.code!r} already exists")
+    zone = Zone(**data.model_dump())
+    session.add(zone)
+    session.flush()
+    return zone
+
+
+def update_zone(session: Session, code: str, data: ZoneUpdate) -> Zone:
+    """Apply the fields present in ``data`` to the zone ``code``."""
+    zone = get_zone(session, code)
+    for key, value in data.model_dump(exclude_unset=True).items():
+        if value is None and key in {"name_zh", "province", "level", "kind", "pilot"}:
+            continue  # required columns: null means "leave as is", not "erase"
+        setattr(zone, key, value)
+    session.flush()
+    return zone
+
+
+def list_zones(
+    session: Session,
+    *,
+    province: str | None,
+    level: str | None,
+    kind: str | None,
+    pilot: bool | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Zone], int]:
+    """A page of zones matching the filters, ordered by code, and the total."""
+    query = select(Zone)
+    if province is not None:
+        query = query.where(Zone.province == province)
+    if level is not None:
+        query = query.where(Zone.level == level)
+    if kind is not None:
+        query = query.where(Zone.kind == kind)
+    if pilot is not None:
+        query = query.where(Zone.pilot == pilot)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = list(session.scalars(query.order_by(Zone.code).limit(limit).offset(offset)))
+    return items, total
+
+
+def zone_ids_by_code(session: Session, codes: Iterable[str]) -> dict[str, int]:
+    """Map each known code among ``codes`` to its zone id (unknown codes are absent)."""
+    wanted = sorted(set(codes))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        found.update(session.execute(select(Zone.code, Zone.id).where(Zone.code.in_(chunk))).all())
+    return found

@@ -1,0 +1,131 @@
+"""Fixtures: a freshly migrated database per test (SQLite always, PostgreSQL when configured).
+
+Each test gets its own database built by the real Alembic migrations: a copy of a migrated SQLite
+template file, or a PostgreSQL database cloned from a migrated template database. Nothing is shared
+between tests and nothing is cleaned up by deleting rows.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.db import make_engine, make_session_factory
+from app.main import create_app
+from app.migrate import upgrade
+
+PG_URL = os.environ.get("ZONESCORE_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def _pg_admin() -> Engine:
+    assert PG_URL
+    return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+
+def _pg_url_for(name: str) -> str:
+    assert PG_URL
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _pg_create(name: str, template: str | None = None) -> None:
+    admin = _pg_admin()
+    try:
+        with admin.connect() as conn:
+            suffix = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(text(f'CREATE DATABASE "{name}"{suffix}'))
+    finally:
+        admin.dispose()
+
+
+def _pg_drop(name: str) -> None:
+    admin = _pg_admin()
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file migrated to head with the catalog synced."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """A PostgreSQL database migrated to head, used as a template for per-test databases."""
+    if not PG_URL:
+        pytest.skip("ZONESCORE_TEST_DATABASE_URL is not set")
+    name = f"zs_tpl_{uuid.uuid4().hex[:10]}"
+    _pg_create(name)
+    engine = make_engine(_pg_url_for(name))
+    upgrade(engine)
+    engine.dispose()
+    yield name
+    _pg_drop(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated database of its own for this test."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        target = tmp_path / "zonescore.db"
+        shutil.copyfile(template, target)
+        yield f"sqlite:///{target}"
+        return
+    template_name: str = request.getfixturevalue("pg_template")
+    name = f"zs_t_{uuid.uuid4().hex[:12]}"
+    _pg_create(name, template=template_name)
+    try:
+        yield _pg_url_for(name)
+    finally:
+        _pg_drop(name)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """Settings pointing at this test's database."""
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[FastAPI]:
+    """The application on this test's database."""
+    application = create_app(settings)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    """An httpx-based client talking to the app in process."""
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def session(app: FastAPI) -> Iterator[Session]:
+    """A session on the test database, for checking what was (not) written."""
+    factory = make_session_factory(app.state.engine)
+    with factory() as s:
+        yield s
