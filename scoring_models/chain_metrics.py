@@ -83,7 +83,7 @@ def derive_chain_metrics(
     """
     flat = rows.zone * n_chains + rows.chain
     size = n_zones * n_chains
-    revenue = np.bincount(flat, weights=rows.revenue, minlength=size).reshape(n_zones, n_chains)
+    revenue = np.bincount(flat, weights=rows.revenue, minlength=size).reshape(n_zones, n_chains).astype(np.float64)
     present = np.bincount(flat, minlength=size).reshape(n_zones, n_chains) > 0
     chain_total = revenue.sum(axis=1)
     has_rows = present.any(axis=1)
