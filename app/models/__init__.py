@@ -2,8 +2,14 @@
 
 from app.models.base import Base
 from app.models.chain import ChainBreakdown
+from app.models.evaluation import EvaluationRun, EvaluationZoneResult, ModelSpecRow
 from app.models.indicator import IndicatorRow
 from app.models.observation import Observation, ObservationChange
 from app.models.zone import Zone
 
-__all__ = ["Base", "ChainBreakdown", "IndicatorRow", "Observation", "ObservationChange", "Zone"]
+__all__ = [
+    "Base",
+    "ChainBreakdown",
+    "EvaluationRun",
+    "EvaluationZoneResult",
+    "ModelSpecRow", "IndicatorRow", "Observation", "ObservationChange", "Zone"]
