@@ -1,0 +1,1 @@
+"""Domain services of zonescore: pure logic the API and CLI call into."""
