@@ -8,6 +8,7 @@ import io
 import time
 import zipfile
 from collections.abc import Sequence
+from typing import Any
 
 import openpyxl
 import pytest
@@ -51,21 +52,21 @@ LONG_EXPECTED = [
 ]
 
 
-def to_csv(rows: Sequence[Sequence[object]], delimiter: str = ",") -> str:
+def to_csv(rows: Sequence[Any], delimiter: str = ",") -> str:
     """Render rows as CSV text the way Excel does (None becomes an empty cell)."""
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter).writerows(rows)
     return buffer.getvalue()
 
 
-def to_xlsx(rows: Sequence[Sequence[object]], sheets: Sequence[str] = ("Sheet1",), target: int = 0) -> bytes:
+def to_xlsx(rows: Sequence[Any], sheets: Sequence[str] = ("Sheet1",), target: int = 0) -> bytes:
     """Write rows into sheet number ``target`` of a new workbook; other sheets hold a decoy."""
     workbook = openpyxl.Workbook()
     for index, name in enumerate(sheets):
         sheet = workbook.active if index == 0 else workbook.create_sheet(name)
         assert sheet is not None
         sheet.title = name
-        content = rows if index == target else [["decoy"], [1, 2, 3]]
+        content: Sequence[Any] = rows if index == target else [["decoy"], [1, 2, 3]]
         for row in content:
             sheet.append(list(row))
     buffer = io.BytesIO()
