@@ -174,6 +174,14 @@ def test_xlsx_prefers_a_sheet_named_data() -> None:
     assert parse(data, "x.xlsx").cells == LONG_EXPECTED
 
 
+def test_xlsx_skips_a_hidden_first_sheet() -> None:
+    workbook = openpyxl.load_workbook(io.BytesIO(to_xlsx(LONG_ROWS, sheets=("旧数据", "2024"), target=1)))
+    workbook["旧数据"].sheet_state = "hidden"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert parse(buffer.getvalue(), "x.xlsx").cells == LONG_EXPECTED
+
+
 def test_xlsx_numeric_zone_codes_and_float_years() -> None:
     rows = [["zone_code", "year", "rd_intensity"], [110108, 2024.0, "2.5"]]
     assert parse(to_xlsx(rows), "x.xlsx").cells == [
