@@ -299,3 +299,13 @@ def test_chain_derived_indicators_match_breakdowns(ds: DemoDataset, values: dict
             assert abs(got - want) <= tol, (zone, year, code, got, want)
             compared += 1
     assert compared > 0.9 * len(groups) * 6
+
+
+@pytest.mark.parametrize("seed", [1, 7, 2024])
+def test_calibration_and_chain_invariants_hold_for_other_seeds(seed: int) -> None:
+    other = generate_demo(seed)
+    vals = {(o.zone_code, o.indicator_code, o.year): o.value for o in other.observations}
+    test_revenue_calibration_2022(other, vals)
+    test_gazelle_growth_present(other, vals)
+    test_chain_breakdowns_are_consistent(other, vals)
+    test_leading_chains_are_catalogued_and_shared(other)
