@@ -296,7 +296,7 @@ _SPECIAL: Final[frozenset[str]] = frozenset(
 
 def _fallback_spec(ind: Indicator) -> _Spec:
     """A neutral recipe for an indicator added to the catalog after this generator was written."""
-    if ind.kind in (ValueKind.RATIO,):
+    if ind.kind is ValueKind.RATIO:
         return _Spec("logit", -0.5, 0.05, 0.3)
     if ind.kind is ValueKind.DELTA:
         return _Spec("linear", 0.0, 0.0, 0.0, 0.0, 0.0, 2.0, 2.0)
