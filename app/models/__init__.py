@@ -12,4 +12,9 @@ __all__ = [
     "ChainBreakdown",
     "EvaluationRun",
     "EvaluationZoneResult",
-    "ModelSpecRow", "IndicatorRow", "Observation", "ObservationChange", "Zone"]
+    "IndicatorRow",
+    "ModelSpecRow",
+    "Observation",
+    "ObservationChange",
+    "Zone",
+]
