@@ -40,6 +40,7 @@ class ChainMetrics:
     """Per-zone derived metrics; NaN where a zone has no breakdown (or no leading-chain row)."""
 
     leading_chain: IntArray  # chain index of the leading chain, -1 when none
+    leading_chain_revenue: FloatArray  # revenue of the leading chain in the zone
     leading_chain_share: FloatArray  # percent of zone revenue
     chain_hhi: FloatArray  # 0..1
     leading_chain_lq: FloatArray
@@ -122,4 +123,4 @@ def derive_chain_metrics(
     completeness = _safe_div(take(rows.segments_covered), take(rows.segments_defined)) * 100.0
     alt = _safe_div(take(rows.key_components_with_alt), take(rows.key_components)) * 100.0
     local = take(rows.local_procurement_share)
-    return ChainMetrics(leading, share, hhi, lq, completeness, alt, local)
+    return ChainMetrics(leading, lead_rev, share, hhi, lq, completeness, alt, local)

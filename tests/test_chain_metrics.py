@@ -27,6 +27,7 @@ def test_hand_computed_example() -> None:
     m = derive_chain_metrics(rows, n_zones=3, n_chains=2, zone_revenue=np.array([1000.0, 500.0, 80.0]),
                              declared_leading=np.array([-1, 1, 0]))
     assert m.leading_chain.tolist() == [0, 1, -1]
+    np.testing.assert_allclose(m.leading_chain_revenue[:2], [600.0, 300.0])
     np.testing.assert_allclose(m.leading_chain_share[:2], [60.0, 60.0])
     # HHI over chain revenue shares: (600/800)^2 + (200/800)^2 = 0.625; zone 1: 1.0
     np.testing.assert_allclose(m.chain_hhi[:2], [0.625, 1.0])
