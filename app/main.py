@@ -6,7 +6,7 @@ import logging
 
 from fastapi import FastAPI
 
-from app.api import chains, health, imports, indicators, observations, zones
+from app.api import chains, evaluations, health, imports, indicators, models, observations, zones
 from app.config import Settings, get_settings
 from app.db import make_engine, make_session_factory
 from app.errors import ProblemDetail, install_error_handlers
@@ -35,6 +35,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     for router in (health.router, zones.router, indicators.router, observations.router, chains.router,
-                   imports.router):
+                   imports.router, models.router, evaluations.router):
         app.include_router(router)
     return app

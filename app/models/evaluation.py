@@ -62,6 +62,9 @@ class EvaluationZoneResult(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("evaluation_runs.id", ondelete="CASCADE"))
     zone_code: Mapped[str] = mapped_column(String(40))
+    # Names as they were when the run was made: a run is immutable, the zone table is not.
+    name_zh: Mapped[str | None] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
     province: Mapped[str | None] = mapped_column(String(2))
     level: Mapped[str | None] = mapped_column(String(16))
     rank: Mapped[int] = mapped_column(Integer)

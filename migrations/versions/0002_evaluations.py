@@ -62,6 +62,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.Column("zone_code", sa.String(length=40), nullable=False),
+        sa.Column("name_zh", sa.String(length=200), nullable=True),
+        sa.Column("name_en", sa.String(length=200), nullable=True),
         sa.Column("province", sa.String(length=2), nullable=True),
         sa.Column("level", sa.String(length=16), nullable=True),
         sa.Column("rank", sa.Integer(), nullable=False),

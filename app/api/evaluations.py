@@ -1,0 +1,113 @@
+"""Evaluation runs, rankings, scorecards and comparisons."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.api.deps import Limit, Offset, SessionDep
+from app.schemas.common import Page
+from app.schemas.evaluation import (
+    Comparison,
+    EvaluationRequest,
+    EvaluationRunDetail,
+    EvaluationRunOut,
+    RankingRow,
+    Scorecard,
+)
+from app.services import evaluations as service
+
+router = APIRouter(prefix="/api/v1/evaluations", tags=["evaluations"])
+
+
+class RankingSort(StrEnum):
+    """Sort orders of a ranking."""
+
+    RANK = "rank"
+    RANK_DESC = "-rank"
+    COMPOSITE = "composite"
+    COMPOSITE_DESC = "-composite"
+    RPI = "rpi"
+    RPI_DESC = "-rpi"
+    ZONE_CODE = "zone_code"
+    PEER_RANK = "peer_rank"
+
+
+def _detail(session: SessionDep, run_id: int) -> EvaluationRunDetail:
+    run = service.get_run(session, run_id)
+    return EvaluationRunDetail(**service.run_out(session, run).model_dump(), info=run.info,
+                               methodology=run.methodology)
+
+
+@router.post("", summary="Run an evaluation", response_model=EvaluationRunDetail, status_code=201)
+def create_evaluation(session: SessionDep, body: EvaluationRequest) -> EvaluationRunDetail:
+    """Compute and store an immutable run of ``model`` for ``year`` over the filtered zones.
+
+    The run records the model version, the options and a hash of all inputs: re-running on unchanged
+    data gives the same input hash and the same results.
+    """
+    run = service.run_evaluation(session, body)
+    return _detail(session, run.id)
+
+
+@router.get("", summary="List evaluation runs", response_model=Page[EvaluationRunOut])
+def list_evaluations(
+    session: SessionDep,
+    model: Annotated[str | None, Query(description="model key")] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[EvaluationRunOut]:
+    """Runs, newest first."""
+    runs, total = service.list_runs(session, model=model, year=year, limit=limit, offset=offset)
+    return Page[EvaluationRunOut](items=[service.run_out(session, r) for r in runs], total=total, limit=limit,
+                                  offset=offset)
+
+
+@router.get("/compare", summary="Compare two runs", response_model=Comparison)
+def compare_evaluations(
+    session: SessionDep,
+    base: Annotated[int, Query(description="run id of the base scheme, e.g. a comprehensive run")],
+    other: Annotated[int, Query(description="run id of the other scheme, e.g. an innovation-peak run")],
+    threshold: Annotated[int | None, Query(ge=1, description="rank change that counts as a move")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+) -> Comparison:
+    """Who moves up or down from ``base`` to ``other``; ``overrated`` names the zones the base scheme
+    ranked much higher — under ``comprehensive`` vs ``innovation-peak``, the 产业高原 / 低新化 candidates."""
+    return service.compare(session, base, other, threshold=threshold, limit=limit)
+
+
+@router.get("/{run_id}", summary="One evaluation run", response_model=EvaluationRunDetail)
+def get_evaluation(session: SessionDep, run_id: int) -> EvaluationRunDetail:
+    """The run with model-level information (weights, correlation flags, methods, sensitivity)."""
+    return _detail(session, run_id)
+
+
+@router.get("/{run_id}/rankings", summary="Ranking of a run", response_model=Page[RankingRow])
+def get_rankings(
+    session: SessionDep,
+    run_id: int,
+    province: str | None = None,
+    level: str | None = None,
+    tier: str | None = None,
+    peer_group: str | None = None,
+    profile: str | None = None,
+    badge: str | None = None,
+    sort: RankingSort = RankingSort.RANK,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[RankingRow]:
+    """Ranked zones, filtered by province, level, tier, peer group, profile and badge."""
+    rows, total = service.rankings(session, run_id, province=province, level=level, tier=tier,
+                                   peer_group=peer_group, profile=profile, badge=badge, sort=sort.value,
+                                   limit=limit, offset=offset)
+    return Page[RankingRow](items=rows, total=total, limit=limit, offset=offset)
+
+
+@router.get("/{run_id}/zones/{code}", summary="A zone's scorecard", response_model=Scorecard)
+def get_scorecard(session: SessionDep, run_id: int, code: str) -> Scorecard:
+    """Composite, pillars, ranks, tier, profile, badges, contributions, strengths and weaknesses, gap to
+    the next tier, rank interval, and the change against the same model's run for the previous year."""
+    return service.scorecard(session, run_id, code)

@@ -1,0 +1,96 @@
+"""Scoring models: list, methodology, and registration of declarative specs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Response
+from pydantic import BaseModel, ValidationError
+
+from app.api.deps import SessionDep
+from app.errors import Problem, ValidationFailed
+from app.models import EvaluationRun
+from app.services import model_catalog as catalog
+from scoring_models.spec import ModelSpec
+
+router = APIRouter(prefix="/api/v1/models", tags=["models"])
+
+
+class ModelListItem(BaseModel):
+    """A model version known to the service."""
+
+    key: str
+    version: str
+    title_zh: str
+    title_en: str
+    description: str
+    source: str
+
+
+class Methodology(BaseModel):
+    """A model's full methodology."""
+
+    key: str
+    version: str
+    versions: list[str]
+    source: str
+    title_zh: str
+    title_en: str
+    description: str
+    pillars: list[dict[str, Any]]
+    indicators: list[dict[str, Any]]
+    tier_scheme: dict[str, Any]
+    spec: dict[str, Any] | None
+    immutable: bool
+    effective_weights: dict[str, float] | None
+    effective_weights_run_id: int | None
+
+
+@router.get("", summary="List scoring models", response_model=list[ModelListItem])
+def list_models(session: SessionDep) -> list[ModelListItem]:
+    """Built-in, plug-in and custom models, every version."""
+    return [ModelListItem(**item) for item in catalog.list_models(session)]
+
+
+@router.get("/{key}", summary="A model's methodology", response_model=Methodology)
+def get_model(
+    session: SessionDep, key: str, version: Annotated[str | None, Query(description="default: newest")] = None
+) -> Methodology:
+    """Pillars, indicators with nominal weights, effective weights from the newest run of this version,
+    the method and thresholds of every step (the declarative spec), the tier scheme and all versions."""
+    model, source = catalog.resolve_model(session, key, version)
+    doc = catalog.methodology(model)
+    run_id = catalog.latest_run_id(session, model.key, model.version)
+    effective = None
+    if run_id is not None:
+        run = session.get(EvaluationRun, run_id)
+        effective = run.info.get("effective_weights") if run is not None else None
+    return Methodology(
+        **doc, versions=catalog.versions_of(session, key), source=source,
+        immutable=source != "custom" or model.version in catalog.used_versions(session, key),
+        effective_weights=effective, effective_weights_run_id=run_id,
+    )
+
+
+@router.post("", summary="Register a custom model (declarative spec)", response_model=Methodology,
+             status_code=201)
+def register_model(session: SessionDep, response: Response, body: Annotated[dict[str, Any], Body()]) -> Methodology:
+    """Validate a declarative spec and store it as a new custom model or a new version of one.
+
+    To fork a built-in model (e.g. a province's own weights for ``innovation-peak``), take ``spec``
+    from ``GET /api/v1/models/innovation-peak``, change ``key`` (e.g. ``innovation-peak-33``) and the
+    weights, and post it here. Every invalid field is reported with its exact location.
+    """
+    try:
+        spec = ModelSpec.model_validate(body)
+    except ValidationError as exc:
+        problems = [
+            Problem(column=".".join(str(p) for p in err["loc"]) or None, code=err["type"], message=err["msg"],
+                    value=None if err.get("input") is None else str(err.get("input"))[:200])
+            for err in exc.errors()
+        ]
+        raise ValidationFailed(f"the model spec is invalid: {len(problems)} problem(s)", errors=problems) from None
+    row, created = catalog.register_spec(session, spec)
+    if not created:
+        response.status_code = 200
+    return get_model(session, row.key, row.version)
