@@ -129,8 +129,10 @@ class IndicatorMatrix:
         """
         cat = (catalog or indicator_catalog()).by_code()
         obs = [r if isinstance(r, Observation) else Observation(*r) for r in rows]
-        zone_axis = list(zones) if zones is not None else sorted(
-            {o.zone for o in obs} | set(zone_meta or {}) | set(features or {})
+        zone_axis = (
+            list(zones)
+            if zones is not None
+            else sorted({o.zone for o in obs} | set(zone_meta or {}) | set(features or {}))
         )
         ind_axis = list(indicators) if indicators is not None else sorted({o.indicator for o in obs})
         year_axis = sorted(years) if years is not None else sorted({int(o.year) for o in obs})
@@ -224,9 +226,9 @@ class IndicatorMatrix:
             evaluation_year=year,
         )
 
-    def select(self, *, zones: Sequence[str] | None = None, indicators: Sequence[str] | None = None) -> (
-        IndicatorMatrix
-    ):
+    def select(
+        self, *, zones: Sequence[str] | None = None, indicators: Sequence[str] | None = None
+    ) -> IndicatorMatrix:
         """A sub-matrix with the given zones and/or indicators, in the given order.
 
         Indicators the matrix lacks are added as all-missing columns (looked up in the catalog),
@@ -544,8 +546,8 @@ class ScoringModel(Protocol):
         """The tier scheme the model applies."""
         ...
 
-    def evaluate(self, matrix: IndicatorMatrix, *, options: EvaluationOptions | None = None) -> (
-        EvaluationResult
-    ):
+    def evaluate(
+        self, matrix: IndicatorMatrix, *, options: EvaluationOptions | None = None
+    ) -> EvaluationResult:
         """Score, rank and classify the zones of ``matrix``."""
         ...

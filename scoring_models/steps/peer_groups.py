@@ -86,10 +86,10 @@ def kmeans_groups(features: FloatArray, n_clusters: int, *, seed: int = 0, n_ini
     if n == 0:
         return PeerGroups(index=np.zeros(0, dtype=np.int_), codes=())
     f = features.copy()
-    all_missing: npt.NDArray[np.bool_] = np.isnan(f).all(axis=0)
+    all_missing = np.asarray(np.isnan(f).all(axis=0), dtype=np.bool_)
     med: FloatArray = np.nanmedian(np.where(all_missing[None, :], 0.0, f), axis=0)
     f = np.where(np.isnan(f), med[None, :], f)
-    non_negative: npt.NDArray[np.bool_] = (f >= 0).all(axis=0)
+    non_negative = np.asarray((f >= 0).all(axis=0), dtype=np.bool_)
     f = np.where(non_negative[None, :], np.log1p(np.abs(f)), f)
     sd = f.std(axis=0)
     z = np.where(sd[None, :] > 0, (f - f.mean(axis=0)[None, :]) / np.where(sd > 0, sd, 1.0)[None, :], 0.0)

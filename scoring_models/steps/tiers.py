@@ -74,7 +74,10 @@ def assign_tiers(values: FloatArray, thresholds: Sequence[float]) -> TierAssignm
 
 
 def gap_to_next_tier(
-    composite: FloatArray, peer_sum: FloatArray, peer_size: npt.NDArray[np.int_], tier: npt.NDArray[np.int_],
+    composite: FloatArray,
+    peer_sum: FloatArray,
+    peer_size: npt.NDArray[np.int_],
+    tier: npt.NDArray[np.int_],
     thresholds: Sequence[float],
 ) -> FloatArray:
     """Composite points a zone needs to reach the RPI threshold of the tier above.
@@ -98,8 +101,9 @@ PROFILE_CODES = ("peak", "plateau", "growth", "foundation")
 """Profile codes: both axes high, scale-only high (低新化 risk), innovation-only high, both low."""
 
 
-def profiles(innovation: FloatArray, scale: FloatArray, innovation_median: FloatArray,
-             scale_median: FloatArray) -> npt.NDArray[np.int_]:
+def profiles(
+    innovation: FloatArray, scale: FloatArray, innovation_median: FloatArray, scale_median: FloatArray
+) -> npt.NDArray[np.int_]:
     """Index into ``PROFILE_CODES`` from the two axes against the peer medians (≥ median = high).
 
     -1 when either axis is missing for the zone.

@@ -110,6 +110,7 @@ def monte_carlo(
             continue
         cond_mean = y.mean(axis=others)
         first[name] = float(cond_mean.var(axis=1).sum() / total_var)
-        total[name] = float(y.var(axis=ax).mean(axis=tuple(o - 1 if o > ax else o for o in others)).sum()
-                            / total_var)
+        total[name] = float(
+            y.var(axis=ax).mean(axis=tuple(o - 1 if o > ax else o for o in others)).sum() / total_var
+        )
     return UncertaintyResult(ranks=ranks, p5=p5, median=med, p95=p95, first_order=first, total=total)

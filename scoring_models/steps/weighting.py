@@ -110,9 +110,7 @@ def pca_weights(x: FloatArray, *, min_eigenvalue: float = 1.0) -> FloatArray:
     return _normalise(share @ loadings)
 
 
-def apply_share_caps(
-    weights: FloatArray, groups: Sequence[str], caps: Mapping[str, float]
-) -> FloatArray:
+def apply_share_caps(weights: FloatArray, groups: Sequence[str], caps: Mapping[str, float]) -> FloatArray:
     """Cap each group's total weight share (e.g. nature ``scale`` ≤ 0.10, ``process`` = 0).
 
     Groups over their cap are scaled down to exactly the cap and the freed weight is spread over
