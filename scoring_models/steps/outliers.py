@@ -34,17 +34,20 @@ def skew_kurtosis(x: FloatArray) -> tuple[FloatArray, FloatArray]:
 
     Columns with fewer than 3 present values or zero variance get 0 for both.
     """
-    n = (~np.isnan(x)).sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.nanmean(np.where(n[None, :] > 0, x, 0.0), axis=0)
-        d = x - mean[None, :]
-        m2 = np.nanmean(d**2, axis=0)
-        m3 = np.nanmean(d**3, axis=0)
-        m4 = np.nanmean(d**4, axis=0)
-        scale = np.maximum(np.abs(mean), 1.0)
-        ok = (n >= 3) & (m2 > (1e-12 * scale) ** 2)
-        g1 = np.where(ok, m3 / m2**1.5, 0.0)
-        g2 = np.where(ok, m4 / m2**2 - 3.0, 0.0)
+    present = ~np.isnan(x)
+    n = present.sum(axis=0)
+    cnt = np.maximum(n, 1).astype(np.float64)
+    v = np.where(present, x, 0.0)
+    mean = v.sum(axis=0) / cnt
+    d = np.where(present, v - mean[None, :], 0.0)
+    m2 = (d**2).sum(axis=0) / cnt
+    m3 = (d**3).sum(axis=0) / cnt
+    m4 = (d**4).sum(axis=0) / cnt
+    scale = np.maximum(np.abs(mean), 1.0)
+    ok = (n >= 3) & (m2 > (1e-12 * scale) ** 2)
+    safe = np.where(ok, m2, 1.0)
+    g1 = np.where(ok, m3 / safe**1.5, 0.0)
+    g2 = np.where(ok, m4 / safe**2 - 3.0, 0.0)
     return np.nan_to_num(g1).astype(np.float64), np.nan_to_num(g2).astype(np.float64)
 
 
