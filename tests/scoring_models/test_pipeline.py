@@ -1,0 +1,186 @@
+"""The spec-built model end to end, on a matrix small enough to compute by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from scoring_models.base import EvaluationOptions, IndicatorMatrix, MethodOverrides, Observation, ZoneMeta
+from scoring_models.pipeline import run_pipeline
+from scoring_models.spec import ModelSpec, build_model
+
+ROWS_2024 = {
+    "A": {"rd_intensity": 1.0, "energy_per_va": 4.0, "revenue": 100.0},
+    "B": {"rd_intensity": 2.0, "energy_per_va": 3.0, "revenue": 300.0},
+    "C": {"rd_intensity": 3.0, "energy_per_va": 2.0, "revenue": 500.0},
+    "D": {"rd_intensity": 5.0, "energy_per_va": 0.0, "revenue": 100.0},
+    "E": {"rd_intensity": 9.0},
+}
+
+
+def _matrix(rows: dict[str, dict[str, float]] | None = None) -> IndicatorMatrix:
+    data = rows or ROWS_2024
+    obs = [Observation(z, c, 2024, v) for z, vals in data.items() for c, v in vals.items()]
+    obs += [Observation(z, "revenue", 2023, 250.0) for z in data]
+    meta = {z: ZoneMeta(province="11", level="national") for z in data}
+    return IndicatorMatrix.from_rows(obs, zone_meta=meta)
+
+
+def test_hand_computed_composites_ranks_tiers(mini_spec: dict[str, Any]) -> None:
+    result = build_model(mini_spec).evaluate(_matrix(), options=EvaluationOptions(uncertainty_runs=0))
+    by = {z.code: z for z in result.zones}
+    assert [z.code for z in result.zones] == ["D", "C", "B", "A"]
+    assert {c: z.composite for c, z in by.items()} == pytest.approx(
+        {"A": 0.0, "B": 31.25, "C": 62.5, "D": 75.0}
+    )
+    assert [by[c].rank for c in "DCBA"] == [1, 2, 3, 4]
+    assert by["C"].pillar_scores == pytest.approx({"innovation": 50.0, "scale": 100.0})
+    mean = (0 + 31.25 + 62.5 + 75) / 4
+    assert by["B"].rpi == pytest.approx(100 * 31.25 / mean)
+    assert {c: by[c].tier for c in "ABCD"} == {"A": "emerging", "B": "moderate", "C": "peak", "D": "peak"}
+    assert by["B"].gap_to_next_tier == pytest.approx((mean - 31.25) / 0.75)
+    assert by["B"].next_tier == "strong" and by["D"].next_tier is None
+    assert {c: by[c].profile for c in "ABCD"} == {
+        "A": "foundation",
+        "B": "plateau",
+        "C": "peak",
+        "D": "growth",
+    }
+    assert by["B"].profile_zh == "产业高原型"
+    assert [e.code for e in result.excluded] == ["E"]
+    assert "1 of 3" in result.excluded[0].reason
+    assert result.info.applied_weights == pytest.approx(
+        {"rd_intensity": 0.375, "energy_per_va": 0.375, "revenue": 0.25}
+    )
+
+
+def test_contributions_and_highlights(mini_spec: dict[str, Any]) -> None:
+    result = build_model(mini_spec).evaluate(_matrix(), options=EvaluationOptions(uncertainty_runs=0))
+    for z in result.zones:
+        assert sum(i.contribution for i in z.indicators) == pytest.approx(z.composite)
+    d = next(z for z in result.zones if z.code == "D")
+    assert [h.code for h in d.strengths] == ["rd_intensity", "energy_per_va"]
+    assert [h.code for h in d.weaknesses] == ["revenue"]
+    assert d.strengths[0].delta == pytest.approx(100 - 37.5)
+    assert d.badges == []
+
+
+def test_deterministic_and_seed_sensitive(mini_spec: dict[str, Any]) -> None:
+    model = build_model(mini_spec)
+    m = _matrix()
+    a = model.evaluate(m, options=EvaluationOptions(seed=1, uncertainty_runs=120))
+    b = model.evaluate(m, options=EvaluationOptions(seed=1, uncertainty_runs=120))
+    assert a.model_dump_json() == b.model_dump_json()
+    assert a.info.uncertainty_runs == 120
+    assert {s.factor for s in a.info.sensitivity} == {"weights", "normalisation", "aggregation"}
+    assert all(z.rank_interval is not None for z in a.zones)
+
+
+def test_last_observed_imputation_is_flagged(mini_spec: dict[str, Any]) -> None:
+    # without E, revenue is reported by 3 of 4 zones (75%) and passes the indicator-coverage check
+    rows = {k: dict(v) for k, v in ROWS_2024.items() if k != "E"}
+    del rows["B"]["revenue"]
+    opts = EvaluationOptions(uncertainty_runs=0, overrides=MethodOverrides(imputation="last_observed"))
+    result = build_model(mini_spec).evaluate(_matrix(rows), options=opts)
+    b = next(z for z in result.zones if z.code == "B")
+    assert b.imputed_cells == ["revenue"]
+    rev = next(i for i in b.indicators if i.code == "revenue")
+    assert rev.raw is None and rev.value == 250.0 and rev.imputed
+    assert result.info.methods["imputation"] == "last_observed"
+
+
+def test_missing_indicator_column_is_excluded_with_reason(mini_spec: dict[str, Any]) -> None:
+    rows = {z: {k: v for k, v in vals.items() if k != "energy_per_va"} for z, vals in ROWS_2024.items()}
+    result = build_model(mini_spec).evaluate(_matrix(rows), options=EvaluationOptions(uncertainty_runs=0))
+    assert [e.code for e in result.info.excluded_indicators] == ["energy_per_va"]
+    assert "0%" in result.info.excluded_indicators[0].reason
+    assert {z.code for z in result.zones} == {"A", "B", "C", "D"}
+    assert "energy_per_va" not in result.info.applied_weights
+
+
+def test_all_missing_and_empty_matrices(mini_spec: dict[str, Any]) -> None:
+    model = build_model(mini_spec)
+    rows = {"A": {"rd_intensity": float("nan")}, "B": {}}
+    m = IndicatorMatrix.from_rows(
+        [Observation("A", "rd_intensity", 2024, None)], zones=["A", "B"], indicators=["rd_intensity"]
+    )
+    assert rows  # rows document the intent: nothing is reported
+    result = model.evaluate(m, options=EvaluationOptions(uncertainty_runs=0))
+    assert result.zones == [] and {e.code for e in result.excluded} == {"A", "B"}
+    assert all(e.reason for e in result.excluded)
+    empty = IndicatorMatrix.from_rows([], zones=[], indicators=["rd_intensity"], years=[2024])
+    assert model.evaluate(empty).zones == []
+
+
+def test_one_zone(mini_spec: dict[str, Any]) -> None:
+    result = build_model(mini_spec).evaluate(
+        _matrix({"A": ROWS_2024["A"]}), options=EvaluationOptions(uncertainty_runs=10)
+    )
+    (a,) = result.zones
+    assert a.rank == 1 and a.rpi == pytest.approx(100.0) and a.tier == "strong"
+    assert a.composite == pytest.approx(50.0)  # every column constant → 50
+    assert a.gap_to_next_tier is None  # RPI 125 is unreachable alone
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"normalisation": "zscore"},
+        {"normalisation": "rank"},
+        {"aggregation": "geometric"},
+        {"aggregation": "topsis"},
+        {"weighting": "equal"},
+        {"weighting": "entropy"},
+        {"weighting": "critic"},
+        {"weighting": "pca"},
+        {"peer_groups": "kmeans"},
+        {"peer_groups": "rules", "imputation": "peer_median"},
+        {"outliers": "winsorise_log"},
+    ],
+)
+def test_every_method_runs_and_ranks_everyone(mini_spec: dict[str, Any], overrides: dict[str, str]) -> None:
+    opts = EvaluationOptions(seed=2, uncertainty_runs=30, overrides=MethodOverrides.model_validate(overrides))
+    result = build_model(mini_spec).evaluate(_matrix(), options=opts)
+    assert {z.code for z in result.zones} | {e.code for e in result.excluded} == set("ABCDE")
+    for key, value in overrides.items():
+        assert result.info.methods[key] == value
+    assert sum(result.info.applied_weights.values()) == pytest.approx(1.0)
+    comps = [z.composite for z in result.zones]
+    assert comps == sorted(comps, reverse=True)
+
+
+def test_arithmetic_zscore_composite_matches_hand(mini_spec: dict[str, Any]) -> None:
+    opts = EvaluationOptions(uncertainty_runs=0, overrides=MethodOverrides(normalisation="zscore"))
+    state = run_pipeline(ModelSpec.model_validate(mini_spec), _matrix(), opts)
+    rd = np.array([1.0, 2.0, 3.0, 5.0])
+    z = (rd - rd.mean()) / rd.std()
+    np.testing.assert_allclose(state.normalised[:, 0], z)
+    np.testing.assert_allclose(state.composite, state.normalised @ state.weights)
+    assert state.result is not None and all(zr.tier is None for zr in state.result.zones if zr.rpi is None)
+
+
+def test_caps_enforced_on_data_driven_weights(mini_spec: dict[str, Any]) -> None:
+    mini_spec["pillars"][1]["weight"] = 0.3
+    mini_spec["constraints"] = {"max_nature_share": {"scale": 0.10}}
+    mini_spec["weighting"] = {"method": "entropy"}
+    result = build_model(mini_spec).evaluate(_matrix(), options=EvaluationOptions(uncertainty_runs=0))
+    assert result.info.applied_weights["revenue"] <= 0.10 + 1e-12
+
+
+def test_zero_weight_indicator_stays_out(mini_spec: dict[str, Any]) -> None:
+    mini_spec["indicators"].append({"code": "policies_issued", "pillar": "scale", "weight": 0})
+    rows = {z: {**v, "policies_issued": float(i)} for i, (z, v) in enumerate(ROWS_2024.items())}
+    mini_spec["weighting"] = {"method": "critic"}
+    result = build_model(mini_spec).evaluate(_matrix(rows), options=EvaluationOptions(uncertainty_runs=0))
+    assert result.info.applied_weights["policies_issued"] == 0.0
+    assert result.info.effective_weights["policies_issued"] == 0.0
+
+
+def test_json_dump_is_strict_json(mini_spec: dict[str, Any]) -> None:
+    import json
+
+    result = build_model(mini_spec).evaluate(_matrix(), options=EvaluationOptions(uncertainty_runs=20))
+    text = json.dumps(result.model_dump(mode="json"), allow_nan=False, ensure_ascii=False)
+    assert '"model_key": "mini"' in text
