@@ -25,7 +25,7 @@ from importlib.metadata import EntryPoint, entry_points
 from pydantic import BaseModel, ConfigDict
 
 from scoring_models.base import ScoringModel
-from scoring_models.conformance import ConformanceError, check_metadata
+from scoring_models.conformance import check_metadata
 from scoring_models.spec import ModelSpec
 
 ENTRY_POINT_GROUP = "zonescore.scoring_models"
@@ -90,7 +90,7 @@ class Registry:
         try:
             obj = load() if callable(load) else load
             self.register(_coerce(obj), source=source)
-        except (Exception, ConformanceError) as exc:  # a plug-in may fail in any way; report, don't crash
+        except Exception as exc:  # a plug-in may fail in any way (ConformanceError included): report it
             self.errors.append(RegistryError(source=source, name=name, error=f"{type(exc).__name__}: {exc}"))
 
     def load_builtins(self) -> None:

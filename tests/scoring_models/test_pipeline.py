@@ -184,3 +184,31 @@ def test_json_dump_is_strict_json(mini_spec: dict[str, Any]) -> None:
     result = build_model(mini_spec).evaluate(_matrix(), options=EvaluationOptions(uncertainty_runs=20))
     text = json.dumps(result.model_dump(mode="json"), allow_nan=False, ensure_ascii=False)
     assert '"model_key": "mini"' in text
+
+
+def test_full_evaluation_speed_300_zones_40_indicators() -> None:
+    import time
+
+    from scoring_models.catalog import indicator_catalog
+    from scoring_models.conformance import synthetic_matrix
+
+    codes = [i.code for i in indicator_catalog().indicators][:40]
+    spec = ModelSpec.model_validate(
+        {
+            "key": "speed",
+            "version": "1",
+            "title_zh": "速度",
+            "title_en": "Speed",
+            "description": "Speed check.",
+            "pillars": [{"code": "all", "name_zh": "全部", "name_en": "All", "weight": 1}],
+            "indicators": [{"code": c, "pillar": "all"} for c in codes],
+        }
+    )
+    matrix = synthetic_matrix(codes, n_zones=300)
+    model = spec.build()
+    model.evaluate(matrix, options=EvaluationOptions(uncertainty_runs=10))
+    start = time.perf_counter()
+    result = model.evaluate(matrix, options=EvaluationOptions(uncertainty_runs=1000))
+    elapsed = time.perf_counter() - start
+    assert len(result.zones) == 299 and result.info.uncertainty_runs >= 1000
+    assert elapsed < 2.0, f"evaluate took {elapsed:.2f}s"

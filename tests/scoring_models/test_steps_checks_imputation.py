@@ -93,3 +93,14 @@ def test_impute_last_observed_uses_latest_earlier_year() -> None:
 def test_impute_last_observed_single_year_and_all_missing() -> None:
     out, mask = imputation.impute_last_observed(np.full((2, 1, 1), nan))
     assert np.isnan(out).all() and not mask.any()
+
+
+def test_imputation_edge_columns() -> None:
+    x = np.array([[5.0, 0.0, nan], [nan, nan, nan], [5.0, 0.0, nan]])
+    out, mask = imputation.impute_peer_median(x, np.zeros(3, dtype=int))
+    np.testing.assert_array_equal(out[1, :2], [5.0, 0.0])  # constant and zero columns
+    assert np.isnan(out[:, 2]).all() and mask.tolist()[1] == [True, True, False]
+    single, single_mask = imputation.impute_peer_median(np.array([[nan, 1.0]]), np.array([0]))
+    assert np.isnan(single[0, 0]) and not single_mask.any()  # one zone: nobody to borrow from
+    tied, _ = imputation.impute_peer_median(np.array([[1.0], [3.0], [nan]]), np.zeros(3, dtype=int))
+    assert tied[2, 0] == 2.0  # even count: median of the two middle values

@@ -173,3 +173,13 @@ def test_distance_to_target_constant_and_met() -> None:
     out = nz.distance_to_target(x, np.ones(2), np.array([5.0, 8.0]))
     np.testing.assert_array_equal(out[:, 0], [50.0, 50.0])
     np.testing.assert_array_equal(out[:, 1], [100.0, 100.0])
+
+
+def test_tied_extremes_are_winsorised_together() -> None:
+    col = np.r_[np.arange(1.0, 41.0), 900.0, 900.0]
+    res = outliers.treat_outliers(col[:, None])
+    expected, points, logged = _reference_treat(col)
+    assert points == 2 and not logged
+    assert res.winsorised_points[0] == 2
+    np.testing.assert_array_equal(res.values[:, 0], expected)
+    assert (res.values[-2:, 0] == 40.0).all()

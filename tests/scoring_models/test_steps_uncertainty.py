@@ -108,3 +108,20 @@ def test_speed_1000_runs_300_zones_40_indicators() -> None:
     elapsed = time.perf_counter() - start
     assert res.runs >= 1000
     assert elapsed < 1.0, f"Monte Carlo took {elapsed:.2f}s"
+
+
+def test_constant_zero_and_missing_columns_are_harmless() -> None:
+    rng = np.random.default_rng(6)
+    x = np.column_stack([rng.uniform(size=8), np.full(8, 4.0), np.zeros(8), np.full(8, np.nan)])
+    res = unc.monte_carlo(_alternatives(x), np.full(4, 0.25), runs=36, seed=2)
+    assert np.isfinite(res.ranks).all()
+    # only the first column varies, so every alternative ranks the zones identically
+    assert (res.p5 == res.p95).all()
+    expected = 1 + (x[:, 0][None, :] > x[:, 0][:, None]).sum(axis=1)
+    np.testing.assert_array_equal(res.median, expected)
+
+
+def test_tied_zones_share_average_rank() -> None:
+    x = np.array([[1.0, 1.0], [1.0, 1.0], [0.0, 0.0]])
+    res = unc.monte_carlo(_alternatives(x), np.array([0.5, 0.5]), runs=12)
+    np.testing.assert_array_equal(res.median, [1.5, 1.5, 3.0])
