@@ -267,17 +267,38 @@ class IndicatorMatrix:
         )
 
     def lookup(self, name: str) -> FloatArray:
-        """A per-zone number by name: a feature if present, else the indicator's evaluation-year value.
+        """A per-zone number by name: a feature if present, else the indicator's latest value.
 
-        Returns all-NaN when neither exists, so peer-group rules degrade to an explicit
-        'unknown' band instead of failing.
+        For an indicator, the value of the evaluation year, or failing that the most recent
+        earlier observation (peer groups describe a zone's endowment, which a single missing
+        report should not erase). Returns all-NaN when neither exists, so peer-group rules degrade
+        to an explicit 'unknown' band instead of failing.
         """
         if name in self.feature_names:
             return np.array(self.features[:, self.feature_names.index(name)], dtype=np.float64)
         codes = self.indicator_codes
-        if name in codes:
-            return np.array(self.current[:, codes.index(name)], dtype=np.float64)
+        if name in codes and self.years:
+            h = self.history[:, codes.index(name), :]
+            present = ~np.isnan(h)
+            last = np.where(present, np.arange(h.shape[1])[None, :], -1).max(axis=1)
+            picked = h[np.arange(h.shape[0]), np.maximum(last, 0)]
+            return np.where(last >= 0, picked, np.nan).astype(np.float64)
         return np.full(len(self.zones), np.nan)
+
+    def meta_values(self, name: str) -> list[str]:
+        """Each zone's metadata field ``name`` (a ZoneMeta field or an ``extra`` key) as text.
+
+        Missing values become ``"na"`` so they form their own explicit peer group.
+        """
+        out: list[str] = []
+        for meta in self.zone_meta:
+            value = (
+                getattr(meta, name, None)
+                if name in ZoneMeta.model_fields and name != "extra"
+                else (meta.extra.get(name))
+            )
+            out.append("na" if value is None else str(value))
+        return out
 
 
 # --------------------------------------------------------------------------------------------

@@ -138,14 +138,30 @@ def _within_pillar_weights(
     return np.where(spec_w > 0, out, 0.0)
 
 
-def _exclude_all(
+def _empty_info(spec: ModelSpec, methods: dict[str, str], excluded_ind: list[ExcludedIndicator]) -> ModelInfo:
+    return ModelInfo(
+        nominal_weights=spec.nominal_weights(),
+        applied_weights={},
+        effective_weights={},
+        contribution_shares={},
+        pillar_weights=_pillar_weights(spec),
+        correlation_flags=[],
+        excluded_indicators=excluded_ind,
+        outliers=[],
+        methods=methods,
+        peer_groups=[],
+        uncertainty_runs=0,
+        sensitivity=[],
+    )
+
+
+def _nobody_ranked(
     spec: ModelSpec,
     matrix: IndicatorMatrix,
     options: EvaluationOptions,
     methods: dict[str, str],
-    reason: str,
+    excluded: list[ExcludedZone],
     excluded_ind: list[ExcludedIndicator],
-    coverage: FloatArray,
 ) -> EvaluationResult:
     return EvaluationResult(
         model_key=spec.key,
@@ -153,24 +169,8 @@ def _exclude_all(
         evaluation_year=matrix.evaluation_year,
         seed=options.seed,
         zones=[],
-        excluded=[
-            ExcludedZone(code=z, reason=reason, coverage=float(c))
-            for z, c in zip(matrix.zones, coverage, strict=True)
-        ],
-        info=ModelInfo(
-            nominal_weights=spec.nominal_weights(),
-            applied_weights={},
-            effective_weights={},
-            contribution_shares={},
-            pillar_weights=_pillar_weights(spec),
-            correlation_flags=[],
-            excluded_indicators=excluded_ind,
-            outliers=[],
-            methods=methods,
-            peer_groups=[],
-            uncertainty_runs=0,
-            sensitivity=[],
-        ),
+        excluded=sorted(excluded, key=lambda e: e.code),
+        info=_empty_info(spec, methods, excluded_ind),
     )
 
 
@@ -195,14 +195,14 @@ def run_pipeline(
     m = matrix.select(indicators=codes)
     n_ind = len(codes)
     if not m.years or not m.zones:
-        result = _exclude_all(
+        reason = "the matrix has no data for the evaluation year"
+        result = _nobody_ranked(
             spec,
             m,
             options,
             methods,
-            "the matrix has no data for the evaluation year",
+            [ExcludedZone(code=z, reason=reason, coverage=0.0) for z in m.zones],
             [],
-            np.zeros(len(m.zones)),
         )
         state.result = result
         return state
@@ -223,15 +223,12 @@ def run_pipeline(
     ]
     keep_i = np.flatnonzero(cov.keep_indicators)
     if keep_i.size == 0:
-        state.result = _exclude_all(
-            spec,
-            m,
-            options,
-            methods,
-            "no indicator of the model meets the indicator-coverage threshold",
-            excluded_ind,
-            cov.zone_coverage,
-        )
+        reason = "no indicator of the model meets the indicator-coverage threshold"
+        everyone = [
+            ExcludedZone(code=z, reason=reason, coverage=float(c))
+            for z, c in zip(m.zones, cov.zone_coverage, strict=True)
+        ]
+        state.result = _nobody_ranked(spec, m, options, methods, everyone, excluded_ind)
         return state
     excluded: list[ExcludedZone] = [
         ExcludedZone(
@@ -262,7 +259,7 @@ def run_pipeline(
     hist = np.array(sub.history)
 
     # 2. peer groups
-    groups = _peer_groups(spec, methods["peer_groups"], sub)
+    groups = _peer_groups(spec, methods["peer_groups"], matrix.select(zones=list(sub.zones)))
 
     # 3. imputation
     if methods["imputation"] == "peer_median":
@@ -319,15 +316,7 @@ def run_pipeline(
             )
         )
     if not scored.any():
-        state.result = EvaluationResult(
-            model_key=spec.key,
-            model_version=spec.version,
-            evaluation_year=m.evaluation_year,
-            seed=options.seed,
-            zones=[],
-            excluded=sorted(excluded, key=lambda e: e.code),
-            info=_exclude_all(spec, m, options, methods, "-", excluded_ind, cov.zone_coverage).info,
-        )
+        state.result = _nobody_ranked(spec, m, options, methods, excluded, excluded_ind)
         return state
     if not scored.all():
         keep_z = keep_z[scored]
@@ -365,7 +354,7 @@ def run_pipeline(
     prof = np.full(n_z, -1, dtype=np.int_)
     if spec.profiles.enabled:
         dims = np.array([cat[c].dimension for c in kcodes])
-        inn_cols = np.isin(dims, spec.profiles.innovation_dimensions) & (applied > 0)
+        inn_cols = np.isin(dims, spec.profiles.innovation_dimensions)
         sca_cols = np.isin(dims, spec.profiles.scale_dimensions)
         if inn_cols.any() and sca_cols.any():
             inn = agg.arithmetic(norm[:, inn_cols], np.ones(int(inn_cols.sum())))
@@ -516,20 +505,24 @@ def run_pipeline(
 
 
 def _peer_groups(spec: ModelSpec, method: str, matrix: IndicatorMatrix) -> peer_groups.PeerGroups:
+    """Peer groups for ``matrix`` (all its indicators available as band/cluster features)."""
     n = len(matrix.zones)
-    if method == "rules":
+    if method == "rules" and spec.peer_groups.rules:
         rules = spec.peer_groups.rules
-        if not rules:
-            return peer_groups.single_group(n)
         feats = np.column_stack([matrix.lookup(r.feature) for r in rules]) if n else np.zeros((0, len(rules)))
-        return peer_groups.rule_bands(feats, [r.thresholds for r in rules], [r.label for r in rules])
-    if method == "kmeans":
+        groups = peer_groups.rule_bands(feats, [r.thresholds for r in rules], [r.label for r in rules])
+    elif method == "kmeans":
         names = spec.peer_groups.kmeans_features
         feats = np.column_stack([matrix.lookup(f) for f in names]) if n else np.zeros((0, len(names)))
-        return peer_groups.kmeans_groups(
+        groups = peer_groups.kmeans_groups(
             feats, spec.peer_groups.n_clusters, seed=spec.peer_groups.seed, n_init=spec.peer_groups.n_init
         )
-    return peer_groups.single_group(n)
+    else:
+        groups = peer_groups.single_group(n)
+    if method != "none":
+        for name in spec.peer_groups.categories:
+            groups = peer_groups.cross(peer_groups.categorical_groups(matrix.meta_values(name)), groups)
+    return groups
 
 
 class SpecModel:

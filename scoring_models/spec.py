@@ -141,9 +141,16 @@ def _default_rules() -> list[BandRule]:
 
 
 class PeerGroupSpec(_Spec):
-    """Peer grouping: rule bands (default), k-means on features, or none (one group)."""
+    """Peer grouping: rule bands (default), k-means on features, or none (one group).
+
+    ``categories`` names zone metadata fields (``level``, ``province``, ``leading_chain`` or an
+    ``extra`` key) whose values split every group further, e.g. national vs provincial zones.
+    Band features are looked up as zone features first, then as indicators of the matrix (latest
+    value up to the evaluation year), whether or not the model scores them.
+    """
 
     method: PeerGroupMethod = "rules"
+    categories: list[str] = Field(default_factory=list)
     rules: list[BandRule] = Field(default_factory=_default_rules)
     kmeans_features: list[str] = Field(default_factory=lambda: ["revenue", "national_rd_platforms"])
     n_clusters: int = Field(default=4, ge=1)
@@ -178,7 +185,13 @@ class TierSpec(_Spec):
 
 
 class ProfileSpec(_Spec):
-    """Profile axes: catalog dimensions making up the innovation axis and the scale axis."""
+    """Profile axes: catalog dimensions making up the innovation axis and the scale axis.
+
+    Each axis is the equal-weighted mean of the normalised values of the model's (kept)
+    indicators in those dimensions, whatever their weight, so the profile describes the zone
+    even when the composite caps scale; "high" means at or above the peer-group median. No
+    profile is given when the model reads no indicator of one of the axes.
+    """
 
     enabled: bool = True
     innovation_dimensions: list[str] = Field(default_factory=lambda: ["innovation", "entrepreneurship"])

@@ -30,11 +30,6 @@ def single_group(n_zones: int, code: str = "all") -> PeerGroups:
     return PeerGroups(index=np.zeros(n_zones, dtype=np.int_), codes=(code,))
 
 
-def _compact(keys: npt.NDArray[np.int_], labels: Sequence[str]) -> PeerGroups:
-    uniq, inv = np.unique(keys, return_inverse=True)
-    return PeerGroups(index=inv.astype(np.int_), codes=tuple(labels[int(k)] for k in uniq))
-
-
 def rule_bands(
     features: FloatArray, thresholds: Sequence[Sequence[float]], names: Sequence[str]
 ) -> PeerGroups:
@@ -103,6 +98,22 @@ def kmeans_groups(features: FloatArray, n_clusters: int, *, seed: int = 0, n_ini
     relabel = np.empty(k, dtype=np.int_)
     relabel[order] = np.arange(k)
     return PeerGroups(index=relabel[labels], codes=tuple(f"k{g}" for g in range(k)))
+
+
+def categorical_groups(labels: Sequence[str]) -> PeerGroups:
+    """One group per distinct label (e.g. zone level or province), numbered in sorted label order."""
+    uniq, inv = np.unique(np.asarray(list(labels), dtype=object), return_inverse=True)
+    return PeerGroups(index=inv.astype(np.int_).reshape(-1), codes=tuple(str(u) for u in uniq))
+
+
+def cross(a: PeerGroups, b: PeerGroups) -> PeerGroups:
+    """The cross product of two groupings; labels joined by ``-``, only non-empty groups kept."""
+    key = a.index * max(len(b.codes), 1) + b.index
+    uniq, inv = np.unique(key, return_inverse=True)
+    codes = tuple(
+        f"{a.codes[int(k) // max(len(b.codes), 1)]}-{b.codes[int(k) % max(len(b.codes), 1)]}" for k in uniq
+    )
+    return PeerGroups(index=inv.astype(np.int_).reshape(-1), codes=codes)
 
 
 def group_stat(values: FloatArray, groups: PeerGroups, stat: str) -> FloatArray:

@@ -109,3 +109,13 @@ def test_options_defaults_and_validation() -> None:
     with pytest.raises(ValidationError):
         EvaluationOptions(uncertainty_runs=-1)
     assert EvaluationOptions.model_validate_json(opts.model_dump_json()) == opts
+
+
+def test_lookup_falls_back_to_last_observation_and_meta_values() -> None:
+    rows = [("A", "revenue", 2023, 7.0), ("A", "tax", 2024, 1.0), ("B", "revenue", 2024, 9.0)]
+    meta = {"A": ZoneMeta(level="national", extra={"pilot": True}), "B": ZoneMeta()}
+    m = IndicatorMatrix.from_rows(rows, zone_meta=meta)
+    np.testing.assert_array_equal(m.lookup("revenue"), [7.0, 9.0])
+    assert np.isnan(m.lookup("tax")[1])
+    assert m.meta_values("level") == ["national", "na"]
+    assert m.meta_values("pilot") == ["True", "na"]

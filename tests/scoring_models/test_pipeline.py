@@ -212,3 +212,37 @@ def test_full_evaluation_speed_300_zones_40_indicators() -> None:
     elapsed = time.perf_counter() - start
     assert len(result.zones) == 299 and result.info.uncertainty_runs >= 1000
     assert elapsed < 2.0, f"evaluate took {elapsed:.2f}s"
+
+
+def test_peer_groups_use_matrix_indicators_the_model_does_not_score(mini_spec: dict[str, Any]) -> None:
+    # the model does not read national_rd_platforms, yet the default bands use it
+    rows = {
+        z: {**v, "national_rd_platforms": p}
+        for (z, v), p in zip(ROWS_2024.items(), [1, 2, 30, 40, 0], strict=True)
+    }
+    mini_spec["peer_groups"] = {}
+    result = build_model(mini_spec).evaluate(_matrix(rows), options=EvaluationOptions(uncertainty_runs=0))
+    groups = {z.code: z.peer_group for z in result.zones}
+    assert groups == {
+        "A": "revenue0-platforms0",
+        "B": "revenue0-platforms0",
+        "C": "revenue0-platforms2",
+        "D": "revenue0-platforms2",
+    }
+    c = next(z for z in result.zones if z.code == "C")
+    assert c.peer_rank == 2 and c.peer_group_size == 2
+    assert c.rpi == pytest.approx(100 * 62.5 / ((62.5 + 75) / 2))
+
+
+def test_peer_group_categories_split_by_metadata(mini_spec: dict[str, Any]) -> None:
+    mini_spec["peer_groups"] = {"method": "rules", "rules": [], "categories": ["level"]}
+    obs = [Observation(z, c, 2024, v) for z, vals in ROWS_2024.items() for c, v in vals.items()]
+    meta = {z: ZoneMeta(level="national" if z in "AB" else "provincial") for z in ROWS_2024}
+    m = IndicatorMatrix.from_rows(obs, zone_meta=meta)
+    result = build_model(mini_spec).evaluate(m, options=EvaluationOptions(uncertainty_runs=0))
+    assert {z.code: z.peer_group for z in result.zones} == {
+        "A": "national-all",
+        "B": "national-all",
+        "C": "provincial-all",
+        "D": "provincial-all",
+    }

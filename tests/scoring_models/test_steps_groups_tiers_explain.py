@@ -149,3 +149,12 @@ def test_peer_deltas_and_competition_rank() -> None:
     np.testing.assert_array_equal(explain.peer_deltas(np.array([[3.0]]), np.array([[1.0]])), [[2.0]])
     assert explain.competition_rank(np.array([5.0, 9.0, 5.0, 1.0])).tolist() == [2, 1, 2, 4]
     assert explain.competition_rank(np.array([3.0])).tolist() == [1]
+
+
+def test_categorical_and_cross_groups() -> None:
+    cat = peer_groups.categorical_groups(["provincial", "national", "national"])
+    assert cat.codes == ("national", "provincial") and cat.index.tolist() == [1, 0, 0]
+    bands = peer_groups.PeerGroups(index=np.array([0, 1, 0]), codes=("r0", "r1"))
+    both = peer_groups.cross(cat, bands)
+    assert both.labels() == ["provincial-r0", "national-r1", "national-r0"]
+    assert both.codes == ("national-r0", "national-r1", "provincial-r0")

@@ -8,6 +8,8 @@ from hypothesis.extra.numpy import arrays
 from pymcdm import normalizations as pn
 from pymcdm import weights as pw
 from pymcdm.methods import TOPSIS, WSM
+from skcriteria.agg.simple import wpm as skc_wpm
+from skcriteria.agg.simple import wsm as skc_wsm
 from skcriteria.agg.topsis import topsis as skc_topsis
 from skcriteria.preprocessing.weighters import critic_weights as skc_critic
 from skcriteria.preprocessing.weighters import entropy_weights as skc_entropy
@@ -221,3 +223,17 @@ def test_topsis_edge_cases() -> None:
     assert agg.topsis(np.array([[10.0, 20.0]]), np.array([0.5, 0.5]))[0] == 0.5
     out = agg.topsis(np.array([[0.0, nan], [100.0, 100.0], [nan, nan]]), np.array([0.5, 0.5]))
     assert out[0] == 0.0 and out[1] == 1.0 and np.isnan(out[2])
+
+
+@settings(max_examples=80, deadline=None)
+@given(positive_matrices, st.data())
+def test_weighted_sum_and_product_match_oracles_random(x: np.ndarray, data: st.DataObject) -> None:
+    assume(_non_degenerate(x))
+    w = np.asarray(data.draw(arrays(np.float64, x.shape[1], elements=st.floats(0.05, 1.0))))
+    w = w / w.sum()
+    n = nz.minmax(x, np.ones(x.shape[1])) / 100
+    ours = agg.arithmetic(n, w)
+    np.testing.assert_allclose(ours, WSM(pn.minmax_normalization)(x, w, np.ones(x.shape[1])), atol=1e-9)
+    np.testing.assert_allclose(ours, skc_wsm(n, w)[1], atol=1e-9)
+    # weighted product = geometric mean without shift when weights sum to 1
+    np.testing.assert_allclose(agg.geometric(x, w, shift=0.0), 10 ** skc_wpm(x, w)[1], rtol=1e-9)
