@@ -102,7 +102,8 @@ def _aggregate(method: str, x: FloatArray, w: FloatArray, shift: float) -> Float
     if method == "arithmetic":
         return agg.arithmetic(x, w)
     if method == "geometric":
-        return agg.geometric(x, w, shift=shift)
+        # specs reject geometric + z-score; a per-run override gets the documented column shift
+        return agg.geometric(agg.shift_nonnegative(x), w, shift=shift)
     if method == "topsis":
         return 100.0 * agg.topsis(x, w)
     raise ValueError(f"unknown aggregation {method!r}")
@@ -343,8 +344,11 @@ def run_pipeline(
     peer_size = sizes[groups.index]
     peer_mean = sums[groups.index] / peer_size
 
-    # 9. tiers
-    rpi_v = tiers.rpi(composite, peer_mean)
+    # 9. tiers; z-score composites centre on 0, so a ratio to the peer mean means nothing there
+    if methods["normalisation"] == "zscore" and methods["aggregation"] != "topsis":
+        rpi_v = np.full(n_z, np.nan)
+    else:
+        rpi_v = tiers.rpi(composite, peer_mean)
     assignment = tiers.assign_tiers(rpi_v, spec.tiers.thresholds)
     gap = tiers.gap_to_next_tier(
         composite, sums[groups.index], peer_size, assignment.tier, spec.tiers.thresholds

@@ -44,6 +44,16 @@ def arithmetic(x: FloatArray, w: FloatArray) -> FloatArray:
     return out[:, 0] if w.ndim == 1 else out
 
 
+def shift_nonnegative(x: FloatArray) -> FloatArray:
+    """Move every column holding negative values up so its minimum is 0 (others unchanged).
+
+    Lets geometric aggregation run on z-scores (as a Monte Carlo alternative or a per-run
+    override) while keeping each column's spacing; min-max, rank and target scores pass through.
+    """
+    colmin = np.min(np.where(np.isnan(x), np.inf, x), axis=0, initial=np.inf)
+    return np.asarray(x - np.minimum(colmin, 0.0)[None, :], dtype=np.float64)
+
+
 def geometric(x: FloatArray, w: FloatArray, *, shift: float = 1.0) -> FloatArray:
     """Weighted geometric mean with a positive shift: ``exp(Σ w_i ln(x_i + s) / Σ w_i) - s``.
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scoring_models.base import FloatArray
-from scoring_models.steps.aggregation import arithmetic, geometric
+from scoring_models.steps.aggregation import arithmetic, geometric, shift_nonnegative
 from scoring_models.steps.normalisation import average_ranks
 
 
@@ -60,10 +60,7 @@ def _score(x: FloatArray, w: FloatArray, aggregation: str, shift: float) -> Floa
     if aggregation == "arithmetic":
         return arithmetic(x, w)
     if aggregation == "geometric":
-        # z-scores can be negative: move such columns so their minimum is 0 before the log
-        colmin = np.nanmin(np.where(np.isnan(x), np.inf, x), axis=0)
-        xs = x - np.minimum(colmin, 0.0)[None, :]
-        return geometric(xs, w, shift=shift)
+        return geometric(shift_nonnegative(x), w, shift=shift)
     raise ValueError(f"unknown aggregation alternative {aggregation!r}")
 
 

@@ -246,3 +246,12 @@ def test_peer_group_categories_split_by_metadata(mini_spec: dict[str, Any]) -> N
         "C": "provincial-all",
         "D": "provincial-all",
     }
+
+
+def test_zscore_override_with_geometric_spec_runs_and_has_no_tiers(mini_spec: dict[str, Any]) -> None:
+    mini_spec["aggregation"] = {"method": "geometric"}
+    opts = EvaluationOptions(uncertainty_runs=0, overrides=MethodOverrides(normalisation="zscore"))
+    result = build_model(mini_spec).evaluate(_matrix(), options=opts)
+    assert len(result.zones) == 4
+    assert all(z.rpi is None and z.tier is None and z.subgroup is None for z in result.zones)
+    assert result.zones[0].code == "D"

@@ -237,3 +237,10 @@ def test_weighted_sum_and_product_match_oracles_random(x: np.ndarray, data: st.D
     np.testing.assert_allclose(ours, skc_wsm(n, w)[1], atol=1e-9)
     # weighted product = geometric mean without shift when weights sum to 1
     np.testing.assert_allclose(agg.geometric(x, w, shift=0.0), 10 ** skc_wpm(x, w)[1], rtol=1e-9)
+
+
+def test_shift_nonnegative() -> None:
+    x = np.array([[-1.0, 2.0, nan], [1.0, 3.0, nan]])
+    out = agg.shift_nonnegative(x)
+    np.testing.assert_array_equal(out[:, :2], [[0.0, 2.0], [2.0, 3.0]])
+    assert np.isnan(out[:, 2]).all()
