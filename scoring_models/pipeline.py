@@ -242,6 +242,9 @@ def run_pipeline(
         for z in np.flatnonzero(~cov.keep_zones)
     ]
     keep_z = np.flatnonzero(cov.keep_zones)
+    if keep_z.size == 0:
+        state.result = _nobody_ranked(spec, m, options, methods, excluded, excluded_ind)
+        return state
     kcodes = [codes[i] for i in keep_i]
     spec_by_code = {i.code: i for i in spec.indicators}
     directions = np.array(
@@ -296,13 +299,23 @@ def run_pipeline(
     norm = _normalise(methods["normalisation"], treated, directions, targets)
 
     # 6. weights
-    within = _within_pillar_weights(
-        methods["weighting"], spec, normalisation.minmax(treated, directions), pillar_idx, spec_w
-    )
-    applied = wt.within_groups(within, pillar_idx, pillar_w)
-    caps = {n.value: c for n, c in spec.constraints.max_nature_share.items()}
-    if caps:
-        applied = wt.apply_share_caps(applied, [cat[c].nature.value for c in kcodes], caps)
+    # the checks can leave only zero-weight or capped indicators; then nothing can be ranked
+    try:
+        within = _within_pillar_weights(
+            methods["weighting"], spec, normalisation.minmax(treated, directions), pillar_idx, spec_w
+        )
+        applied = wt.within_groups(within, pillar_idx, pillar_w)
+        caps = {n.value: c for n, c in spec.constraints.max_nature_share.items()}
+        if caps:
+            applied = wt.apply_share_caps(applied, [cat[c].nature.value for c in kcodes], caps)
+    except ValueError as exc:
+        reason = f"the indicators kept after the checks cannot be weighted ({exc})"
+        excluded += [
+            ExcludedZone(code=sub.zones[z], reason=reason, coverage=float(cov.zone_coverage[keep_z[z]]))
+            for z in range(len(sub.zones))
+        ]
+        state.result = _nobody_ranked(spec, m, options, methods, excluded, excluded_ind)
+        return state
 
     # 7. aggregation; zones with nothing to aggregate leave the ranking here
     shift = spec.aggregation.geometric_shift

@@ -1,9 +1,9 @@
 """Tiers by relative performance index (RPI) and two-axis profiles.
 
 RPI = composite / peer-group mean composite × 100 (the EIS compares regions to the EU average the
-same way). It is defined only when the peer mean is positive; the pipeline's composites are on
-0–100 scales, so this only fails for z-score composites or all-zero groups, where the tier is
-None.
+same way). It needs composites on a non-negative scale; it is undefined (NaN, no tier) where the
+peer mean is not positive, and the pipeline reports no RPI at all for z-score composites, whose
+mean is 0 by construction.
 
 Tier bands for thresholds ``t_0 > t_1 > … > t_{k-1}`` (default 125/100/70): tier 0 when
 ``RPI > t_0`` (strictly, as the EIS "above 125%"); tier 1 when ``t_1 ≤ RPI ≤ t_0``; tier ``j``

@@ -255,3 +255,24 @@ def test_zscore_override_with_geometric_spec_runs_and_has_no_tiers(mini_spec: di
     assert len(result.zones) == 4
     assert all(z.rpi is None and z.tier is None and z.subgroup is None for z in result.zones)
     assert result.zones[0].code == "D"
+
+
+def test_only_zero_weight_indicators_left_excludes_everyone_with_reason(mini_spec: dict[str, Any]) -> None:
+    mini_spec["indicators"].append({"code": "policies_issued", "pillar": "scale", "weight": 0})
+    mini_spec["constraints"] = {"max_nature_share": {"scale": 0.5}}
+    mini_spec["checks"] = {"zone_coverage": 0.5}
+    # only revenue (scale) and policies_issued survive the coverage check
+    rows = {z: {"revenue": v.get("revenue", 1.0), "policies_issued": 1.0} for z, v in ROWS_2024.items()}
+    result = build_model(mini_spec).evaluate(_matrix(rows), options=EvaluationOptions(uncertainty_runs=0))
+    assert result.zones == []
+    assert {e.code for e in result.excluded} == set("ABCDE")
+    assert all("cannot be weighted" in e.reason for e in result.excluded)
+    assert {e.code for e in result.info.excluded_indicators} == {"rd_intensity", "energy_per_va"}
+
+
+def test_no_zone_passes_zone_coverage(mini_spec: dict[str, Any]) -> None:
+    rows = {z: {"revenue": 1.0 + i} for i, z in enumerate("ABC")}
+    mini_spec["checks"] = {"indicator_coverage": 0.0}
+    result = build_model(mini_spec).evaluate(_matrix(rows), options=EvaluationOptions(uncertainty_runs=0))
+    assert result.zones == [] and [e.code for e in result.excluded] == ["A", "B", "C"]
+    assert all("zone-coverage" in e.reason for e in result.excluded)
