@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -45,6 +45,15 @@ class Observation:
     indicator: str
     year: int
     value: float | None
+
+
+def _observation(row: Observation | tuple[str, str, int, float | None] | Mapping[str, Any]) -> Observation:
+    if isinstance(row, Observation):
+        return row
+    if isinstance(row, Mapping):
+        return Observation(str(row["zone"]), str(row["indicator"]), int(row["year"]), row.get("value"))
+    zone, indicator, year, value = row
+    return Observation(zone, indicator, int(year), value)
 
 
 def _readonly(a: FloatArray) -> FloatArray:
@@ -109,7 +118,7 @@ class IndicatorMatrix:
     @classmethod
     def from_rows(
         cls,
-        rows: Iterable[Observation | tuple[str, str, int, float | None]],
+        rows: Iterable[Observation | tuple[str, str, int, float | None] | Mapping[str, Any]],
         *,
         zone_meta: Mapping[str, ZoneMeta] | None = None,
         features: Mapping[str, Mapping[str, float | None]] | None = None,
@@ -121,6 +130,9 @@ class IndicatorMatrix:
     ) -> IndicatorMatrix:
         """Build a matrix from long rows ``(zone, indicator, year, value)``.
 
+        A row is an :class:`Observation`, a 4-tuple, or a mapping with keys ``zone``,
+        ``indicator``, ``year`` and ``value`` (e.g. a database row as a dict).
+
         ``zones``/``indicators``/``years`` fix the axes and their order (rows outside them raise);
         by default they are the sorted distinct values found in the rows (plus zones named in
         ``zone_meta``/``features``). ``features`` maps a zone code to ``{feature name: value}``.
@@ -128,7 +140,7 @@ class IndicatorMatrix:
         ``ValueError``; a ``None`` value is stored as missing.
         """
         cat = (catalog or indicator_catalog()).by_code()
-        obs = [r if isinstance(r, Observation) else Observation(*r) for r in rows]
+        obs = [_observation(r) for r in rows]
         zone_axis = (
             list(zones)
             if zones is not None

@@ -119,3 +119,13 @@ def test_lookup_falls_back_to_last_observation_and_meta_values() -> None:
     assert np.isnan(m.lookup("tax")[1])
     assert m.meta_values("level") == ["national", "na"]
     assert m.meta_values("pilot") == ["True", "na"]
+
+
+def test_from_rows_accepts_mappings() -> None:
+    rows = [
+        {"zone": "A", "indicator": "revenue", "year": 2024, "value": 3.5},
+        {"zone": "B", "indicator": "revenue", "year": "2024", "value": None},
+    ]
+    m = IndicatorMatrix.from_rows(rows)
+    assert m.years == (2024,)
+    np.testing.assert_array_equal(m.current[:, 0], [3.5, nan])
