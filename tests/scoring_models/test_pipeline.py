@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from scoring_models.base import EvaluationOptions, IndicatorMatrix, MethodOverrides, Observation, ZoneMeta
 from scoring_models.pipeline import run_pipeline
@@ -276,3 +278,36 @@ def test_no_zone_passes_zone_coverage(mini_spec: dict[str, Any]) -> None:
     result = build_model(mini_spec).evaluate(_matrix(rows), options=EvaluationOptions(uncertainty_runs=0))
     assert result.zones == [] and [e.code for e in result.excluded] == ["A", "B", "C"]
     assert all("zone-coverage" in e.reason for e in result.excluded)
+
+
+_values = st.floats(0.0, 1000.0, allow_nan=False, allow_subnormal=False)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.tuples(_values, _values, _values), min_size=1, max_size=12),
+    st.integers(0, 11),
+    st.floats(0.0, 500.0),
+)
+def test_pipeline_properties_on_random_matrices(
+    mini_spec: dict[str, Any], values: list[tuple[float, float, float]], who: int, bump: float
+) -> None:
+    codes = ("rd_intensity", "energy_per_va", "revenue")
+    rows = {f"Z{k:02d}": dict(zip(codes, v, strict=True)) for k, v in enumerate(values)}
+    model = build_model(mini_spec)
+    opts = EvaluationOptions(uncertainty_runs=0)
+    result = model.evaluate(_matrix(rows), options=opts)
+    assert len(result.zones) == len(rows) and result.excluded == []
+    for z in result.zones:
+        assert -1e-9 <= z.composite <= 100 + 1e-9
+        assert sum(i.contribution for i in z.indicators) == pytest.approx(z.composite, abs=1e-9)
+    comps = [z.composite for z in result.zones]
+    assert comps == sorted(comps, reverse=True)
+    # improving one zone on a higher-is-better and a lower-is-better indicator never lowers its composite
+    target = f"Z{who % len(values):02d}"
+    better = {z: dict(v) for z, v in rows.items()}
+    better[target]["rd_intensity"] += bump
+    better[target]["energy_per_va"] = max(0.0, better[target]["energy_per_va"] - bump)
+    before = next(z.composite for z in result.zones if z.code == target)
+    after = next(z.composite for z in model.evaluate(_matrix(better), options=opts).zones if z.code == target)
+    assert after >= before - 1e-9
