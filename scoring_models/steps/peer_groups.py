@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.cluster import KMeans
 
 from scoring_models.base import FloatArray
 
@@ -91,6 +90,9 @@ def kmeans_groups(features: FloatArray, n_clusters: int, *, seed: int = 0, n_ini
     k = int(min(n_clusters, len(np.unique(z, axis=0))))
     if k <= 1:
         return single_group(n, "k0")
+    # imported on use: scikit-learn takes most of a second to import and rule bands never need it
+    from sklearn.cluster import KMeans
+
     labels = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit_predict(z)
     scale = np.where(np.isnan(features[:, 0]), med[0], features[:, 0])
     means = np.bincount(labels, weights=scale, minlength=k) / np.bincount(labels, minlength=k)

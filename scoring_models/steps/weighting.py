@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.decomposition import PCA
 
 from scoring_models.base import FloatArray
 
@@ -101,6 +100,9 @@ def pca_weights(x: FloatArray, *, min_eigenvalue: float = 1.0) -> FloatArray:
     if m < 2 or not (sd > 0).any():
         return equal_weights(n)
     z = np.where(sd[None, :] > 0, (x - x.mean(axis=0)[None, :]) / np.where(sd > 0, sd, 1.0)[None, :], 0.0)
+    # imported on use: scikit-learn is slow to import and only the PCA method needs it here
+    from sklearn.decomposition import PCA
+
     pca = PCA(svd_solver="full").fit(z)
     eig = np.asarray(pca.explained_variance_, dtype=np.float64)
     keep = eig >= min_eigenvalue
