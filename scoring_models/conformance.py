@@ -154,6 +154,7 @@ def _result_problems(model: ScoringModel, matrix: IndicatorMatrix, r: object) ->
         p.append("an excluded zone has no reason")
     n = len(r.zones)
     model_codes = {i.code for i in model.indicators}
+    pillar_codes = {pl.code for pl in model.pillars}
     for z in r.zones:
         if not math.isfinite(z.composite):
             p.append(f"{z.code}: composite is not finite")
@@ -165,6 +166,8 @@ def _result_problems(model: ScoringModel, matrix: IndicatorMatrix, r: object) ->
             ri = z.rank_interval
             if not (1 <= ri.p5 <= ri.median <= ri.p95 <= n):
                 p.append(f"{z.code}: rank interval {ri} is not ordered within 1..{n}")
+        if set(z.pillar_scores) != pillar_codes:
+            p.append(f"{z.code}: pillar_scores keys differ from the model's pillars")
         if any(i.code not in model_codes for i in z.indicators):
             p.append(f"{z.code}: reports indicators the model does not read")
     for a in r.zones:
@@ -186,7 +189,8 @@ def check_model(model: object, *, runs: int = 64) -> None:
     """Run the whole conformance suite on ``model``; raise :class:`ConformanceError` on any failure.
 
     Checks: metadata present and typed, weights valid, tier scheme valid; ``evaluate`` on a
-    synthetic matrix returns an ``EvaluationResult`` for this model and year; the same seed gives
+    synthetic matrix returns an ``EvaluationResult`` for this model and year with one score per
+    declared pillar; the same seed gives
     the identical result; every zone is ranked or excluded with a reason (the empty zone
     excluded); ranks agree with composites and intervals are ordered; the result survives a JSON
     round trip and holds no NaN/inf; the input matrix is not modified; a run without uncertainty

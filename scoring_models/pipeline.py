@@ -69,6 +69,10 @@ class PipelineState:
     composite: FloatArray = field(default_factory=lambda: np.zeros(0))
     pillar_scores: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     groups: peer_groups.PeerGroups | None = None
+    rank: npt.NDArray[np.int_] = field(default_factory=lambda: np.zeros(0, dtype=np.int_))
+    rpi: FloatArray = field(default_factory=lambda: np.zeros(0))
+    tier_assignment: tiers.TierAssignment | None = None
+    uncertainty: unc.UncertaintyResult | None = None
     result: EvaluationResult | None = None
 
 
@@ -509,6 +513,7 @@ def run_pipeline(
     state.raw, state.imputed, state.imputed_mask, state.treated = raw, imputed, mask, treated
     state.normalised, state.weights, state.row_weights, state.composite = norm, applied, rw, composite
     state.pillar_scores, state.groups = pillar_scores, groups
+    state.rank, state.rpi, state.tier_assignment, state.uncertainty = rank, rpi_v, assignment, mc
     state.result = EvaluationResult(
         model_key=spec.key,
         model_version=spec.version,

@@ -176,3 +176,29 @@ def test_importing_scoring_models_loads_no_web_or_db_stack() -> None:
     assert forbidden == ""
     # scikit-learn is imported only when k-means or PCA runs: it costs most of a second
     assert sklearn_loaded == "False"
+
+
+def test_handwritten_protocol_models_load_as_instance_class_or_factory() -> None:
+    group = registry.ENTRY_POINT_GROUP
+    mod = "tests.scoring_models.handwritten_models"
+    for value in (f"{mod}:PatentCount", f"{mod}:build"):
+        reg = registry.Registry()
+        reg.load_entry_points([EntryPoint("patents", value, group)])
+        assert reg.errors == [], reg.errors
+        model = reg.get("patent-count")
+        check_model(model)
+
+
+def test_check_model_flags_pillar_scores_that_do_not_match_the_pillars() -> None:
+    from tests.scoring_models.handwritten_models import PatentCount
+
+    class WrongPillars(PatentCount):
+        def evaluate(
+            self, matrix: IndicatorMatrix, *, options: EvaluationOptions | None = None
+        ) -> EvaluationResult:
+            res = super().evaluate(matrix, options=options)
+            zones = [z.model_copy(update={"pillar_scores": {"other": 1.0}}) for z in res.zones]
+            return res.model_copy(update={"zones": zones})
+
+    with pytest.raises(ConformanceError, match="pillar"):
+        check_model(WrongPillars())
