@@ -344,7 +344,8 @@ class EvaluationOptions(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     seed: int = Field(default=0, ge=0)
-    uncertainty_runs: int = Field(default=1000, ge=0, le=100_000, description="0 disables uncertainty")
+    # bounded because every run keeps a zones-long rank vector in memory
+    uncertainty_runs: int = Field(default=1000, ge=0, le=20_000, description="0 disables uncertainty")
     overrides: MethodOverrides = Field(default_factory=MethodOverrides)
 
 

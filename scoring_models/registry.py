@@ -25,7 +25,7 @@ from importlib.metadata import EntryPoint, entry_points
 from pydantic import BaseModel, ConfigDict
 
 from scoring_models.base import ScoringModel
-from scoring_models.conformance import check_metadata
+from scoring_models.conformance import check_metadata, check_model
 from scoring_models.spec import ModelSpec
 
 ENTRY_POINT_GROUP = "zonescore.scoring_models"
@@ -72,13 +72,19 @@ def _coerce(obj: object) -> ScoringModel:
 class Registry:
     """Models by ``(key, version)``, with the errors of sources that failed to load."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, full_check: bool = False) -> None:
+        """``full_check`` runs :func:`check_model` (an evaluation on synthetic data) on every model
+        at registration instead of the metadata check alone — e.g. once at service start-up."""
+        self.full_check = full_check
         self._models: dict[tuple[str, str], tuple[ScoringModel, str]] = {}
         self.errors: list[RegistryError] = []
 
     def register(self, model: ScoringModel, *, source: str = "direct") -> None:
-        """Add a model after checking its metadata; duplicates and bad metadata raise ValueError."""
-        check_metadata(model)
+        """Add a model after checking it; duplicates raise ValueError, failed checks ConformanceError."""
+        if self.full_check:
+            check_model(model)
+        else:
+            check_metadata(model)
         key = (model.key, model.version)
         if key in self._models:
             raise ValueError(
@@ -149,9 +155,9 @@ class Registry:
         return any(k == key for k, _ in self._models) or key in self._models
 
 
-def load_registry(*, builtins: bool = True, plugins: bool = True) -> Registry:
-    """A fresh registry with the built-ins and/or the installed plug-ins."""
-    reg = Registry()
+def load_registry(*, builtins: bool = True, plugins: bool = True, full_check: bool = False) -> Registry:
+    """A fresh registry with the built-ins and/or the installed plug-ins (see ``Registry``)."""
+    reg = Registry(full_check=full_check)
     if builtins:
         reg.load_builtins()
     if plugins:

@@ -113,3 +113,18 @@ class PatentCount:
 def build() -> PatentCount:
     """Factory form of an entry point."""
     return PatentCount()
+
+
+class FlakyPatentCount(PatentCount):
+    """Breaks determinism on purpose: every evaluation reports a different seed."""
+
+    key = "flaky-patent-count"
+    calls = 0
+
+    def evaluate(
+        self, matrix: IndicatorMatrix, *, options: EvaluationOptions | None = None
+    ) -> EvaluationResult:
+        """Delegate, then corrupt the seed."""
+        FlakyPatentCount.calls += 1
+        res = super().evaluate(matrix, options=options)
+        return res.model_copy(update={"seed": FlakyPatentCount.calls})

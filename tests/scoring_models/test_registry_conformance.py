@@ -202,3 +202,20 @@ def test_check_model_flags_pillar_scores_that_do_not_match_the_pillars() -> None
 
     with pytest.raises(ConformanceError, match="pillar"):
         check_model(WrongPillars())
+
+
+def test_full_check_at_registration_reports_broken_models() -> None:
+    group = registry.ENTRY_POINT_GROUP
+    mod = "tests.scoring_models.handwritten_models"
+    eps = [
+        EntryPoint("flaky", f"{mod}:FlakyPatentCount", group),
+        EntryPoint("good", f"{mod}:PatentCount", group),
+    ]
+    lenient = registry.Registry()
+    lenient.load_entry_points(eps)
+    assert {s.key for s in lenient.list()} == {"patent-count", "flaky-patent-count"}
+    strict = registry.Registry(full_check=True)
+    strict.load_entry_points(eps)
+    assert [s.key for s in strict.list()] == ["patent-count"]
+    assert len(strict.errors) == 1 and "same seed differ" in strict.errors[0].error
+    assert registry.load_registry(full_check=True).errors == []
