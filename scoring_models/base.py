@@ -108,6 +108,10 @@ class IndicatorMatrix:
         year = self.evaluation_year if self.evaluation_year is not None else (self.years[-1] if y else None)
         if year is not None and year not in self.years:
             raise ValueError(f"evaluation year {year} is not among the matrix years")
+        object.__setattr__(self, "zones", tuple(self.zones))
+        object.__setattr__(self, "indicators", tuple(self.indicators))
+        object.__setattr__(self, "years", tuple(int(yr) for yr in self.years))
+        object.__setattr__(self, "feature_names", tuple(self.feature_names))
         object.__setattr__(self, "values", _readonly(values))
         object.__setattr__(self, "features", _readonly(feats))
         object.__setattr__(self, "zone_meta", tuple(meta))
@@ -402,6 +406,10 @@ class ZoneResult(_Result):
     subgroup: Literal["+", "", "-"] | None
     profile: str | None
     profile_zh: str | None
+    risk_flags: list[str] = Field(
+        default_factory=list,
+        description="e.g. 'low_tech_drift' (低新化): scale high but innovation low against peers (plateau profile)",
+    )
     badges: list[str] = Field(default_factory=list)
     indicators: list[IndicatorScore]
     coverage: float = Field(ge=0, le=1, description="share of the model's indicators reported")

@@ -452,6 +452,9 @@ def run_pipeline(
                 else None,
                 profile=tiers.PROFILE_CODES[prof[z]] if prof[z] >= 0 else None,
                 profile_zh=PROFILE_ZH[tiers.PROFILE_CODES[prof[z]]] if prof[z] >= 0 else None,
+                risk_flags=["low_tech_drift"]
+                if prof[z] >= 0 and tiers.PROFILE_CODES[prof[z]] == "plateau"
+                else [],
                 badges=[],
                 indicators=ind_scores,
                 coverage=float(cov.zone_coverage[keep_z[z]]),

@@ -51,6 +51,7 @@ def test_hand_computed_composites_ranks_tiers(mini_spec: dict[str, Any]) -> None
         "D": "growth",
     }
     assert by["B"].profile_zh == "产业高原型"
+    assert by["B"].risk_flags == ["low_tech_drift"] and by["C"].risk_flags == []
     assert [e.code for e in result.excluded] == ["E"]
     assert "1 of 3" in result.excluded[0].reason
     assert result.info.applied_weights == pytest.approx(
