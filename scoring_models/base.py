@@ -408,7 +408,7 @@ class ZoneResult(_Result):
     profile_zh: str | None
     risk_flags: list[str] = Field(
         default_factory=list,
-        description="e.g. 'low_tech_drift' (低新化): scale high but innovation low against peers (plateau profile)",
+        description="'low_tech_drift' (低新化): scale high, innovation low against peers (plateau profile)",
     )
     badges: list[str] = Field(default_factory=list)
     indicators: list[IndicatorScore]
