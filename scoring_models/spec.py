@@ -199,7 +199,7 @@ class ProfileSpec(_Spec):
 
 
 UncertaintyNormalisation = Literal["minmax", "zscore", "rank"]
-UncertaintyAggregation = Literal["arithmetic", "geometric"]
+UncertaintyAggregation = Literal["arithmetic", "geometric", "topsis"]
 
 
 def _default_mc_norms() -> list[UncertaintyNormalisation]:

@@ -76,16 +76,20 @@ def topsis(x: FloatArray, w: FloatArray) -> FloatArray:
     ``D- / (D+ + D-)`` with Euclidean distances. This equals pymcdm's ``TOPSIS`` when given the
     same normalised matrix (its normalisation happens first, then the identical formula). Missing
     cells are left out of both distances; a zone equal to both ideals (all columns constant)
-    gets 0.5. Only 1-D weights.
+    gets 0.5. ``w`` 2-D (runs × indicators) gives zones × runs, computed as one
+    zones × runs × indicators array.
     """
-    v = x * w[None, :]
-    with np.errstate(invalid="ignore"):
-        pis = np.nanmax(np.where(np.isnan(v), -np.inf, v), axis=0)
-        nis = np.nanmin(np.where(np.isnan(v), np.inf, v), axis=0)
-    d_plus = np.sqrt(np.nansum((v - pis[None, :]) ** 2, axis=1))
-    d_minus = np.sqrt(np.nansum((v - nis[None, :]) ** 2, axis=1))
+    w2 = np.atleast_2d(w)
+    v = x[:, None, :] * w2[None, :, :]
+    missing = np.isnan(v)
+    pis = np.max(np.where(missing, -np.inf, v), axis=0)
+    nis = np.min(np.where(missing, np.inf, v), axis=0)
+    d_plus = np.sqrt(np.where(missing, 0.0, (v - pis[None]) ** 2).sum(axis=2))
+    d_minus = np.sqrt(np.where(missing, 0.0, (v - nis[None]) ** 2).sum(axis=2))
     total = d_plus + d_minus
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(total > 0, d_minus / np.where(total > 0, total, 1.0), 0.5)
-    out = np.where(np.isnan(x).all(axis=1), np.nan, out)
-    return np.asarray(out, dtype=np.float64)
+    empty_rows = np.asarray(np.isnan(x).all(axis=1), dtype=np.bool_)
+    out = np.where(empty_rows[:, None], np.nan, out)
+    out = np.asarray(out, dtype=np.float64)
+    return out[:, 0] if np.ndim(w) == 1 else out

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scoring_models.base import FloatArray
-from scoring_models.steps.aggregation import arithmetic, geometric, shift_nonnegative
+from scoring_models.steps.aggregation import arithmetic, geometric, shift_nonnegative, topsis
 from scoring_models.steps.normalisation import average_ranks
 
 
@@ -61,6 +61,8 @@ def _score(x: FloatArray, w: FloatArray, aggregation: str, shift: float) -> Floa
         return arithmetic(x, w)
     if aggregation == "geometric":
         return geometric(shift_nonnegative(x), w, shift=shift)
+    if aggregation == "topsis":
+        return topsis(x, w)
     raise ValueError(f"unknown aggregation alternative {aggregation!r}")
 
 
@@ -68,7 +70,7 @@ def monte_carlo(
     normalised: Sequence[FloatArray],
     weights: FloatArray,
     *,
-    aggregations: Sequence[str] = ("arithmetic", "geometric"),
+    aggregations: Sequence[str] = ("arithmetic", "geometric"),  # "topsis" also accepted
     runs: int = 1000,
     noise: float = 0.25,
     seed: int = 0,

@@ -125,3 +125,12 @@ def test_tied_zones_share_average_rank() -> None:
     x = np.array([[1.0, 1.0], [1.0, 1.0], [0.0, 0.0]])
     res = unc.monte_carlo(_alternatives(x), np.array([0.5, 0.5]), runs=12)
     np.testing.assert_array_equal(res.median, [1.5, 1.5, 3.0])
+
+
+def test_topsis_alternative_is_batched_too() -> None:
+    rng = np.random.default_rng(12)
+    x = rng.lognormal(size=(10, 4))
+    res = unc.monte_carlo(_alternatives(x), np.full(4, 0.25), aggregations=("arithmetic", "topsis"), runs=60)
+    assert res.runs == 60 and set(res.total) == {"weights", "normalisation", "aggregation"}
+    with pytest.raises(ValueError):
+        unc.monte_carlo(_alternatives(x), np.full(4, 0.25), aggregations=("median",), runs=6)

@@ -244,3 +244,14 @@ def test_shift_nonnegative() -> None:
     out = agg.shift_nonnegative(x)
     np.testing.assert_array_equal(out[:, :2], [[0.0, 2.0], [2.0, 3.0]])
     assert np.isnan(out[:, 2]).all()
+
+
+def test_topsis_two_dimensional_weights_equal_per_run_loop() -> None:
+    rng = np.random.default_rng(11)
+    x = rng.uniform(0, 100, size=(6, 3))
+    x[1, 2] = nan
+    w = rng.uniform(0.1, 1.0, size=(4, 3))
+    batch = agg.topsis(x, w)
+    assert batch.shape == (6, 4)
+    for r in range(4):
+        np.testing.assert_allclose(batch[:, r], agg.topsis(x, w[r]))
