@@ -211,7 +211,11 @@ def _default_mc_aggs() -> list[UncertaintyAggregation]:
 
 
 class UncertaintySpec(_Spec):
-    """Monte Carlo settings (the number of runs comes from ``EvaluationOptions``)."""
+    """Monte Carlo settings (the number of runs comes from ``EvaluationOptions``).
+
+    The alternatives are crossed with the weight noise as described in ``steps.uncertainty``; list
+    ``topsis`` among the aggregations when a TOPSIS model should be varied around its own method.
+    """
 
     enabled: bool = True
     weight_noise: float = Field(default=0.25, ge=0, lt=1)
