@@ -70,7 +70,7 @@ class IndicatorSpec(_Spec):
     @classmethod
     def _known(cls, v: str) -> str:
         if v not in indicator_catalog().by_code():
-            raise PydanticCustomError("unknown_indicator", "unknown indicator code {code!r}", {"code": v})
+            raise PydanticCustomError("unknown_indicator", "unknown indicator code '{code}'", {"code": v})
         return v
 
 
@@ -289,7 +289,7 @@ class ModelSpec(_Spec):
         for n, p in enumerate(self.pillars):
             if p.code in pillar_pos:
                 err(
-                    ("pillars", n, "code"), "duplicate", "duplicate pillar code {code!r}", p.code, code=p.code
+                    ("pillars", n, "code"), "duplicate", "duplicate pillar code '{code}'", p.code, code=p.code
                 )
             pillar_pos.setdefault(p.code, n)
         seen: set[str] = set()
@@ -298,7 +298,7 @@ class ModelSpec(_Spec):
                 err(
                     ("indicators", n, "code"),
                     "duplicate",
-                    "duplicate indicator {code!r}",
+                    "duplicate indicator '{code}'",
                     ind.code,
                     code=ind.code,
                 )
@@ -307,7 +307,7 @@ class ModelSpec(_Spec):
                 err(
                     ("indicators", n, "pillar"),
                     "unknown_pillar",
-                    "unknown pillar {p!r}",
+                    "unknown pillar '{p}'",
                     ind.pillar,
                     p=ind.pillar,
                 )
@@ -335,12 +335,12 @@ class ModelSpec(_Spec):
         for n, p in enumerate(self.pillars):
             inside = [i.weight for i in self.indicators if i.pillar == p.code]
             if not inside:
-                err(("pillars", n), "empty_pillar", "pillar {code!r} has no indicators", p.code, code=p.code)
+                err(("pillars", n), "empty_pillar", "pillar '{code}' has no indicators", p.code, code=p.code)
             elif p.weight > 0 and sum(inside) <= 0:
                 err(
                     ("pillars", n, "weight"),
                     "no_weight",
-                    "pillar {code!r} has weight but none of its indicators has",
+                    "pillar '{code}' has weight but none of its indicators has",
                     p.weight,
                     code=p.code,
                 )
@@ -355,7 +355,7 @@ class ModelSpec(_Spec):
         for field in ("innovation_dimensions", "scale_dimensions"):
             for n, d in enumerate(getattr(self.profiles, field)):
                 if d not in dims:
-                    err(("profiles", field, n), "unknown_dimension", "unknown dimension {d!r}", d, d=d)
+                    err(("profiles", field, n), "unknown_dimension", "unknown dimension '{d}'", d, d=d)
         if self.peer_groups.method == "kmeans" and not self.peer_groups.kmeans_features:
             err(("peer_groups", "kmeans_features"), "empty", "k-means needs at least one feature", [])
         if len(self.tiers.tiers) != len(self.tiers.thresholds) + 1:
@@ -375,11 +375,11 @@ class ModelSpec(_Spec):
                     err(
                         ("constraints", "max_nature_share", nature.value),
                         "cap_exceeded",
-                        "indicators of nature {n!r} hold {share:.4f} of the weight, above the cap {cap}",
+                        "indicators of nature '{n}' hold {share} of the weight, above the cap {cap}",
                         share,
                         n=nature.value,
-                        share=share,
-                        cap=cap,
+                        share=f"{share:.4f}",
+                        cap=f"{cap:g}",
                     )
         return errs
 

@@ -130,3 +130,23 @@ def test_profile_dimensions_and_key_format(mini_spec: dict[str, Any]) -> None:
     mini_spec["profiles"] = {}
     mini_spec["key"] = "Bad Key"
     assert _locs(mini_spec) == [("key",)]
+
+
+def test_error_messages_are_formatted(mini_spec: dict[str, Any]) -> None:
+    mini_spec["constraints"] = {"max_nature_share": {"scale": 0.05}}
+    mini_spec["indicators"][0]["pillar"] = "nope"
+    with pytest.raises(ValidationError) as info:
+        ModelSpec.model_validate(mini_spec)
+    messages = [e["msg"] for e in info.value.errors()]
+    assert "unknown pillar 'nope'" in messages
+    mini_spec["indicators"][0]["pillar"] = "innovation"
+    with pytest.raises(ValidationError) as info:
+        ModelSpec.model_validate(mini_spec)
+    assert (
+        info.value.errors()[0]["msg"]
+        == "indicators of nature 'scale' hold 0.2500 of the weight, above the cap 0.05"
+    )
+    mini_spec["indicators"][0]["code"] = "bogus"
+    with pytest.raises(ValidationError) as info:
+        ModelSpec.model_validate(mini_spec)
+    assert info.value.errors()[0]["msg"] == "unknown indicator code 'bogus'"
