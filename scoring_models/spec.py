@@ -237,7 +237,9 @@ class ConstraintsSpec(_Spec):
     def _shares(cls, v: dict[Nature, float]) -> dict[Nature, float]:
         for nature, share in v.items():
             if not 0 <= share <= 1:
-                raise PydanticCustomError("share_range", "share for {n} must be within [0, 1]", {"n": nature})
+                raise PydanticCustomError(
+                    "share_range", "share for {n} must be within [0, 1]", {"n": nature.value}
+                )
         return v
 
 
