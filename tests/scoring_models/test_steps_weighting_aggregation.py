@@ -255,3 +255,20 @@ def test_topsis_two_dimensional_weights_equal_per_run_loop() -> None:
     assert batch.shape == (6, 4)
     for r in range(4):
         np.testing.assert_allclose(batch[:, r], agg.topsis(x, w[r]))
+
+
+def test_topsis_published_mobile_phone_example() -> None:
+    # The widely reproduced TOPSIS tutorial (five phones; price is a cost, equal weights, vector
+    # normalisation), also the example of R's RMCDA::apply.TOPSIS; published scores to 3 decimals.
+    x = np.array(
+        [[250.0, 16, 12, 5], [200.0, 16, 8, 3], [300.0, 32, 16, 4], [275.0, 32, 8, 4], [225.0, 16, 16, 2]]
+    )
+    w = np.full(4, 0.25)
+    types = np.array([-1, 1, 1, 1])
+    v = x / np.sqrt((x**2).sum(axis=0))
+    v[:, 0] = -v[:, 0]  # TOPSIS is shift-invariant per column, so negating is a valid cost flip
+    ours = agg.topsis(v, w)
+    np.testing.assert_allclose(ours, [0.534, 0.308, 0.692, 0.535, 0.401], atol=5e-4)
+    np.testing.assert_allclose(ours, TOPSIS(pn.vector_normalization)(x, w, types), atol=1e-9)
+    _, _, _, closeness = skc_topsis(v, np.ones(4), w)
+    np.testing.assert_allclose(ours, closeness, atol=1e-9)
