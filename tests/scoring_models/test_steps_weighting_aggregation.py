@@ -32,6 +32,10 @@ EXAMPLE = np.array(
     ]
 )
 EXAMPLE_TYPES = np.array([-1, 1, 1, 1])
+# The five-phone matrix of the widely reproduced TOPSIS tutorial (see the published-scores test).
+PHONES = np.array(
+    [[250.0, 16, 12, 5], [200.0, 16, 8, 3], [300.0, 32, 16, 4], [275.0, 32, 8, 4], [225.0, 16, 16, 2]]
+)
 EXAMPLE_W = np.array([0.25, 0.25, 0.25, 0.25])
 
 positive_matrices = st.integers(3, 12).flatmap(
@@ -45,10 +49,11 @@ def _non_degenerate(x: np.ndarray) -> bool:
     return bool((np.ptp(x, axis=0) > 1e-3 * np.abs(x).max(axis=0)).all())
 
 
-def test_entropy_matches_oracles_on_example() -> None:
-    ours = wt.entropy_weights(EXAMPLE)
-    np.testing.assert_allclose(ours, pw.entropy_weights(EXAMPLE), atol=1e-9)
-    np.testing.assert_allclose(ours, skc_entropy(EXAMPLE), atol=1e-9)
+@pytest.mark.parametrize("x", [EXAMPLE, PHONES])
+def test_entropy_matches_oracles_on_examples(x: np.ndarray) -> None:
+    ours = wt.entropy_weights(x)
+    np.testing.assert_allclose(ours, pw.entropy_weights(x), atol=1e-9)
+    np.testing.assert_allclose(ours, skc_entropy(x), atol=1e-9)
 
 
 @settings(max_examples=80, deadline=None)
@@ -72,10 +77,11 @@ def test_entropy_zero_conventions() -> None:
         wt.entropy_weights(np.array([[-1.0], [1.0]]))
 
 
-def test_critic_matches_oracles_on_example() -> None:
-    ours = wt.critic_weights(EXAMPLE)
-    np.testing.assert_allclose(ours, pw.critic_weights(EXAMPLE), atol=1e-9)
-    np.testing.assert_allclose(ours, skc_critic(EXAMPLE, np.ones(4)), atol=1e-9)
+@pytest.mark.parametrize("x", [EXAMPLE, PHONES])
+def test_critic_matches_oracles_on_examples(x: np.ndarray) -> None:
+    ours = wt.critic_weights(x)
+    np.testing.assert_allclose(ours, pw.critic_weights(x), atol=1e-9)
+    np.testing.assert_allclose(ours, skc_critic(x, np.ones(4)), atol=1e-9)
 
 
 @settings(max_examples=80, deadline=None)
@@ -260,9 +266,7 @@ def test_topsis_two_dimensional_weights_equal_per_run_loop() -> None:
 def test_topsis_published_mobile_phone_example() -> None:
     # The widely reproduced TOPSIS tutorial (five phones; price is a cost, equal weights, vector
     # normalisation), also the example of R's RMCDA::apply.TOPSIS; published scores to 3 decimals.
-    x = np.array(
-        [[250.0, 16, 12, 5], [200.0, 16, 8, 3], [300.0, 32, 16, 4], [275.0, 32, 8, 4], [225.0, 16, 16, 2]]
-    )
+    x = PHONES
     w = np.full(4, 0.25)
     types = np.array([-1, 1, 1, 1])
     v = x / np.sqrt((x**2).sum(axis=0))
