@@ -119,12 +119,9 @@ def _within_pillar_weights(
     """Weights inside each pillar by ``method``; zero spec weights stay zero (they are switched off)."""
     if method == "expert":
         return spec_w
-    filled = np.where(
-        np.isnan(x_minmax),
-        np.nanmean(np.where(np.isnan(x_minmax).all(axis=0), 50.0, x_minmax), axis=0)[None, :],
-        x_minmax,
-    )
-    filled = np.nan_to_num(filled, nan=50.0)
+    # data-driven methods need a complete matrix: a missing cell takes its column mean (50 if empty)
+    col_mean = np.nanmean(np.where(np.isnan(x_minmax).all(axis=0), 50.0, x_minmax), axis=0)
+    filled = np.where(np.isnan(x_minmax), col_mean[None, :], x_minmax)
     out = np.zeros(len(spec_w))
     for p in np.unique(pillar_idx):
         cols = pillar_idx == p

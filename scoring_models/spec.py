@@ -104,7 +104,13 @@ class NormalisationSpec(_Spec):
 
 
 class WeightingSpec(_Spec):
-    """How indicator weights inside each pillar are set; pillar weights always come from the spec."""
+    """How indicator weights inside each pillar are set; pillar weights always come from the spec.
+
+    ``expert`` uses the spec's indicator weights; ``equal``, ``entropy``, ``critic`` and ``pca``
+    derive them from the data — always from min-max scores (complete, non-negative and
+    higher-is-better, as these methods need; missing cells take the column mean), whatever the
+    normalisation. Indicators with spec weight 0 stay at 0, and nature caps apply afterwards.
+    """
 
     method: WeightingMethod = "expert"
     pca_min_eigenvalue: float = Field(default=1.0, gt=0)
