@@ -1,0 +1,95 @@
+"""Aggregation of normalised indicators into a composite.
+
+``x`` is zones × indicators (higher is better, NaN = missing), ``w`` the indicator weights. A
+zone's missing cells drop out and its remaining weights are rescaled to sum 1 (available-case
+aggregation), so a zone is never penalised as if a missing value were zero; the checks step
+decides beforehand whether a zone has enough data to be scored at all. All functions accept a
+weight matrix (runs × indicators) as well, returning zones × runs, which the uncertainty step
+uses to score every Monte Carlo run in one matrix product.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scoring_models.base import FloatArray
+
+
+def row_weights(x: FloatArray, w: FloatArray) -> FloatArray:
+    """The weights actually applied to each zone: ``w`` over its present cells, rescaled to sum 1.
+
+    Rows with no present positive-weight cell get all-zero weights.
+    """
+    present = ~np.isnan(x)
+    raw = np.where(present, w[None, :], 0.0)
+    total = raw.sum(axis=1, keepdims=True)
+    return np.asarray(np.where(total > 0, raw / np.where(total > 0, total, 1.0), 0.0), dtype=np.float64)
+
+
+def _mass(x: FloatArray, w2: FloatArray) -> FloatArray:
+    return np.asarray((~np.isnan(x)).astype(np.float64) @ w2.T, dtype=np.float64)
+
+
+def arithmetic(x: FloatArray, w: FloatArray) -> FloatArray:
+    """Weighted arithmetic mean ``Σ w_i x_i / Σ w_i`` over each zone's present cells.
+
+    ``w`` 1-D gives a zones vector; ``w`` 2-D (runs × indicators) gives zones × runs. A zone with
+    nothing to aggregate gets NaN.
+    """
+    w2 = np.atleast_2d(w)
+    num = np.nan_to_num(x, nan=0.0) @ w2.T
+    den = _mass(x, w2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+    return out[:, 0] if w.ndim == 1 else out
+
+
+def shift_nonnegative(x: FloatArray) -> FloatArray:
+    """Move every column holding negative values up so its minimum is 0 (others unchanged).
+
+    Lets geometric aggregation run on z-scores (as a Monte Carlo alternative or a per-run
+    override) while keeping each column's spacing; min-max, rank and target scores pass through.
+    """
+    colmin = np.min(np.where(np.isnan(x), np.inf, x), axis=0, initial=np.inf)
+    return np.asarray(x - np.minimum(colmin, 0.0)[None, :], dtype=np.float64)
+
+
+def geometric(x: FloatArray, w: FloatArray, *, shift: float = 1.0) -> FloatArray:
+    """Weighted geometric mean with a positive shift: ``exp(Σ w_i ln(x_i + s) / Σ w_i) - s``.
+
+    The shift ``s`` (default 1 point on the 0–100 scale) keeps a zero value from zeroing the whole
+    composite while still penalising it strongly; subtracting it afterwards keeps the composite on
+    the indicators' scale (a zone at 0 everywhere scores 0, at 100 everywhere 100). Every present
+    ``x + s`` must be positive, else ValueError.
+    """
+    if np.nanmin(np.where(np.isnan(x), np.inf, x), initial=np.inf) + shift <= 0:
+        raise ValueError("geometric aggregation needs x + shift > 0 for every present value")
+    logs = np.log(np.where(np.isnan(x), 1.0, x + shift))
+    logs = np.where(np.isnan(x), np.nan, logs)
+    return np.exp(arithmetic(logs, w)) - shift
+
+
+def topsis(x: FloatArray, w: FloatArray) -> FloatArray:
+    """TOPSIS closeness in [0, 1] on an already normalised, higher-is-better matrix.
+
+    ``v = w x``; the ideal and anti-ideal are the column max and min of ``v``; closeness
+    ``D- / (D+ + D-)`` with Euclidean distances. This equals pymcdm's ``TOPSIS`` when given the
+    same normalised matrix (its normalisation happens first, then the identical formula). Missing
+    cells are left out of both distances; a zone equal to both ideals (all columns constant)
+    gets 0.5. ``w`` 2-D (runs × indicators) gives zones × runs, computed as one
+    zones × runs × indicators array.
+    """
+    w2 = np.atleast_2d(w)
+    v = x[:, None, :] * w2[None, :, :]
+    missing = np.isnan(v)
+    pis = np.max(np.where(missing, -np.inf, v), axis=0)
+    nis = np.min(np.where(missing, np.inf, v), axis=0)
+    d_plus = np.sqrt(np.where(missing, 0.0, (v - pis[None]) ** 2).sum(axis=2))
+    d_minus = np.sqrt(np.where(missing, 0.0, (v - nis[None]) ** 2).sum(axis=2))
+    total = d_plus + d_minus
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(total > 0, d_minus / np.where(total > 0, total, 1.0), 0.5)
+    empty_rows = np.asarray(np.isnan(x).all(axis=1), dtype=np.bool_)
+    out = np.where(empty_rows[:, None], np.nan, out)
+    out = np.asarray(out, dtype=np.float64)
+    return out[:, 0] if np.ndim(w) == 1 else out

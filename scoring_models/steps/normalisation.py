@@ -1,0 +1,109 @@
+"""Normalisation of indicator columns to a common scale, with direction handled.
+
+``directions[i]`` is +1 when higher raw values are better and -1 when lower is better; every
+method returns values where higher is better. Missing cells stay NaN. Constant columns (all
+present values equal) are defined, never divided by zero: min-max and distance-to-target give 50,
+z-score gives 0, rank gives the mid percentile 50.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from scoring_models.base import FloatArray
+
+
+def _signed(x: FloatArray, directions: npt.NDArray[np.float64]) -> FloatArray:
+    return np.asarray(x * directions[None, :], dtype=np.float64)
+
+
+def minmax(x: FloatArray, directions: npt.NDArray[np.float64]) -> FloatArray:
+    """Min-max to 0–100: ``100 (x - min) / (max - min)``, inverted for lower-is-better; constant → 50."""
+    s = _signed(x, directions)
+    with np.errstate(invalid="ignore"):
+        lo = np.nanmin(np.where(np.isnan(s), np.inf, s), axis=0)
+        hi = np.nanmax(np.where(np.isnan(s), -np.inf, s), axis=0)
+    span = hi - lo
+    const = ~(span > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = 100.0 * (s - lo[None, :]) / np.where(const, 1.0, span)[None, :]
+    out = np.where(const[None, :] & ~np.isnan(s), 50.0, out)
+    return np.asarray(out, dtype=np.float64)
+
+
+def zscore(x: FloatArray, directions: npt.NDArray[np.float64]) -> FloatArray:
+    """Standard score ``(x - mean) / sd`` with the population sd (ddof 0); constant column → 0."""
+    s = _signed(x, directions)
+    n = (~np.isnan(s)).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(n > 0, np.nansum(s, axis=0) / np.maximum(n, 1), 0.0)
+        sd = np.sqrt(np.nansum((s - mean[None, :]) ** 2, axis=0) / np.maximum(n, 1))
+        out = (s - mean[None, :]) / np.where(sd > 0, sd, 1.0)[None, :]
+    out = np.where((sd > 0)[None, :] | np.isnan(s), out, 0.0)
+    return np.asarray(out, dtype=np.float64)
+
+
+def average_ranks(x: FloatArray) -> FloatArray:
+    """Column-wise ascending ranks 1..n of present values, ties get their average rank; NaN stays NaN.
+
+    Vectorised: one argsort per matrix, ties resolved by averaging over runs of equal values.
+    """
+    n_rows, n_cols = x.shape
+    filled = np.where(np.isnan(x), np.inf, x)
+    order = np.argsort(filled, axis=0, kind="stable")
+    sorted_vals = np.take_along_axis(filled, order, axis=0)
+    pos = np.arange(1, n_rows + 1, dtype=np.float64)[:, None] * np.ones((1, n_cols))
+    # start index of each run of equal values, then average positions within the run
+    new_run = np.ones((n_rows, n_cols), dtype=bool)
+    new_run[1:] = sorted_vals[1:] != sorted_vals[:-1]
+    run_id = np.cumsum(new_run, axis=0) - 1
+    col_offset = (np.arange(n_cols) * (n_rows + 1))[None, :]
+    flat_id = (run_id + col_offset).ravel()
+    sums = np.bincount(flat_id, weights=pos.ravel(), minlength=n_cols * (n_rows + 1))
+    counts = np.bincount(flat_id, minlength=n_cols * (n_rows + 1))
+    avg = (sums / np.maximum(counts, 1))[flat_id].reshape(n_rows, n_cols)
+    ranks = np.empty_like(avg)
+    np.put_along_axis(ranks, order, avg, axis=0)
+    return np.where(np.isnan(x), np.nan, ranks)
+
+
+def rank_percentile(x: FloatArray, directions: npt.NDArray[np.float64]) -> FloatArray:
+    """Percentile rank 0–100: ``100 (r - 1) / (n - 1)`` with average ranks r among n present values.
+
+    The best zone gets 100, the worst 0; ties share the mean; a column with one value or all
+    values tied gives 50.
+    """
+    s = _signed(x, directions)
+    r = average_ranks(s)
+    n = (~np.isnan(s)).sum(axis=0).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = 100.0 * (r - 1.0) / np.where(n > 1, n - 1.0, 1.0)[None, :]
+    out = np.where((n > 1)[None, :], out, 50.0)
+    return np.where(np.isnan(s), np.nan, out)
+
+
+def distance_to_target(
+    x: FloatArray, directions: npt.NDArray[np.float64], targets: npt.NDArray[np.float64]
+) -> FloatArray:
+    """Distance to target on 0–100: 100 at or beyond the target, 0 at the worst observed value.
+
+    Higher-is-better: ``100 (x - min) / (target - min)`` capped at 100. Lower-is-better:
+    ``100 (max - x) / (max - target)`` capped at 100. A column whose worst value already meets
+    the target gives 100 in every present cell; a constant column short of the target gives 50
+    (the constant-column convention of this module).
+    """
+    s = _signed(x, directions)
+    t = targets * directions
+    with np.errstate(invalid="ignore"):
+        worst = np.nanmin(np.where(np.isnan(s), np.inf, s), axis=0)
+        best = np.nanmax(np.where(np.isnan(s), -np.inf, s), axis=0)
+    span = t - worst
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = 100.0 * (s - worst[None, :]) / np.where(span > 0, span, 1.0)[None, :]
+    out = np.clip(out, 0.0, 100.0)
+    met = ~(span > 0)
+    const = best == worst
+    out = np.where(met[None, :], 100.0, out)
+    out = np.where((const & ~met)[None, :], 50.0, out)
+    return np.where(np.isnan(s), np.nan, out)
