@@ -40,7 +40,7 @@ from scoring_models.base import (
 from scoring_models.catalog import Direction, indicator_catalog
 from scoring_models.spec import ModelSpec
 from scoring_models.steps import aggregation as agg
-from scoring_models.steps import checks, explain, imputation, normalisation, outliers, peer_groups, tiers
+from scoring_models.steps import badges, checks, explain, imputation, normalisation, outliers, peer_groups, tiers
 from scoring_models.steps import uncertainty as unc
 from scoring_models.steps import weighting as wt
 
@@ -414,6 +414,8 @@ def run_pipeline(
             shift=shift,
         )
 
+    badge_map = _badges(spec, matrix)
+
     # assemble
     tier_defs = spec.tiers.tiers
     sign: dict[int, Literal["+", "", "-"]] = {1: "+", 0: "", -1: "-"}
@@ -452,7 +454,7 @@ def run_pipeline(
                 risk_flags=["low_tech_drift"]
                 if prof[z] >= 0 and tiers.PROFILE_CODES[prof[z]] == "plateau"
                 else [],
-                badges=[],
+                badges=badge_map.get(zones[z], []),
                 indicators=ind_scores,
                 coverage=float(cov.zone_coverage[keep_z[z]]),
                 imputed_cells=[kcodes[i] for i in np.flatnonzero(mask[z])],
@@ -524,6 +526,42 @@ def run_pipeline(
         info=info,
     )
     return state
+
+
+def _badges(spec: ModelSpec, matrix: IndicatorMatrix) -> dict[str, list[str]]:
+    """Cultivation badges of every zone of the full matrix (all catalog indicators, all history)."""
+    rules = spec.badges
+    if not rules.enabled or not matrix.zones or not matrix.years:
+        return {}
+    hist = matrix.history
+    codes = matrix.indicator_codes
+    n = len(matrix.zones)
+
+    def series(code: str) -> FloatArray:
+        if code in codes:
+            return np.array(hist[:, codes.index(code), :], dtype=np.float64)
+        return np.full((n, hist.shape[2]), np.nan)
+
+    enough = badges.enough_history(series("revenue"), min_years=rules.min_history_years)
+    growth = np.stack([series(c) for c in rules.gazelle_indicators], axis=1)
+    gazelle = enough & badges.gazelle(growth, growth=rules.gazelle_growth, years=rules.gazelle_years)
+    chain_names = np.array(matrix.meta_values("leading_chain"), dtype=object)
+    _, chain = np.unique(chain_names, return_inverse=True)
+    chain = np.where(chain_names == "na", -1, chain).astype(np.int64)
+    national = np.array(matrix.meta_values("level"), dtype=object) == "national"
+    revenue = matrix.lookup("revenue")
+    share = matrix.lookup("leading_chain_share")
+    hidden = enough & badges.hidden_champion(
+        matrix.lookup("leading_chain_lq"), share, revenue, chain, national,
+        quantile=rules.hidden_lq_quantile, min_share=rules.hidden_min_share,
+    )
+    chain_revenue = matrix.lookup("leading_chain_revenue")
+    # without a stored breakdown, the leading chain's revenue follows from its reported share
+    chain_revenue = np.where(np.isnan(chain_revenue), revenue * share / 100.0, chain_revenue)
+    single = enough & badges.single_champion(chain_revenue, chain, top_n=rules.single_top_n)
+    flags = np.column_stack([gazelle, hidden, single])
+    names = np.array([badges.GAZELLE, badges.HIDDEN_CHAMPION, badges.SINGLE_CHAMPION], dtype=object)
+    return {matrix.zones[z]: [str(x) for x in names[flags[z]]] for z in np.flatnonzero(flags.any(axis=1))}
 
 
 def _peer_groups(spec: ModelSpec, method: str, matrix: IndicatorMatrix) -> peer_groups.PeerGroups:

@@ -54,7 +54,8 @@ class ModelSummary(BaseModel):
     source: str
 
 
-def _version_key(version: str) -> tuple[tuple[int, ...], str]:
+def version_sort_key(version: str) -> tuple[tuple[int, ...], str]:
+    """Sort key that orders versions numerically (1.10.0 after 1.9.0)."""
     nums = tuple(int(p) for p in re.findall(r"\d+", version.split("-")[0].split("+")[0]))
     return nums, version
 
@@ -131,11 +132,11 @@ class Registry:
         versions = [v for (k, v) in self._models if k == key]
         if not versions:
             raise KeyError(f"no model {key!r}")
-        return self._models[(key, max(versions, key=_version_key))][0]
+        return self._models[(key, max(versions, key=version_sort_key))][0]
 
     def models(self) -> list[ScoringModel]:
         """All registered models, sorted by key then version."""
-        return [self._models[k][0] for k in sorted(self._models, key=lambda kv: (kv[0], _version_key(kv[1])))]
+        return [self._models[k][0] for k in sorted(self._models, key=lambda kv: (kv[0], version_sort_key(kv[1])))]
 
     def list(self) -> list[ModelSummary]:
         """Summaries of all registered models."""
@@ -150,6 +151,10 @@ class Registry:
             )
             for m in self.models()
         ]
+
+    def source_of(self, model: ScoringModel) -> str:
+        """Where the registered ``model`` came from (``builtin`` or ``entry_point:…``)."""
+        return self._models[(model.key, model.version)][1]
 
     def __contains__(self, key: object) -> bool:
         return any(k == key for k, _ in self._models) or key in self._models

@@ -255,6 +255,29 @@ class ExplainSpec(_Spec):
     top_n: int = Field(default=3, ge=0)
 
 
+class BadgeSpec(_Spec):
+    """Cultivation badges (see ``steps.badges``); every threshold of the domain brief is a field."""
+
+    enabled: bool = False
+    min_history_years: int = Field(default=3, ge=1)
+    gazelle_indicators: list[str] = Field(
+        default_factory=lambda: ["hte_count", "tech_contract_per_capita", "invention_patents_per_10k"]
+    )
+    gazelle_growth: float = Field(default=0.20, gt=0)
+    gazelle_years: int = Field(default=3, ge=1)
+    hidden_lq_quantile: float = Field(default=0.9, gt=0, lt=1)
+    hidden_min_share: float = Field(default=50.0, ge=0, le=100)
+    single_top_n: int = Field(default=3, ge=1)
+
+    @field_validator("gazelle_indicators")
+    @classmethod
+    def _known_codes(cls, v: list[str]) -> list[str]:
+        unknown = [c for c in v if c not in indicator_catalog().by_code()]
+        if unknown:
+            raise PydanticCustomError("unknown_indicator", "unknown indicator codes {codes}", {"codes": unknown})
+        return v
+
+
 class ModelSpec(_Spec):
     """A whole scoring model, declared as data."""
 
@@ -277,6 +300,7 @@ class ModelSpec(_Spec):
     uncertainty: UncertaintySpec = Field(default_factory=UncertaintySpec)
     constraints: ConstraintsSpec = Field(default_factory=ConstraintsSpec)
     explain: ExplainSpec = Field(default_factory=ExplainSpec)
+    badges: BadgeSpec = Field(default_factory=BadgeSpec)
 
     @model_validator(mode="after")
     def _semantics(self) -> ModelSpec:

@@ -122,7 +122,9 @@ class Mover(BaseModel):
     other_tier: str | None
     base_profile: str | None
     other_profile: str | None
-    low_tech_risk: bool = Field(description="ranks much lower in 'other' and has the 产业高原型 (plateau) profile there")
+    low_tech_risk: bool = Field(
+        description="ranks much lower in 'other' and has the 产业高原型 (plateau) profile there"
+    )
 
 
 class Comparison(BaseModel):

@@ -232,7 +232,8 @@ def previous_run(session: Session, run: EvaluationRun) -> EvaluationRun | None:
         .order_by(EvaluationRun.id.desc())
     ))
     same_filter = [c for c in candidates if c.zone_filter == run.zone_filter]
-    return (same_filter or candidates or [None])[0]
+    chosen = same_filter or candidates
+    return chosen[0] if chosen else None
 
 
 def _tier_order(run: EvaluationRun) -> list[str]:

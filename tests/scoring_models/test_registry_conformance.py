@@ -20,9 +20,15 @@ from scoring_models.spec import build_model
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_builtin_comprehensive_is_discovered() -> None:
+BUILTIN_KEYS = [
+    "comprehensive", "innovation-officer", "innovation-peak", "innovation-strength", "leading-chain",
+    "open-cooperation",
+]
+
+
+def test_builtin_models_are_discovered() -> None:
     reg = registry.load_registry(plugins=False)
-    assert [s.key for s in reg.list()] == ["comprehensive"]
+    assert [s.key for s in reg.list()] == BUILTIN_KEYS
     assert reg.errors == []
     model = reg.get("comprehensive")
     assert model.version == "1.0.0"
