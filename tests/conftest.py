@@ -84,22 +84,76 @@ def pg_template() -> Iterator[str]:
     _pg_drop(name)
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A migrated database of its own for this test."""
+def _load_demo(url: str) -> None:
+    from app.db import session_scope
+    from app.services.demo_loader import load_demo
+
+    engine = make_engine(url)
+    try:
+        for session in session_scope(make_session_factory(engine)):
+            load_demo(session)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file holding the demo data set."""
+    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+    shutil.copyfile(sqlite_template, path)
+    _load_demo(f"sqlite:///{path}")
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_template: str) -> Iterator[str]:
+    """A PostgreSQL template database holding the demo data set."""
+    name = f"zs_demo_{uuid.uuid4().hex[:10]}"
+    _pg_create(name, template=pg_template)
+    _load_demo(_pg_url_for(name))
+    yield name
+    _pg_drop(name)
+
+
+def _database(request: pytest.FixtureRequest, tmp_path: Path, *, demo: bool) -> Iterator[str]:
     if request.param == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
+        template: Path = request.getfixturevalue("sqlite_demo_template" if demo else "sqlite_template")
         target = tmp_path / "zonescore.db"
         shutil.copyfile(template, target)
         yield f"sqlite:///{target}"
         return
-    template_name: str = request.getfixturevalue("pg_template")
+    template_name: str = request.getfixturevalue("pg_demo_template" if demo else "pg_template")
     name = f"zs_t_{uuid.uuid4().hex[:12]}"
     _pg_create(name, template=template_name)
     try:
         yield _pg_url_for(name)
     finally:
         _pg_drop(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database of its own for this test."""
+    yield from _database(request, tmp_path, demo=False)
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated database of its own for this test, holding the demo data set."""
+    yield from _database(request, tmp_path, demo=True)
+
+
+@pytest.fixture
+def demo_client(demo_database_url: str) -> Iterator[TestClient]:
+    """A client on a database of its own holding the demo data set."""
+    application = create_app(Settings(database_url=demo_database_url))
+    with TestClient(application, raise_server_exceptions=False) as test_client:
+        yield test_client
+    application.state.engine.dispose()
 
 
 @pytest.fixture

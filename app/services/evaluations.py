@@ -92,7 +92,14 @@ def run_evaluation(session: Session, request: EvaluationRequest, *, created_by: 
         )
     doc = methodology(model)
     started = time.perf_counter()
-    result = model.evaluate(matrix, options=request.options)
+    try:
+        result = model.evaluate(matrix, options=request.options)
+    except ValueError as exc:
+        # The contract: a model raises ValueError only for options it cannot honour.
+        raise ValidationFailed(
+            f"model {model.key} {model.version} cannot run with these options: {exc}",
+            errors=[Problem(column="options", code="unsupported_options", message=str(exc))],
+        ) from None
     duration_ms = (time.perf_counter() - started) * 1000.0
     run = EvaluationRun(
         model_key=model.key, model_version=model.version, year=request.year,
