@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     max_batch_rows: int = Field(default=200_000, gt=0)
     earliest_year: int = Field(default=1988, ge=1900)
     log_level: str = "INFO"
+    # Downloads (?format=csv|xlsx, `zonescore export`) are not paged; this bounds their memory use.
+    max_export_rows: int = Field(default=500_000, gt=0)
 
     @field_validator("database_url")
     @classmethod

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, UploadFile
 
 from app.api.deps import RequestIdDep, SessionDep, SettingsDep
+from app.api.responses import problem_responses
 from app.errors import PayloadTooLarge, Problem, ValidationFailed
 from app.schemas.observation import ImportResult
 from app.services.import_parser import ImportParseError, parse_import
@@ -16,7 +17,8 @@ from scoring_models.catalog import indicator_catalog
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
 
 
-@router.post("", summary="Import observations from a CSV or XLSX file", response_model=ImportResult)
+@router.post("", summary="Import observations from a CSV or XLSX file", response_model=ImportResult,
+             responses=problem_responses(413, 422))
 async def import_file(
     session: SessionDep,
     settings: SettingsDep,
