@@ -25,7 +25,10 @@ request_id_var: ContextVar[str | None] = ContextVar("zonescore_request_id", defa
 access_log = logging.getLogger("zonescore.access")
 
 # Attributes every LogRecord has; anything else on a record came from ``extra=`` and is logged too.
-_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
+# uvicorn's "color_message" repeats the message with terminal colour codes.
+_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message", "asctime", "taskName", "color_message",
+}
 
 
 class RequestIdFilter(logging.Filter):
@@ -91,7 +94,12 @@ def configure_logging(level: str = "INFO", log_format: str = "json") -> None:
 def _route_template(scope: Scope) -> str:
     route = scope.get("route")
     path = getattr(route, "path", None)
-    return path if isinstance(path, str) and path else UNMATCHED_ROUTE
+    if isinstance(path, str) and path:
+        return path
+    # A mounted app (the static files) gets no route in the scope, but the router extends its
+    # root_path by the mount prefix; label all of its paths by that prefix.
+    mounted = str(scope.get("root_path", ""))[len(str(scope.get("app_root_path", ""))):]
+    return f"{mounted}/{{path}}" if mounted else UNMATCHED_ROUTE
 
 
 class AccessLogMiddleware:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -78,6 +82,7 @@ def test_metrics_count_requests_by_route_template_and_imports(client: TestClient
     for code in ("DEMO-33-N01", "DEMO-33-N01", "NOPE-1"):
         client.get(f"/api/v1/zones/{code}")
     client.get("/no/such/path")
+    client.get("/static/swagger-ui/swagger-ui.css")
     csv_bytes = b"zone_code,year,rd_intensity,hte_count\r\nDEMO-33-N01,2024,6.8,1236\r\n"
     assert client.post("/api/v1/imports", files={"file": ("a.csv", csv_bytes, "text/csv")}).status_code == 200
     with time_evaluation("innovation-peak"):
@@ -94,11 +99,24 @@ def test_metrics_count_requests_by_route_template_and_imports(client: TestClient
     assert delta("zonescore_http_requests_total", method="GET", route=route, status="404") == 1
     assert delta("zonescore_http_requests_total", method="POST", route="/api/v1/zones", status="201") == 1
     assert delta("zonescore_http_requests_total", route="<unmatched>", status="404") == 1
-    assert "NOPE-1" not in after
+    assert "NOPE-1" not in after and "swagger-ui.css" not in after
+    assert delta("zonescore_http_requests_total", route="/static/{path}", status="200") == 1
     assert delta("zonescore_http_request_duration_seconds_count", method="GET", route=route, status="200") == 2
     assert delta("zonescore_imported_rows_total", file_format="csv") == 1
     assert delta("zonescore_imported_cells_total", result="inserted") == 2
     assert delta("zonescore_evaluation_duration_seconds_count", model="innovation-peak") == 1
+
+
+def test_metrics_aggregate_worker_processes_in_multiprocess_mode(tmp_path: Path) -> None:
+    # Two separate processes count, as uvicorn workers would; a third renders the sum.
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    count = "from app.metrics import observe_request; observe_request('GET', '/api/v1/zones', 200, 0.01)"
+    for _ in range(2):
+        subprocess.run([sys.executable, "-c", count], env=env, check=True, cwd=Path(__file__).parent.parent)
+    render = "import sys; from app.metrics import render_metrics; sys.stdout.write(render_metrics().decode())"
+    text = subprocess.run([sys.executable, "-c", render], env=env, check=True, capture_output=True, text=True,
+                          cwd=Path(__file__).parent.parent).stdout
+    assert _sample(text, "zonescore_http_requests_total", route="/api/v1/zones", status="200") == 2
 
 
 def test_metrics_registry_is_private() -> None:
