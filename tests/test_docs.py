@@ -70,6 +70,8 @@ def test_every_operation_is_documented(client: TestClient) -> None:
         errors = {code: r for code, r in op["responses"].items() if code.isdigit() and int(code) >= 400}
         assert "422" in errors and "500" in errors, where
         for code, response in errors.items():
+            if (path, code) == ("/readyz", "503"):
+                continue  # the readiness probe answers with its own small JSON status, documented as such
             assert set(response["content"]) == {"application/problem+json"}, (where, code)
             assert response["content"]["application/problem+json"]["schema"]["$ref"].endswith("/ProblemDetail")
 

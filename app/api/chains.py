@@ -30,9 +30,9 @@ def upsert_chain_breakdowns(session: SessionDep, settings: SettingsDep, body: Ch
 @router.get("", summary="Query chain breakdowns", response_model=Page[ChainBreakdownOut])
 def list_chain_breakdowns(
     session: SessionDep,
-    zone: Annotated[str | None, Query(description="zone code")] = None,
+    zone: Annotated[str | None, Query(description="zone code", examples=["DEMO-33-N01"])] = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
-    chain: Annotated[str | None, Query(description="chain code")] = None,
+    chain: Annotated[str | None, Query(description="chain code", examples=["integrated_circuits"])] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Page[ChainBreakdownOut]:

@@ -17,7 +17,14 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Database reachable and migrated")
+@router.get(
+    "/readyz",
+    summary="Database reachable and migrated",
+    responses={503: {"description": "Not ready: the database is unreachable or not at the newest migration",
+                     "content": {"application/json": {"example": {
+                         "status": "unavailable", "database": "reachable", "migration": "0001",
+                         "expected": "0002"}}}}},
+)
 def readyz(request: Request) -> JSONResponse:
     """200 when the database answers and is at the newest migration, else 503 saying which check failed
     (readiness probe; the Docker HEALTHCHECK uses it)."""

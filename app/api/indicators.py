@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy import select
 
 from app.api.deps import SessionDep
@@ -15,6 +17,8 @@ from app.schemas.indicator import IndicatorList, IndicatorOut
 from scoring_models.catalog import indicator_catalog
 
 router = APIRouter(prefix="/api/v1/indicators", tags=["indicators"])
+
+IndicatorCode = Annotated[str, Path(description="indicator code", examples=["rd_intensity"])]
 
 def _out(row: IndicatorRow, lang: Language) -> IndicatorOut:
     fields = {name: getattr(row, name) for name in IndicatorOut.model_fields if name != "name"}
@@ -53,7 +57,7 @@ def list_indicators(request: Request, session: SessionDep, lang: Lang) -> Respon
     "/{code}", summary="One indicator", response_model=IndicatorOut,
     responses={**NOT_MODIFIED, **problem_responses(404)},
 )
-def get_indicator(request: Request, session: SessionDep, code: str, lang: Lang) -> Response:
+def get_indicator(request: Request, session: SessionDep, code: IndicatorCode, lang: Lang) -> Response:
     """One catalog indicator by code (e.g. `rd_intensity`), with `name` in the chosen language; 404 when
     the code is not in the catalog. Cached with an ETag like the list."""
     row = session.get(IndicatorRow, code)

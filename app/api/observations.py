@@ -59,8 +59,13 @@ def query_observations(
     settings: SettingsDep,
     fmt: FormatDep,
     lang: Lang,
-    zone: Annotated[list[str] | None, Query(description="zone code; repeat for several")] = None,
-    indicator: Annotated[list[str] | None, Query(description="indicator code; repeat for several")] = None,
+    zone: Annotated[
+        list[str] | None, Query(description="zone code; repeat for several", examples=[["DEMO-33-N01"]])
+    ] = None,
+    indicator: Annotated[
+        list[str] | None,
+        Query(description="indicator code; repeat for several", examples=[["rd_intensity", "hte_count"]]),
+    ] = None,
     year_from: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     year_to: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     form: Form = Form.LONG,
@@ -93,8 +98,8 @@ def query_observations(
             responses=problem_responses(422))
 def observation_history(
     session: SessionDep,
-    zone: Annotated[str, Query(description="zone code")],
-    indicator: Annotated[str, Query(description="indicator code")],
+    zone: Annotated[str, Query(description="zone code", examples=["DEMO-33-N01"])],
+    indicator: Annotated[str, Query(description="indicator code", examples=["rd_intensity"])],
     year: Annotated[int, Query(ge=1900, le=2200)],
 ) -> list[ObservationChangeOut]:
     """Every change ever made to one zone × indicator × year cell (old and new value and status, who and

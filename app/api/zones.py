@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from app.api.deps import Limit, Offset, SessionDep, SettingsDep
 from app.api.export_params import DOWNLOAD_CONTENT, FormatDep
@@ -19,6 +19,8 @@ from app.services.exports import ExportFormat, Sheet, export_response, to_csv, t
 
 router = APIRouter(prefix="/api/v1/zones", tags=["zones"])
 
+ZoneCode = Annotated[str, Path(description="zone code", examples=["DEMO-33-N01"])]
+
 
 @router.get(
     "",
@@ -31,7 +33,7 @@ def list_zones(
     settings: SettingsDep,
     fmt: FormatDep,
     lang: Lang,
-    province: Annotated[str | None, Query(description="GB/T 2260 two-digit code, e.g. 33")] = None,
+    province: Annotated[str | None, Query(description="GB/T 2260 two-digit code, e.g. 33", examples=["33"])] = None,
     level: Level | None = None,
     kind: ZoneKind | None = None,
     pilot: bool | None = None,
@@ -61,13 +63,13 @@ def create_zone(session: SessionDep, body: ZoneCreate) -> ZoneOut:
 
 
 @router.get("/{code}", summary="Get a zone", response_model=ZoneOut, responses=problem_responses(404))
-def get_zone(session: SessionDep, code: str) -> ZoneOut:
+def get_zone(session: SessionDep, code: ZoneCode) -> ZoneOut:
     """One zone by its code, e.g. `DEMO-33-N01`; 404 when no zone has that code."""
     return ZoneOut.model_validate(service.get_zone(session, code))
 
 
 @router.patch("/{code}", summary="Update a zone", response_model=ZoneOut, responses=problem_responses(404))
-def update_zone(session: SessionDep, code: str, body: ZoneUpdate) -> ZoneOut:
+def update_zone(session: SessionDep, code: ZoneCode, body: ZoneUpdate) -> ZoneOut:
     """Change the given fields of a zone; omitted fields stay as they are and the code itself cannot
     change. 404 when no zone has that code."""
     return ZoneOut.model_validate(service.update_zone(session, code, body))
