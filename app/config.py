@@ -39,7 +39,6 @@ class Settings(BaseSettings):
             raise ValueError("ZONESCORE_DATABASE_URL must be an sqlite:// or postgresql:// URL")
         return value
 
-
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

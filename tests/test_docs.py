@@ -48,7 +48,9 @@ def test_static_assets_are_served_with_their_content_types(client: TestClient) -
         assert response.status_code == 200, path
         assert response.headers["content-type"].split(";")[0] == media_type, path
         assert len(response.content) > 500 and response.headers.get("etag")
-    assert client.get("/static/swagger-ui/../../main.py").status_code == 404
+    # Only the vendored files are reachable, not the package's source next to them.
+    assert client.get("/static/%2e%2e/main.py").status_code == 404
+    assert client.get("/static/../app/main.py").status_code == 404
 
 
 def test_openapi_has_no_remote_urls_but_problem_type_identifiers(client: TestClient) -> None:
