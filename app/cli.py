@@ -1,9 +1,10 @@
-"""Command line: ``zonescore migrate | seed-demo | serve``."""
+"""Command line: ``zonescore migrate | seed-demo | serve | import | export``."""
 
 from __future__ import annotations
 
 import typer
 
+from app import cli_data
 from app.config import get_settings
 from app.db import make_engine, make_session_factory, session_scope
 
@@ -56,7 +57,15 @@ def serve(
     """Serve the HTTP API (docs at /docs)."""
     import uvicorn
 
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
+    # create_app configures logging (JSON by default) and logs every request itself, so uvicorn
+    # must neither install its own log config nor write its own access log.
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, log_config=None,
+                access_log=False)
+
+
+# Data commands live in app/cli_data.py to keep this file small.
+cli.command("import")(cli_data.import_file)
+cli.command("export")(cli_data.export)
 
 
 def main() -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("var") / "zonescore.db"
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
 class Settings(BaseSettings):
@@ -21,6 +24,12 @@ class Settings(BaseSettings):
     max_batch_rows: int = Field(default=200_000, gt=0)
     earliest_year: int = Field(default=1988, ge=1900)
     log_level: str = "INFO"
+    # Downloads (?format=csv|xlsx, `zonescore export`) are not paged; this bounds their memory use.
+    max_export_rows: int = Field(default=500_000, gt=0)
+    # json: one object per line for log collectors; text: for a developer's terminal.
+    log_format: Literal["json", "text"] = "json"
+    # Browser origins (portals) allowed to call the API cross-site; comma-separated; none by default.
+    cors_origins: Annotated[list[str], NoDecode] = []
 
     @field_validator("database_url")
     @classmethod
@@ -29,6 +38,25 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite", "postgresql")):
             raise ValueError("ZONESCORE_DATABASE_URL must be an sqlite:// or postgresql:// URL")
         return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        # An env var holds "https://a.example,https://b.example"; a list passes through unchanged.
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _exact_origins(cls, value: list[str]) -> list[str]:
+        # An allow-list must name origins exactly (scheme://host[:port]); "*" or a path is a mistake
+        # that would either open the API to every site or silently match nothing.
+        origins = [o.removesuffix("/") for o in value]  # browsers send the origin without a slash
+        bad = [o for o in origins if not _ORIGIN.match(o)]
+        if bad:
+            raise ValueError(f"ZONESCORE_CORS_ORIGINS entries must look like https://portal.example[:port]: {bad}")
+        return origins
 
 
 @lru_cache(maxsize=1)

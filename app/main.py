@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
-from app.api import chains, evaluations, health, imports, indicators, models, observations, zones
+from app.api import chains, evaluations, health, imports, indicators, labels, models, observations, zones
 from app.config import Settings, get_settings
 from app.db import make_engine, make_session_factory
+from app.docs import OPENAPI_TAGS, install_docs, install_openapi
 from app.errors import ProblemDetail, install_error_handlers
+from app.logs import AccessLogMiddleware, configure_logging
+from app.metrics import router as metrics_router
 from app.middleware import RequestIdMiddleware
 
 DESCRIPTION = """
@@ -27,14 +29,30 @@ _ERRORS = {
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for ``settings`` (default: from the environment)."""
     settings = settings or get_settings()
-    logging.basicConfig(level=settings.log_level)
-    app = FastAPI(title="zonescore", version="0.1.0", description=DESCRIPTION, responses=_ERRORS)  # type: ignore[arg-type]
+    configure_logging(settings.log_level, settings.log_format)
+    # docs_url/redoc_url=None: FastAPI's own pages load assets from a CDN; install_docs serves local copies.
+    app = FastAPI(title="zonescore", version="0.1.0", description=DESCRIPTION, responses=_ERRORS,  # type: ignore[arg-type]
+                  openapi_tags=OPENAPI_TAGS, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
+    app.add_middleware(AccessLogMiddleware)  # inside RequestIdMiddleware, which sets the id it logs
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     for router in (health.router, zones.router, indicators.router, observations.router, chains.router,
-                   imports.router, models.router, evaluations.router):
+                   imports.router, labels.router, metrics_router, models.router, evaluations.router):
         app.include_router(router)
+    install_docs(app)
+    install_openapi(app)
+    if settings.cors_origins:
+        # Added last so it is the outermost middleware: preflights are answered before anything else.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+            allow_headers=["Accept", "Accept-Language", "Content-Type", "If-None-Match", "X-Request-ID",
+                           "X-API-Key", "Authorization"],
+            expose_headers=["ETag", "X-Request-ID", "Content-Disposition", "Content-Language", "Retry-After"],
+            max_age=600,
+        )
     return app

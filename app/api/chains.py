@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.api.deps import Limit, Offset, SessionDep, SettingsDep
+from app.api.responses import problem_responses
 from app.errors import PayloadTooLarge
 from app.schemas.chain import ChainBreakdownBatch, ChainBreakdownOut
 from app.schemas.common import Page, WriteSummary
@@ -15,9 +16,12 @@ from app.services.chains import query_chain_breakdowns, write_chain_breakdowns
 router = APIRouter(prefix="/api/v1/chain-breakdowns", tags=["chain breakdowns"])
 
 
-@router.post("", summary="Insert or update chain breakdowns (all or nothing)", response_model=WriteSummary)
+@router.post("", summary="Insert or update chain breakdowns (all or nothing)", response_model=WriteSummary,
+             responses=problem_responses(413, 422))
 def upsert_chain_breakdowns(session: SessionDep, settings: SettingsDep, body: ChainBreakdownBatch) -> WriteSummary:
-    """Validate every breakdown; write all or, if any is bad, none and list every problem."""
+    """Validate every breakdown (zone exists, chain in the catalog, segments and components within the chain's
+    definition, shares 0–100); write all or, if any is bad, none and list every problem. A zone × year ×
+    chain already stored is updated."""
     if len(body.breakdowns) > settings.max_batch_rows:
         raise PayloadTooLarge(f"a batch holds at most {settings.max_batch_rows} breakdowns")
     return write_chain_breakdowns(session, body.breakdowns, earliest_year=settings.earliest_year)
@@ -26,12 +30,13 @@ def upsert_chain_breakdowns(session: SessionDep, settings: SettingsDep, body: Ch
 @router.get("", summary="Query chain breakdowns", response_model=Page[ChainBreakdownOut])
 def list_chain_breakdowns(
     session: SessionDep,
-    zone: Annotated[str | None, Query(description="zone code")] = None,
+    zone: Annotated[str | None, Query(description="zone code", examples=["DEMO-33-N01"])] = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
-    chain: Annotated[str | None, Query(description="chain code")] = None,
+    chain: Annotated[str | None, Query(description="chain code", examples=["integrated_circuits"])] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Page[ChainBreakdownOut]:
-    """Breakdowns filtered by zone, year and chain, largest chain first within a zone-year."""
+    """Breakdowns filtered by zone (e.g. `DEMO-33-N01`), year and chain (e.g. `integrated_circuits`), largest
+    chain first within a zone-year, with `segments_defined` from the chain catalog."""
     items, total = query_chain_breakdowns(session, zone=zone, year=year, chain=chain, limit=limit, offset=offset)
     return Page[ChainBreakdownOut](items=items, total=total, limit=limit, offset=offset)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.api.deps import Limit, Offset, SessionDep
+from app.api.responses import problem_responses
 from app.schemas.common import Page
 from app.schemas.evaluation import (
     Comparison,
@@ -41,7 +42,8 @@ def _detail(session: SessionDep, run_id: int) -> EvaluationRunDetail:
                                methodology=run.methodology)
 
 
-@router.post("", summary="Run an evaluation", response_model=EvaluationRunDetail, status_code=201)
+@router.post("", summary="Run an evaluation", response_model=EvaluationRunDetail, status_code=201,
+             responses=problem_responses(404))
 def create_evaluation(session: SessionDep, body: EvaluationRequest) -> EvaluationRunDetail:
     """Compute and store an immutable run of ``model`` for ``year`` over the filtered zones.
 
@@ -60,13 +62,13 @@ def list_evaluations(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[EvaluationRunOut]:
-    """Runs, newest first."""
+    """Stored evaluation runs, newest first, filtered by model key and year, with the total count."""
     runs, total = service.list_runs(session, model=model, year=year, limit=limit, offset=offset)
     return Page[EvaluationRunOut](items=[service.run_out(session, r) for r in runs], total=total, limit=limit,
                                   offset=offset)
 
 
-@router.get("/compare", summary="Compare two runs", response_model=Comparison)
+@router.get("/compare", summary="Compare two runs", response_model=Comparison, responses=problem_responses(404))
 def compare_evaluations(
     session: SessionDep,
     base: Annotated[int, Query(description="run id of the base scheme, e.g. a comprehensive run")],
@@ -79,13 +81,16 @@ def compare_evaluations(
     return service.compare(session, base, other, threshold=threshold, limit=limit)
 
 
-@router.get("/{run_id}", summary="One evaluation run", response_model=EvaluationRunDetail)
+@router.get("/{run_id}", summary="One evaluation run", response_model=EvaluationRunDetail,
+            responses=problem_responses(404))
 def get_evaluation(session: SessionDep, run_id: int) -> EvaluationRunDetail:
-    """The run with model-level information (weights, correlation flags, methods, sensitivity)."""
+    """The run with model-level information: nominal, applied and effective weights, correlation flags,
+    excluded indicators and zones with reasons, the methods used, peer groups and sensitivity indices."""
     return _detail(session, run_id)
 
 
-@router.get("/{run_id}/rankings", summary="Ranking of a run", response_model=Page[RankingRow])
+@router.get("/{run_id}/rankings", summary="Ranking of a run", response_model=Page[RankingRow],
+            responses=problem_responses(404))
 def get_rankings(
     session: SessionDep,
     run_id: int,
@@ -99,14 +104,16 @@ def get_rankings(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[RankingRow]:
-    """Ranked zones, filtered by province, level, tier, peer group, profile and badge."""
+    """Ranked zones of a run (composite, RPI, tier and subgroup, peer group, profile, badges, rank interval),
+    filtered by province, level, tier, peer group, profile and badge, sorted and paginated."""
     rows, total = service.rankings(session, run_id, province=province, level=level, tier=tier,
                                    peer_group=peer_group, profile=profile, badge=badge, sort=sort.value,
                                    limit=limit, offset=offset)
     return Page[RankingRow](items=rows, total=total, limit=limit, offset=offset)
 
 
-@router.get("/{run_id}/zones/{code}", summary="A zone's scorecard", response_model=Scorecard)
+@router.get("/{run_id}/zones/{code}", summary="A zone's scorecard", response_model=Scorecard,
+            responses=problem_responses(404))
 def get_scorecard(session: SessionDep, run_id: int, code: str) -> Scorecard:
     """Composite, pillars, ranks, tier, profile, badges, contributions, strengths and weaknesses, gap to
     the next tier, rank interval, and the change against the same model's run for the previous year."""

@@ -13,13 +13,21 @@ router = APIRouter(tags=["health"])
 
 @router.get("/healthz", summary="Process is up")
 def healthz() -> dict[str, str]:
-    """Always 200 while the process serves requests."""
+    """Always 200 with `{"status": "ok"}` while the process serves requests (liveness probe)."""
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Database reachable and migrated")
+@router.get(
+    "/readyz",
+    summary="Database reachable and migrated",
+    responses={503: {"description": "Not ready: the database is unreachable or not at the newest migration",
+                     "content": {"application/json": {"example": {
+                         "status": "unavailable", "database": "reachable", "migration": "0001",
+                         "expected": "0002"}}}}},
+)
 def readyz(request: Request) -> JSONResponse:
-    """200 when the database answers and is at the newest migration, else 503 saying which check failed."""
+    """200 when the database answers and is at the newest migration, else 503 saying which check failed
+    (readiness probe; the Docker HEALTHCHECK uses it)."""
     engine = request.app.state.engine
     try:
         with engine.connect() as conn:

@@ -7,16 +7,17 @@ from typing import Annotated
 from fastapi import APIRouter, File, UploadFile
 
 from app.api.deps import RequestIdDep, SessionDep, SettingsDep
-from app.errors import PayloadTooLarge, Problem, ValidationFailed
+from app.api.responses import problem_responses
+from app.errors import PayloadTooLarge
+from app.metrics import record_import
 from app.schemas.observation import ImportResult
-from app.services.import_parser import ImportParseError, parse_import
-from app.services.ingest import RawCell, write_observations
-from scoring_models.catalog import indicator_catalog
+from app.services.imports import import_file as import_service
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
 
 
-@router.post("", summary="Import observations from a CSV or XLSX file", response_model=ImportResult)
+@router.post("", summary="Import observations from a CSV or XLSX file", response_model=ImportResult,
+             responses=problem_responses(413, 422))
 async def import_file(
     session: SessionDep,
     settings: SettingsDep,
@@ -28,27 +29,9 @@ async def import_file(
     data = await file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
         raise PayloadTooLarge(f"the file is larger than the limit of {settings.max_upload_bytes} bytes")
-    try:
-        parsed = parse_import(
-            data,
-            filename=file.filename,
-            content_type=file.content_type,
-            known_indicators=frozenset(indicator_catalog().by_code()),
-            max_rows=settings.max_batch_rows,
-        )
-    except ImportParseError as exc:
-        problems = [
-            Problem(row=p.row, column=p.column, code="invalid_file", message=p.message, value=p.value)
-            for p in exc.problems
-        ]
-        raise ValidationFailed(f"the file could not be read: {len(problems)} problem(s)", errors=problems) from None
-    cells = [
-        RawCell(row=c.row, column=c.column, zone_code=c.zone_code, indicator_code=c.indicator_code, year=c.year,
-                value=c.value)
-        for c in parsed.cells
-    ]
-    summary = write_observations(session, cells, earliest_year=settings.earliest_year, request_id=request_id)
-    return ImportResult(
-        **summary.model_dump(), file_format=parsed.file_format, layout=parsed.layout, encoding=parsed.encoding,
-        rows=parsed.row_count,
+    result = import_service(
+        session, data, filename=file.filename, content_type=file.content_type,
+        earliest_year=settings.earliest_year, max_rows=settings.max_batch_rows, request_id=request_id,
     )
+    record_import(result.file_format, result.rows, result)
+    return result

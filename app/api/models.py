@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Query, Response
 from pydantic import BaseModel, ValidationError
 
 from app.api.deps import SessionDep
+from app.api.responses import problem_responses
 from app.errors import Problem, ValidationFailed
 from app.models import EvaluationRun
 from app.services import model_catalog as catalog
@@ -48,11 +49,12 @@ class Methodology(BaseModel):
 
 @router.get("", summary="List scoring models", response_model=list[ModelListItem])
 def list_models(session: SessionDep) -> list[ModelListItem]:
-    """Built-in, plug-in and custom models, every version."""
+    """Every scoring model the service can run — built-in, installed plug-ins and custom specs registered
+    through this API — one item per version, with titles in Chinese and English."""
     return [ModelListItem(**item) for item in catalog.list_models(session)]
 
 
-@router.get("/{key}", summary="A model's methodology", response_model=Methodology)
+@router.get("/{key}", summary="A model's methodology", response_model=Methodology, responses=problem_responses(404))
 def get_model(
     session: SessionDep, key: str, version: Annotated[str | None, Query(description="default: newest")] = None
 ) -> Methodology:
@@ -73,7 +75,7 @@ def get_model(
 
 
 @router.post("", summary="Register a custom model (declarative spec)", response_model=Methodology,
-             status_code=201)
+             status_code=201, responses=problem_responses(409))
 def register_model(session: SessionDep, response: Response, body: Annotated[dict[str, Any], Body()]) -> Methodology:
     """Validate a declarative spec and store it as a new custom model or a new version of one.
 

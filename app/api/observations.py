@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from app.api.deps import Limit, Offset, RequestIdDep, SessionDep, SettingsDep
+from app.api.export_params import DOWNLOAD_CONTENT, FormatDep
+from app.api.responses import problem_responses
 from app.errors import PayloadTooLarge
+from app.i18n import Lang
 from app.schemas.common import Page, WriteSummary
 from app.schemas.observation import ObservationBatch, ObservationChangeOut, ObservationOut, WideRow
 from app.services import observations as queries
+from app.services.export_tables import observation_table
+from app.services.exports import ExportFormat, Sheet, export_response, to_csv, to_xlsx
 from app.services.ingest import RawCell, write_observations
 
 router = APIRouter(prefix="/api/v1/observations", tags=["observations"])
@@ -24,11 +30,14 @@ class Form(StrEnum):
     WIDE = "wide"
 
 
-@router.post("", summary="Insert or update observations (all or nothing)", response_model=WriteSummary)
+@router.post("", summary="Insert or update observations (all or nothing)", response_model=WriteSummary,
+             responses=problem_responses(413, 422))
 def upsert_observations(
     session: SessionDep, settings: SettingsDep, request_id: RequestIdDep, body: ObservationBatch
 ) -> WriteSummary:
-    """Validate every cell; write all of them or, if any is bad, none and list every problem."""
+    """Validate every cell (known zone and indicator, year in range, value a number inside the indicator's
+    valid range, no key twice); write all of them or, if any is bad, none and list every problem with its
+    row. Changed cells keep their history (`GET /observations/history`)."""
     if len(body.observations) > settings.max_batch_rows:
         raise PayloadTooLarge(f"a batch holds at most {settings.max_batch_rows} observations")
     cells = [
@@ -39,18 +48,43 @@ def upsert_observations(
     return write_observations(session, cells, earliest_year=settings.earliest_year, request_id=request_id)
 
 
-@router.get("", summary="Query observations", response_model=Page[ObservationOut] | Page[WideRow])
+@router.get(
+    "",
+    summary="Query observations",
+    response_model=Page[ObservationOut] | Page[WideRow],
+    responses={200: {"content": DOWNLOAD_CONTENT}, **problem_responses(400, 406)},
+)
 def query_observations(
     session: SessionDep,
-    zone: Annotated[list[str] | None, Query(description="zone code; repeat for several")] = None,
-    indicator: Annotated[list[str] | None, Query(description="indicator code; repeat for several")] = None,
+    settings: SettingsDep,
+    fmt: FormatDep,
+    lang: Lang,
+    zone: Annotated[
+        list[str] | None, Query(description="zone code; repeat for several", examples=[["DEMO-33-N01"]])
+    ] = None,
+    indicator: Annotated[
+        list[str] | None,
+        Query(description="indicator code; repeat for several", examples=[["rd_intensity", "hte_count"]]),
+    ] = None,
     year_from: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     year_to: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     form: Form = Form.LONG,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> Page[ObservationOut] | Page[WideRow]:
-    """Cells filtered by zones, indicators and a year range; ``form=wide`` pivots to one row per zone-year."""
+) -> Page[ObservationOut] | Page[WideRow] | Response:
+    """Cells filtered by zones (e.g. `DEMO-33-N01`), indicators (e.g. `rd_intensity`) and a year range;
+    `form=wide` pivots to one row per zone-year. `?format=csv|xlsx` (or the matching `Accept`) downloads
+    every matching cell; its headers (园区代码, 指标代码, 年份, 数值 …) are those the import accepts, so the
+    file can be edited and imported again."""
+    if fmt is not ExportFormat.JSON:
+        table, columns = observation_table(
+            session, lang, zones=zone, indicators=indicator, year_from=year_from, year_to=year_to,
+            wide=form is Form.WIDE, max_rows=settings.max_export_rows,
+        )
+        body = (to_csv(table, columns, lang) if fmt is ExportFormat.CSV
+                else to_xlsx([Sheet("观测值" if lang.value == "zh-CN" else "observations", table, columns)], lang))
+        return export_response(body, fmt, f"observations-{form.value}-{date.today():%Y%m%d}",
+                               headers={"Content-Language": lang.value})
     if form is Form.WIDE:
         rows, total = queries.query_wide(session, zones=zone, indicators=indicator, year_from=year_from,
                                          year_to=year_to, limit=limit, offset=offset)
@@ -60,12 +94,14 @@ def query_observations(
     return Page[ObservationOut](items=items, total=total, limit=limit, offset=offset)
 
 
-@router.get("/history", summary="History of one cell", response_model=list[ObservationChangeOut])
+@router.get("/history", summary="History of one cell", response_model=list[ObservationChangeOut],
+            responses=problem_responses(422))
 def observation_history(
     session: SessionDep,
-    zone: Annotated[str, Query(description="zone code")],
-    indicator: Annotated[str, Query(description="indicator code")],
+    zone: Annotated[str, Query(description="zone code", examples=["DEMO-33-N01"])],
+    indicator: Annotated[str, Query(description="indicator code", examples=["rd_intensity"])],
     year: Annotated[int, Query(ge=1900, le=2200)],
 ) -> list[ObservationChangeOut]:
-    """Every change ever made to one zone × indicator × year cell, oldest first."""
+    """Every change ever made to one zone × indicator × year cell (old and new value and status, who and
+    when, the request id), oldest first; empty when the cell was never written."""
     return queries.cell_history(session, zone, indicator, year)

@@ -28,7 +28,11 @@ class ChainBreakdownIn(BaseModel):
 class ChainBreakdownBatch(BaseModel):
     """A batch of chain breakdowns, written all or nothing."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"breakdowns": [{
+        "zone_code": "DEMO-33-N01", "year": 2024, "chain_code": "integrated_circuits", "revenue": 1250.5,
+        "segments_covered": 5, "key_components": 8, "key_components_with_alt": 5,
+        "local_procurement_share": 38.5, "source": "示例高新区-浙江01管委会",
+    }]}]})
 
     breakdowns: list[ChainBreakdownIn] = Field(min_length=1)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 T = TypeVar("T")
 
@@ -20,6 +20,10 @@ class Page(BaseModel, Generic[T]):
 
 class WriteSummary(BaseModel):
     """What a batch write did: counts of inserted, updated and unchanged rows."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"received": 120, "inserted": 100, "updated": 15, "unchanged": 5}
+    ]})
 
     received: int
     inserted: int

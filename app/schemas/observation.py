@@ -34,13 +34,23 @@ class ObservationIn(BaseModel):
 class ObservationBatch(BaseModel):
     """A batch written all or nothing."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"observations": [
+        {"zone_code": "DEMO-33-N01", "indicator_code": "rd_intensity", "year": 2024, "value": 6.8,
+         "source": "浙江省科技厅", "status": "verified"},
+        {"zone_code": "DEMO-33-N01", "indicator_code": "hte_count", "year": 2024, "value": "1,236"},
+    ]}]})
 
     observations: list[ObservationIn] = Field(min_length=1)
 
 
 class ObservationOut(BaseModel):
     """A stored cell."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "zone_code": "DEMO-33-N01", "indicator_code": "rd_intensity", "year": 2024, "value": 6.8,
+        "source": "浙江省科技厅", "status": "verified", "submitted_by": None,
+        "updated_at": "2026-03-02T08:15:00Z", "revision": 2,
+    }]})
 
     zone_code: str
     indicator_code: str
@@ -55,6 +65,10 @@ class ObservationOut(BaseModel):
 
 class WideRow(BaseModel):
     """One zone-year with its indicator values."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "zone_code": "DEMO-33-N01", "year": 2024, "values": {"hte_count": 1236, "rd_intensity": 6.8},
+    }]})
 
     zone_code: str
     year: int
@@ -79,6 +93,11 @@ class ObservationChangeOut(BaseModel):
 
 class ImportResult(WriteSummary):
     """What an import did, and how the file was read."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "received": 1200, "inserted": 1150, "updated": 30, "unchanged": 20, "file_format": "xlsx",
+        "layout": "wide", "encoding": None, "rows": 20,
+    }]})
 
     file_format: str
     layout: str

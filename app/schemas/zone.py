@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
 from app.provinces import PROVINCES
 from scoring_models.catalog import chain_catalog
@@ -59,8 +59,17 @@ class ZoneFields(BaseModel):
     _chain = field_validator("leading_chain")(_check_chain)
 
 
+_ZONE_EXAMPLE: dict[str, JsonValue] = {
+    "code": "DEMO-33-N01", "name_zh": "示例高新区-浙江01", "name_en": "Demo Zone Zhejiang 01", "province": "33",
+    "city": "杭州市", "level": "national", "kind": "hitech", "year_approved": 1991, "pilot": True,
+    "leading_chain": "integrated_circuits",
+}
+
+
 class ZoneCreate(ZoneFields):
     """A new zone."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_ZONE_EXAMPLE]})
 
     code: str = Field(pattern=CODE_PATTERN, examples=["DEMO-33-N01"])
 
@@ -68,7 +77,9 @@ class ZoneCreate(ZoneFields):
 class ZoneUpdate(BaseModel):
     """A partial update of a zone; the code cannot change."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"pilot": True, "leading_chain": "biomedicine"}]}
+    )
 
     name_zh: str | None = Field(default=None, min_length=1, max_length=200)
     name_en: str | None = Field(default=None, max_length=200)
@@ -87,7 +98,9 @@ class ZoneUpdate(BaseModel):
 class ZoneOut(BaseModel):
     """A stored zone."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [{
+        **_ZONE_EXAMPLE, "source": None, "created_at": "2026-03-02T08:15:00Z", "updated_at": "2026-03-02T08:15:00Z",
+    }]})
 
     code: str
     name_zh: str
