@@ -16,6 +16,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request, Response
 
+from app.negotiation import by_preference
 from app.provinces import PROVINCES
 from scoring_models.catalog import chain_catalog, indicator_catalog
 
@@ -149,22 +150,7 @@ def parse_accept_language(header: str | None) -> Language:
     """
     if not header:
         return DEFAULT_LANGUAGE
-    ranked: list[tuple[float, int, str]] = []
-    for position, item in enumerate(header.split(",")):
-        tag, *params = (part.strip() for part in item.split(";"))
-        if not tag:
-            continue
-        q = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0  # a malformed weight cannot be trusted to mean "preferred"
-        if q > 0:
-            ranked.append((-q, position, tag))
-    for _, _, tag in sorted(ranked):
+    for tag in by_preference(header):
         found = _match(tag)
         if found is not None:
             return found

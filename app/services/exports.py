@@ -35,6 +35,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from app.errors import AppError
 from app.i18n import Language
+from app.negotiation import by_preference
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -189,25 +190,6 @@ def to_xlsx(sheets: Sequence[Sheet], lang: Language = Language.ZH_CN) -> bytes:
     return buffer.getvalue()
 
 
-def _media_ranges(accept: str) -> list[tuple[float, int, str]]:
-    ranges: list[tuple[float, int, str]] = []
-    for position, item in enumerate(accept.split(",")):
-        media, *params = (p.strip() for p in item.split(";"))
-        if not media:
-            continue
-        q = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if q > 0:
-            ranges.append((-q, position, media.lower()))
-    return sorted(ranges)
-
-
 def _matches(media_range: str, media_type: str) -> bool:
     if media_range == "*/*":
         return True
@@ -236,7 +218,7 @@ def choose_format(
         return wanted
     if not accept or not accept.strip():
         return ExportFormat.JSON if ExportFormat.JSON in allowed else allowed[0]
-    for _, _, media_range in _media_ranges(accept):
+    for media_range in (m.lower() for m in by_preference(accept)):
         if media_range == "application/problem+json":
             continue  # asks for error bodies, not a representation of the resource
         for fmt in allowed:
