@@ -21,6 +21,10 @@ class Settings(BaseSettings):
     max_batch_rows: int = Field(default=200_000, gt=0)
     earliest_year: int = Field(default=1988, ge=1900)
     log_level: str = "INFO"
+    # Reads are public unless this is set; then every GET under /api/v1 needs a key (any scope).
+    require_read_key: bool = False
+    # Requests per minute per API key (anonymous reads: per client address); 0 turns the limit off.
+    rate_limit_per_minute: int = Field(default=600, ge=0)
 
     @field_validator("database_url")
     @classmethod

@@ -69,6 +69,28 @@ class Conflict(AppError):
     status, slug, title = 409, "conflict", "Conflict"
 
 
+class Unauthorized(AppError):
+    """No API key, or one that is unknown or revoked."""
+
+    status, slug, title = 401, "unauthorized", "Unauthorized"
+
+    def __init__(self, detail: str, *, errors: list[Problem] | None = None, headers: dict[str, str] | None = None):
+        # RFC 9110: a 401 names the scheme the client should use.
+        super().__init__(detail, errors=errors, headers={"WWW-Authenticate": "Bearer", **(headers or {})})
+
+
+class Forbidden(AppError):
+    """The key is valid but lacks the scope, or the data belongs to a province the key may not write."""
+
+    status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class TooManyRequests(AppError):
+    """The key (or, for anonymous reads, the client address) used up its request budget."""
+
+    status, slug, title = 429, "too-many-requests", "Too many requests"
+
+
 class ValidationFailed(AppError):
     """The input is well-formed but its content is invalid; ``errors`` lists every bad row/field."""
 

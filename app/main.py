@@ -6,11 +6,12 @@ import logging
 
 from fastapi import FastAPI
 
-from app.api import chains, health, imports, indicators, observations, zones
+from app.api import audit, chains, health, imports, indicators, keys, observations, zones
 from app.config import Settings, get_settings
 from app.db import make_engine, make_session_factory
 from app.errors import ProblemDetail, install_error_handlers
 from app.middleware import RequestIdMiddleware
+from app.ratelimit import RateLimiter
 
 DESCRIPTION = """
 zonescore stores the indicators of China's high-tech industrial zones (高新区) and scores, ranks
@@ -32,9 +33,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
+    app.state.rate_limiter = RateLimiter()
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     for router in (health.router, zones.router, indicators.router, observations.router, chains.router,
-                   imports.router):
+                   imports.router, keys.router, audit.router):
         app.include_router(router)
     return app

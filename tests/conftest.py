@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -21,9 +21,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.db import make_engine, make_session_factory
+from app.db import make_engine, make_session_factory, session_scope
 from app.main import create_app
 from app.migrate import upgrade
+from app.services.audit import CLI_ACTOR
+from app.services.keys import create_key
 
 PG_URL = os.environ.get("ZONESCORE_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -116,11 +118,40 @@ def app(settings: Settings) -> Iterator[FastAPI]:
     application.state.engine.dispose()
 
 
+KeyFactory = Callable[..., str]
+
+
 @pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    """An httpx-based client talking to the app in process."""
-    with TestClient(app, raise_server_exceptions=False) as test_client:
-        yield test_client
+def make_key(app: FastAPI) -> KeyFactory:
+    """Create an API key in this test's database (through the service, as the CLI does); return its secret."""
+
+    def factory(*scopes: str, provinces: Sequence[str] = (), name: str = "test key") -> str:
+        for session in session_scope(app.state.session_factory):
+            _key, secret = create_key(session, CLI_ACTOR, name=name, scopes=scopes or ("admin",),
+                                      provinces=provinces)
+        return secret
+
+    return factory
+
+
+@pytest.fixture
+def admin_key(make_key: KeyFactory) -> str:
+    """The secret of an admin key, the one ``client`` sends."""
+    return make_key("admin", name="test admin")
+
+
+@pytest.fixture
+def client(app: FastAPI, admin_key: str) -> Iterator[TestClient]:
+    """An httpx-based client talking to the app in process, sending an admin key."""
+    with TestClient(app, raise_server_exceptions=False, headers={"Authorization": f"Bearer {admin_key}"}) as c:
+        yield c
+
+
+@pytest.fixture
+def anon_client(app: FastAPI) -> Iterator[TestClient]:
+    """A client that sends no key (add ``headers=`` per request to try keys)."""
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
 
 
 @pytest.fixture

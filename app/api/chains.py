@@ -10,22 +10,29 @@ from app.api.deps import Limit, Offset, SessionDep, SettingsDep
 from app.errors import PayloadTooLarge
 from app.schemas.chain import ChainBreakdownBatch, ChainBreakdownOut
 from app.schemas.common import Page, WriteSummary
+from app.security import ReadAccess, SubmitKey, ensure_may_write_zones
 from app.services.chains import query_chain_breakdowns, write_chain_breakdowns
 
 router = APIRouter(prefix="/api/v1/chain-breakdowns", tags=["chain breakdowns"])
 
 
 @router.post("", summary="Insert or update chain breakdowns (all or nothing)", response_model=WriteSummary)
-def upsert_chain_breakdowns(session: SessionDep, settings: SettingsDep, body: ChainBreakdownBatch) -> WriteSummary:
-    """Validate every breakdown; write all or, if any is bad, none and list every problem."""
+def upsert_chain_breakdowns(
+    session: SessionDep, settings: SettingsDep, key: SubmitKey, body: ChainBreakdownBatch
+) -> WriteSummary:
+    """Validate every breakdown; write all or, if any is bad, none and list every problem.
+
+    Needs a submit key; a key limited to provinces may write only their zones (403 listing the others)."""
     if len(body.breakdowns) > settings.max_batch_rows:
         raise PayloadTooLarge(f"a batch holds at most {settings.max_batch_rows} breakdowns")
-    return write_chain_breakdowns(session, body.breakdowns, earliest_year=settings.earliest_year)
+    ensure_may_write_zones(session, key, (b.zone_code for b in body.breakdowns))
+    return write_chain_breakdowns(session, body.breakdowns, earliest_year=settings.earliest_year, actor=key.actor)
 
 
 @router.get("", summary="Query chain breakdowns", response_model=Page[ChainBreakdownOut])
 def list_chain_breakdowns(
     session: SessionDep,
+    reader: ReadAccess,
     zone: Annotated[str | None, Query(description="zone code")] = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     chain: Annotated[str | None, Query(description="chain code")] = None,

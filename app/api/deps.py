@@ -29,7 +29,9 @@ def get_request_id(request: Request) -> str | None:
     return rid if isinstance(rid, str) else None
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the session commits when the handler returns and *before* the response is sent, so a
+# failing commit becomes an error response instead of a 200 for data that was never stored.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 RequestIdDep = Annotated[str | None, Depends(get_request_id)]
 Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]

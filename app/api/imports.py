@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, UploadFile
 
-from app.api.deps import RequestIdDep, SessionDep, SettingsDep
+from app.api.deps import SessionDep, SettingsDep
 from app.errors import PayloadTooLarge, Problem, ValidationFailed
 from app.schemas.observation import ImportResult
+from app.security import SubmitKey, ensure_may_write_zones
 from app.services.import_parser import ImportParseError, parse_import
 from app.services.ingest import RawCell, write_observations
 from scoring_models.catalog import indicator_catalog
@@ -20,11 +21,13 @@ router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
 async def import_file(
     session: SessionDep,
     settings: SettingsDep,
-    request_id: RequestIdDep,
+    key: SubmitKey,
     file: Annotated[UploadFile, File(description="CSV (UTF-8, UTF-8 with BOM, GB18030/GBK) or XLSX")],
 ) -> ImportResult:
     """Read the file (wide: zone_code, year, one column per indicator; long: zone_code, indicator_code,
-    year, value), validate every cell and write all of them, or none with every problem listed."""
+    year, value), validate every cell and write all of them, or none with every problem listed.
+
+    Needs a submit key; a key limited to provinces may import only their zones (403 listing the others)."""
     data = await file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
         raise PayloadTooLarge(f"the file is larger than the limit of {settings.max_upload_bytes} bytes")
@@ -42,12 +45,17 @@ async def import_file(
             for p in exc.problems
         ]
         raise ValidationFailed(f"the file could not be read: {len(problems)} problem(s)", errors=problems) from None
+    ensure_may_write_zones(session, key, (c.zone_code for c in parsed.cells))
     cells = [
         RawCell(row=c.row, column=c.column, zone_code=c.zone_code, indicator_code=c.indicator_code, year=c.year,
                 value=c.value)
         for c in parsed.cells
     ]
-    summary = write_observations(session, cells, earliest_year=settings.earliest_year, request_id=request_id)
+    summary = write_observations(
+        session, cells, earliest_year=settings.earliest_year, actor=key.actor, action="import.create",
+        details={"filename": file.filename, "file_format": parsed.file_format, "layout": parsed.layout,
+                 "encoding": parsed.encoding, "rows": parsed.row_count},
+    )
     return ImportResult(
         **summary.model_dump(), file_format=parsed.file_format, layout=parsed.layout, encoding=parsed.encoding,
         rows=parsed.row_count,

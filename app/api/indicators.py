@@ -9,13 +9,14 @@ from app.api.deps import SessionDep
 from app.errors import NotFound
 from app.models import IndicatorRow
 from app.schemas.indicator import IndicatorList, IndicatorOut
+from app.security import ReadAccess
 from scoring_models.catalog import indicator_catalog
 
 router = APIRouter(prefix="/api/v1/indicators", tags=["indicators"])
 
 
 @router.get("", summary="The indicator catalog", response_model=IndicatorList)
-def list_indicators(session: SessionDep) -> IndicatorList:
+def list_indicators(session: SessionDep, reader: ReadAccess) -> IndicatorList:
     """Every indicator the service accepts, with units, direction, dimension, nature and valid range."""
     order = {ind.code: i for i, ind in enumerate(indicator_catalog().indicators)}
     rows = sorted(session.scalars(select(IndicatorRow)), key=lambda r: (order.get(r.code, len(order)), r.code))
@@ -27,7 +28,7 @@ def list_indicators(session: SessionDep) -> IndicatorList:
 
 
 @router.get("/{code}", summary="One indicator", response_model=IndicatorOut)
-def get_indicator(session: SessionDep, code: str) -> IndicatorOut:
+def get_indicator(session: SessionDep, reader: ReadAccess, code: str) -> IndicatorOut:
     """One catalog indicator by code."""
     row = session.get(IndicatorRow, code)
     if row is None:

@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.api.deps import Limit, Offset, RequestIdDep, SessionDep, SettingsDep
+from app.api.deps import Limit, Offset, SessionDep, SettingsDep
 from app.errors import PayloadTooLarge
 from app.schemas.common import Page, WriteSummary
 from app.schemas.observation import ObservationBatch, ObservationChangeOut, ObservationOut, WideRow
+from app.security import ReadAccess, SubmitKey, ensure_may_write_zones
 from app.services import observations as queries
 from app.services.ingest import RawCell, write_observations
 
@@ -26,22 +27,26 @@ class Form(StrEnum):
 
 @router.post("", summary="Insert or update observations (all or nothing)", response_model=WriteSummary)
 def upsert_observations(
-    session: SessionDep, settings: SettingsDep, request_id: RequestIdDep, body: ObservationBatch
+    session: SessionDep, settings: SettingsDep, key: SubmitKey, body: ObservationBatch
 ) -> WriteSummary:
-    """Validate every cell; write all of them or, if any is bad, none and list every problem."""
+    """Validate every cell; write all of them or, if any is bad, none and list every problem.
+
+    Needs a submit key; a key limited to provinces may write only their zones (403 listing the others)."""
     if len(body.observations) > settings.max_batch_rows:
         raise PayloadTooLarge(f"a batch holds at most {settings.max_batch_rows} observations")
+    ensure_may_write_zones(session, key, (o.zone_code for o in body.observations))
     cells = [
         RawCell(row=i, column="value", zone_code=o.zone_code, indicator_code=o.indicator_code, year=o.year,
                 value=o.value, source=o.source, status=o.status.value)
         for i, o in enumerate(body.observations, start=1)
     ]
-    return write_observations(session, cells, earliest_year=settings.earliest_year, request_id=request_id)
+    return write_observations(session, cells, earliest_year=settings.earliest_year, actor=key.actor)
 
 
 @router.get("", summary="Query observations", response_model=Page[ObservationOut] | Page[WideRow])
 def query_observations(
     session: SessionDep,
+    reader: ReadAccess,
     zone: Annotated[list[str] | None, Query(description="zone code; repeat for several")] = None,
     indicator: Annotated[list[str] | None, Query(description="indicator code; repeat for several")] = None,
     year_from: Annotated[int | None, Query(ge=1900, le=2200)] = None,
@@ -63,6 +68,7 @@ def query_observations(
 @router.get("/history", summary="History of one cell", response_model=list[ObservationChangeOut])
 def observation_history(
     session: SessionDep,
+    reader: ReadAccess,
     zone: Annotated[str, Query(description="zone code")],
     indicator: Annotated[str, Query(description="indicator code")],
     year: Annotated[int, Query(ge=1900, le=2200)],

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from app.api.deps import Limit, Offset, SessionDep
 from app.schemas.common import Page
 from app.schemas.zone import Level, ZoneCreate, ZoneKind, ZoneOut, ZoneUpdate
+from app.security import AdminKey, ReadAccess
 from app.services import zones as service
 
 router = APIRouter(prefix="/api/v1/zones", tags=["zones"])
@@ -17,6 +18,7 @@ router = APIRouter(prefix="/api/v1/zones", tags=["zones"])
 @router.get("", summary="List zones", response_model=Page[ZoneOut])
 def list_zones(
     session: SessionDep,
+    reader: ReadAccess,
     province: Annotated[str | None, Query(description="GB/T 2260 two-digit code, e.g. 33")] = None,
     level: Level | None = None,
     kind: ZoneKind | None = None,
@@ -32,18 +34,18 @@ def list_zones(
 
 
 @router.post("", status_code=201, summary="Create a zone", response_model=ZoneOut)
-def create_zone(session: SessionDep, body: ZoneCreate) -> ZoneOut:
-    """Store a new zone; 409 when the code is already used."""
-    return ZoneOut.model_validate(service.create_zone(session, body))
+def create_zone(session: SessionDep, admin: AdminKey, body: ZoneCreate) -> ZoneOut:
+    """Store a new zone; 409 when the code is already used. Needs an admin key."""
+    return ZoneOut.model_validate(service.create_zone(session, body, actor=admin.actor))
 
 
 @router.get("/{code}", summary="Get a zone", response_model=ZoneOut)
-def get_zone(session: SessionDep, code: str) -> ZoneOut:
+def get_zone(session: SessionDep, reader: ReadAccess, code: str) -> ZoneOut:
     """One zone by its code."""
     return ZoneOut.model_validate(service.get_zone(session, code))
 
 
 @router.patch("/{code}", summary="Update a zone", response_model=ZoneOut)
-def update_zone(session: SessionDep, code: str, body: ZoneUpdate) -> ZoneOut:
-    """Change the given fields of a zone; the code itself cannot change."""
-    return ZoneOut.model_validate(service.update_zone(session, code, body))
+def update_zone(session: SessionDep, admin: AdminKey, code: str, body: ZoneUpdate) -> ZoneOut:
+    """Change the given fields of a zone; the code itself cannot change. Needs an admin key."""
+    return ZoneOut.model_validate(service.update_zone(session, code, body, actor=admin.actor))

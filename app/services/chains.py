@@ -14,6 +14,8 @@ from app.models import ChainBreakdown, Zone
 from app.models.base import utcnow
 from app.schemas.chain import ChainBreakdownIn, ChainBreakdownOut
 from app.schemas.common import WriteSummary
+from app.services import audit
+from app.services.audit import Actor
 from app.services.validation import check_year
 from app.services.zones import zone_ids_by_code
 from scoring_models.catalog import chain_catalog
@@ -57,9 +59,13 @@ def _check_item(row: int, item: ChainBreakdownIn) -> list[Problem]:
 
 
 def write_chain_breakdowns(
-    session: Session, items: Sequence[ChainBreakdownIn], *, earliest_year: int, submitted_by: str | None = None
+    session: Session, items: Sequence[ChainBreakdownIn], *, earliest_year: int, actor: Actor
 ) -> WriteSummary:
-    """Validate every breakdown and upsert them all, or raise ValidationFailed listing every problem."""
+    """Validate every breakdown and upsert them all, or raise ValidationFailed listing every problem.
+
+    The batch is one audit event holding the old and new figures of every row it inserted or changed.
+    """
+    submitted_by = actor.name
     zone_ids = zone_ids_by_code(session, (i.zone_code for i in items))
     problems: list[Problem] = []
     seen: dict[tuple[str, int, str], int] = {}
@@ -88,22 +94,29 @@ def write_chain_breakdowns(
     }
     inserted = updated = unchanged = 0
     now = utcnow()
+    changes: list[dict[str, Any]] = []
     for item in items:
         values: dict[str, Any] = {name: getattr(item, name) for name in _FIELDS}
         old = existing.get((zone_ids[item.zone_code], item.year, item.chain_code))
+        cell: dict[str, Any] = {"zone_code": item.zone_code, "year": item.year, "chain_code": item.chain_code}
         if old is None:
             session.add(ChainBreakdown(zone_id=zone_ids[item.zone_code], year=item.year, chain_code=item.chain_code,
                                        submitted_by=submitted_by, updated_at=now, **values))
             inserted += 1
+            changes.append({**cell, "old": None, "new": values})
         elif all(getattr(old, k) == v for k, v in values.items()):
             unchanged += 1
         else:
+            changes.append({**cell, "old": {k: getattr(old, k) for k in _FIELDS}, "new": values})
             for k, v in values.items():
                 setattr(old, k, v)
             old.submitted_by, old.updated_at = submitted_by, now
             updated += 1
     session.flush()
-    return WriteSummary(received=len(items), inserted=inserted, updated=updated, unchanged=unchanged)
+    summary = WriteSummary(received=len(items), inserted=inserted, updated=updated, unchanged=unchanged)
+    audit.record(session, actor, "chain_breakdowns.upsert", "chain_breakdown_batch", actor.request_id,
+                 new={**summary.model_dump(), "changes": changes})
+    return summary
 
 
 def query_chain_breakdowns(

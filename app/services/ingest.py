@@ -13,6 +13,8 @@ from app.errors import Problem, ValidationFailed
 from app.models import Observation, ObservationChange
 from app.models.base import utcnow
 from app.schemas.common import WriteSummary
+from app.services import audit
+from app.services.audit import Actor
 from app.services.validation import check_against_catalog, check_year, parse_value
 from app.services.zones import zone_ids_by_code
 from scoring_models.catalog import indicator_catalog
@@ -109,13 +111,17 @@ def write_observations(
     cells: Sequence[RawCell],
     *,
     earliest_year: int,
-    submitted_by: str | None = None,
-    request_id: str | None = None,
+    actor: Actor,
+    action: str = "observations.upsert",
+    details: dict[str, Any] | None = None,
 ) -> WriteSummary:
     """Validate all ``cells``; if any is bad raise ValidationFailed listing all, else upsert them.
 
-    The caller's transaction makes it all or nothing; this function only flushes.
+    Every changed cell gets a row in ``observation_changes`` naming the actor (its old and new value);
+    the batch as a whole is one audit event (``action``) with the counts and ``details``. The caller's
+    transaction makes it all or nothing; this function only flushes.
     """
+    submitted_by, request_id = actor.name, actor.request_id
     valid, problems = validate_cells(session, cells, earliest_year=earliest_year)
     if problems:
         raise ValidationFailed(
@@ -148,7 +154,8 @@ def write_observations(
             "zone_id": cell.zone_id, "indicator_code": cell.indicator_code, "year": cell.year,
             "old_value": None if old is None else old.value, "new_value": cell.value,
             "old_status": None if old is None else old.status, "new_status": cell.status,
-            "source": cell.source, "changed_by": submitted_by, "changed_at": now, "request_id": request_id,
+            "source": cell.source, "changed_by": submitted_by, "key_id": actor.key_id, "changed_at": now,
+            "request_id": request_id,
         })
     if inserts:
         session.execute(insert(Observation), inserts)
@@ -165,4 +172,7 @@ def write_observations(
     if changes:
         session.execute(insert(ObservationChange), changes)
     session.flush()
-    return WriteSummary(received=len(cells), inserted=len(inserts), updated=len(updates), unchanged=unchanged)
+    summary = WriteSummary(received=len(cells), inserted=len(inserts), updated=len(updates), unchanged=unchanged)
+    audit.record(session, actor, action, "observation_batch", actor.request_id,
+                 new={**summary.model_dump(), **(details or {})})
+    return summary
