@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("zonescore.errors")
@@ -207,9 +208,22 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
         return problem_response(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+        # A constraint the checks could not see coming, typically a concurrent write of the same thing.
+        # The statement and its parameters stay in the log; the client learns only that nothing was written.
+        log.warning("integrity error in request %s %s %s: %s", _request_id(request), request.method,
+                    request.url.path, exc.orig)
+        return problem_response(
+            request, 409, "the write conflicts with data stored meanwhile (e.g. by a concurrent request); "
+            "nothing was written; retry", slug="conflict", title="Conflict",
+        )
+
     @app.exception_handler(Exception)
     async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", extra={"request_id": _request_id(request), "path": request.url.path})
+        # The message carries the request id so the log line can be found from what the client quotes.
+        log.exception("unhandled error in request %s %s %s", _request_id(request), request.method,
+                      request.url.path, extra={"request_id": _request_id(request), "path": request.url.path})
         return problem_response(
             request, 500, "An internal error occurred; quote the request id when reporting it.",
             slug="internal-error",

@@ -10,7 +10,7 @@ from app.api import audit, chains, health, imports, indicators, keys, observatio
 from app.config import Settings, get_settings
 from app.db import make_engine, make_session_factory
 from app.errors import ProblemDetail, install_error_handlers
-from app.middleware import RequestIdMiddleware
+from app.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from app.ratelimit import RateLimiter
 
 DESCRIPTION = """
@@ -21,7 +21,14 @@ innovation-first, as the policy article 从"产业高原"到"创新高峰" asks.
 
 _ERRORS = {
     code: {"model": ProblemDetail, "content": {"application/problem+json": {}}, "description": desc}
-    for code, desc in {422: "Validation failed: every bad row and field is listed", 500: "Internal error"}.items()
+    for code, desc in {
+        401: "No API key, or an unknown or revoked one",
+        403: "The key lacks the scope, or the data lies outside the key's provinces",
+        413: "The body, file or batch is larger than the limit",
+        422: "Validation failed: every bad row and field is listed",
+        429: "Too many requests: see Retry-After",
+        500: "Internal error",
+    }.items()
 }
 
 
@@ -34,6 +41,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
     app.state.rate_limiter = RateLimiter()
+    # Added last = outermost: the request id is set before the body limit can answer 413 with it.
+    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     for router in (health.router, zones.router, indicators.router, observations.router, chains.router,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
-from app.api.deps import Limit, Offset, SessionDep, SettingsDep
+from app.api.deps import WRITE_RESPONSES, JsonBody, Limit, Offset, SessionDep, SettingsDep
+from app.api.idempotency import IdempotencyDep
 from app.errors import PayloadTooLarge
 from app.schemas.chain import ChainBreakdownBatch, ChainBreakdownOut
 from app.schemas.common import Page, WriteSummary
@@ -16,17 +17,24 @@ from app.services.chains import query_chain_breakdowns, write_chain_breakdowns
 router = APIRouter(prefix="/api/v1/chain-breakdowns", tags=["chain breakdowns"])
 
 
-@router.post("", summary="Insert or update chain breakdowns (all or nothing)", response_model=WriteSummary)
+@router.post("", summary="Insert or update chain breakdowns (all or nothing)", response_model=WriteSummary,
+             dependencies=[JsonBody], responses=WRITE_RESPONSES)
 def upsert_chain_breakdowns(
-    session: SessionDep, settings: SettingsDep, key: SubmitKey, body: ChainBreakdownBatch
-) -> WriteSummary:
+    session: SessionDep, settings: SettingsDep, key: SubmitKey, idempotency: IdempotencyDep, body: ChainBreakdownBatch
+) -> WriteSummary | Response:
     """Validate every breakdown; write all or, if any is bad, none and list every problem.
 
-    Needs a submit key; a key limited to provinces may write only their zones (403 listing the others)."""
+    Needs a submit key; a key limited to provinces may write only their zones (403 listing the others).
+    With an ``Idempotency-Key`` header a repeat returns the first result and writes nothing."""
+    content = body.model_dump_json().encode()
+    if (replay := idempotency.replay(content)) is not None:
+        return replay
     if len(body.breakdowns) > settings.max_batch_rows:
         raise PayloadTooLarge(f"a batch holds at most {settings.max_batch_rows} breakdowns")
     ensure_may_write_zones(session, key, (b.zone_code for b in body.breakdowns))
-    return write_chain_breakdowns(session, body.breakdowns, earliest_year=settings.earliest_year, actor=key.actor)
+    summary = write_chain_breakdowns(session, body.breakdowns, earliest_year=settings.earliest_year, actor=key.actor)
+    idempotency.remember(content, 200, summary)
+    return summary
 
 
 @router.get("", summary="Query chain breakdowns", response_model=Page[ChainBreakdownOut])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api.deps import SessionDep
+from app.api.deps import WRITE_RESPONSES, JsonBody, SessionDep
 from app.schemas.keys import KeyCreate, KeyCreated, KeyOut
 from app.security import AdminKey
 from app.services import keys as service
@@ -12,7 +12,8 @@ from app.services import keys as service
 router = APIRouter(prefix="/api/v1/keys", tags=["keys"])
 
 
-@router.post("", status_code=201, summary="Create an API key", response_model=KeyCreated)
+@router.post("", status_code=201, summary="Create an API key", response_model=KeyCreated, dependencies=[JsonBody],
+             responses=WRITE_RESPONSES)
 def create_key(session: SessionDep, admin: AdminKey, body: KeyCreate) -> KeyCreated:
     """Store a new key and return its secret — the only time it is shown; only its hash is kept."""
     key, secret = service.create_key(session, admin.actor, name=body.name, scopes=body.scopes,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
-from app.api.deps import Limit, Offset, SessionDep, SettingsDep
+from app.api.deps import WRITE_RESPONSES, JsonBody, Limit, Offset, SessionDep, SettingsDep
+from app.api.idempotency import IdempotencyDep
 from app.errors import PayloadTooLarge
 from app.schemas.common import Page, WriteSummary
 from app.schemas.observation import ObservationBatch, ObservationChangeOut, ObservationOut, WideRow
@@ -25,13 +26,18 @@ class Form(StrEnum):
     WIDE = "wide"
 
 
-@router.post("", summary="Insert or update observations (all or nothing)", response_model=WriteSummary)
+@router.post("", summary="Insert or update observations (all or nothing)", response_model=WriteSummary,
+             dependencies=[JsonBody], responses=WRITE_RESPONSES)
 def upsert_observations(
-    session: SessionDep, settings: SettingsDep, key: SubmitKey, body: ObservationBatch
-) -> WriteSummary:
+    session: SessionDep, settings: SettingsDep, key: SubmitKey, idempotency: IdempotencyDep, body: ObservationBatch
+) -> WriteSummary | Response:
     """Validate every cell; write all of them or, if any is bad, none and list every problem.
 
-    Needs a submit key; a key limited to provinces may write only their zones (403 listing the others)."""
+    Needs a submit key; a key limited to provinces may write only their zones (403 listing the others).
+    With an ``Idempotency-Key`` header a repeat returns the first result and writes nothing."""
+    content = body.model_dump_json().encode()
+    if (replay := idempotency.replay(content)) is not None:
+        return replay
     if len(body.observations) > settings.max_batch_rows:
         raise PayloadTooLarge(f"a batch holds at most {settings.max_batch_rows} observations")
     ensure_may_write_zones(session, key, (o.zone_code for o in body.observations))
@@ -40,7 +46,9 @@ def upsert_observations(
                 value=o.value, source=o.source, status=o.status.value)
         for i, o in enumerate(body.observations, start=1)
     ]
-    return write_observations(session, cells, earliest_year=settings.earliest_year, actor=key.actor)
+    summary = write_observations(session, cells, earliest_year=settings.earliest_year, actor=key.actor)
+    idempotency.remember(content, 200, summary)
+    return summary
 
 
 @router.get("", summary="Query observations", response_model=Page[ObservationOut] | Page[WideRow])

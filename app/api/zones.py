@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.api.deps import Limit, Offset, SessionDep
+from app.api.deps import WRITE_RESPONSES, JsonBody, Limit, Offset, SessionDep
 from app.schemas.common import Page
 from app.schemas.zone import Level, ZoneCreate, ZoneKind, ZoneOut, ZoneUpdate
 from app.security import AdminKey, ReadAccess
@@ -33,7 +33,8 @@ def list_zones(
     return Page[ZoneOut](items=[ZoneOut.model_validate(z) for z in items], total=total, limit=limit, offset=offset)
 
 
-@router.post("", status_code=201, summary="Create a zone", response_model=ZoneOut)
+@router.post("", status_code=201, summary="Create a zone", response_model=ZoneOut, dependencies=[JsonBody],
+             responses=WRITE_RESPONSES)
 def create_zone(session: SessionDep, admin: AdminKey, body: ZoneCreate) -> ZoneOut:
     """Store a new zone; 409 when the code is already used. Needs an admin key."""
     return ZoneOut.model_validate(service.create_zone(session, body, actor=admin.actor))
@@ -45,7 +46,8 @@ def get_zone(session: SessionDep, reader: ReadAccess, code: str) -> ZoneOut:
     return ZoneOut.model_validate(service.get_zone(session, code))
 
 
-@router.patch("/{code}", summary="Update a zone", response_model=ZoneOut)
+@router.patch("/{code}", summary="Update a zone", response_model=ZoneOut, dependencies=[JsonBody],
+              responses=WRITE_RESPONSES)
 def update_zone(session: SessionDep, admin: AdminKey, code: str, body: ZoneUpdate) -> ZoneOut:
     """Change the given fields of a zone; the code itself cannot change. Needs an admin key."""
     return ZoneOut.model_validate(service.update_zone(session, code, body, actor=admin.actor))
