@@ -13,8 +13,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.db import is_retryable
 
 log = logging.getLogger("zonescore.errors")
 
@@ -208,11 +210,14 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
         return problem_response(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
 
-    @app.exception_handler(IntegrityError)
-    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
-        # A constraint the checks could not see coming, typically a concurrent write of the same thing.
-        # The statement and its parameters stay in the log; the client learns only that nothing was written.
-        log.warning("integrity error in request %s %s %s: %s", _request_id(request), request.method,
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        if not is_retryable(exc):
+            return await _unhandled(request, exc)
+        # A constraint the checks could not see coming, a deadlock or a serialization failure: a concurrent
+        # write that still collided after the retries. The statement and its parameters stay in the log;
+        # the client learns only that nothing was written.
+        log.warning("concurrent-write error in request %s %s %s: %s", _request_id(request), request.method,
                     request.url.path, exc.orig)
         return problem_response(
             request, 409, "the write conflicts with data stored meanwhile (e.g. by a concurrent request); "
@@ -222,8 +227,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
         # The message carries the request id so the log line can be found from what the client quotes.
-        log.exception("unhandled error in request %s %s %s", _request_id(request), request.method,
-                      request.url.path, extra={"request_id": _request_id(request), "path": request.url.path})
+        log.error("unhandled error in request %s %s %s", _request_id(request), request.method, request.url.path,
+                  exc_info=exc, extra={"request_id": _request_id(request), "path": request.url.path})
         return problem_response(
             request, 500, "An internal error occurred; quote the request id when reporting it.",
             slug="internal-error",

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.db import run_write
 from app.errors import Problem, ValidationFailed
 from app.models import Observation, ObservationChange
 from app.models.base import utcnow
@@ -90,20 +91,89 @@ def validate_cells(
     return valid, problems
 
 
-def _existing(session: Session, cells: Sequence[_Valid]) -> dict[tuple[int, str, int], Observation]:
+@dataclass(frozen=True)
+class _Current:
+    id: int
+    value: float
+    status: str
+    revision: int
+
+
+def _existing(session: Session, cells: Sequence[_Valid]) -> dict[tuple[int, str, int], _Current]:
+    """The stored cells among ``cells``, locked until the transaction ends (PostgreSQL; SQLite holds the
+    database write lock already) so the history records the value actually replaced."""
     zone_ids = sorted({c.zone_id for c in cells})
     years = sorted({c.year for c in cells})
     codes = sorted({c.indicator_code for c in cells})
-    found: dict[tuple[int, str, int], Observation] = {}
+    found: dict[tuple[int, str, int], _Current] = {}
     for start in range(0, len(zone_ids), _CHUNK):
-        query = select(Observation).where(
-            Observation.zone_id.in_(zone_ids[start : start + _CHUNK]),
-            Observation.year.in_(years),
-            Observation.indicator_code.in_(codes),
+        query = (
+            select(Observation.id, Observation.zone_id, Observation.indicator_code, Observation.year,
+                   Observation.value, Observation.status, Observation.revision)
+            .where(
+                Observation.zone_id.in_(zone_ids[start : start + _CHUNK]),
+                Observation.year.in_(years),
+                Observation.indicator_code.in_(codes),
+            )
+            # One lock order for every writer, so two batches over the same cells queue instead of deadlocking.
+            .order_by(Observation.id)
+            .with_for_update()
         )
-        for obs in session.scalars(query):
-            found[(obs.zone_id, obs.indicator_code, obs.year)] = obs
+        for row in session.execute(query):
+            found[(row.zone_id, row.indicator_code, row.year)] = _Current(row.id, row.value, row.status, row.revision)
     return found
+
+
+def _upsert(session: Session, valid: Sequence[_Valid], actor: Actor) -> tuple[int, int]:
+    """Insert new cells, update changed ones, record each change; return (inserted, updated).
+
+    Runs inside ``run_write``: when a concurrent writer inserted one of the new cells first, the unique
+    constraint stops the insert, the savepoint is rolled back and this runs again, now updating that
+    cell (last write wins) with the other writer's value recorded as the old one.
+    """
+    existing = _existing(session, valid)
+    now = utcnow()
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
+    for cell in valid:
+        old = existing.get((cell.zone_id, cell.indicator_code, cell.year))
+        if old is not None and old.value == cell.value and old.status == cell.status:
+            continue
+        if old is None:
+            inserts.append({
+                "zone_id": cell.zone_id, "indicator_code": cell.indicator_code, "year": cell.year,
+                "value": cell.value, "source": cell.source, "status": cell.status,
+                "submitted_by": actor.name, "updated_at": now, "revision": 1,
+            })
+        else:
+            updates.append({
+                "b_id": old.id, "value": cell.value, "source": cell.source, "status": cell.status,
+                "submitted_by": actor.name, "updated_at": now, "revision": old.revision + 1,
+            })
+        changes.append({
+            "zone_id": cell.zone_id, "indicator_code": cell.indicator_code, "year": cell.year,
+            "old_value": None if old is None else old.value, "new_value": cell.value,
+            "old_status": None if old is None else old.status, "new_status": cell.status,
+            "source": cell.source, "changed_by": actor.name, "key_id": actor.key_id, "changed_at": now,
+            "request_id": actor.request_id,
+        })
+    if inserts:
+        session.execute(insert(Observation), inserts)
+    if updates:
+        stmt = (
+            update(Observation)
+            .where(Observation.id == bindparam("b_id"))
+            .values(value=bindparam("value"), source=bindparam("source"), status=bindparam("status"),
+                    submitted_by=bindparam("submitted_by"), updated_at=bindparam("updated_at"),
+                    revision=bindparam("revision"))
+        )
+        session.connection().execute(stmt, updates)
+        session.expire_all()  # the Core update bypassed the identity map
+    if changes:
+        session.execute(insert(ObservationChange), changes)
+    session.flush()
+    return len(inserts), len(updates)
 
 
 def write_observations(
@@ -121,58 +191,17 @@ def write_observations(
     the batch as a whole is one audit event (``action``) with the counts and ``details``. The caller's
     transaction makes it all or nothing; this function only flushes.
     """
-    submitted_by, request_id = actor.name, actor.request_id
     valid, problems = validate_cells(session, cells, earliest_year=earliest_year)
     if problems:
         raise ValidationFailed(
             f"{len(problems)} problem(s) in {len({p.row for p in problems})} row(s); nothing was written",
             errors=problems,
         )
-    existing = _existing(session, valid)
-    now = utcnow()
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    changes: list[dict[str, Any]] = []
-    unchanged = 0
-    for cell in valid:
-        old = existing.get((cell.zone_id, cell.indicator_code, cell.year))
-        if old is not None and old.value == cell.value and old.status == cell.status:
-            unchanged += 1
-            continue
-        if old is None:
-            inserts.append({
-                "zone_id": cell.zone_id, "indicator_code": cell.indicator_code, "year": cell.year,
-                "value": cell.value, "source": cell.source, "status": cell.status,
-                "submitted_by": submitted_by, "updated_at": now, "revision": 1,
-            })
-        else:
-            updates.append({
-                "b_id": old.id, "value": cell.value, "source": cell.source, "status": cell.status,
-                "submitted_by": submitted_by, "updated_at": now, "revision": old.revision + 1,
-            })
-        changes.append({
-            "zone_id": cell.zone_id, "indicator_code": cell.indicator_code, "year": cell.year,
-            "old_value": None if old is None else old.value, "new_value": cell.value,
-            "old_status": None if old is None else old.status, "new_status": cell.status,
-            "source": cell.source, "changed_by": submitted_by, "key_id": actor.key_id, "changed_at": now,
-            "request_id": request_id,
-        })
-    if inserts:
-        session.execute(insert(Observation), inserts)
-    if updates:
-        stmt = (
-            update(Observation)
-            .where(Observation.id == bindparam("b_id"))
-            .values(value=bindparam("value"), source=bindparam("source"), status=bindparam("status"),
-                    submitted_by=bindparam("submitted_by"), updated_at=bindparam("updated_at"),
-                    revision=bindparam("revision"))
-        )
-        session.connection().execute(stmt, updates)
-        session.expire_all()  # the Core update bypassed the identity map
-    if changes:
-        session.execute(insert(ObservationChange), changes)
-    session.flush()
-    summary = WriteSummary(received=len(cells), inserted=len(inserts), updated=len(updates), unchanged=unchanged)
+    # Inserts in key order: two batches inserting the same new cells wait on each other in one order.
+    valid = sorted(valid, key=lambda c: (c.zone_id, c.indicator_code, c.year))
+    inserted, updated = run_write(session, lambda: _upsert(session, valid, actor))
+    summary = WriteSummary(received=len(cells), inserted=inserted, updated=updated,
+                           unchanged=len(valid) - inserted - updated)
     audit.record(session, actor, action, "observation_batch", actor.request_id,
                  new={**summary.model_dump(), **(details or {})})
     return summary
