@@ -130,7 +130,6 @@ def test_conflicting_first_inserts_are_retried(database_url: str, monkeypatch: p
     if database_url.startswith("sqlite"):
         pytest.skip("on SQLite the first writer holds the database write lock, so the other cannot get in between")
     import app.services.ingest as ingest
-    from app.db import run_write
     from app.services.ingest import RawCell, write_observations
 
     _seed(database_url)
@@ -141,24 +140,24 @@ def test_conflicting_first_inserts_are_retried(database_url: str, monkeypatch: p
     def cell(value: float) -> list[RawCell]:
         return [RawCell(row=1, column="value", zone_code=Z, indicator_code="rd_intensity", year=2023, value=value)]
 
-    def interfering_run_write(session: Any, work: Any, **kw: Any) -> Any:
-        def interfered() -> Any:
-            # Another writer commits the same new cell between our validation and our insert.
-            nonlocal calls
-            calls += 1
-            if calls == 1:
-                for other in session_scope(factory):
-                    write_observations(other, cell(1.0), earliest_year=1988, actor=CLI_ACTOR)
-            return work()
+    read_existing = ingest._existing
 
-        return run_write(session, interfered, **kw)
+    def read_then_let_another_writer_in(session: Any, cells: Any) -> Any:
+        # Another writer commits the same new cell after we looked for it and before we insert it.
+        nonlocal calls
+        calls += 1
+        found = read_existing(session, cells)
+        if calls == 1:
+            for other in session_scope(factory):
+                write_observations(other, cell(1.0), earliest_year=1988, actor=CLI_ACTOR)
+        return found
 
     try:
         for session in session_scope(factory):
-            monkeypatch.setattr(ingest, "run_write", interfering_run_write)
+            monkeypatch.setattr(ingest, "_existing", read_then_let_another_writer_in)
             summary = write_observations(session, cell(2.0), earliest_year=1988, actor=CLI_ACTOR)
             monkeypatch.undo()
-        assert summary.updated == 1 and calls == 2
+        assert summary.updated == 1 and calls == 3  # ours, the other writer's, our retry
         for session in session_scope(factory):
             history = [(c.old_value, c.new_value) for c in session.scalars(
                 select(ObservationChange).order_by(ObservationChange.id))]
