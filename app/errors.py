@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.db import is_retryable
@@ -212,6 +212,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        if isinstance(exc, DataError):
+            # The database refused a value the request carried, e.g. a NUL character in a text (PostgreSQL
+            # cannot store or even compare one) — found by the schema fuzzing; a client error, not ours.
+            log.info("data error in request %s: %s", _request_id(request), exc.orig)
+            return problem_response(
+                request, 422, "a value in the request cannot be stored or compared by the database "
+                "(for example a NUL character in a text)", slug="validation-failed",
+            )
         if not is_retryable(exc):
             return await _unhandled(request, exc)
         # A constraint the checks could not see coming, a deadlock or a serialization failure: a concurrent

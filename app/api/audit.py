@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
-from app.api.deps import Limit, Offset, SessionDep
+from app.api.deps import MAX_INT, Limit, Offset, SessionDep
 from app.schemas.common import Page
 from app.schemas.keys import AuditEventOut
 from app.security import AdminKey
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 def list_audit_events(
     session: SessionDep,
     admin: AdminKey,
-    key_id: Annotated[int | None, Query(description="id of the API key that made the change")] = None,
+    key_id: Annotated[int | None, Query(ge=1, le=MAX_INT, description="id of the API key that made the change")] = None,
     action: Annotated[str | None, Query(max_length=40, description="e.g. zone.create, observations.upsert")] = None,
     entity_type: Annotated[str | None, Query(max_length=40, description="e.g. zone, observation_batch")] = None,
     entity_id: Annotated[str | None, Query(max_length=120)] = None,

@@ -53,15 +53,25 @@ def require_multipart(request: Request) -> None:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 RequestIdDep = Annotated[str | None, Depends(get_request_id)]
+# Ids and offsets are bounded by the 32-bit integer columns: an unbounded one made the database driver
+# overflow (SQLite: OverflowError, a 500) on a huge number — found by the schema fuzzing.
+MAX_INT = 2**31 - 1
 Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
-Offset = Annotated[int, Query(ge=0, description="items to skip")]
+Offset = Annotated[int, Query(ge=0, le=MAX_INT, description="items to skip")]
 # Put on a route's decorator: ``dependencies=[JsonBody]``. Checked before authentication and the body.
 JsonBody = Depends(require_json)
 MultipartBody = Depends(require_multipart)
 
+def _problems(descriptions: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    return {code: {"model": ProblemDetail, "content": {"application/problem+json": {}}, "description": desc}
+            for code, desc in descriptions.items()}
+
+
 # Extra documented errors of write routes (the app documents 401, 403, 413, 422, 429 and 500 everywhere).
-WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": ProblemDetail, "content": {"application/problem+json": {}}, "description": desc}
-    for code, desc in {409: "Conflict: duplicate, concurrent change, or an Idempotency-Key reused with other content",
-                       415: "The body is not of the accepted media type"}.items()
-}
+WRITE_RESPONSES = _problems({
+    400: "The body could not be parsed at all (e.g. not UTF-8, broken multipart)",
+    409: "Conflict: duplicate, concurrent change, or an Idempotency-Key reused with other content",
+    415: "The body is not of the accepted media type",
+})
+# Routes that look up one resource by its path.
+NOT_FOUND_RESPONSES = _problems({404: "No such resource"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from app.api.deps import SessionDep
+from app.api.deps import NOT_FOUND_RESPONSES, SessionDep
 from app.errors import NotFound
 from app.models import IndicatorRow
 from app.schemas.indicator import IndicatorList, IndicatorOut
@@ -27,7 +27,7 @@ def list_indicators(session: SessionDep, reader: ReadAccess) -> IndicatorList:
     )
 
 
-@router.get("/{code}", summary="One indicator", response_model=IndicatorOut)
+@router.get("/{code}", summary="One indicator", response_model=IndicatorOut, responses=NOT_FOUND_RESPONSES)
 def get_indicator(session: SessionDep, reader: ReadAccess, code: str) -> IndicatorOut:
     """One catalog indicator by code."""
     row = session.get(IndicatorRow, code)

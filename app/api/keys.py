@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-from app.api.deps import WRITE_RESPONSES, JsonBody, SessionDep
+from fastapi import APIRouter, Path
+
+from app.api.deps import MAX_INT, NOT_FOUND_RESPONSES, WRITE_RESPONSES, JsonBody, SessionDep
 from app.schemas.keys import KeyCreate, KeyCreated, KeyOut
 from app.security import AdminKey
 from app.services import keys as service
@@ -27,7 +29,7 @@ def list_keys(session: SessionDep, admin: AdminKey) -> list[KeyOut]:
     return [KeyOut.model_validate(k) for k in service.list_keys(session)]
 
 
-@router.delete("/{key_id}", summary="Revoke an API key", response_model=KeyOut)
-def revoke_key(session: SessionDep, admin: AdminKey, key_id: int) -> KeyOut:
+@router.delete("/{key_id}", summary="Revoke an API key", response_model=KeyOut, responses=NOT_FOUND_RESPONSES)
+def revoke_key(session: SessionDep, admin: AdminKey, key_id: Annotated[int, Path(ge=1, le=MAX_INT)]) -> KeyOut:
     """Revoke the key: from now on it gets 401. The row stays so the audit trail can name it."""
     return KeyOut.model_validate(service.revoke_key(session, admin.actor, key_id))

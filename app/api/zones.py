@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.api.deps import WRITE_RESPONSES, JsonBody, Limit, Offset, SessionDep
+from app.api.deps import NOT_FOUND_RESPONSES, WRITE_RESPONSES, JsonBody, Limit, Offset, SessionDep
 from app.schemas.common import Page
 from app.schemas.zone import Level, ZoneCreate, ZoneKind, ZoneOut, ZoneUpdate
 from app.security import AdminKey, ReadAccess
@@ -40,14 +40,14 @@ def create_zone(session: SessionDep, admin: AdminKey, body: ZoneCreate) -> ZoneO
     return ZoneOut.model_validate(service.create_zone(session, body, actor=admin.actor))
 
 
-@router.get("/{code}", summary="Get a zone", response_model=ZoneOut)
+@router.get("/{code}", summary="Get a zone", response_model=ZoneOut, responses=NOT_FOUND_RESPONSES)
 def get_zone(session: SessionDep, reader: ReadAccess, code: str) -> ZoneOut:
     """One zone by its code."""
     return ZoneOut.model_validate(service.get_zone(session, code))
 
 
 @router.patch("/{code}", summary="Update a zone", response_model=ZoneOut, dependencies=[JsonBody],
-              responses=WRITE_RESPONSES)
+              responses={**WRITE_RESPONSES, **NOT_FOUND_RESPONSES})
 def update_zone(session: SessionDep, admin: AdminKey, code: str, body: ZoneUpdate) -> ZoneOut:
     """Change the given fields of a zone; the code itself cannot change. Needs an admin key."""
     return ZoneOut.model_validate(service.update_zone(session, code, body, actor=admin.actor))
