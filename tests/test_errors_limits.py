@@ -66,7 +66,12 @@ def test_import_refuses_a_json_body(client: TestClient, zone: str) -> None:
     _problem(client.post("/api/v1/imports", json={"file": "zone_code,year\n"}), 415)
 
 
-def test_404_405_and_validation_are_problems(client: TestClient) -> None:
+def test_400_404_405_and_validation_are_problems(client: TestClient) -> None:
+    # not UTF-8: the body cannot even be decoded
+    _problem(client.post("/api/v1/zones", content=b"\xff\xfe{", headers={"content-type": "application/json"}), 400)
+    broken_multipart = b"--b\r\nNone--b--\r\n"
+    _problem(client.post("/api/v1/imports", content=broken_multipart,
+                         headers={"content-type": "multipart/form-data; boundary=b"}), 400)
     _problem(client.get("/api/v1/nowhere"), 404)
     _problem(client.delete("/api/v1/zones"), 405)
     _problem(client.post("/api/v1/zones", json={"code": 5}), 422)
