@@ -164,3 +164,35 @@ def test_conflicting_first_inserts_are_retried(database_url: str, monkeypatch: p
             assert history == [(None, 1.0), (1.0, 2.0)]
     finally:
         engine.dispose()
+
+
+def test_concurrent_repeats_of_one_idempotency_key_write_once(database_url: str) -> None:
+    secret = _seed(database_url)
+    body = {"observations": [{"zone_code": Z, "indicator_code": "rd_intensity", "year": 2023, "value": 7.5}]}
+    statuses: list[tuple[int, bool]] = []
+    lock = threading.Lock()
+    start = threading.Barrier(THREADS)
+    with live_server(database_url, env={"ZONESCORE_RATE_LIMIT_PER_MINUTE": "0"}) as base:
+
+        def repeat() -> None:
+            headers = {"X-API-Key": secret, "Idempotency-Key": "same-upload"}
+            with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+                start.wait()
+                response = client.post("/api/v1/observations", json=body)
+                with lock:
+                    statuses.append((response.status_code, "idempotent-replayed" in response.headers))
+
+        threads = [threading.Thread(target=repeat) for _ in range(THREADS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    # one first write; the others replay it or, when they raced it, get a 409 — never a second write
+    assert len(statuses) == THREADS and {s for s, _ in statuses} <= {200, 409}
+    assert sum(1 for s, replayed in statuses if s == 200 and not replayed) == 1
+    engine = make_engine(database_url)
+    try:
+        for session in session_scope(make_session_factory(engine)):
+            assert len(list(session.scalars(select(ObservationChange)))) == 1
+    finally:
+        engine.dispose()
