@@ -152,10 +152,9 @@ def _require(scope: Scope) -> Callable[[Request, Principal | None], Principal]:
 def read_access(request: Request, principal: OptionalPrincipal) -> Principal | None:
     """Reads: anonymous (limited per client address) unless ZONESCORE_REQUIRE_READ_KEY is set."""
     if principal is None:
-        if request.app.state.settings.require_read_key:
-            _charge(request, _client_address(request))
-            raise Unauthorized("reads need an API key on this server (ZONESCORE_REQUIRE_READ_KEY)")
         _charge(request, _client_address(request))
+        if request.app.state.settings.require_read_key:
+            raise Unauthorized("reads need an API key on this server (ZONESCORE_REQUIRE_READ_KEY)")
         return None
     _charge(request, f"key:{principal.key_id}")
     return principal
