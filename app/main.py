@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -19,24 +20,29 @@ and classifies them with pluggable, documented scoring models — classified, ti
 innovation-first, as the policy article 从"产业高原"到"创新高峰" asks.
 """
 
-_ERRORS = {
-    code: {"model": ProblemDetail, "content": {"application/problem+json": {}}, "description": desc}
-    for code, desc in {
-        401: "No API key, or an unknown or revoked one",
-        403: "The key lacks the scope, or the data lies outside the key's provinces",
-        413: "The body, file or batch is larger than the limit",
-        422: "Validation failed: every bad row and field is listed",
-        429: "Too many requests: see Retry-After",
-        500: "Internal error",
-    }.items()
-}
+def _problems(descriptions: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    return {code: {"model": ProblemDetail, "content": {"application/problem+json": {}}, "description": desc}
+            for code, desc in descriptions.items()}
+
+
+_ERRORS = _problems({
+    413: "The body, file or batch is larger than the limit",
+    422: "Validation failed: every bad row and field is listed",
+    500: "Internal error",
+})
+# Only the /api/v1 routes authenticate and count requests; health checks do neither.
+_API_ERRORS = _problems({
+    401: "No API key, or an unknown or revoked one",
+    403: "The key lacks the scope, or the data lies outside the key's provinces",
+    429: "Too many requests: see Retry-After",
+})
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for ``settings`` (default: from the environment)."""
     settings = settings or get_settings()
     logging.basicConfig(level=settings.log_level)
-    app = FastAPI(title="zonescore", version="0.1.0", description=DESCRIPTION, responses=_ERRORS)  # type: ignore[arg-type]
+    app = FastAPI(title="zonescore", version="0.1.0", description=DESCRIPTION, responses=_ERRORS)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
@@ -45,7 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
-    for router in (health.router, zones.router, indicators.router, observations.router, chains.router,
-                   imports.router, keys.router, audit.router):
-        app.include_router(router)
+    app.include_router(health.router)
+    for router in (zones.router, indicators.router, observations.router, chains.router, imports.router,
+                   keys.router, audit.router):
+        app.include_router(router, responses=_API_ERRORS)
     return app
