@@ -1,4 +1,4 @@
-"""Command line: ``zonescore migrate | seed-demo | serve | import | export``."""
+"""Command line: ``zonescore migrate | seed-demo | serve | import | export | keys create|list|revoke``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from app.config import get_settings
 from app.db import make_engine, make_session_factory, session_scope
 
 cli = typer.Typer(help="zonescore: store, score and rank high-tech zones.", no_args_is_help=True)
+keys_cli = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
+cli.add_typer(keys_cli, name="keys")
 
 
 @cli.command()
@@ -66,6 +68,76 @@ def serve(
 # Data commands live in app/cli_data.py to keep this file small.
 cli.command("import")(cli_data.import_file)
 cli.command("export")(cli_data.export)
+
+
+@keys_cli.command("create")
+def keys_create(
+    name: str = typer.Option(..., "--name", help="who the key is for, e.g. 浙江门户"),
+    scope: list[str] = typer.Option(..., "--scope", help="read, submit, evaluate or admin; repeat for several"),
+    province: list[str] = typer.Option([], "--province", help="two-digit province code; repeat; none: all"),
+) -> None:
+    """Create a key and print its secret — the only time it is shown (only a hash is stored)."""
+    from pydantic import ValidationError
+
+    from app.schemas.keys import KeyCreate
+    from app.services.audit import CLI_ACTOR
+    from app.services.keys import create_key
+
+    try:
+        # The same checks as the API: known scopes and provinces, a name of sensible length.
+        data = KeyCreate.model_validate({"name": name, "scopes": scope, "provinces": province})
+    except ValidationError as exc:
+        for err in exc.errors():
+            typer.echo(f"error: {'.'.join(map(str, err['loc']))}: {err['msg']}", err=True)
+        raise typer.Exit(code=2) from None
+    engine = make_engine(get_settings().database_url)
+    try:
+        for session in session_scope(make_session_factory(engine)):
+            key, secret = create_key(session, CLI_ACTOR, name=data.name, scopes=data.scopes,
+                                     provinces=data.provinces)
+            key_id, scopes, provinces = key.id, key.scopes, key.provinces
+    finally:
+        engine.dispose()
+    typer.echo(f"created key {key_id} {data.name!r}: scopes {','.join(scopes)}; "
+               f"provinces {','.join(provinces) or 'all'}")
+    typer.echo("secret (shown only now; send it as 'Authorization: Bearer <secret>' or 'X-API-Key: <secret>'):")
+    typer.echo(secret)
+
+
+@keys_cli.command("list")
+def keys_list() -> None:
+    """List keys: id, prefix, name, scopes, provinces, created, revoked (never the secrets)."""
+    from app.services.keys import list_keys
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        for session in session_scope(make_session_factory(engine)):
+            for k in list_keys(session):
+                revoked = f"revoked {k.revoked_at.isoformat()}" if k.revoked_at else "active"
+                typer.echo(f"{k.id}\t{k.prefix}…\t{k.name}\t{','.join(k.scopes)}\t"
+                           f"{','.join(k.provinces) or 'all'}\t{k.created_at.isoformat()}\t{revoked}")
+    finally:
+        engine.dispose()
+
+
+@keys_cli.command("revoke")
+def keys_revoke(key_id: int = typer.Argument(..., help="the id shown by 'keys list'")) -> None:
+    """Revoke a key: from then on it gets 401."""
+    from app.errors import NotFound
+    from app.services.audit import CLI_ACTOR
+    from app.services.keys import revoke_key
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        for session in session_scope(make_session_factory(engine)):
+            try:
+                revoke_key(session, CLI_ACTOR, key_id)
+            except NotFound as exc:
+                typer.echo(f"error: {exc.detail}", err=True)
+                raise typer.Exit(code=1) from None
+    finally:
+        engine.dispose()
+    typer.echo(f"key {key_id} revoked")
 
 
 def main() -> None:

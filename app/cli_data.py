@@ -55,6 +55,7 @@ def import_file(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from app.errors import ValidationFailed
+    from app.services.audit import CLI_ACTOR
     from app.services.import_parser import ParsedImport
     from app.services.imports import ImportProgress
     from app.services.imports import import_file as import_service
@@ -79,7 +80,7 @@ def import_file(
             for session in session_scope(make_session_factory(engine)):
                 result = import_service(
                     session, data, filename=file.name, content_type=None, earliest_year=settings.earliest_year,
-                    max_rows=settings.max_batch_rows, submitted_by="cli",
+                    max_rows=settings.max_batch_rows, actor=CLI_ACTOR,
                     progress=ImportProgress(parsed=parsed, written=written),
                 )
     except ValidationFailed as exc:

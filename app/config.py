@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] = "json"
     # Browser origins (portals) allowed to call the API cross-site; comma-separated; none by default.
     cors_origins: Annotated[list[str], NoDecode] = []
+    # Reads are public unless this is set; then every GET under /api/v1 needs a key (any scope).
+    require_read_key: bool = False
+    # Requests per minute per API key (anonymous reads: per client address); 0 turns the limit off.
+    rate_limit_per_minute: int = Field(default=600, ge=0)
 
     @field_validator("database_url")
     @classmethod

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
+
+# PostgreSQL: serialization failure and deadlock; worth running the work again.
+_RETRYABLE_PGCODES = frozenset({"40001", "40P01"})
+WRITE_ATTEMPTS = 6
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -52,3 +61,48 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def is_retryable(exc: DBAPIError) -> bool:
+    """True for errors a concurrent writer causes: a unique key inserted meanwhile, a deadlock, a serialization
+    failure. Running the work again (it re-reads what is now committed) resolves them."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_PGCODES
+
+
+def lock_for_write(session: Session) -> None:
+    """On SQLite, take the database's write lock now, before the writer reads what it will change.
+
+    SQLite has one writer at a time; a deferred transaction that read first and writes later could act on a
+    stale read, or fail with "database is locked" without waiting. BEGIN IMMEDIATE waits (busy_timeout) for
+    the lock instead, so read-modify-write is serialised. The pysqlite driver only opens a transaction at the
+    first INSERT/UPDATE/DELETE, so the reads before this (authentication, validation) were not in one.
+    PostgreSQL needs nothing here: writers lock the rows they change (SELECT … FOR UPDATE).
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection is not None and not dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def run_write(session: Session, work: Callable[[], T], *, attempts: int = WRITE_ATTEMPTS) -> T:
+    """Run ``work`` (reads with row locks, then writes) in a savepoint, again when a concurrent writer got in
+    the way; after ``attempts`` the last error propagates (and becomes a 409).
+
+    The savepoint lets one attempt fail without aborting the request's transaction (PostgreSQL aborts
+    the whole transaction on an error otherwise).
+    """
+    lock_for_write(session)
+    for attempt in range(1, attempts + 1):
+        try:
+            with session.begin_nested():
+                return work()
+        except DBAPIError as exc:
+            if attempt == attempts or not is_retryable(exc):
+                raise
+            # Jitter, so writers that collided do not collide again in lockstep.
+            time.sleep(random.uniform(0, 0.01 * attempt))
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises

@@ -29,6 +29,8 @@ OPENAPI_TAGS = [
     {"name": "chain breakdowns", "description": "首位产业链分解 · Industry-chain figures per zone and year."},
     {"name": "models", "description": "评价模型 · Scoring models: methodology, versions, custom specs (forks)."},
     {"name": "evaluations", "description": "评价运行 · Immutable evaluation runs, rankings, scorecards, comparisons."},
+    {"name": "keys", "description": "API 密钥 · API keys (admin): create (secret shown once), list, revoke."},
+    {"name": "audit", "description": "审计日志 · Who changed what and when (admin)."},
     {"name": "labels", "description": "界面标签 · zh-CN / en labels for codes (tiers, profiles, badges …)."},
     {"name": "health", "description": "运行状态 · Liveness, readiness and Prometheus metrics."},
 ]

@@ -13,7 +13,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError, DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.db import is_retryable
 
 log = logging.getLogger("zonescore.errors")
 
@@ -67,6 +70,28 @@ class Conflict(AppError):
     """The request conflicts with stored state (duplicate, immutable, concurrent change)."""
 
     status, slug, title = 409, "conflict", "Conflict"
+
+
+class Unauthorized(AppError):
+    """No API key, or one that is unknown or revoked."""
+
+    status, slug, title = 401, "unauthorized", "Unauthorized"
+
+    def __init__(self, detail: str, *, errors: list[Problem] | None = None, headers: dict[str, str] | None = None):
+        # RFC 9110: a 401 names the scheme the client should use.
+        super().__init__(detail, errors=errors, headers={"WWW-Authenticate": "Bearer", **(headers or {})})
+
+
+class Forbidden(AppError):
+    """The key is valid but lacks the scope, or the data belongs to a province the key may not write."""
+
+    status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class TooManyRequests(AppError):
+    """The key (or, for anonymous reads, the client address) used up its request budget."""
+
+    status, slug, title = 429, "too-many-requests", "Too many requests"
 
 
 class ValidationFailed(AppError):
@@ -185,9 +210,33 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
         return problem_response(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        if isinstance(exc, DataError):
+            # The database refused a value the request carried, e.g. a NUL character in a text (PostgreSQL
+            # cannot store or even compare one) — found by the schema fuzzing; a client error, not ours.
+            log.info("data error in request %s: %s", _request_id(request), exc.orig)
+            return problem_response(
+                request, 422, "a value in the request cannot be stored or compared by the database "
+                "(for example a NUL character in a text)", slug="validation-failed",
+            )
+        if not is_retryable(exc):
+            return await _unhandled(request, exc)
+        # A constraint the checks could not see coming, a deadlock or a serialization failure: a concurrent
+        # write that still collided after the retries. The statement and its parameters stay in the log;
+        # the client learns only that nothing was written.
+        log.warning("concurrent-write error in request %s %s %s: %s", _request_id(request), request.method,
+                    request.url.path, exc.orig)
+        return problem_response(
+            request, 409, "the write conflicts with data stored meanwhile (e.g. by a concurrent request); "
+            "nothing was written; retry", slug="conflict", title="Conflict",
+        )
+
     @app.exception_handler(Exception)
     async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", extra={"request_id": _request_id(request), "path": request.url.path})
+        # The message carries the request id so the log line can be found from what the client quotes.
+        log.error("unhandled error in request %s %s %s", _request_id(request), request.method, request.url.path,
+                  exc_info=exc, extra={"request_id": _request_id(request), "path": request.url.path})
         return problem_response(
             request, 500, "An internal error occurred; quote the request id when reporting it.",
             slug="internal-error",

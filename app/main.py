@@ -5,14 +5,28 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app.api import chains, evaluations, health, imports, indicators, labels, models, observations, zones
+from app.api import (
+    audit,
+    chains,
+    evaluations,
+    health,
+    imports,
+    indicators,
+    keys,
+    labels,
+    models,
+    observations,
+    zones,
+)
+from app.api.responses import API_RESPONSES, problem_responses
 from app.config import Settings, get_settings
 from app.db import make_engine, make_session_factory
 from app.docs import OPENAPI_TAGS, install_docs, install_openapi
-from app.errors import ProblemDetail, install_error_handlers
+from app.errors import install_error_handlers
 from app.logs import AccessLogMiddleware, configure_logging
 from app.metrics import router as metrics_router
-from app.middleware import RequestIdMiddleware
+from app.middleware import BodyLimitMiddleware, RequestIdMiddleware
+from app.ratelimit import RateLimiter
 
 DESCRIPTION = """
 zonescore stores the indicators of China's high-tech industrial zones (高新区) and scores, ranks
@@ -20,10 +34,7 @@ and classifies them with pluggable, documented scoring models — classified, ti
 innovation-first, as the policy article 从"产业高原"到"创新高峰" asks.
 """
 
-_ERRORS = {
-    code: {"model": ProblemDetail, "content": {"application/problem+json": {}}, "description": desc}
-    for code, desc in {422: "Validation failed: every bad row and field is listed", 500: "Internal error"}.items()
-}
+_ERRORS = problem_responses(413, 422, 500)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -31,17 +42,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
     # docs_url/redoc_url=None: FastAPI's own pages load assets from a CDN; install_docs serves local copies.
-    app = FastAPI(title="zonescore", version="0.1.0", description=DESCRIPTION, responses=_ERRORS,  # type: ignore[arg-type]
+    app = FastAPI(title="zonescore", version="0.1.0", description=DESCRIPTION, responses=_ERRORS,
                   openapi_tags=OPENAPI_TAGS, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
+    app.state.rate_limiter = RateLimiter()
     app.add_middleware(AccessLogMiddleware)  # inside RequestIdMiddleware, which sets the id it logs
+    app.add_middleware(BodyLimitMiddleware)
+    # Added after (= outside) the body limit: the request id is set before a 413 can be answered with it.
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
-    for router in (health.router, zones.router, indicators.router, observations.router, chains.router,
-                   imports.router, labels.router, metrics_router, models.router, evaluations.router):
-        app.include_router(router)
+    app.include_router(health.router)
+    app.include_router(metrics_router)
+    # Only the /api/v1 routes authenticate and count requests.
+    for router in (zones.router, indicators.router, observations.router, chains.router, imports.router,
+                   labels.router, models.router, evaluations.router, keys.router, audit.router):
+        app.include_router(router, responses=API_RESPONSES)
     install_docs(app)
     install_openapi(app)
     if settings.cors_origins:
@@ -51,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
             allow_headers=["Accept", "Accept-Language", "Content-Type", "If-None-Match", "X-Request-ID",
-                           "X-API-Key", "Authorization"],
+                           "X-API-Key", "Authorization", "Idempotency-Key"],
             expose_headers=["ETag", "X-Request-ID", "Content-Disposition", "Content-Language", "Retry-After"],
             max_age=600,
         )

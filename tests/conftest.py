@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -21,9 +21,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.db import make_engine, make_session_factory
+from app.db import make_engine, make_session_factory, session_scope
 from app.main import create_app
 from app.migrate import upgrade
+from app.services.audit import CLI_ACTOR
+from app.services.keys import create_key
 
 PG_URL = os.environ.get("ZONESCORE_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -149,9 +151,12 @@ def demo_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterato
 
 @pytest.fixture
 def demo_client(demo_database_url: str) -> Iterator[TestClient]:
-    """A client on a database of its own holding the demo data set."""
+    """A client sending an admin key, on a database of its own holding the demo data set."""
     application = create_app(Settings(database_url=demo_database_url))
-    with TestClient(application, raise_server_exceptions=False) as test_client:
+    for session in session_scope(application.state.session_factory):
+        _key, secret = create_key(session, CLI_ACTOR, name="test admin", scopes=("admin",), provinces=())
+    headers = {"Authorization": f"Bearer {secret}"}
+    with TestClient(application, raise_server_exceptions=False, headers=headers) as test_client:
         yield test_client
     application.state.engine.dispose()
 
@@ -170,11 +175,40 @@ def app(settings: Settings) -> Iterator[FastAPI]:
     application.state.engine.dispose()
 
 
+KeyFactory = Callable[..., str]
+
+
 @pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    """An httpx-based client talking to the app in process."""
-    with TestClient(app, raise_server_exceptions=False) as test_client:
-        yield test_client
+def make_key(app: FastAPI) -> KeyFactory:
+    """Create an API key in this test's database (through the service, as the CLI does); return its secret."""
+
+    def factory(*scopes: str, provinces: Sequence[str] = (), name: str = "test key") -> str:
+        for session in session_scope(app.state.session_factory):
+            _key, secret = create_key(session, CLI_ACTOR, name=name, scopes=scopes or ("admin",),
+                                      provinces=provinces)
+        return secret
+
+    return factory
+
+
+@pytest.fixture
+def admin_key(make_key: KeyFactory) -> str:
+    """The secret of an admin key, the one ``client`` sends."""
+    return make_key("admin", name="test admin")
+
+
+@pytest.fixture
+def client(app: FastAPI, admin_key: str) -> Iterator[TestClient]:
+    """An httpx-based client talking to the app in process, sending an admin key."""
+    with TestClient(app, raise_server_exceptions=False, headers={"Authorization": f"Bearer {admin_key}"}) as c:
+        yield c
+
+
+@pytest.fixture
+def anon_client(app: FastAPI) -> Iterator[TestClient]:
+    """A client that sends no key (add ``headers=`` per request to try keys)."""
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
 
 
 @pytest.fixture

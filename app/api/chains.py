@@ -4,32 +4,46 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
-from app.api.deps import Limit, Offset, SessionDep, SettingsDep
-from app.api.responses import problem_responses
+from app.api.deps import JsonBody, Limit, Offset, SessionDep, SettingsDep
+from app.api.idempotency import IdempotencyDep
+from app.api.responses import WRITE_RESPONSES
 from app.errors import PayloadTooLarge
 from app.schemas.chain import ChainBreakdownBatch, ChainBreakdownOut
 from app.schemas.common import Page, WriteSummary
+from app.security import ReadAccess, SubmitKey, ensure_may_write_zones
 from app.services.chains import query_chain_breakdowns, write_chain_breakdowns
 
 router = APIRouter(prefix="/api/v1/chain-breakdowns", tags=["chain breakdowns"])
 
 
 @router.post("", summary="Insert or update chain breakdowns (all or nothing)", response_model=WriteSummary,
-             responses=problem_responses(413, 422))
-def upsert_chain_breakdowns(session: SessionDep, settings: SettingsDep, body: ChainBreakdownBatch) -> WriteSummary:
+             dependencies=[JsonBody], responses=WRITE_RESPONSES)
+def upsert_chain_breakdowns(
+    session: SessionDep, settings: SettingsDep, key: SubmitKey, idempotency: IdempotencyDep, body: ChainBreakdownBatch
+) -> WriteSummary | Response:
     """Validate every breakdown (zone exists, chain in the catalog, segments and components within the chain's
     definition, shares 0–100); write all or, if any is bad, none and list every problem. A zone × year ×
-    chain already stored is updated."""
+    chain already stored is updated.
+
+    Needs a submit key; a key limited to provinces may write only their zones (403 listing the others).
+    With an ``Idempotency-Key`` header a repeat returns the first result and writes nothing."""
+    content = body.model_dump_json().encode()
+    if (replay := idempotency.replay(content)) is not None:
+        return replay
     if len(body.breakdowns) > settings.max_batch_rows:
         raise PayloadTooLarge(f"a batch holds at most {settings.max_batch_rows} breakdowns")
-    return write_chain_breakdowns(session, body.breakdowns, earliest_year=settings.earliest_year)
+    ensure_may_write_zones(session, key, (b.zone_code for b in body.breakdowns))
+    summary = write_chain_breakdowns(session, body.breakdowns, earliest_year=settings.earliest_year, actor=key.actor)
+    idempotency.remember(content, 200, summary)
+    return summary
 
 
 @router.get("", summary="Query chain breakdowns", response_model=Page[ChainBreakdownOut])
 def list_chain_breakdowns(
     session: SessionDep,
+    reader: ReadAccess,
     zone: Annotated[str | None, Query(description="zone code", examples=["DEMO-33-N01"])] = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     chain: Annotated[str | None, Query(description="chain code", examples=["integrated_circuits"])] = None,

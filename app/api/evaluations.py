@@ -5,10 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
-from app.api.deps import Limit, Offset, SessionDep
-from app.api.responses import problem_responses
+from app.api.deps import MAX_INT, JsonBody, Limit, Offset, SessionDep
+from app.api.responses import WRITE_RESPONSES, problem_responses
 from app.schemas.common import Page
 from app.schemas.evaluation import (
     Comparison,
@@ -18,9 +18,12 @@ from app.schemas.evaluation import (
     RankingRow,
     Scorecard,
 )
+from app.security import EvaluateKey, ReadAccess
 from app.services import evaluations as service
 
 router = APIRouter(prefix="/api/v1/evaluations", tags=["evaluations"])
+
+RunId = Annotated[int, Path(ge=1, le=MAX_INT, description="evaluation run id", examples=[1])]
 
 
 class RankingSort(StrEnum):
@@ -43,20 +46,21 @@ def _detail(session: SessionDep, run_id: int) -> EvaluationRunDetail:
 
 
 @router.post("", summary="Run an evaluation", response_model=EvaluationRunDetail, status_code=201,
-             responses=problem_responses(404))
-def create_evaluation(session: SessionDep, body: EvaluationRequest) -> EvaluationRunDetail:
+             dependencies=[JsonBody], responses={**WRITE_RESPONSES, **problem_responses(404)})
+def create_evaluation(session: SessionDep, key: EvaluateKey, body: EvaluationRequest) -> EvaluationRunDetail:
     """Compute and store an immutable run of ``model`` for ``year`` over the filtered zones.
 
     The run records the model version, the options and a hash of all inputs: re-running on unchanged
-    data gives the same input hash and the same results.
+    data gives the same input hash and the same results. Needs a key with the ``evaluate`` scope.
     """
-    run = service.run_evaluation(session, body)
+    run = service.run_evaluation(session, body, actor=key.actor)
     return _detail(session, run.id)
 
 
 @router.get("", summary="List evaluation runs", response_model=Page[EvaluationRunOut])
 def list_evaluations(
     session: SessionDep,
+    reader: ReadAccess,
     model: Annotated[str | None, Query(description="model key")] = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     limit: Limit = 50,
@@ -71,9 +75,10 @@ def list_evaluations(
 @router.get("/compare", summary="Compare two runs", response_model=Comparison, responses=problem_responses(404))
 def compare_evaluations(
     session: SessionDep,
-    base: Annotated[int, Query(description="run id of the base scheme, e.g. a comprehensive run")],
-    other: Annotated[int, Query(description="run id of the other scheme, e.g. an innovation-peak run")],
-    threshold: Annotated[int | None, Query(ge=1, description="rank change that counts as a move")] = None,
+    reader: ReadAccess,
+    base: Annotated[int, Query(ge=1, le=MAX_INT, description="run id of the base scheme, e.g. a comprehensive run")],
+    other: Annotated[int, Query(ge=1, le=MAX_INT, description="run id of the other scheme, e.g. innovation-peak")],
+    threshold: Annotated[int | None, Query(ge=1, le=MAX_INT, description="rank change that counts as a move")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> Comparison:
     """Who moves up or down from ``base`` to ``other``; ``overrated`` names the zones the base scheme
@@ -83,7 +88,7 @@ def compare_evaluations(
 
 @router.get("/{run_id}", summary="One evaluation run", response_model=EvaluationRunDetail,
             responses=problem_responses(404))
-def get_evaluation(session: SessionDep, run_id: int) -> EvaluationRunDetail:
+def get_evaluation(session: SessionDep, reader: ReadAccess, run_id: RunId) -> EvaluationRunDetail:
     """The run with model-level information: nominal, applied and effective weights, correlation flags,
     excluded indicators and zones with reasons, the methods used, peer groups and sensitivity indices."""
     return _detail(session, run_id)
@@ -93,7 +98,8 @@ def get_evaluation(session: SessionDep, run_id: int) -> EvaluationRunDetail:
             responses=problem_responses(404))
 def get_rankings(
     session: SessionDep,
-    run_id: int,
+    reader: ReadAccess,
+    run_id: RunId,
     province: str | None = None,
     level: str | None = None,
     tier: str | None = None,
@@ -114,7 +120,7 @@ def get_rankings(
 
 @router.get("/{run_id}/zones/{code}", summary="A zone's scorecard", response_model=Scorecard,
             responses=problem_responses(404))
-def get_scorecard(session: SessionDep, run_id: int, code: str) -> Scorecard:
+def get_scorecard(session: SessionDep, reader: ReadAccess, run_id: RunId, code: str) -> Scorecard:
     """Composite, pillars, ranks, tier, profile, badges, contributions, strengths and weaknesses, gap to
     the next tier, rank interval, and the change against the same model's run for the previous year."""
     return service.scorecard(session, run_id, code)

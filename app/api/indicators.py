@@ -14,6 +14,7 @@ from app.http_cache import json_response, not_modified, version_etag
 from app.i18n import Lang, Language, localized
 from app.models import IndicatorRow
 from app.schemas.indicator import IndicatorList, IndicatorOut
+from app.security import ReadAccess
 from scoring_models.catalog import indicator_catalog
 
 router = APIRouter(prefix="/api/v1/indicators", tags=["indicators"])
@@ -33,7 +34,7 @@ def _cache_key(lang: Language, code: str = "*") -> tuple[str, dict[str, str]]:
 
 
 @router.get("", summary="The indicator catalog", response_model=IndicatorList, responses=NOT_MODIFIED)
-def list_indicators(request: Request, session: SessionDep, lang: Lang) -> Response:
+def list_indicators(request: Request, session: SessionDep, reader: ReadAccess, lang: Lang) -> Response:
     """Every indicator the service accepts, with units, direction, dimension, nature and valid range.
 
     `name` is in the language chosen by `?lang=` or `Accept-Language` (default zh-CN); `name_zh` and
@@ -57,7 +58,9 @@ def list_indicators(request: Request, session: SessionDep, lang: Lang) -> Respon
     "/{code}", summary="One indicator", response_model=IndicatorOut,
     responses={**NOT_MODIFIED, **problem_responses(404)},
 )
-def get_indicator(request: Request, session: SessionDep, code: IndicatorCode, lang: Lang) -> Response:
+def get_indicator(
+    request: Request, session: SessionDep, reader: ReadAccess, code: IndicatorCode, lang: Lang
+) -> Response:
     """One catalog indicator by code (e.g. `rd_intensity`), with `name` in the chosen language; 404 when
     the code is not in the catalog. Cached with an ETag like the list."""
     row = session.get(IndicatorRow, code)

@@ -7,10 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Response
 from pydantic import BaseModel, ValidationError
 
-from app.api.deps import SessionDep
-from app.api.responses import problem_responses
+from app.api.deps import JsonBody, SessionDep
+from app.api.responses import WRITE_RESPONSES, problem_responses
 from app.errors import Problem, ValidationFailed
 from app.models import EvaluationRun
+from app.security import AdminKey, ReadAccess
 from app.services import model_catalog as catalog
 from scoring_models.spec import ModelSpec
 
@@ -48,7 +49,7 @@ class Methodology(BaseModel):
 
 
 @router.get("", summary="List scoring models", response_model=list[ModelListItem])
-def list_models(session: SessionDep) -> list[ModelListItem]:
+def list_models(session: SessionDep, reader: ReadAccess) -> list[ModelListItem]:
     """Every scoring model the service can run — built-in, installed plug-ins and custom specs registered
     through this API — one item per version, with titles in Chinese and English."""
     return [ModelListItem(**item) for item in catalog.list_models(session)]
@@ -56,7 +57,10 @@ def list_models(session: SessionDep) -> list[ModelListItem]:
 
 @router.get("/{key}", summary="A model's methodology", response_model=Methodology, responses=problem_responses(404))
 def get_model(
-    session: SessionDep, key: str, version: Annotated[str | None, Query(description="default: newest")] = None
+    session: SessionDep,
+    reader: ReadAccess,
+    key: str,
+    version: Annotated[str | None, Query(description="default: newest")] = None,
 ) -> Methodology:
     """Pillars, indicators with nominal weights, effective weights from the newest run of this version,
     the method and thresholds of every step (the declarative spec), the tier scheme and all versions."""
@@ -75,8 +79,10 @@ def get_model(
 
 
 @router.post("", summary="Register a custom model (declarative spec)", response_model=Methodology,
-             status_code=201, responses=problem_responses(409))
-def register_model(session: SessionDep, response: Response, body: Annotated[dict[str, Any], Body()]) -> Methodology:
+             status_code=201, dependencies=[JsonBody], responses=WRITE_RESPONSES)
+def register_model(
+    session: SessionDep, admin: AdminKey, response: Response, body: Annotated[dict[str, Any], Body()]
+) -> Methodology:
     """Validate a declarative spec and store it as a new custom model or a new version of one.
 
     To fork a built-in model (e.g. a province's own weights for ``innovation-peak``), take ``spec``
@@ -92,7 +98,7 @@ def register_model(session: SessionDep, response: Response, body: Annotated[dict
             for err in exc.errors()
         ]
         raise ValidationFailed(f"the model spec is invalid: {len(problems)} problem(s)", errors=problems) from None
-    row, created = catalog.register_spec(session, spec)
+    row, created = catalog.register_spec(session, spec, actor=admin.actor)
     if not created:
         response.status_code = 200
-    return get_model(session, row.key, row.version)
+    return get_model(session, admin, row.key, row.version)

@@ -8,13 +8,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.api.deps import Limit, Offset, RequestIdDep, SessionDep, SettingsDep
+from app.api.deps import JsonBody, Limit, Offset, SessionDep, SettingsDep
 from app.api.export_params import DOWNLOAD_CONTENT, FormatDep
-from app.api.responses import problem_responses
+from app.api.idempotency import IdempotencyDep
+from app.api.responses import WRITE_RESPONSES, problem_responses
 from app.errors import PayloadTooLarge
 from app.i18n import Lang
 from app.schemas.common import Page, WriteSummary
 from app.schemas.observation import ObservationBatch, ObservationChangeOut, ObservationOut, WideRow
+from app.security import ReadAccess, SubmitKey, ensure_may_write_zones
 from app.services import observations as queries
 from app.services.export_tables import observation_table
 from app.services.exports import ExportFormat, Sheet, export_response, to_csv, to_xlsx
@@ -31,21 +33,30 @@ class Form(StrEnum):
 
 
 @router.post("", summary="Insert or update observations (all or nothing)", response_model=WriteSummary,
-             responses=problem_responses(413, 422))
+             dependencies=[JsonBody], responses=WRITE_RESPONSES)
 def upsert_observations(
-    session: SessionDep, settings: SettingsDep, request_id: RequestIdDep, body: ObservationBatch
-) -> WriteSummary:
+    session: SessionDep, settings: SettingsDep, key: SubmitKey, idempotency: IdempotencyDep, body: ObservationBatch
+) -> WriteSummary | Response:
     """Validate every cell (known zone and indicator, year in range, value a number inside the indicator's
     valid range, no key twice); write all of them or, if any is bad, none and list every problem with its
-    row. Changed cells keep their history (`GET /observations/history`)."""
+    row. Changed cells keep their history (`GET /observations/history`).
+
+    Needs a submit key; a key limited to provinces may write only their zones (403 listing the others).
+    With an ``Idempotency-Key`` header a repeat returns the first result and writes nothing."""
+    content = body.model_dump_json().encode()
+    if (replay := idempotency.replay(content)) is not None:
+        return replay
     if len(body.observations) > settings.max_batch_rows:
         raise PayloadTooLarge(f"a batch holds at most {settings.max_batch_rows} observations")
+    ensure_may_write_zones(session, key, (o.zone_code for o in body.observations))
     cells = [
         RawCell(row=i, column="value", zone_code=o.zone_code, indicator_code=o.indicator_code, year=o.year,
                 value=o.value, source=o.source, status=o.status.value)
         for i, o in enumerate(body.observations, start=1)
     ]
-    return write_observations(session, cells, earliest_year=settings.earliest_year, request_id=request_id)
+    summary = write_observations(session, cells, earliest_year=settings.earliest_year, actor=key.actor)
+    idempotency.remember(content, 200, summary)
+    return summary
 
 
 @router.get(
@@ -56,6 +67,7 @@ def upsert_observations(
 )
 def query_observations(
     session: SessionDep,
+    reader: ReadAccess,
     settings: SettingsDep,
     fmt: FormatDep,
     lang: Lang,
@@ -98,6 +110,7 @@ def query_observations(
             responses=problem_responses(422))
 def observation_history(
     session: SessionDep,
+    reader: ReadAccess,
     zone: Annotated[str, Query(description="zone code", examples=["DEMO-33-N01"])],
     indicator: Annotated[str, Query(description="indicator code", examples=["rd_intensity"])],
     year: Annotated[int, Query(ge=1900, le=2200)],

@@ -16,6 +16,16 @@ _EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
         "detail": "612000 observations match; an export holds at most 500000: narrow the filters",
         "instance": "/api/v1/observations",
     }),
+    401: ("No API key, or an unknown or revoked one", {
+        "slug": "unauthorized", "title": "Unauthorized",
+        "detail": "this operation needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
+        "instance": "/api/v1/observations",
+    }),
+    403: ("The key lacks the scope, or the data lies outside the key's provinces", {
+        "slug": "forbidden", "title": "Forbidden",
+        "detail": "the key may write zones of provinces 33 only; not: DEMO-32-N01",
+        "instance": "/api/v1/observations",
+    }),
     404: ("No such resource", {
         "slug": "not-found", "title": "Not found", "detail": "no zone with code 'DEMO-33-N99'",
         "instance": "/api/v1/zones/DEMO-33-N99",
@@ -46,6 +56,10 @@ _EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
             {"row": 2, "column": "value", "code": "out_of_range",
              "message": "rd_intensity must be between 0 and 100 (%)", "value": "180"},
         ],
+    }),
+    429: ("Too many requests; retry after the seconds in Retry-After", {
+        "slug": "too-many-requests", "title": "Too many requests",
+        "detail": "rate limit of 600 requests per minute reached; retry in 4 s", "instance": "/api/v1/zones",
     }),
     500: ("Internal error; quote the request id when reporting it", {
         "slug": "internal-error", "title": "Internal server error",
@@ -78,3 +92,10 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         }
         for status in statuses
     }
+
+
+# Extra documented errors of write routes: an unparsable body, a conflict (duplicate, concurrent change,
+# an Idempotency-Key reused with other content), a body of the wrong media type.
+WRITE_RESPONSES = problem_responses(400, 409, 415)
+# Every /api/v1 route authenticates (or may, when reads need a key) and counts requests.
+API_RESPONSES = problem_responses(401, 403, 429)

@@ -7,12 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from app.api.deps import Limit, Offset, SessionDep, SettingsDep
+from app.api.deps import JsonBody, Limit, Offset, SessionDep, SettingsDep
 from app.api.export_params import DOWNLOAD_CONTENT, FormatDep
-from app.api.responses import problem_responses
+from app.api.responses import WRITE_RESPONSES, problem_responses
 from app.i18n import Lang
 from app.schemas.common import Page
 from app.schemas.zone import Level, ZoneCreate, ZoneKind, ZoneOut, ZoneUpdate
+from app.security import AdminKey, ReadAccess
 from app.services import zones as service
 from app.services.export_tables import zone_table
 from app.services.exports import ExportFormat, Sheet, export_response, to_csv, to_xlsx
@@ -30,6 +31,7 @@ ZoneCode = Annotated[str, Path(description="zone code", examples=["DEMO-33-N01"]
 )
 def list_zones(
     session: SessionDep,
+    reader: ReadAccess,
     settings: SettingsDep,
     fmt: FormatDep,
     lang: Lang,
@@ -55,21 +57,22 @@ def list_zones(
 
 
 @router.post("", status_code=201, summary="Create a zone", response_model=ZoneOut,
-             responses=problem_responses(409))
-def create_zone(session: SessionDep, body: ZoneCreate) -> ZoneOut:
+             dependencies=[JsonBody], responses=WRITE_RESPONSES)
+def create_zone(session: SessionDep, admin: AdminKey, body: ZoneCreate) -> ZoneOut:
     """Store a new zone (code such as `DEMO-33-N01`, Chinese name, GB/T 2260 province code, level, kind,
     declared leading chain from the chain catalog); 409 when the code is already used."""
-    return ZoneOut.model_validate(service.create_zone(session, body))
+    return ZoneOut.model_validate(service.create_zone(session, body, actor=admin.actor))
 
 
 @router.get("/{code}", summary="Get a zone", response_model=ZoneOut, responses=problem_responses(404))
-def get_zone(session: SessionDep, code: ZoneCode) -> ZoneOut:
+def get_zone(session: SessionDep, reader: ReadAccess, code: ZoneCode) -> ZoneOut:
     """One zone by its code, e.g. `DEMO-33-N01`; 404 when no zone has that code."""
     return ZoneOut.model_validate(service.get_zone(session, code))
 
 
-@router.patch("/{code}", summary="Update a zone", response_model=ZoneOut, responses=problem_responses(404))
-def update_zone(session: SessionDep, code: ZoneCode, body: ZoneUpdate) -> ZoneOut:
+@router.patch("/{code}", summary="Update a zone", response_model=ZoneOut, dependencies=[JsonBody],
+              responses={**WRITE_RESPONSES, **problem_responses(404)})
+def update_zone(session: SessionDep, admin: AdminKey, code: ZoneCode, body: ZoneUpdate) -> ZoneOut:
     """Change the given fields of a zone; omitted fields stay as they are and the code itself cannot
     change. 404 when no zone has that code."""
-    return ZoneOut.model_validate(service.update_zone(session, code, body))
+    return ZoneOut.model_validate(service.update_zone(session, code, body, actor=admin.actor))

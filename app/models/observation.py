@@ -45,5 +45,7 @@ class ObservationChange(Base):
     new_status: Mapped[str] = mapped_column(String(16))
     source: Mapped[str | None] = mapped_column(String(64))
     changed_by: Mapped[str | None] = mapped_column(String(120))
+    # The API key that made the change (null for changes made by the CLI or the demo loader).
+    key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     request_id: Mapped[str | None] = mapped_column(String(64))

@@ -86,7 +86,8 @@ class ObservationChangeOut(BaseModel):
     old_status: str | None
     new_status: str
     source: str | None
-    changed_by: str | None
+    changed_by: str | None = Field(description="name of the API key (or 'cli', 'seed-demo') that made the change")
+    key_id: int | None = Field(default=None, description="id of that API key")
     changed_at: datetime
     request_id: str | None
 

@@ -9,11 +9,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.db import run_write
 from app.errors import Problem, ValidationFailed
 from app.models import ChainBreakdown, Zone
 from app.models.base import utcnow
 from app.schemas.chain import ChainBreakdownIn, ChainBreakdownOut
 from app.schemas.common import WriteSummary
+from app.services import audit
+from app.services.audit import Actor
 from app.services.validation import check_year
 from app.services.zones import zone_ids_by_code
 from scoring_models.catalog import chain_catalog
@@ -57,9 +60,12 @@ def _check_item(row: int, item: ChainBreakdownIn) -> list[Problem]:
 
 
 def write_chain_breakdowns(
-    session: Session, items: Sequence[ChainBreakdownIn], *, earliest_year: int, submitted_by: str | None = None
+    session: Session, items: Sequence[ChainBreakdownIn], *, earliest_year: int, actor: Actor
 ) -> WriteSummary:
-    """Validate every breakdown and upsert them all, or raise ValidationFailed listing every problem."""
+    """Validate every breakdown and upsert them all, or raise ValidationFailed listing every problem.
+
+    The batch is one audit event holding the old and new figures of every row it inserted or changed.
+    """
     zone_ids = zone_ids_by_code(session, (i.zone_code for i in items))
     problems: list[Problem] = []
     seen: dict[tuple[str, int, str], int] = {}
@@ -80,30 +86,44 @@ def write_chain_breakdowns(
     if problems:
         raise ValidationFailed(f"{len(problems)} problem(s); nothing was written", errors=problems)
 
-    existing = {
-        (b.zone_id, b.year, b.chain_code): b
-        for b in session.scalars(
-            select(ChainBreakdown).where(ChainBreakdown.zone_id.in_(set(zone_ids.values())))
-        )
-    }
-    inserted = updated = unchanged = 0
-    now = utcnow()
-    for item in items:
-        values: dict[str, Any] = {name: getattr(item, name) for name in _FIELDS}
-        old = existing.get((zone_ids[item.zone_code], item.year, item.chain_code))
-        if old is None:
-            session.add(ChainBreakdown(zone_id=zone_ids[item.zone_code], year=item.year, chain_code=item.chain_code,
-                                       submitted_by=submitted_by, updated_at=now, **values))
-            inserted += 1
-        elif all(getattr(old, k) == v for k, v in values.items()):
-            unchanged += 1
-        else:
-            for k, v in values.items():
-                setattr(old, k, v)
-            old.submitted_by, old.updated_at = submitted_by, now
-            updated += 1
-    session.flush()
-    return WriteSummary(received=len(items), inserted=inserted, updated=updated, unchanged=unchanged)
+    def upsert() -> tuple[int, int, list[dict[str, Any]]]:
+        # Rows locked (PostgreSQL) in id order and re-read on a retry, so the audit's old figures are the
+        # ones actually replaced; see app.db.run_write.
+        existing = {
+            (b.zone_id, b.year, b.chain_code): b
+            for b in session.scalars(
+                select(ChainBreakdown).where(ChainBreakdown.zone_id.in_(set(zone_ids.values())))
+                .order_by(ChainBreakdown.id).with_for_update().execution_options(populate_existing=True)
+            )
+        }
+        inserted = updated = 0
+        now = utcnow()
+        changes: list[dict[str, Any]] = []
+        for item in sorted(items, key=lambda i: (i.zone_code, i.year, i.chain_code)):
+            values: dict[str, Any] = {name: getattr(item, name) for name in _FIELDS}
+            old = existing.get((zone_ids[item.zone_code], item.year, item.chain_code))
+            cell: dict[str, Any] = {"zone_code": item.zone_code, "year": item.year, "chain_code": item.chain_code}
+            if old is None:
+                session.add(ChainBreakdown(zone_id=zone_ids[item.zone_code], year=item.year,
+                                           chain_code=item.chain_code, submitted_by=actor.name, updated_at=now,
+                                           **values))
+                inserted += 1
+                changes.append({**cell, "old": None, "new": values})
+            elif any(getattr(old, k) != v for k, v in values.items()):
+                changes.append({**cell, "old": {k: getattr(old, k) for k in _FIELDS}, "new": values})
+                for k, v in values.items():
+                    setattr(old, k, v)
+                old.submitted_by, old.updated_at = actor.name, now
+                updated += 1
+        session.flush()
+        return inserted, updated, changes
+
+    inserted, updated, changes = run_write(session, upsert)
+    unchanged = len(items) - inserted - updated
+    summary = WriteSummary(received=len(items), inserted=inserted, updated=updated, unchanged=unchanged)
+    audit.record(session, actor, "chain_breakdowns.upsert", "chain_breakdown_batch", actor.request_id,
+                 new={**summary.model_dump(), "changes": changes})
+    return summary
 
 
 def query_chain_breakdowns(

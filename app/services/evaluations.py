@@ -24,6 +24,8 @@ from app.schemas.evaluation import (
     RankIntervalOut,
     Scorecard,
 )
+from app.services import audit
+from app.services.audit import CLI_ACTOR, Actor
 from app.services.matrix import build_matrix, select_zones
 from app.services.model_catalog import methodology, resolve_model
 from app.services.validation import current_year
@@ -73,7 +75,7 @@ def _check_request(request: EvaluationRequest) -> None:
         )
 
 
-def run_evaluation(session: Session, request: EvaluationRequest, *, created_by: str | None = None) -> EvaluationRun:
+def run_evaluation(session: Session, request: EvaluationRequest, *, actor: Actor = CLI_ACTOR) -> EvaluationRun:
     """Compute and store one run; the run and its zone results are never changed afterwards."""
     _check_request(request)
     model, _source = resolve_model(session, request.model, request.version)
@@ -107,7 +109,7 @@ def run_evaluation(session: Session, request: EvaluationRequest, *, created_by: 
         input_hash=input_hash(doc, request, matrix), result_hash=result_hash(result),
         zones_ranked=len(result.zones), zones_excluded=len(result.excluded),
         info=result.info.model_dump(mode="json"), excluded=[e.model_dump(mode="json") for e in result.excluded],
-        methodology=doc, duration_ms=duration_ms, created_by=created_by, note=request.note,
+        methodology=doc, duration_ms=duration_ms, created_by=actor.name, note=request.note,
     )
     session.add(run)
     session.flush()
@@ -124,6 +126,11 @@ def run_evaluation(session: Session, request: EvaluationRequest, *, created_by: 
             for z in result.zones
         ])
     session.flush()
+    audit.record(session, actor, "evaluation.create", "evaluation_run", run.id, new={
+        "model": run.model_key, "version": run.model_version, "year": run.year, "zone_filter": run.zone_filter,
+        "options": run.options, "input_hash": run.input_hash, "zones_ranked": run.zones_ranked,
+        "zones_excluded": run.zones_excluded,
+    })
     return run
 
 

@@ -6,14 +6,16 @@ caller's session scope commits, so a failure anywhere leaves the database untouc
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.errors import Problem, ValidationFailed
 from app.schemas.common import WriteSummary
 from app.schemas.observation import ImportResult
+from app.services.audit import Actor
 from app.services.import_parser import ImportParseError, ParsedImport, parse_import
 from app.services.ingest import RawCell, validate_cells, write_observations
 from scoring_models.catalog import indicator_catalog
@@ -37,14 +39,15 @@ def import_file(
     content_type: str | None,
     earliest_year: int,
     max_rows: int,
-    request_id: str | None = None,
-    submitted_by: str | None = None,
+    actor: Actor,
+    authorize: Callable[[Iterable[str]], None] | None = None,
     progress: ImportProgress | None = None,
 ) -> ImportResult:
     """Parse ``data`` (CSV in UTF-8/GB18030 or XLSX, wide or long) and upsert every cell.
 
-    Raises :class:`ValidationFailed` listing every problem (unreadable file, unknown zone or
-    indicator, out-of-range value …); nothing is written then.
+    ``authorize`` is called with the file's zone codes before anything is written (the API passes
+    the key's province check). Raises :class:`ValidationFailed` listing every problem (unreadable
+    file, unknown zone or indicator, out-of-range value …); nothing is written then.
     """
     try:
         parsed = parse_import(
@@ -60,6 +63,8 @@ def import_file(
             for p in exc.problems
         ]
         raise ValidationFailed(f"the file could not be read: {len(problems)} problem(s)", errors=problems) from None
+    if authorize is not None:
+        authorize(c.zone_code for c in parsed.cells)
     if progress is not None:
         progress.parsed(parsed)
     cells = [
@@ -67,8 +72,9 @@ def import_file(
                 value=c.value)
         for c in parsed.cells
     ]
-    summary = _write(session, cells, earliest_year=earliest_year, request_id=request_id,
-                     submitted_by=submitted_by, progress=progress)
+    details = {"filename": filename, "file_format": parsed.file_format, "layout": parsed.layout,
+               "encoding": parsed.encoding, "rows": parsed.row_count}
+    summary = _write(session, cells, earliest_year=earliest_year, actor=actor, details=details, progress=progress)
     return ImportResult(
         **summary.model_dump(), file_format=parsed.file_format, layout=parsed.layout, encoding=parsed.encoding,
         rows=parsed.row_count,
@@ -80,13 +86,13 @@ def _write(
     cells: list[RawCell],
     *,
     earliest_year: int,
-    request_id: str | None,
-    submitted_by: str | None,
+    actor: Actor,
+    details: dict[str, Any],
     progress: ImportProgress | None,
 ) -> WriteSummary:
     if progress is None or len(cells) <= WRITE_CHUNK:
-        summary = write_observations(session, cells, earliest_year=earliest_year, submitted_by=submitted_by,
-                                     request_id=request_id)
+        summary = write_observations(session, cells, earliest_year=earliest_year, actor=actor,
+                                     action="import.create", details=details)
         if progress is not None:
             progress.written(len(cells))
         return summary
@@ -95,14 +101,15 @@ def _write(
     # single write would list them; on any problem that single write raises the usual error.
     _, problems = validate_cells(session, cells, earliest_year=earliest_year)
     if problems:
-        write_observations(session, cells, earliest_year=earliest_year, submitted_by=submitted_by,
-                           request_id=request_id)
+        write_observations(session, cells, earliest_year=earliest_year, actor=actor, action="import.create",
+                           details=details)
         raise AssertionError("write_observations accepted cells that validate_cells rejected")
     total = WriteSummary(received=0, inserted=0, updated=0, unchanged=0)
     for start in range(0, len(cells), WRITE_CHUNK):
         chunk = cells[start : start + WRITE_CHUNK]
-        part = write_observations(session, chunk, earliest_year=earliest_year, submitted_by=submitted_by,
-                                  request_id=request_id)
+        # one audit event per chunk, each naming its part of the file
+        part = write_observations(session, chunk, earliest_year=earliest_year, actor=actor, action="import.create",
+                                  details={**details, "chunk_start_row": chunk[0].row})
         total = WriteSummary(**{k: getattr(total, k) + getattr(part, k) for k in WriteSummary.model_fields})
         progress.written(len(chunk))
     return total

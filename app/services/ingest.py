@@ -9,10 +9,13 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.db import run_write
 from app.errors import Problem, ValidationFailed
 from app.models import Observation, ObservationChange
 from app.models.base import utcnow
 from app.schemas.common import WriteSummary
+from app.services import audit
+from app.services.audit import Actor
 from app.services.validation import check_against_catalog, check_year, parse_value
 from app.services.zones import zone_ids_by_code
 from scoring_models.catalog import indicator_catalog
@@ -88,67 +91,72 @@ def validate_cells(
     return valid, problems
 
 
-def _existing(session: Session, cells: Sequence[_Valid]) -> dict[tuple[int, str, int], Observation]:
+@dataclass(frozen=True)
+class _Current:
+    id: int
+    value: float
+    status: str
+    revision: int
+
+
+def _existing(session: Session, cells: Sequence[_Valid]) -> dict[tuple[int, str, int], _Current]:
+    """The stored cells among ``cells``, locked until the transaction ends (PostgreSQL; SQLite holds the
+    database write lock already) so the history records the value actually replaced."""
     zone_ids = sorted({c.zone_id for c in cells})
     years = sorted({c.year for c in cells})
     codes = sorted({c.indicator_code for c in cells})
-    found: dict[tuple[int, str, int], Observation] = {}
+    found: dict[tuple[int, str, int], _Current] = {}
     for start in range(0, len(zone_ids), _CHUNK):
-        query = select(Observation).where(
-            Observation.zone_id.in_(zone_ids[start : start + _CHUNK]),
-            Observation.year.in_(years),
-            Observation.indicator_code.in_(codes),
+        query = (
+            select(Observation.id, Observation.zone_id, Observation.indicator_code, Observation.year,
+                   Observation.value, Observation.status, Observation.revision)
+            .where(
+                Observation.zone_id.in_(zone_ids[start : start + _CHUNK]),
+                Observation.year.in_(years),
+                Observation.indicator_code.in_(codes),
+            )
+            # One lock order for every writer, so two batches over the same cells queue instead of deadlocking.
+            .order_by(Observation.id)
+            .with_for_update()
         )
-        for obs in session.scalars(query):
-            found[(obs.zone_id, obs.indicator_code, obs.year)] = obs
+        for row in session.execute(query):
+            found[(row.zone_id, row.indicator_code, row.year)] = _Current(row.id, row.value, row.status, row.revision)
     return found
 
 
-def write_observations(
-    session: Session,
-    cells: Sequence[RawCell],
-    *,
-    earliest_year: int,
-    submitted_by: str | None = None,
-    request_id: str | None = None,
-) -> WriteSummary:
-    """Validate all ``cells``; if any is bad raise ValidationFailed listing all, else upsert them.
+def _upsert(session: Session, valid: Sequence[_Valid], actor: Actor) -> tuple[int, int]:
+    """Insert new cells, update changed ones, record each change; return (inserted, updated).
 
-    The caller's transaction makes it all or nothing; this function only flushes.
+    Runs inside ``run_write``: when a concurrent writer inserted one of the new cells first, the unique
+    constraint stops the insert, the savepoint is rolled back and this runs again, now updating that
+    cell (last write wins) with the other writer's value recorded as the old one.
     """
-    valid, problems = validate_cells(session, cells, earliest_year=earliest_year)
-    if problems:
-        raise ValidationFailed(
-            f"{len(problems)} problem(s) in {len({p.row for p in problems})} row(s); nothing was written",
-            errors=problems,
-        )
     existing = _existing(session, valid)
     now = utcnow()
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     changes: list[dict[str, Any]] = []
-    unchanged = 0
     for cell in valid:
         old = existing.get((cell.zone_id, cell.indicator_code, cell.year))
         if old is not None and old.value == cell.value and old.status == cell.status:
-            unchanged += 1
             continue
         if old is None:
             inserts.append({
                 "zone_id": cell.zone_id, "indicator_code": cell.indicator_code, "year": cell.year,
                 "value": cell.value, "source": cell.source, "status": cell.status,
-                "submitted_by": submitted_by, "updated_at": now, "revision": 1,
+                "submitted_by": actor.name, "updated_at": now, "revision": 1,
             })
         else:
             updates.append({
                 "b_id": old.id, "value": cell.value, "source": cell.source, "status": cell.status,
-                "submitted_by": submitted_by, "updated_at": now, "revision": old.revision + 1,
+                "submitted_by": actor.name, "updated_at": now, "revision": old.revision + 1,
             })
         changes.append({
             "zone_id": cell.zone_id, "indicator_code": cell.indicator_code, "year": cell.year,
             "old_value": None if old is None else old.value, "new_value": cell.value,
             "old_status": None if old is None else old.status, "new_status": cell.status,
-            "source": cell.source, "changed_by": submitted_by, "changed_at": now, "request_id": request_id,
+            "source": cell.source, "changed_by": actor.name, "key_id": actor.key_id, "changed_at": now,
+            "request_id": actor.request_id,
         })
     if inserts:
         session.execute(insert(Observation), inserts)
@@ -165,4 +173,35 @@ def write_observations(
     if changes:
         session.execute(insert(ObservationChange), changes)
     session.flush()
-    return WriteSummary(received=len(cells), inserted=len(inserts), updated=len(updates), unchanged=unchanged)
+    return len(inserts), len(updates)
+
+
+def write_observations(
+    session: Session,
+    cells: Sequence[RawCell],
+    *,
+    earliest_year: int,
+    actor: Actor,
+    action: str = "observations.upsert",
+    details: dict[str, Any] | None = None,
+) -> WriteSummary:
+    """Validate all ``cells``; if any is bad raise ValidationFailed listing all, else upsert them.
+
+    Every changed cell gets a row in ``observation_changes`` naming the actor (its old and new value);
+    the batch as a whole is one audit event (``action``) with the counts and ``details``. The caller's
+    transaction makes it all or nothing; this function only flushes.
+    """
+    valid, problems = validate_cells(session, cells, earliest_year=earliest_year)
+    if problems:
+        raise ValidationFailed(
+            f"{len(problems)} problem(s) in {len({p.row for p in problems})} row(s); nothing was written",
+            errors=problems,
+        )
+    # Inserts in key order: two batches inserting the same new cells wait on each other in one order.
+    valid = sorted(valid, key=lambda c: (c.zone_id, c.indicator_code, c.year))
+    inserted, updated = run_write(session, lambda: _upsert(session, valid, actor))
+    summary = WriteSummary(received=len(cells), inserted=inserted, updated=updated,
+                           unchanged=len(valid) - inserted - updated)
+    audit.record(session, actor, action, "observation_batch", actor.request_id,
+                 new={**summary.model_dump(), **(details or {})})
+    return summary

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from app.errors import Conflict, NotFound
 from app.models import EvaluationRun, ModelSpecRow
+from app.services import audit
+from app.services.audit import CLI_ACTOR, Actor
 from scoring_models.base import ScoringModel
 from scoring_models.catalog import indicator_catalog
 from scoring_models.registry import default_registry, version_sort_key
@@ -119,7 +121,7 @@ def latest_run_id(session: Session, key: str, version: str) -> int | None:
     )
 
 
-def register_spec(session: Session, spec: ModelSpec, *, created_by: str | None = None) -> tuple[ModelSpecRow, bool]:
+def register_spec(session: Session, spec: ModelSpec, *, actor: Actor = CLI_ACTOR) -> tuple[ModelSpecRow, bool]:
     """Store a custom spec as a new model or a new version; returns (row, created).
 
     Keys of built-in and plug-in models are reserved (fork them under a new key). A version that any
@@ -142,11 +144,15 @@ def register_spec(session: Session, spec: ModelSpec, *, created_by: str | None =
                 f"model {spec.key} version {spec.version} has been used by an evaluation and cannot change; "
                 "register it under a new version"
             )
+        old = existing.spec
         existing.spec = document
-        existing.created_by = created_by
+        existing.created_by = actor.name
         session.flush()
+        audit.record(session, actor, "model.update", "model_spec", f"{spec.key}@{spec.version}", old=old,
+                     new=document)
         return existing, False
-    row = ModelSpecRow(key=spec.key, version=spec.version, spec=document, created_by=created_by)
+    row = ModelSpecRow(key=spec.key, version=spec.version, spec=document, created_by=actor.name)
     session.add(row)
     session.flush()
+    audit.record(session, actor, "model.create", "model_spec", f"{spec.key}@{spec.version}", new=document)
     return row, True

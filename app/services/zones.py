@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -10,6 +11,8 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict, NotFound
 from app.models import Zone
 from app.schemas.zone import ZoneCreate, ZoneUpdate
+from app.services import audit
+from app.services.audit import Actor
 
 
 def get_zone(session: Session, code: str) -> Zone:
@@ -20,24 +23,31 @@ def get_zone(session: Session, code: str) -> Zone:
     return zone
 
 
-def create_zone(session: Session, data: ZoneCreate) -> Zone:
+def create_zone(session: Session, data: ZoneCreate, *, actor: Actor) -> Zone:
     """Store a new zone; a code already in use is a conflict."""
     if session.scalar(select(Zone.id).where(Zone.code == data.code)) is not None:
         raise Conflict(f"a zone with code {data.code!r} already exists")
     zone = Zone(**data.model_dump())
     session.add(zone)
     session.flush()
+    audit.record(session, actor, "zone.create", "zone", zone.code, new=data.model_dump(mode="json"))
     return zone
 
 
-def update_zone(session: Session, code: str, data: ZoneUpdate) -> Zone:
-    """Apply the fields present in ``data`` to the zone ``code``."""
+def update_zone(session: Session, code: str, data: ZoneUpdate, *, actor: Actor) -> Zone:
+    """Apply the fields present in ``data`` to the zone ``code``; the audit trail keeps what changed."""
     zone = get_zone(session, code)
-    for key, value in data.model_dump(exclude_unset=True).items():
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    for key, value in data.model_dump(exclude_unset=True, mode="json").items():
         if value is None and key in {"name_zh", "province", "level", "kind", "pilot"}:
             continue  # required columns: null means "leave as is", not "erase"
+        if getattr(zone, key) != value:
+            old[key], new[key] = getattr(zone, key), value
         setattr(zone, key, value)
     session.flush()
+    if new:
+        audit.record(session, actor, "zone.update", "zone", zone.code, old=old, new=new)
     return zone
 
 

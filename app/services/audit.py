@@ -1,0 +1,79 @@
+"""Recording and querying the audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from fastapi.encoders import jsonable_encoder
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import AuditEvent
+from app.models.base import utcnow
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a write: the API key (None for the CLI) and its name, and the request it came in."""
+
+    key_id: int | None
+    name: str
+    request_id: str | None = None
+
+
+CLI_ACTOR = Actor(key_id=None, name="cli")
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity_id: str | int | None,
+    *,
+    old: Any = None,
+    new: Any = None,
+) -> AuditEvent:
+    """Add one audit event to the caller's transaction (written, or rolled back, with the change itself)."""
+    event = AuditEvent(
+        at=utcnow(), key_id=actor.key_id, key_name=actor.name, action=action, entity_type=entity_type,
+        entity_id=None if entity_id is None else str(entity_id),
+        # JSON columns take only JSON types: dates, enums and decimals become strings here.
+        old_values=jsonable_encoder(old), new_values=jsonable_encoder(new), request_id=actor.request_id,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def query_events(
+    session: Session,
+    *,
+    key_id: int | None = None,
+    action: str | None = None,
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int,
+    offset: int,
+) -> tuple[list[AuditEvent], int]:
+    """A page of events matching the filters, newest first, and the total."""
+    query = select(AuditEvent)
+    if key_id is not None:
+        query = query.where(AuditEvent.key_id == key_id)
+    if action is not None:
+        query = query.where(AuditEvent.action == action)
+    if entity_type is not None:
+        query = query.where(AuditEvent.entity_type == entity_type)
+    if entity_id is not None:
+        query = query.where(AuditEvent.entity_id == entity_id)
+    if since is not None:
+        query = query.where(AuditEvent.at >= since)
+    if until is not None:
+        query = query.where(AuditEvent.at < until)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = list(session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit).offset(offset)))
+    return items, total
