@@ -29,6 +29,7 @@ OPENAPI_TAGS = [
     {"name": "chain breakdowns", "description": "首位产业链分解 · Industry-chain figures per zone and year."},
     {"name": "models", "description": "评价模型 · Scoring models: methodology, versions, custom specs (forks)."},
     {"name": "evaluations", "description": "评价运行 · Immutable evaluation runs, rankings, scorecards, comparisons."},
+    {"name": "webhooks", "description": "事件通知 · Signed POSTs to your URL when an evaluation run is published."},
     {"name": "labels", "description": "界面标签 · zh-CN / en labels for codes (tiers, profiles, badges …)."},
     {"name": "health", "description": "运行状态 · Liveness, readiness and Prometheus metrics."},
 ]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app.api import chains, evaluations, health, imports, indicators, labels, models, observations, zones
+from app.api import chains, evaluations, health, imports, indicators, labels, models, observations, webhooks, zones
 from app.config import Settings, get_settings
 from app.db import make_engine, make_session_factory
 from app.docs import OPENAPI_TAGS, install_docs, install_openapi
@@ -13,6 +16,7 @@ from app.errors import ProblemDetail, install_error_handlers
 from app.logs import AccessLogMiddleware, configure_logging
 from app.metrics import router as metrics_router
 from app.middleware import RequestIdMiddleware
+from app.services.webhooks import WebhookDispatcher
 
 DESCRIPTION = """
 zonescore stores the indicators of China's high-tech industrial zones (高新区) and scores, ranks
@@ -26,21 +30,30 @@ _ERRORS = {
 }
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    # Let queued webhook deliveries finish (they are bounded by attempts × timeout) before exiting.
+    app.state.webhook_dispatcher.shutdown(wait=True)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for ``settings`` (default: from the environment)."""
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
     # docs_url/redoc_url=None: FastAPI's own pages load assets from a CDN; install_docs serves local copies.
     app = FastAPI(title="zonescore", version="0.1.0", description=DESCRIPTION, responses=_ERRORS,  # type: ignore[arg-type]
-                  openapi_tags=OPENAPI_TAGS, docs_url=None, redoc_url=None)
+                  openapi_tags=OPENAPI_TAGS, docs_url=None, redoc_url=None, lifespan=_lifespan)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
+    app.state.webhook_dispatcher = WebhookDispatcher(app.state.session_factory, settings)
     app.add_middleware(AccessLogMiddleware)  # inside RequestIdMiddleware, which sets the id it logs
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     for router in (health.router, zones.router, indicators.router, observations.router, chains.router,
-                   imports.router, labels.router, metrics_router, models.router, evaluations.router):
+                   imports.router, labels.router, metrics_router, models.router, evaluations.router,
+                   webhooks.router):
         app.include_router(router)
     install_docs(app)
     install_openapi(app)
