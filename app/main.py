@@ -17,6 +17,7 @@ from app.logs import AccessLogMiddleware, configure_logging
 from app.metrics import router as metrics_router
 from app.middleware import RequestIdMiddleware
 from app.services.webhooks import WebhookDispatcher
+from app.ui.routes import router as ui_router
 
 DESCRIPTION = """
 zonescore stores the indicators of China's high-tech industrial zones (高新区) and scores, ranks
@@ -53,7 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in (health.router, zones.router, indicators.router, observations.router, chains.router,
                    imports.router, labels.router, metrics_router, models.router, evaluations.router,
-                   webhooks.router):
+                   webhooks.router, ui_router):
         app.include_router(router)
     install_docs(app)
     install_openapi(app)
