@@ -254,14 +254,17 @@ def test_ui_pages_draw_their_charts_without_errors(server: Server, tab: Tab) -> 
     run = server.run_ids[-1]
     pages = {
         "ui-index": (f"{server.base}/ui", "document.querySelectorAll('table tbody tr').length >= 2", 0),
-        "ui-ranking": (f"{server.base}/ui/evaluations/{run}", "document.querySelector('svg.tier-chart')", 1),
+        # Chromium asks for English (Accept-Language: en-US); ?lang=zh-CN shows the default portal language.
+        "ui-ranking": (f"{server.base}/ui/evaluations/{run}?lang=zh-CN", "document.querySelector('svg.tier-chart')",
+                       1),
         "ui-ranking-filtered-en": (f"{server.base}/ui/evaluations/{run}?province=33&tier=strong&lang=en",
                                    "document.querySelector('svg.tier-chart')", 1),
-        "ui-zone": (f"{server.base}/ui/evaluations/{run}/zones/{server.zone}",
+        "ui-zone": (f"{server.base}/ui/evaluations/{run}/zones/{server.zone}?lang=zh-CN",
                     "document.querySelectorAll('svg.chart').length >= 5", 5),
         "ui-zone-en": (f"{server.base}/ui/evaluations/{run}/zones/{server.zone}?lang=en",
                        "document.querySelectorAll('svg.chart').length >= 5", 5),
-        "ui-model": (f"{server.base}/ui/models/innovation-peak", "document.querySelector('svg.pillar-chart')", 1),
+        "ui-model": (f"{server.base}/ui/models/innovation-peak?lang=zh-CN",
+                     "document.querySelector('svg.pillar-chart')", 1),
     }
     for name, (url, ready, charts) in pages.items():
         tab.load(url, ready)

@@ -29,6 +29,15 @@ def _text_width(text: str, size: float) -> float:
     return sum(size if ord(ch) > 0x2E80 else size * 0.55 for ch in text)
 
 
+def _fit(text: str, max_width: float, size: float = 12) -> str:
+    """``text`` shortened with an ellipsis so it fits ``max_width`` pixels (the full text goes in a title)."""
+    if _text_width(text, size) <= max_width:
+        return text
+    while text and _text_width(text + "…", size) > max_width:
+        text = text[:-1]
+    return text + "…"
+
+
 def _svg(width: float, height: float, body: list[str], *, label: str, css_class: str) -> Markup:
     return Markup(
         # No xmlns: inline SVG in HTML needs none, and pages carry no absolute URL at all.
@@ -67,7 +76,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, width: int = 620, bar_height: 
         y = top + n * (bar_height + gap)
         x0 = zero + plot * (min(bar.value, 0.0) / span)
         w = plot * abs(bar.value) / span
-        text = escape(bar.label)
+        text = escape(_fit(bar.label, label_width - 10))
         if bar.href:
             text = Markup(f'<a href="{escape(bar.href)}">{text}</a>')
         body.append(f'<text x="{_f(label_width - 6)}" y="{_f(y + bar_height * 0.7)}" text-anchor="end">{text}</text>')
@@ -86,8 +95,9 @@ def radar_chart(axes: Sequence[tuple[str, float | None]], *, title: str, referen
     """A radar (spider) chart of pillar scores as an SVG polygon, with an optional reference polygon
     (e.g. the peer-group median). Missing scores are drawn at the centre."""
     n = len(axes)
-    margin = 90.0
-    width, height = size + 2 * margin, size + 40
+    # Room for the longest axis name at the sides, so labels are never cut off.
+    margin = min(max((_text_width(name, 12) for name, _ in axes), default=40) + 16, 180)
+    width, height = size + 2 * margin, size + 56
     cx = width / 2
     cy = size / 2 + 10
     radius = size / 2 - 20
@@ -108,7 +118,8 @@ def radar_chart(axes: Sequence[tuple[str, float | None]], *, title: str, referen
         lx, ly = point(i, top * 1.12)
         anchor = "middle" if abs(lx - cx) < 10 else ("start" if lx > cx else "end")
         shown = "–" if value is None else _f(value)
-        body.append(f'<text x="{_f(lx)}" y="{_f(ly + 4)}" text-anchor="{anchor}">{escape(name)} ({shown})</text>')
+        body.append(f'<text x="{_f(lx)}" y="{_f(ly)}" text-anchor="{anchor}">{escape(name)}'
+                    f'<tspan x="{_f(lx)}" dy="14" font-weight="bold">{shown}</tspan></text>')
     if reference and n:
         pts = " ".join(f"{_f(x)},{_f(y)}" for x, y in (point(i, v) for i, v in enumerate(reference)))
         body.append(f'<polygon class="radar-reference" points="{pts}" fill="rgba(138,138,138,0.15)" '
@@ -117,7 +128,7 @@ def radar_chart(axes: Sequence[tuple[str, float | None]], *, title: str, referen
         pts = " ".join(f"{_f(x)},{_f(y)}" for x, y in (point(i, v) for i, (_, v) in enumerate(axes)))
         body.append(f'<polygon class="radar-zone" points="{pts}" fill="rgba(31,111,235,0.25)" stroke="#1f6feb" '
                     'stroke-width="2"/>')
-    legend_y = size + 28
+    legend_y = size + 48
     if zone_label:
         body.append(f'<rect x="10" y="{_f(legend_y - 10)}" width="12" height="12" fill="#1f6feb"/>'
                     f'<text x="28" y="{_f(legend_y)}">{escape(zone_label)}</text>')
@@ -143,16 +154,22 @@ class Interval:
 
 def interval_plot(rows: Sequence[Interval], *, field_size: int, title: str, axis_label: str,
                   width: int = 620) -> Markup:
-    """Rank intervals (P5–P95 line, median dot, actual rank cross) of a zone and its neighbours on an axis
-    spanning the whole field (1 = best, on the left)."""
+    """Rank intervals (P5–P95 line, median dot, actual rank cross) of a zone and its neighbours (1 = best,
+    on the left). The axis spans the ranks these rows can take, not all ``field_size`` ranks: over a
+    field of hundreds, a few neighbours' intervals would otherwise shrink to dots."""
     label_width = min(max((_text_width(r.label, 12) for r in rows), default=40) + 12, width * 0.4)
     row_h, top = 22.0, 10.0
     plot_l, plot_r = label_width, width - 20.0
     height = top + len(rows) * row_h + 40
     n = max(field_size, 1)
+    reach = [v for r in rows for v in (r.p5, r.p95, float(r.rank)) if v is not None]
+    first = max(1, math.floor(min(reach, default=1.0)) - 2)
+    last = min(n, math.ceil(max(reach, default=float(n))) + 2)
+    if last - first < 4:
+        first, last = max(1, first - 2), min(n, last + 2)
 
     def x(rank: float) -> float:
-        return plot_l + (plot_r - plot_l) * ((rank - 1) / max(n - 1, 1))
+        return plot_l + (plot_r - plot_l) * ((rank - first) / max(last - first, 1))
 
     body: list[str] = []
     for n_row, row in enumerate(rows):
@@ -174,7 +191,9 @@ def interval_plot(rows: Sequence[Interval], *, field_size: int, title: str, axis
                     'stroke-width="1.5"/>')
     axis_y = top + len(rows) * row_h + 6
     body.append(f'<line x1="{_f(plot_l)}" y1="{_f(axis_y)}" x2="{_f(plot_r)}" y2="{_f(axis_y)}" stroke="#555"/>')
-    for tick in sorted({1, *range(0, n + 1, max(1, _nice_step(n)))} - {0} | {n}):
+    step = max(1, _nice_step(last - first + 1))
+    inner = [t for t in range(step * math.ceil(first / step), last + 1, step) if min(t - first, last - t) >= step / 2]
+    for tick in sorted({first, last, *inner}):
         body.append(f'<line x1="{_f(x(tick))}" y1="{_f(axis_y)}" x2="{_f(x(tick))}" y2="{_f(axis_y + 4)}" '
                     f'stroke="#555"/><text x="{_f(x(tick))}" y="{_f(axis_y + 16)}" text-anchor="middle">{tick}</text>')
     body.append(f'<text x="{_f((plot_l + plot_r) / 2)}" y="{_f(axis_y + 32)}" text-anchor="middle" fill="#555">'
@@ -183,7 +202,7 @@ def interval_plot(rows: Sequence[Interval], *, field_size: int, title: str, axis
 
 
 def _nice_step(n: int) -> int:
-    raw = n / 6
+    raw = max(n / 6, 1e-9)
     magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
     for step in (1, 2, 5, 10):
         if raw <= step * magnitude:
@@ -204,7 +223,7 @@ class Series:
 def line_chart(series: Sequence[Series], *, title: str, y_label: str = "", invert: bool = False,
                width: int = 620, height: int = 260) -> Markup:
     """A line chart over integer x values (years); ``invert`` puts small values on top (ranks)."""
-    left, right, top, bottom = 56.0, 20.0, 14.0, 60.0
+    left, right, top, bottom = 56.0, 20.0, 30.0, 60.0
     xs = sorted({x for s in series for x, _ in s.points})
     ys = [y for s in series for _, y in s.points if y is not None]
     if not xs or not ys:
@@ -232,7 +251,7 @@ def line_chart(series: Sequence[Series], *, title: str, y_label: str = "", inver
     for x in xs:
         body.append(f'<text x="{_f(px(x))}" y="{_f(height - bottom + 16)}" text-anchor="middle">{x}</text>')
     if y_label:
-        body.append(f'<text x="12" y="{_f(top - 2)}" fill="#555">{escape(y_label)}</text>')
+        body.append(f'<text x="12" y="{_f(top - 16)}" fill="#555">{escape(y_label)}</text>')
     for s in series:
         segments: list[list[tuple[float, float]]] = [[]]
         for x, point_y in sorted(s.points, key=lambda p: p[0]):

@@ -226,7 +226,7 @@ def zone(request: Request, session: SessionDep, run_id: int, code: str) -> HTMLR
         for r in neighbours
     ]
     interval = charts.interval_plot(intervals, field_size=run.zones_ranked, title=page.t("rank_interval"),
-                                    axis_label=page.t("rank_axis"))
+                                    axis_label=page.t("rank_axis").format(n=run.zones_ranked))
     trend, trend_source = _trend(page, session, run, code, [i["code"] for i in indicators[:3]])
     highlights = [
         {"kind": kind, "code": h["code"],
