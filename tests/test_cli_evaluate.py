@@ -107,3 +107,30 @@ def test_export_rankings_csv_and_xlsx(demo_env: str, tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "no evaluation run 999999" in missing.stderr
     no_run = CliRunner().invoke(cli, ["export", "rankings"])
     assert no_run.exit_code == 1 and "--run" in no_run.stderr
+
+
+def test_evaluate_notifies_webhooks_before_exiting(demo_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.db import session_scope
+    from app.schemas.webhook import WebhookCreate
+    from app.services import webhooks
+    from tests.test_webhooks import SECRET, Receiver
+
+    monkeypatch.setenv("ZONESCORE_WEBHOOK_ALLOW_PRIVATE", "true")
+    get_settings.cache_clear()
+    with Receiver() as receiver:
+        engine = make_engine(demo_env)
+        try:
+            for session in session_scope(make_session_factory(engine)):
+                webhooks.create_webhook(session, WebhookCreate.model_validate({"url": receiver.url, "secret": SECRET}),
+                                        allow_private=True)
+        finally:
+            engine.dispose()
+        quiet = CliRunner().invoke(cli, ["evaluate", "-m", "innovation-peak", "-y", "2024", "--runs", "0",
+                                         "--no-notify"])
+        assert quiet.exit_code == 0 and receiver.requests == []
+        result = CliRunner().invoke(cli, ["evaluate", "-m", "innovation-peak", "-y", "2024", "--runs", "0"])
+        assert result.exit_code == 0, result.output
+        # The command returns only after the delivery, so the receiver already has it.
+        assert len(receiver.requests) == 1 and receiver.requests[0]["valid"]
+    run_id = int(result.stdout.split(":", 1)[0].removeprefix("run "))
+    assert json.loads(receiver.requests[0]["body"])["run"]["id"] == run_id
