@@ -37,6 +37,9 @@ def test_index_lists_latest_runs_per_model(demo_client: TestClient) -> None:
     run = _evaluate(demo_client)
     html = _page(demo_client, "/ui")
     assert f'href="/ui/evaluations/{run["id"]}"' in html and "创新高峰分类评价" in html
+    badges = re.findall(r'<span class="tier tier-(\w+)">', html)
+    assert badges == ["peak", "strong", "moderate", "emerging"], "tiers from the best down"
+    assert html.index("innovation-peak") < html.index("(comprehensive)"), "models with runs come first"
     english = _page(demo_client, "/ui", lang="en")
     assert "Latest runs per model" in english and f'href="/ui/evaluations/{run["id"]}?lang=en"' in english
 

@@ -21,7 +21,6 @@ class Webhook(Base):
     secret: Mapped[str] = mapped_column(String(200))
     model_key: Mapped[str | None] = mapped_column(String(64))
     description: Mapped[str | None] = mapped_column(String(500))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -31,9 +31,7 @@ class WebhookOut(BaseModel):
     url: str
     model_key: str | None
     description: str | None
-    active: bool
     created_at: datetime
-    events: list[str] = Field(default_factory=lambda: ["evaluation.created"])
 
 
 class WebhookDeliveryOut(BaseModel):

@@ -102,8 +102,7 @@ def create_webhook(session: Session, body: WebhookCreate, *, allow_private: bool
         raise ValidationFailed(f"webhook URL not accepted: {reason}",
                                errors=[Problem(column="url", code="url_not_allowed", message=reason,
                                                value=str(body.url))])
-    hook = Webhook(url=str(body.url), secret=body.secret, model_key=body.model_key, description=body.description,
-                   active=True)
+    hook = Webhook(url=str(body.url), secret=body.secret, model_key=body.model_key, description=body.description)
     session.add(hook)
     session.flush()
     return hook
@@ -169,14 +168,13 @@ class WebhookDispatcher:
             log.exception("webhook delivery of run %s failed", run_id)
 
     def deliver_run(self, run_id: int) -> None:
-        """Send run ``run_id`` to every active webhook whose filter matches (synchronously)."""
+        """Send run ``run_id`` to every webhook whose filter matches (synchronously)."""
         for session in session_scope(self._factory):
             run = session.get(EvaluationRun, run_id)
             if run is None:
                 return
-            hooks = [(h.id, h.url, h.secret) for h in session.scalars(
-                select(Webhook).where(Webhook.active.is_(True)).order_by(Webhook.id))
-                if h.model_key is None or h.model_key == run.model_key]
+            hooks = [(h.id, h.url, h.secret) for h in session.scalars(select(Webhook).order_by(Webhook.id))
+                     if h.model_key is None or h.model_key == run.model_key]
             body = json.dumps(run_payload(session, run), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         for hook_id, url, secret in hooks:
             self._deliver(hook_id, run_id, url, secret, body)

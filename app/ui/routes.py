@@ -99,12 +99,21 @@ def index(request: Request, session: SessionDep) -> HTMLResponse:
     for run in runs:
         if len(by_model.setdefault(run.model_key, [])) < RUNS_PER_MODEL:
             by_model[run.model_key].append(run)
+    # Models with runs first (newest run first), then the others in catalog order.
+    keys = [*by_model, *(k for k in titles if k not in by_model)]
     groups = [
         {"key": key, "title": titles.get(key, key),
-         "runs": [{"run": r, "tiers": service.tier_counts(session, r.id)} for r in by_model.get(key, [])]}
-        for key in dict.fromkeys([*titles, *by_model])
+         "runs": [{"run": r, "tiers": _ordered_tiers(r, service.tier_counts(session, r.id))}
+                  for r in by_model.get(key, [])]}
+        for key in keys
     ]
     return page.render("index.html", groups=groups)
+
+
+def _ordered_tiers(run: EvaluationRun, counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Tier counts from the best tier down, as the run's tier scheme orders them."""
+    order = [t["code"] for t in run.methodology.get("tier_scheme", {}).get("tiers", [])]
+    return sorted(counts.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
 
 
 def _tier_bars(page: Page, run: EvaluationRun, counts: dict[str, int]) -> list[charts.Bar]:
@@ -127,7 +136,8 @@ def ranking(request: Request, session: SessionDep, run_id: int, province: str | 
     for row in everything:
         if row.tier:
             counts[row.tier] = counts.get(row.tier, 0) + 1
-    provinces = sorted({r.province for r in service.rankings(session, run_id, limit=100_000)[0] if r.province})
+    provinces = sorted(p for p in session.scalars(select(EvaluationZoneResult.province).distinct()
+                                                  .where(EvaluationZoneResult.run_id == run_id)) if p)
     chart = charts.bar_chart(_tier_bars(page, run, counts), title=page.t("tier_distribution"),
                              css_class="bar-chart tier-chart")
     downloads = {fmt: page.url(f"/api/v1/evaluations/{run_id}/rankings", format=fmt, **filters)

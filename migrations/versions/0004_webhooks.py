@@ -28,7 +28,6 @@ def upgrade() -> None:
         sa.Column("secret", sa.String(length=200), nullable=False),
         sa.Column("model_key", sa.String(length=64), nullable=True),
         sa.Column("description", sa.String(length=500), nullable=True),
-        sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhooks")),
     )
