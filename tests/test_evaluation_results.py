@@ -160,3 +160,22 @@ def test_evaluation_duration_is_observed(demo_client: TestClient) -> None:
     before = count()
     _evaluate(demo_client, model="open-cooperation")
     assert count() == before + 1
+
+
+def test_xlsx_downloads_are_byte_identical_over_time(demo_client: TestClient) -> None:
+    """A strong ETag promises the same bytes: the workbook carries the run's time, not the save time."""
+    import time
+    import zipfile
+
+    run = _evaluate(demo_client)
+    path = f"/api/v1/evaluations/{run['id']}/rankings"
+    first = demo_client.get(path, params={"format": "xlsx"})
+    time.sleep(2.1)  # zip timestamps have a two-second resolution
+    second = demo_client.get(path, params={"format": "xlsx"})
+    assert first.content == second.content and first.headers["etag"] == second.headers["etag"]
+    core = zipfile.ZipFile(io.BytesIO(first.content)).read("docProps/core.xml").decode()
+    assert f">{run['created_at'][:19]}Z</dcterms:created>" in core
+    assert list(_sheets(first.content)) == ["排名", "方法说明"], "still a valid workbook"
+    card = f"/api/v1/evaluations/{run['id']}/zones/DEMO-33-N01"
+    assert demo_client.get(card, params={"format": "xlsx"}).content == \
+        demo_client.get(card, params={"format": "xlsx"}).content

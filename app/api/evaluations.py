@@ -149,7 +149,7 @@ def get_rankings(
     zone (limit/offset apply to JSON only) with headers and labels in `?lang=` (default zh-CN); the XLSX
     file adds a methodology sheet (pillars, indicators and weights, methods, thresholds) of this run.
     Cached as immutable with a strong ETag, like the run."""
-    service.get_run(session, run_id)
+    run = service.get_run(session, run_id)
     etag, extra = _cache(request, fmt, lang)
     if (hit := not_modified(request, etag, immutable=True, extra=extra)) is not None:
         return hit
@@ -160,8 +160,8 @@ def get_rankings(
             rows = exports.ranking_rows(session, run_id, lang, max_rows=settings.max_export_rows, **filters)
             body = to_csv(rows, exports.RANKING_COLUMNS, lang)
         else:
-            body = to_xlsx(exports.ranking_sheets(session, run_id, lang, max_rows=settings.max_export_rows,
-                                                  **filters), lang)
+            body = exports.pin_xlsx(to_xlsx(exports.ranking_sheets(
+                session, run_id, lang, max_rows=settings.max_export_rows, **filters), lang), run.created_at)
         return export_response(body, fmt, f"evaluation-{run_id}-rankings",
                                headers=cache_headers(etag, immutable=True, extra=extra))
     rows_out, total = service.rankings(session, run_id, limit=limit, offset=offset, **filters)
@@ -188,7 +188,8 @@ def get_scorecard(request: Request, session: SessionDep, fmt: FormatDep, lang: L
             _headline, contributions, _highlights = exports.scorecard_tables(session, run_id, code, lang)
             body = to_csv(contributions, exports.CONTRIBUTION_COLUMNS, lang)
         else:
-            body = to_xlsx(exports.scorecard_sheets(session, run_id, code, lang), lang)
+            body = exports.pin_xlsx(to_xlsx(exports.scorecard_sheets(session, run_id, code, lang), lang),
+                                    service.get_run(session, run_id).created_at)
         return export_response(body, fmt, f"evaluation-{run_id}-{code}",
                                headers=cache_headers(etag, immutable=True, extra=extra))
     return json_response(card, etag=etag, immutable=True, extra=extra)

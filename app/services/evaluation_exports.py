@@ -8,7 +8,11 @@ model as it is today, so a download always describes exactly the run it belongs 
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -71,6 +75,31 @@ SHEET_NAMES = {
 
 _KIND = {"strength": ("优势", "Strength"), "weakness": ("短板", "Weakness")}
 _DIRECTION = {"higher": ("越高越好", "higher is better"), "lower": ("越低越好", "lower is better")}
+
+
+_CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def pin_xlsx(body: bytes, when: datetime) -> bytes:
+    """The same workbook with every timestamp set to ``when`` (the run's creation time).
+
+    openpyxl stamps the save time into the zip entries and the document properties, so two downloads
+    of one run would differ byte-wise; results are served with a *strong* ETag, which promises identical
+    bytes, and the run's own time is the honest "created" date of its results anyway.
+    """
+    when = when.astimezone(UTC)
+    # Zip times have two-second resolution and no time zone; the properties carry UTC.
+    stamp = (when.year, when.month, when.day, when.hour, when.minute, when.second - when.second % 2)
+    iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    source = zipfile.ZipFile(io.BytesIO(body))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _CORE_TIMES.sub(lambda m: m.group(1) + iso + m.group(3), data)
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=stamp), data, compress_type=info.compress_type)
+    return out.getvalue()
 
 
 def _t(pair: tuple[str, str], lang: Language) -> str:

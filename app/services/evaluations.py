@@ -144,7 +144,8 @@ def tier_counts(session: Session, run_id: int) -> dict[str, int]:
         select(EvaluationZoneResult.tier, func.count()).where(EvaluationZoneResult.run_id == run_id)
         .group_by(EvaluationZoneResult.tier)
     ).all()
-    return {str(tier): int(n) for tier, n in rows if tier is not None}
+    # Sorted: GROUP BY returns groups in no fixed order, and the reply must be byte-stable (strong ETag).
+    return {str(tier): int(n) for tier, n in sorted(rows, key=lambda r: str(r[0])) if tier is not None}
 
 
 def run_out(session: Session, run: EvaluationRun) -> EvaluationRunOut:
