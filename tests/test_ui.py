@@ -74,7 +74,11 @@ def test_zone_page_has_every_chart_and_words(demo_client: TestClient) -> None:
     assert "优势" in html and "短板" in html and "同类组中位数" in html
     english = _page(demo_client, f"/ui/evaluations/{run['id']}/zones/{code}", lang="en")
     assert "peer-group median" in english and "Strengths and weaknesses" in english
-    assert demo_client.get(f"/ui/evaluations/{run['id']}/zones/NOPE").status_code == 404
+    missing = demo_client.get(f"/ui/evaluations/{run['id']}/zones/NOPE", params={"lang": "en"})
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert "404 · Not found" in missing.text and "zone &#39;NOPE&#39; is not part of evaluation run" in missing.text
+    zh = demo_client.get("/ui/evaluations/99999")
+    assert zh.status_code == 404 and "未找到" in zh.text and 'href="/ui"' in zh.text
 
 
 def test_zone_trend_falls_back_to_indicator_values(demo_client: TestClient) -> None:

@@ -7,9 +7,11 @@ offline intranets. Language: ``?lang=en`` or ``Accept-Language``; zh-CN by defau
 
 from __future__ import annotations
 
+import functools
 import statistics
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -19,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.api.deps import SessionDep
+from app.errors import AppError
 from app.i18n import LabelSet, Language, label, labels_for, localized, resolve_language
 from app.models import EvaluationRun, EvaluationZoneResult
 from app.services import evaluations as service
@@ -49,6 +52,7 @@ class Page:
         self.lang = resolve_language(explicit, request.headers.get("accept-language"))
         self.explicit_lang = bool(explicit)
         self.labels = labels_for(self.lang)
+        self.texts = UI_TEXT
 
     def t(self, key: str) -> str:
         """The UI text ``key`` in the page's language."""
@@ -77,10 +81,32 @@ class Page:
         """A zh/en name pair in the page's language."""
         return localized(name_zh or fallback, name_en, self.lang)
 
-    def render(self, template: str, **context: Any) -> HTMLResponse:
+    def render(self, template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
         """The page as HTML with its language headers."""
         html = _env.get_template(template).render(page=self, _=self.t, **context)
-        return HTMLResponse(html, headers={"Content-Language": self.lang.value, "Vary": "Accept-Language"})
+        return HTMLResponse(html, status_code=status_code,
+                            headers={"Content-Language": self.lang.value, "Vary": "Accept-Language"})
+
+
+P = ParamSpec("P")
+
+
+def html_errors(handler: Callable[P, HTMLResponse]) -> Callable[P, HTMLResponse]:
+    """Render the service's errors (404 for an unknown run, zone or model …) as a page for people, with
+    the same status, instead of the API's problem+json. The handler must take ``request``."""
+
+    @functools.wraps(handler)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> HTMLResponse:
+        try:
+            return handler(*args, **kwargs)
+        except AppError as exc:
+            request = kwargs.get("request")
+            if not isinstance(request, Request):
+                raise
+            page = Page(request)
+            return page.render("error.html", status_code=exc.status, status=exc.status, detail=exc.detail)
+
+    return wrapper
 
 
 def _model_titles(session: Session, lang: Language) -> dict[str, str]:
@@ -89,6 +115,7 @@ def _model_titles(session: Session, lang: Language) -> dict[str, str]:
 
 
 @router.get("", response_class=HTMLResponse)
+@html_errors
 def index(request: Request, session: SessionDep) -> HTMLResponse:
     """The latest runs of every model, with links to rankings and methodology."""
     page = Page(request)
@@ -123,6 +150,7 @@ def _tier_bars(page: Page, run: EvaluationRun, counts: dict[str, int]) -> list[c
 
 
 @router.get("/evaluations/{run_id}", response_class=HTMLResponse)
+@html_errors
 def ranking(request: Request, session: SessionDep, run_id: int, province: str | None = None,
             tier: str | None = None, peer_group: str | None = None, offset: int = 0) -> HTMLResponse:
     """A run's ranking with province, tier and peer-group filters and the tier distribution as bars."""
@@ -204,6 +232,7 @@ def _trend(page: Page, session: Session, run: EvaluationRun, code: str,
 
 
 @router.get("/evaluations/{run_id}/zones/{code}", response_class=HTMLResponse)
+@html_errors
 def zone(request: Request, session: SessionDep, run_id: int, code: str) -> HTMLResponse:
     """A zone's scorecard: pillar radar, top contributions, rank interval against its neighbours in the
     field, trend across years, and strengths and weaknesses in words."""
@@ -251,6 +280,7 @@ def zone(request: Request, session: SessionDep, run_id: int, code: str) -> HTMLR
 
 
 @router.get("/models/{key}", response_class=HTMLResponse)
+@html_errors
 def model(request: Request, session: SessionDep, key: str, version: str | None = None) -> HTMLResponse:
     """A model's methodology: pillars and indicators with nominal weights, methods, thresholds, description."""
     page = Page(request)

@@ -86,4 +86,7 @@ UI_TEXT: dict[str, tuple[str, str]] = {
     "recent_runs": ("最近的评价运行", "Recent runs"),
     "excluded_zones": ("未参评园区", "Excluded zones"),
     "reason": ("原因", "Reason"),
+    "error": ("出错了", "Something went wrong"),
+    "error_404": ("未找到", "Not found"),
+    "back_home": ("返回首页", "Back to the start page"),
 }
