@@ -116,6 +116,9 @@ def test_chart_helpers_escape_and_scale() -> None:
     assert points is not None and len(points.group(1).split()) == 3
     line = charts.line_chart([charts.Series("s", [(2022, 1.0), (2023, None), (2024, 3.0)])], title="l")
     assert line.count('<circle class="point"') == 2 and '<path class="line"' not in line, "a gap splits the line"
+    ranks = charts.line_chart([charts.Series("r", [(2023, 3.0), (2024, 3.0)])], title="r", invert=True, integer=True)
+    labels = re.findall(r'fill="#555">([^<]+)</text>', ranks)
+    assert labels == ["2", "3", "4"], "whole-number rank ticks, each once"
     plot = charts.interval_plot([charts.Interval("z", 3, 2.0, 3.0, 5.0, highlight=True)], field_size=10, title="i",
                                 axis_label="rank")
     assert '<line class="interval"' in plot and '<circle class="median"' in plot

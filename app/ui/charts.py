@@ -221,8 +221,9 @@ class Series:
 
 
 def line_chart(series: Sequence[Series], *, title: str, y_label: str = "", invert: bool = False,
-               width: int = 620, height: int = 260) -> Markup:
-    """A line chart over integer x values (years); ``invert`` puts small values on top (ranks)."""
+               integer: bool = False, width: int = 620, height: int = 260) -> Markup:
+    """A line chart over integer x values (years); ``invert`` puts small values on top and ``integer``
+    labels the y axis with whole numbers only (both for ranks)."""
     left, right, top, bottom = 56.0, 20.0, 30.0, 60.0
     xs = sorted({x for s in series for x, _ in s.points})
     ys = [y for s in series for _, y in s.points if y is not None]
@@ -243,8 +244,12 @@ def line_chart(series: Sequence[Series], *, title: str, y_label: str = "", inver
         return top + (height - top - bottom) * (share if invert else 1 - share)
 
     body: list[str] = []
-    for k in range(5):
-        value = lo + (hi - lo) * k / 4
+    ticks = [lo + (hi - lo) * k / 4 for k in range(5)]
+    if integer:
+        # Ranks: whole numbers only, each once (a 3.6th rank means nothing).
+        step = max(1, _nice_step(math.ceil(hi) - math.floor(lo) + 1))
+        ticks = [float(t) for t in range(step * math.ceil(lo / step), math.floor(hi) + 1, step)]
+    for value in ticks:
         y = py(value)
         body.append(f'<line x1="{_f(left)}" y1="{_f(y)}" x2="{_f(width - right)}" y2="{_f(y)}" stroke="#eee"/>'
                     f'<text x="{_f(left - 6)}" y="{_f(y + 4)}" text-anchor="end" fill="#555">{_f(value)}</text>')

@@ -213,7 +213,8 @@ def _trend(page: Page, session: Session, run: EvaluationRun, code: str,
                                       title=page.t("trend_composite"), y_label=page.t("composite"))
         rank = charts.line_chart([charts.Series(page.t("rank"), [(y, float(r)) for y, _, r in points],
                                                 colour=charts.PALETTE[1])],
-                                 title=page.t("trend_rank"), y_label=page.t("rank_top_is_best"), invert=True)
+                                 title=page.t("trend_rank"), y_label=page.t("rank_top_is_best"), invert=True,
+                                 integer=True)
         return [composite, rank], "runs"
     cells, _ = query_long(session, zones=[code], indicators=key_indicators, year_from=None, year_to=run.year,
                           limit=1000, offset=0)
