@@ -1,10 +1,10 @@
-"""Command line: ``zonescore migrate | seed-demo | serve | import | export | keys create|list|revoke``."""
+"""Command line: ``zonescore migrate | seed-demo | serve | import | export | evaluate | keys``."""
 
 from __future__ import annotations
 
 import typer
 
-from app import cli_data
+from app import cli_data, cli_evaluate
 from app.config import get_settings
 from app.db import make_engine, make_session_factory, session_scope
 
@@ -68,6 +68,7 @@ def serve(
 # Data commands live in app/cli_data.py to keep this file small.
 cli.command("import")(cli_data.import_file)
 cli.command("export")(cli_data.export)
+cli.command("evaluate")(cli_evaluate.evaluate)
 
 
 @keys_cli.command("create")

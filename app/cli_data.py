@@ -1,4 +1,4 @@
-"""The data commands of the CLI: ``zonescore import FILE`` and ``zonescore export zones|observations``.
+"""The data commands of the CLI: ``zonescore import FILE`` and ``zonescore export zones|observations|rankings``.
 
 Registered on the Typer app in :mod:`app.cli`.
 """
@@ -6,8 +6,10 @@ Registered on the Typer app in :mod:`app.cli`.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
 from sqlalchemy import Engine
@@ -109,6 +111,7 @@ class ExportTable(StrEnum):
 
     ZONES = "zones"
     OBSERVATIONS = "observations"
+    RANKINGS = "rankings"
 
 
 class FileFormat(StrEnum):
@@ -119,7 +122,7 @@ class FileFormat(StrEnum):
 
 
 def export(
-    table: ExportTable = typer.Argument(..., help="zones or observations"),
+    table: ExportTable = typer.Argument(..., help="zones, observations or rankings"),
     output: str = typer.Option("-", "--output", "-o", help="file to write; '-' writes to standard output"),
     file_format: FileFormat | None = typer.Option(
         None, "--format", "-f", help="csv or xlsx (default: from the output file's suffix, else csv)"
@@ -132,23 +135,37 @@ def export(
     year_from: int | None = typer.Option(None, help="observations: first year"),
     year_to: int | None = typer.Option(None, help="observations: last year"),
     wide: bool = typer.Option(False, "--wide", help="observations: one row per zone-year, one column per indicator"),
+    run: int | None = typer.Option(None, "--run", help="rankings: the evaluation run id"),
 ) -> None:
-    """Export zones or observations as CSV (UTF-8 with BOM, for Excel) or XLSX, like ?format= on the API."""
+    """Export zones, observations or a run's rankings as CSV (UTF-8 with BOM, for Excel) or XLSX, like
+    ?format= on the API. The rankings workbook has a methodology sheet too; --province filters rankings."""
     from app.errors import AppError
+    from app.services import evaluation_exports
     from app.services.export_tables import observation_table, zone_table
-    from app.services.exports import Sheet, to_csv, to_xlsx
+    from app.services.exports import Column, Sheet, to_csv, to_xlsx
 
     if file_format is None:
         file_format = FileFormat.XLSX if output.lower().endswith(".xlsx") else FileFormat.CSV
+    if table is ExportTable.RANKINGS and run is None:
+        typer.echo("error: exporting rankings needs --run ID (see GET /api/v1/evaluations)", err=True)
+        raise typer.Exit(code=1)
     stdout = output == "-"
     if stdout and file_format is FileFormat.XLSX and sys.stdout.isatty():
         typer.echo("error: XLSX is binary; give --output FILE or redirect standard output", err=True)
         raise typer.Exit(code=1)
     settings = get_settings()
     engine = ready_engine(settings)
+    sheets: list[Sheet] | None = None
+    rows: Sequence[Mapping[str, Any]]
+    columns: Sequence[Column]
     try:
         for session in session_scope(make_session_factory(engine)):
-            if table is ExportTable.ZONES:
+            if table is ExportTable.RANKINGS:
+                assert run is not None
+                sheets = evaluation_exports.ranking_sheets(session, run, lang, max_rows=settings.max_export_rows,
+                                                           province=province, level=level)
+                rows, columns = sheets[0].rows, sheets[0].columns
+            elif table is ExportTable.ZONES:
                 rows, columns = zone_table(session, lang, province=province, level=level,
                                            max_rows=settings.max_export_rows)
             else:
@@ -160,9 +177,11 @@ def export(
         raise typer.Exit(code=1) from None
     finally:
         engine.dispose()
-    sheet_name = {ExportTable.ZONES: ("园区", "zones"), ExportTable.OBSERVATIONS: ("观测值", "observations")}[table]
-    body = (to_csv(rows, columns, lang) if file_format is FileFormat.CSV
-            else to_xlsx([Sheet(sheet_name[0] if lang is Language.ZH_CN else sheet_name[1], rows, columns)], lang))
+    sheet_name = {ExportTable.ZONES: ("园区", "zones"), ExportTable.OBSERVATIONS: ("观测值", "observations"),
+                  ExportTable.RANKINGS: ("排名", "rankings")}[table]
+    if sheets is None:
+        sheets = [Sheet(sheet_name[0] if lang is Language.ZH_CN else sheet_name[1], rows, columns)]
+    body = to_csv(rows, columns, lang) if file_format is FileFormat.CSV else to_xlsx(sheets, lang)
     if stdout:
         stream = typer.get_binary_stream("stdout")
         stream.write(body)

@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     require_read_key: bool = False
     # Requests per minute per API key (anonymous reads: per client address); 0 turns the limit off.
     rate_limit_per_minute: int = Field(default=600, ge=0)
+    # Webhook deliveries: attempts per run and receiver, the first retry delay (doubling after each
+    # failure) and the per-request timeout. Receivers on loopback/private addresses are refused unless
+    # allowed, so a registered URL cannot make the service probe its own intranet.
+    webhook_attempts: int = Field(default=3, ge=1, le=10)
+    webhook_backoff_seconds: float = Field(default=2.0, ge=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_allow_private: bool = False
 
     @field_validator("database_url")
     @classmethod

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -16,6 +19,7 @@ from app.api import (
     labels,
     models,
     observations,
+    webhooks,
     zones,
 )
 from app.api.responses import API_RESPONSES, problem_responses
@@ -27,6 +31,8 @@ from app.logs import AccessLogMiddleware, configure_logging
 from app.metrics import router as metrics_router
 from app.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from app.ratelimit import RateLimiter
+from app.services.webhooks import WebhookDispatcher
+from app.ui.routes import router as ui_router
 
 DESCRIPTION = """
 zonescore stores the indicators of China's high-tech industrial zones (高新区) and scores, ranks
@@ -37,17 +43,25 @@ innovation-first, as the policy article 从"产业高原"到"创新高峰" asks.
 _ERRORS = problem_responses(413, 422, 500)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    # Let queued webhook deliveries finish (they are bounded by attempts × timeout) before exiting.
+    app.state.webhook_dispatcher.shutdown(wait=True)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for ``settings`` (default: from the environment)."""
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
     # docs_url/redoc_url=None: FastAPI's own pages load assets from a CDN; install_docs serves local copies.
     app = FastAPI(title="zonescore", version="0.1.0", description=DESCRIPTION, responses=_ERRORS,
-                  openapi_tags=OPENAPI_TAGS, docs_url=None, redoc_url=None)
+                  openapi_tags=OPENAPI_TAGS, docs_url=None, redoc_url=None, lifespan=_lifespan)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
     app.state.rate_limiter = RateLimiter()
+    app.state.webhook_dispatcher = WebhookDispatcher(app.state.session_factory, settings)
     app.add_middleware(AccessLogMiddleware)  # inside RequestIdMiddleware, which sets the id it logs
     app.add_middleware(BodyLimitMiddleware)
     # Added after (= outside) the body limit: the request id is set before a 413 can be answered with it.
@@ -57,8 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics_router)
     # Only the /api/v1 routes authenticate and count requests.
     for router in (zones.router, indicators.router, observations.router, chains.router, imports.router,
-                   labels.router, models.router, evaluations.router, keys.router, audit.router):
+                   labels.router, models.router, evaluations.router, webhooks.router, keys.router, audit.router):
         app.include_router(router, responses=API_RESPONSES)
+    app.include_router(ui_router)
     install_docs(app)
     install_openapi(app)
     if settings.cors_origins:

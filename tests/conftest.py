@@ -149,13 +149,18 @@ def demo_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterato
     yield from _database(request, tmp_path, demo=True)
 
 
+def admin_headers(application: FastAPI) -> dict[str, str]:
+    """Create an admin key in the app's database (as the CLI does) and return the header that sends it."""
+    for session in session_scope(application.state.session_factory):
+        _key, secret = create_key(session, CLI_ACTOR, name="test admin", scopes=("admin",), provinces=())
+    return {"Authorization": f"Bearer {secret}"}
+
+
 @pytest.fixture
 def demo_client(demo_database_url: str) -> Iterator[TestClient]:
     """A client sending an admin key, on a database of its own holding the demo data set."""
     application = create_app(Settings(database_url=demo_database_url))
-    for session in session_scope(application.state.session_factory):
-        _key, secret = create_key(session, CLI_ACTOR, name="test admin", scopes=("admin",), provinces=())
-    headers = {"Authorization": f"Bearer {secret}"}
+    headers = admin_headers(application)
     with TestClient(application, raise_server_exceptions=False, headers=headers) as test_client:
         yield test_client
     application.state.engine.dispose()

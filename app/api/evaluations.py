@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
 
-from app.api.deps import MAX_INT, JsonBody, Limit, Offset, SessionDep
-from app.api.responses import WRITE_RESPONSES, problem_responses
+from app.api.deps import MAX_INT, JsonBody, Limit, Offset, SessionDep, SettingsDep
+from app.api.export_params import DOWNLOAD_CONTENT, FormatDep
+from app.api.responses import NOT_MODIFIED, WRITE_RESPONSES, problem_responses
+from app.http_cache import CACHE_REVALIDATE, cache_headers, json_response, not_modified, version_etag
+from app.i18n import Lang, Language
 from app.schemas.common import Page
 from app.schemas.evaluation import (
     Comparison,
@@ -19,7 +22,14 @@ from app.schemas.evaluation import (
     Scorecard,
 )
 from app.security import EvaluateKey, ReadAccess
+from app.services import evaluation_exports as exports
 from app.services import evaluations as service
+from app.services import webhooks
+from app.services.exports import ExportFormat, export_response, to_csv, to_xlsx
+
+# Bump when the JSON or file layout of a result changes: stored runs never change, but a new release
+# may render them differently, and clients hold immutable copies for a year.
+RESULT_REPRESENTATION = "1"
 
 router = APIRouter(prefix="/api/v1/evaluations", tags=["evaluations"])
 
@@ -39,6 +49,17 @@ class RankingSort(StrEnum):
     PEER_RANK = "peer_rank"
 
 
+def _cache(request: Request, fmt: ExportFormat, lang: Language) -> tuple[str, dict[str, str]]:
+    """The strong ETag of an immutable result representation and the headers that go with it.
+
+    A stored run never changes, so the path (run id, zone), every query parameter, the negotiated
+    format and language fully determine the body: no need to build it to know its tag.
+    """
+    query = "&".join(f"{k}={v}" for k, v in sorted(request.query_params.multi_items()))
+    etag = version_etag(f"result:{RESULT_REPRESENTATION}:{request.url.path}?{query}:{fmt.value}:{lang.value}")
+    return etag, {"Content-Language": lang.value, "Vary": "Accept, Accept-Language"}
+
+
 def _detail(session: SessionDep, run_id: int) -> EvaluationRunDetail:
     run = service.get_run(session, run_id)
     return EvaluationRunDetail(**service.run_out(session, run).model_dump(), info=run.info,
@@ -47,13 +68,17 @@ def _detail(session: SessionDep, run_id: int) -> EvaluationRunDetail:
 
 @router.post("", summary="Run an evaluation", response_model=EvaluationRunDetail, status_code=201,
              dependencies=[JsonBody], responses={**WRITE_RESPONSES, **problem_responses(404)})
-def create_evaluation(session: SessionDep, key: EvaluateKey, body: EvaluationRequest) -> EvaluationRunDetail:
+def create_evaluation(
+    request: Request, session: SessionDep, key: EvaluateKey, body: EvaluationRequest
+) -> EvaluationRunDetail:
     """Compute and store an immutable run of ``model`` for ``year`` over the filtered zones.
 
     The run records the model version, the options and a hash of all inputs: re-running on unchanged
-    data gives the same input hash and the same results. Needs a key with the ``evaluate`` scope.
+    data gives the same input hash and the same results. Registered webhooks are notified once the run
+    is committed. Needs a key with the ``evaluate`` scope.
     """
     run = service.run_evaluation(session, body, actor=key.actor)
+    webhooks.notify_after_commit(session, run.id, request.app.state.webhook_dispatcher)
     return _detail(session, run.id)
 
 
@@ -61,12 +86,16 @@ def create_evaluation(session: SessionDep, key: EvaluateKey, body: EvaluationReq
 def list_evaluations(
     session: SessionDep,
     reader: ReadAccess,
+    response: Response,
     model: Annotated[str | None, Query(description="model key")] = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[EvaluationRunOut]:
-    """Stored evaluation runs, newest first, filtered by model key and year, with the total count."""
+    """Stored evaluation runs, newest first, filtered by model key and year, with the total count.
+
+    Not cacheable like a single run: new runs appear in the list at any time."""
+    response.headers["Cache-Control"] = CACHE_REVALIDATE
     runs, total = service.list_runs(session, model=model, year=year, limit=limit, offset=offset)
     return Page[EvaluationRunOut](items=[service.run_out(session, r) for r in runs], total=total, limit=limit,
                                   offset=offset)
@@ -87,18 +116,31 @@ def compare_evaluations(
 
 
 @router.get("/{run_id}", summary="One evaluation run", response_model=EvaluationRunDetail,
-            responses=problem_responses(404))
-def get_evaluation(session: SessionDep, reader: ReadAccess, run_id: RunId) -> EvaluationRunDetail:
+            responses={**NOT_MODIFIED, **problem_responses(404)})
+def get_evaluation(
+    request: Request, session: SessionDep, reader: ReadAccess, lang: Lang, run_id: RunId
+) -> Response:
     """The run with model-level information: nominal, applied and effective weights, correlation flags,
-    excluded indicators and zones with reasons, the methods used, peer groups and sensitivity indices."""
-    return _detail(session, run_id)
+    excluded indicators and zones with reasons, the methods used, peer groups and sensitivity indices.
+
+    Runs are immutable: the reply has a strong ETag and `Cache-Control: public, max-age=31536000,
+    immutable`; `If-None-Match` with the tag gives `304 Not Modified`."""
+    service.get_run(session, run_id)
+    etag, extra = _cache(request, ExportFormat.JSON, lang)
+    if (hit := not_modified(request, etag, immutable=True, extra=extra)) is not None:
+        return hit
+    return json_response(_detail(session, run_id), etag=etag, immutable=True, extra=extra)
 
 
 @router.get("/{run_id}/rankings", summary="Ranking of a run", response_model=Page[RankingRow],
-            responses=problem_responses(404))
+            responses={200: {"content": DOWNLOAD_CONTENT}, **NOT_MODIFIED, **problem_responses(404, 406)})
 def get_rankings(
+    request: Request,
     session: SessionDep,
     reader: ReadAccess,
+    settings: SettingsDep,
+    fmt: FormatDep,
+    lang: Lang,
     run_id: RunId,
     province: str | None = None,
     level: str | None = None,
@@ -109,18 +151,57 @@ def get_rankings(
     sort: RankingSort = RankingSort.RANK,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> Page[RankingRow]:
+) -> Response:
     """Ranked zones of a run (composite, RPI, tier and subgroup, peer group, profile, badges, rank interval),
-    filtered by province, level, tier, peer group, profile and badge, sorted and paginated."""
-    rows, total = service.rankings(session, run_id, province=province, level=level, tier=tier,
-                                   peer_group=peer_group, profile=profile, badge=badge, sort=sort.value,
-                                   limit=limit, offset=offset)
-    return Page[RankingRow](items=rows, total=total, limit=limit, offset=offset)
+    filtered by province, level, tier, peer group, profile and badge, sorted and paginated.
+
+    `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (or the matching `Accept`) downloads every matching
+    zone (limit/offset apply to JSON only) with headers and labels in `?lang=` (default zh-CN); the XLSX
+    file adds a methodology sheet (pillars, indicators and weights, methods, thresholds) of this run.
+    Cached as immutable with a strong ETag, like the run."""
+    run = service.get_run(session, run_id)
+    etag, extra = _cache(request, fmt, lang)
+    if (hit := not_modified(request, etag, immutable=True, extra=extra)) is not None:
+        return hit
+    filters: dict[str, Any] = {"province": province, "level": level, "tier": tier, "peer_group": peer_group,
+                               "profile": profile, "badge": badge, "sort": sort.value}
+    if fmt is not ExportFormat.JSON:
+        if fmt is ExportFormat.CSV:
+            rows = exports.ranking_rows(session, run_id, lang, max_rows=settings.max_export_rows, **filters)
+            body = to_csv(rows, exports.RANKING_COLUMNS, lang)
+        else:
+            body = exports.pin_xlsx(to_xlsx(exports.ranking_sheets(
+                session, run_id, lang, max_rows=settings.max_export_rows, **filters), lang), run.created_at)
+        return export_response(body, fmt, f"evaluation-{run_id}-rankings",
+                               headers=cache_headers(etag, immutable=True, extra=extra))
+    rows_out, total = service.rankings(session, run_id, limit=limit, offset=offset, **filters)
+    page = Page[RankingRow](items=rows_out, total=total, limit=limit, offset=offset)
+    return json_response(page, etag=etag, immutable=True, extra=extra)
 
 
 @router.get("/{run_id}/zones/{code}", summary="A zone's scorecard", response_model=Scorecard,
-            responses=problem_responses(404))
-def get_scorecard(session: SessionDep, reader: ReadAccess, run_id: RunId, code: str) -> Scorecard:
+            responses={200: {"content": DOWNLOAD_CONTENT}, **NOT_MODIFIED, **problem_responses(404, 406)})
+def get_scorecard(
+    request: Request, session: SessionDep, reader: ReadAccess, fmt: FormatDep, lang: Lang, run_id: RunId,
+    code: str,
+) -> Response:
     """Composite, pillars, ranks, tier, profile, badges, contributions, strengths and weaknesses, gap to
-    the next tier, rank interval, and the change against the same model's run for the previous year."""
-    return service.scorecard(session, run_id, code)
+    the next tier, rank interval, and the change against the same model's earlier run for the previous year.
+
+    `?format=xlsx` downloads three sheets (headline fields, indicator contributions, strengths and
+    weaknesses in words); `?format=csv` the contributions table with strengths and weaknesses marked.
+    Cached as immutable with a strong ETag, like the run."""
+    card = service.scorecard(session, run_id, code)  # 404 before any 304: a missing zone has no representation
+    etag, extra = _cache(request, fmt, lang)
+    if (hit := not_modified(request, etag, immutable=True, extra=extra)) is not None:
+        return hit
+    if fmt is not ExportFormat.JSON:
+        if fmt is ExportFormat.CSV:
+            _headline, contributions, _highlights = exports.scorecard_tables(session, run_id, code, lang)
+            body = to_csv(contributions, exports.CONTRIBUTION_COLUMNS, lang)
+        else:
+            body = exports.pin_xlsx(to_xlsx(exports.scorecard_sheets(session, run_id, code, lang), lang),
+                                    service.get_run(session, run_id).created_at)
+        return export_response(body, fmt, f"evaluation-{run_id}-{code}",
+                               headers=cache_headers(etag, immutable=True, extra=extra))
+    return json_response(card, etag=etag, immutable=True, extra=extra)

@@ -7,6 +7,7 @@ from app.models.chain import ChainBreakdown
 from app.models.evaluation import EvaluationRun, EvaluationZoneResult, ModelSpecRow
 from app.models.indicator import IndicatorRow
 from app.models.observation import Observation, ObservationChange
+from app.models.webhook import Webhook, WebhookDelivery
 from app.models.zone import Zone
 
 __all__ = [
@@ -21,5 +22,7 @@ __all__ = [
     "ModelSpecRow",
     "Observation",
     "ObservationChange",
+    "Webhook",
+    "WebhookDelivery",
     "Zone",
 ]

@@ -13,6 +13,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound, Problem, ValidationFailed
+from app.metrics import time_evaluation
 from app.models import EvaluationRun, EvaluationZoneResult
 from app.schemas.evaluation import (
     Comparison,
@@ -95,7 +96,9 @@ def run_evaluation(session: Session, request: EvaluationRequest, *, actor: Actor
     doc = methodology(model)
     started = time.perf_counter()
     try:
-        result = model.evaluate(matrix, options=request.options)
+        # Timed here, in the one path the API and the CLI share, so /metrics sees every run.
+        with time_evaluation(model.key):
+            result = model.evaluate(matrix, options=request.options)
     except ValueError as exc:
         # The contract: a model raises ValueError only for options it cannot honour.
         raise ValidationFailed(
@@ -148,7 +151,8 @@ def tier_counts(session: Session, run_id: int) -> dict[str, int]:
         select(EvaluationZoneResult.tier, func.count()).where(EvaluationZoneResult.run_id == run_id)
         .group_by(EvaluationZoneResult.tier)
     ).all()
-    return {str(tier): int(n) for tier, n in rows if tier is not None}
+    # Sorted: GROUP BY returns groups in no fixed order, and the reply must be byte-stable (strong ETag).
+    return {str(tier): int(n) for tier, n in sorted(rows, key=lambda r: str(r[0])) if tier is not None}
 
 
 def run_out(session: Session, run: EvaluationRun) -> EvaluationRunOut:
@@ -240,9 +244,15 @@ def _zone_result(session: Session, run_id: int, code: str) -> EvaluationZoneResu
 
 
 def previous_run(session: Session, run: EvaluationRun) -> EvaluationRun | None:
-    """The newest run of the same model for the previous year, preferring the same zone filter."""
+    """The newest run of the same model for the previous year made before ``run``, preferring the same
+    zone filter.
+
+    Only earlier runs count, so a scorecard never changes once written: it is served as immutable
+    (cached for a year), and a later run for the previous year must not alter it.
+    """
     candidates = list(session.scalars(
-        select(EvaluationRun).where(EvaluationRun.model_key == run.model_key, EvaluationRun.year == run.year - 1)
+        select(EvaluationRun).where(EvaluationRun.model_key == run.model_key, EvaluationRun.year == run.year - 1,
+                                    EvaluationRun.id < run.id)
         .order_by(EvaluationRun.id.desc())
     ))
     same_filter = [c for c in candidates if c.zone_filter == run.zone_filter]

@@ -1,0 +1,60 @@
+"""Webhooks: register receivers of published evaluation runs and read their delivery log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
+
+from app.api.deps import MAX_INT, JsonBody, Limit, Offset, SessionDep, SettingsDep
+from app.api.responses import WRITE_RESPONSES, problem_responses
+from app.schemas.common import Page
+from app.schemas.webhook import WebhookCreate, WebhookDeliveryOut, WebhookOut
+from app.security import AdminKey
+from app.services import webhooks as service
+
+router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
+
+WebhookId = Annotated[int, Path(ge=1, le=MAX_INT, description="webhook id")]
+
+
+@router.post("", summary="Register a webhook", response_model=WebhookOut, status_code=201,
+             dependencies=[JsonBody], responses=WRITE_RESPONSES)
+def create_webhook(session: SessionDep, settings: SettingsDep, admin: AdminKey, body: WebhookCreate) -> WebhookOut:
+    """Notify `url` with a signed POST whenever an evaluation run is published (only runs of `model_key`
+    when given). The body is the run summary; `X-Zonescore-Signature: sha256=<hex>` is HMAC-SHA256 with
+    `secret` over `<X-Zonescore-Timestamp>.<raw body>`. Failed deliveries are retried with backoff.
+    Needs an admin key (like every webhook route: the receivers are the portals' own addresses)."""
+    return WebhookOut.model_validate(service.create_webhook(session, body, actor=admin.actor,
+                                                            allow_private=settings.webhook_allow_private))
+
+
+@router.get("", summary="List webhooks", response_model=list[WebhookOut])
+def list_webhooks(session: SessionDep, admin: AdminKey) -> list[WebhookOut]:
+    """Every registered webhook, oldest first, with its URL and model filter (secrets are never returned)."""
+    return [WebhookOut.model_validate(h) for h in service.list_webhooks(session)]
+
+
+@router.get("/{webhook_id}", summary="One webhook", response_model=WebhookOut, responses=problem_responses(404))
+def get_webhook(session: SessionDep, admin: AdminKey, webhook_id: WebhookId) -> WebhookOut:
+    """One registered webhook: URL, model filter, state and creation time (never the secret)."""
+    return WebhookOut.model_validate(service.get_webhook(session, webhook_id))
+
+
+@router.delete("/{webhook_id}", summary="Delete a webhook", status_code=204, response_class=Response,
+               responses=problem_responses(404))
+def delete_webhook(session: SessionDep, admin: AdminKey, webhook_id: WebhookId) -> Response:
+    """Stop notifying this receiver and drop its delivery log."""
+    service.delete_webhook(session, webhook_id, actor=admin.actor)
+    return Response(status_code=204)
+
+
+@router.get("/{webhook_id}/deliveries", summary="Delivery log of a webhook", response_model=Page[WebhookDeliveryOut],
+            responses=problem_responses(404))
+def list_deliveries(
+    session: SessionDep, admin: AdminKey, webhook_id: WebhookId, limit: Limit = 50, offset: Offset = 0
+) -> Page[WebhookDeliveryOut]:
+    """Every delivery attempt, newest first: run, attempt number, HTTP status or error, and time."""
+    rows, total = service.deliveries(session, webhook_id, limit=limit, offset=offset)
+    return Page[WebhookDeliveryOut](items=[WebhookDeliveryOut.model_validate(r) for r in rows], total=total,
+                                    limit=limit, offset=offset)

@@ -1,0 +1,100 @@
+"""``zonescore evaluate``: compute and store one evaluation run from the command line.
+
+Registered on the Typer app in :mod:`app.cli`. Uses the same service function as
+``POST /api/v1/evaluations`` in one transaction, so a run made here is identical (same input hash,
+same results) to one made through the API, is timed in the same metric and notifies the same webhooks.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+
+import typer
+
+from app.config import get_settings
+from app.db import make_session_factory, session_scope
+from app.i18n import LabelSet, Language, label, localized
+from app.services.audit import CLI_ACTOR
+
+TOP_N = 10
+
+
+class OutputFormat(StrEnum):
+    """How ``zonescore evaluate`` prints its result."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+def evaluate(
+    model: str = typer.Option(..., "--model", "-m", help="model key, e.g. innovation-peak"),
+    year: int = typer.Option(..., "--year", "-y", help="evaluation year, e.g. 2024"),
+    province: list[str] | None = typer.Option(None, "--province", "-p",
+                                              help="GB/T 2260 province code, e.g. 33 (repeatable; default: all)"),
+    version: str | None = typer.Option(None, "--version", help="model version (default: the newest)"),
+    seed: int = typer.Option(0, "--seed", min=0, help="random seed of the Monte Carlo uncertainty analysis"),
+    runs: int = typer.Option(1000, "--runs", min=0, max=20_000, help="Monte Carlo runs (0 disables uncertainty)"),
+    output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f", help="table or json"),
+    lang: Language = typer.Option(Language.ZH_CN, "--lang", help="language of names and labels in the table"),
+    note: str | None = typer.Option(None, "--note", help="free text stored with the run"),
+    notify: bool = typer.Option(True, "--notify/--no-notify", help="send registered webhooks after the run"),
+) -> None:
+    """Run MODEL for YEAR over the selected zones, store the immutable run and print its id, tier counts
+    and top 10. Exit code 1 with the reason when the run cannot be made."""
+    from pydantic import ValidationError
+    from rich.console import Console
+
+    from app.cli_data import ready_engine
+    from app.errors import AppError, ValidationFailed
+    from app.schemas.evaluation import EvaluationRequest
+    from app.services import evaluations as service
+    from app.services.webhooks import WebhookDispatcher, notify_after_commit
+
+    try:
+        request = EvaluationRequest.model_validate({
+            "model": model, "version": version, "year": year, "note": note,
+            "zones": {"provinces": province or []}, "options": {"seed": seed, "uncertainty_runs": runs},
+        })
+    except ValidationError as exc:
+        for err in exc.errors():
+            typer.echo(f"error: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}", err=True)
+        raise typer.Exit(code=1) from None
+    settings = get_settings()
+    engine = ready_engine(settings)
+    factory = make_session_factory(engine)
+    dispatcher = WebhookDispatcher(factory, settings)
+    console = Console(stderr=True)
+    try:
+        # A spinner on stderr (only on a terminal), so stdout stays clean for --format json.
+        with console.status(f"evaluating {model} {year} ({runs} Monte Carlo runs)…", spinner="dots"):
+            for session in session_scope(factory):
+                run = service.run_evaluation(session, request, actor=CLI_ACTOR)
+                if notify:
+                    notify_after_commit(session, run.id, dispatcher)
+        for session in session_scope(factory):
+            summary = service.run_out(session, run)
+            top, _total = service.rankings(session, run.id, limit=TOP_N)
+    except AppError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        if isinstance(exc, ValidationFailed):
+            for problem in exc.errors:
+                typer.echo(f"  {problem.column or 'request'}: {problem.message}", err=True)
+        raise typer.Exit(code=1) from None
+    finally:
+        with console.status("delivering webhooks…", spinner="dots"):
+            dispatcher.shutdown(wait=True)
+        engine.dispose()
+    if output_format is OutputFormat.JSON:
+        document = {"run": summary.model_dump(mode="json"), "top": [r.model_dump(mode="json") for r in top]}
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"run {summary.id}: {summary.model_key} {summary.model_version}, year {summary.year}, "
+               f"{summary.zones_ranked} zones ranked, {summary.zones_excluded} excluded, "
+               f"{summary.duration_ms / 1000:.1f} s")
+    tiers = [f"{label(LabelSet.TIERS, code, lang)} {n}" for code, n in summary.tier_counts.items()]
+    typer.echo(("梯队: " if lang is Language.ZH_CN else "tiers: ") + ", ".join(tiers))
+    for row in top:
+        name = localized(row.name_zh or row.zone_code, row.name_en, lang)
+        tier = label(LabelSet.TIERS, row.tier, lang) if row.tier else ""
+        typer.echo(f"{row.rank:>4}  {row.zone_code:<14} {name}  {row.composite:8.2f}  {tier}{row.subgroup or ''}")

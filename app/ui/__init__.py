@@ -1,0 +1,1 @@
+"""Server-rendered portal pages (``/ui``) and their inline SVG charts."""
