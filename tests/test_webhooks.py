@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.db import make_session_factory
 from app.main import create_app
-from tests.conftest import admin_headers
 from app.services import webhooks
+from tests.conftest import admin_headers
 
 SECRET = "s3cret-for-tests-only-0123456789"
 
