@@ -73,6 +73,39 @@ def median_time(fn: Callable[[], Any], *, repeat: int = 15, min_time: float = 0.
     return samples[len(samples) // 2]
 
 
+def median_times(fns: dict[str, Callable[[], Any]], *, repeat: int = 15, min_time: float = 0.2,
+                 warmup: int = 3) -> dict[str, float]:
+    """Median seconds per call of each function, timed interleaved (round-robin) so drift hits all alike."""
+    numbers: dict[str, int] = {}
+    for name, fn in fns.items():
+        for _ in range(warmup):
+            fn()
+        number = 1
+        while True:
+            t0 = time.perf_counter()
+            for _ in range(number):
+                fn()
+            if time.perf_counter() - t0 >= min_time / 5 or number >= 1 << 20:
+                break
+            number *= 2
+        numbers[name] = number
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    gc_was = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(repeat):
+            for name, fn in fns.items():
+                number = numbers[name]
+                t0 = time.perf_counter()
+                for _ in range(number):
+                    fn()
+                samples[name].append((time.perf_counter() - t0) / number)
+    finally:
+        if gc_was:
+            gc.enable()
+    return {name: sorted(s)[len(s) // 2] for name, s in samples.items()}
+
+
 def fmt_s(seconds: float) -> str:
     if seconds < 1e-3:
         return f"{seconds * 1e6:.1f} µs"

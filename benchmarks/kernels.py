@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.common import fmt_s, median_time, report
+from benchmarks.common import fmt_s, median_times, report
 from scoring_models.steps import aggregation as agg
 from scoring_models.steps import normalisation as nm
 from scoring_models.steps import weighting as wt
@@ -122,7 +122,7 @@ def measure(m: int, *, repeat: int = 15, min_time: float = 0.2) -> dict[str, dic
         warnings.simplefilter("ignore")
         for kernel, impls in implementations(r).items():
             check_equal(impls)
-            out[kernel] = {name: median_time(fn, repeat=repeat, min_time=min_time) for name, fn in impls.items()}
+            out[kernel] = median_times(impls, repeat=repeat, min_time=min_time)
     return out
 
 
