@@ -39,8 +39,8 @@ def implementations(r: np.ndarray[Any, np.dtype[np.float64]]) -> dict[str, dict[
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from skcriteria.agg.simple import WeightedSumModel
         from skcriteria.agg.similarity import TOPSIS as SkTOPSIS
+        from skcriteria.agg.simple import WeightedSumModel
         from skcriteria.preprocessing.scalers import MinMaxScaler
         from skcriteria.preprocessing.weighters import EntropyWeighter
 

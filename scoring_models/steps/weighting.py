@@ -52,11 +52,10 @@ def entropy_weights(x: FloatArray) -> FloatArray:
     if m < 2:
         return equal_weights(x.shape[1])
     col = x.sum(axis=0)
-    if (col > 0).all():  # the usual case: one division, no masking of whole matrices
-        p = x / col
-    else:
-        p = np.where(col[None, :] > 0, x / np.where(col > 0, col, 1.0)[None, :], 1.0 / m)
-    if lowest > 0 and (col > 0).all():  # every p > 0: a plain logarithm
+    positive_cols = bool((col > 0).all())
+    # the usual case: one division, no masking of whole matrices
+    p = x / col if positive_cols else np.where(col[None, :] > 0, x / np.where(col > 0, col, 1.0)[None, :], 1.0 / m)
+    if lowest > 0 and positive_cols:  # every p > 0: a plain logarithm
         logp = np.log(p)
     else:
         logp = np.zeros_like(p)
