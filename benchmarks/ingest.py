@@ -66,7 +66,7 @@ def dataset(n_zones: int = N_ZONES, n_indicators: int = N_INDICATORS, seed: int 
             v = np.round(v, 3)
         for z in range(n_zones):
             for y, year in enumerate(YEARS):
-                cells.append((zones[z]["code"], ind.code, year, float(v[z, y])))
+                cells.append((str(zones[z]["code"]), ind.code, year, float(v[z, y])))
     cells.sort()
     return Dataset(zones, cells, [i.code for i in inds])
 

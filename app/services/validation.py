@@ -14,9 +14,12 @@ def current_year() -> int:
     return date.today().year
 
 
-def check_year(year: int, *, earliest: int, row: int, column: str = "year") -> Problem | None:
-    """A problem when ``year`` is before ``earliest`` or in the future."""
-    latest = current_year()
+def check_year(
+    year: int, *, earliest: int, row: int, column: str = "year", latest: int | None = None
+) -> Problem | None:
+    """A problem when ``year`` is before ``earliest`` or after ``latest`` (default: this year)."""
+    if latest is None:
+        latest = current_year()
     if year < earliest or year > latest:
         return Problem(
             row=row, column=column, code="year_out_of_range",
