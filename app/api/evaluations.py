@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from app.api.deps import Limit, Offset, SessionDep
 from app.api.responses import problem_responses
@@ -92,6 +92,7 @@ def get_evaluation(session: SessionDep, run_id: int) -> EvaluationRunDetail:
 @router.get("/{run_id}/rankings", summary="Ranking of a run", response_model=Page[RankingRow],
             responses=problem_responses(404))
 def get_rankings(
+    request: Request,
     session: SessionDep,
     run_id: int,
     province: str | None = None,
@@ -103,13 +104,17 @@ def get_rankings(
     sort: RankingSort = RankingSort.RANK,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> Page[RankingRow]:
+) -> Response:
     """Ranked zones of a run (composite, RPI, tier and subgroup, peer group, profile, badges, rank interval),
     filtered by province, level, tier, peer group, profile and badge, sorted and paginated."""
-    rows, total = service.rankings(session, run_id, province=province, level=level, tier=tier,
-                                   peer_group=peer_group, profile=profile, badge=badge, sort=sort.value,
-                                   limit=limit, offset=offset)
-    return Page[RankingRow](items=rows, total=total, limit=limit, offset=offset)
+    # Runs never change once stored: pages are served from a per-app cache after the first read.
+    cache = getattr(request.app.state, "rankings_cache", None)
+    if cache is None:
+        cache = request.app.state.rankings_cache = service.RankingsCache()
+    body = service.rankings_json(session, cache, run_id, province=province, level=level, tier=tier,
+                                 peer_group=peer_group, profile=profile, badge=badge, sort=sort.value,
+                                 limit=limit, offset=offset)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/{run_id}/zones/{code}", summary="A zone's scorecard", response_model=Scorecard,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotFound, Problem, ValidationFailed
 from app.models import EvaluationRun, EvaluationZoneResult
+from app.schemas.common import Page
 from app.schemas.evaluation import (
     Comparison,
     EvaluationRequest,
@@ -223,6 +226,49 @@ def rankings(
     # and a run holds at most a few thousand zones.
     matching = [r for r in session.scalars(query.order_by(*order)) if badge in r.badges]
     return [_row(r) for r in matching[offset : offset + limit]], len(matching)
+
+
+class RankingsCache:
+    """A bounded, thread-safe LRU of serialised ranking pages.
+
+    Runs and their zone results are never changed after they are stored, so a page is valid for as
+    long as its run exists; the key holds the run's result hash (read on every request, which also
+    keeps the 404 for a missing run), so a database reset can never serve another run's page.
+    """
+
+    def __init__(self, max_entries: int = 512) -> None:
+        self._data: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+        self._max = max_entries
+
+    def get(self, key: tuple[Any, ...]) -> bytes | None:
+        with self._lock:
+            body = self._data.get(key)
+            if body is not None:
+                self._data.move_to_end(key)
+            return body
+
+    def put(self, key: tuple[Any, ...], body: bytes) -> None:
+        with self._lock:
+            self._data[key] = body
+            self._data.move_to_end(key)
+            while len(self._data) > self._max:
+                self._data.popitem(last=False)
+
+
+def rankings_json(session: Session, cache: RankingsCache, run_id: int, *, limit: int, offset: int,
+                  **filters: str | None) -> bytes:
+    """The JSON of a ranking page (``Page[RankingRow]``), served from ``cache`` when the run was read before."""
+    digest = session.scalar(select(EvaluationRun.result_hash).where(EvaluationRun.id == run_id))
+    if digest is None:
+        raise NotFound(f"no evaluation run {run_id}")
+    key = (run_id, digest, limit, offset, tuple(sorted(filters.items())))
+    body = cache.get(key)
+    if body is None:
+        rows, total = rankings(session, run_id, limit=limit, offset=offset, **filters)  # type: ignore[arg-type]
+        body = Page[RankingRow](items=rows, total=total, limit=limit, offset=offset).model_dump_json().encode()
+        cache.put(key, body)
+    return body
 
 
 def _zone_result(session: Session, run_id: int, code: str) -> EvaluationZoneResult | None:
