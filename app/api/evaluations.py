@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import Limit, Offset, SessionDep
 from app.api.responses import problem_responses
+from app.db import session_scope
 from app.schemas.common import Page
 from app.schemas.evaluation import (
     Comparison,
@@ -91,9 +94,8 @@ def get_evaluation(session: SessionDep, run_id: int) -> EvaluationRunDetail:
 
 @router.get("/{run_id}/rankings", summary="Ranking of a run", response_model=Page[RankingRow],
             responses=problem_responses(404))
-def get_rankings(
+async def get_rankings(
     request: Request,
-    session: SessionDep,
     run_id: int,
     province: str | None = None,
     level: str | None = None,
@@ -107,14 +109,27 @@ def get_rankings(
 ) -> Response:
     """Ranked zones of a run (composite, RPI, tier and subgroup, peer group, profile, badges, rank interval),
     filtered by province, level, tier, peer group, profile and badge, sorted and paginated."""
-    # Runs never change once stored: pages are served from a per-app cache after the first read.
-    cache = getattr(request.app.state, "rankings_cache", None)
+    # Runs never change once stored, so a page read once is served from a per-app cache straight from
+    # the event loop; only a first read opens a session (in the thread pool, like the sync routes).
+    state = request.app.state
+    cache: service.RankingsCache | None = getattr(state, "rankings_cache", None)
     if cache is None:
-        cache = request.app.state.rankings_cache = service.RankingsCache()
-    body = service.rankings_json(session, cache, run_id, province=province, level=level, tier=tier,
-                                 peer_group=peer_group, profile=profile, badge=badge, sort=sort.value,
-                                 limit=limit, offset=offset)
+        cache = state.rankings_cache = service.RankingsCache()
+    params: dict[str, Any] = {"province": province, "level": level, "tier": tier, "peer_group": peer_group,
+                              "profile": profile, "badge": badge, "sort": sort.value, "limit": limit,
+                              "offset": offset}
+    key = (run_id, *params.values())
+    body = cache.get(key)
+    if body is None:
+        body = await run_in_threadpool(_read_rankings, state.session_factory, run_id, params)
+        cache.put(key, body)
     return Response(body, media_type="application/json")
+
+
+def _read_rankings(factory: sessionmaker[Session], run_id: int, params: dict[str, Any]) -> bytes:
+    for session in session_scope(factory):
+        return service.rankings_json(session, run_id, **params)
+    raise AssertionError("unreachable")
 
 
 @router.get("/{run_id}/zones/{code}", summary="A zone's scorecard", response_model=Scorecard,

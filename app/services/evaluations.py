@@ -231,9 +231,8 @@ def rankings(
 class RankingsCache:
     """A bounded, thread-safe LRU of serialised ranking pages.
 
-    Runs and their zone results are never changed after they are stored, so a page is valid for as
-    long as its run exists; the key holds the run's result hash (read on every request, which also
-    keeps the 404 for a missing run), so a database reset can never serve another run's page.
+    A run and its zone results are never changed or deleted once stored, so a page, once read,
+    stays valid for the life of the app (one cache per app, hence per database).
     """
 
     def __init__(self, max_entries: int = 512) -> None:
@@ -256,19 +255,11 @@ class RankingsCache:
                 self._data.popitem(last=False)
 
 
-def rankings_json(session: Session, cache: RankingsCache, run_id: int, *, limit: int, offset: int,
+def rankings_json(session: Session, run_id: int, *, sort: str = "rank", limit: int = 50, offset: int = 0,
                   **filters: str | None) -> bytes:
-    """The JSON of a ranking page (``Page[RankingRow]``), served from ``cache`` when the run was read before."""
-    digest = session.scalar(select(EvaluationRun.result_hash).where(EvaluationRun.id == run_id))
-    if digest is None:
-        raise NotFound(f"no evaluation run {run_id}")
-    key = (run_id, digest, limit, offset, tuple(sorted(filters.items())))
-    body = cache.get(key)
-    if body is None:
-        rows, total = rankings(session, run_id, limit=limit, offset=offset, **filters)  # type: ignore[arg-type]
-        body = Page[RankingRow](items=rows, total=total, limit=limit, offset=offset).model_dump_json().encode()
-        cache.put(key, body)
-    return body
+    """The JSON of a ranking page, ``Page[RankingRow]`` (see :func:`rankings`); NotFound for no such run."""
+    rows, total = rankings(session, run_id, sort=sort, limit=limit, offset=offset, **filters)
+    return Page[RankingRow](items=rows, total=total, limit=limit, offset=offset).model_dump_json().encode()
 
 
 def _zone_result(session: Session, run_id: int, code: str) -> EvaluationZoneResult | None:
