@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -26,13 +30,23 @@ _ERRORS = {
 }
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    # Everything built at start-up (routes, schemas, catalogs, imported modules) lives as long as the
+    # process: move it out of the collector's reach, so full collections stay short under load
+    # (measured: an ~80 ms pause of the event loop per full collection otherwise; benchmarks/README.md).
+    gc.collect()
+    gc.freeze()
+    yield
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for ``settings`` (default: from the environment)."""
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
     # docs_url/redoc_url=None: FastAPI's own pages load assets from a CDN; install_docs serves local copies.
     app = FastAPI(title="zonescore", version="0.1.0", description=DESCRIPTION, responses=_ERRORS,  # type: ignore[arg-type]
-                  openapi_tags=OPENAPI_TAGS, docs_url=None, redoc_url=None)
+                  openapi_tags=OPENAPI_TAGS, docs_url=None, redoc_url=None, lifespan=_lifespan)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
