@@ -15,7 +15,7 @@ from app.errors import Problem, ValidationFailed
 from app.schemas.common import WriteSummary
 from app.schemas.observation import ImportResult
 from app.services.import_parser import ImportParseError, ParsedImport, parse_import
-from app.services.ingest import RawCell, validate_cells, write_observations
+from app.services.ingest import Cell, validate_cells, write_observations
 from scoring_models.catalog import indicator_catalog
 
 WRITE_CHUNK = 5_000
@@ -62,11 +62,7 @@ def import_file(
         raise ValidationFailed(f"the file could not be read: {len(problems)} problem(s)", errors=problems) from None
     if progress is not None:
         progress.parsed(parsed)
-    cells = [
-        RawCell(row=c.row, column=c.column, zone_code=c.zone_code, indicator_code=c.indicator_code, year=c.year,
-                value=c.value)
-        for c in parsed.cells
-    ]
+    cells: list[Cell] = list(parsed.cells)  # parsed cells are valid write input as they are (ingest.Cell)
     summary = _write(session, cells, earliest_year=earliest_year, request_id=request_id,
                      submitted_by=submitted_by, progress=progress)
     return ImportResult(
@@ -77,7 +73,7 @@ def import_file(
 
 def _write(
     session: Session,
-    cells: list[RawCell],
+    cells: list[Cell],
     *,
     earliest_year: int,
     request_id: str | None,

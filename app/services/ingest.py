@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Connection, Float, String, Table, bindparam, insert, literal, null, select, update
 from sqlalchemy import cast as cast_
@@ -37,6 +37,27 @@ class RawCell:
     status: str = "reported"
 
 
+class Cell(Protocol):
+    """What validation reads of a cell: a :class:`RawCell`, or a parsed import cell as it comes."""
+
+    @property
+    def row(self) -> int: ...
+    @property
+    def column(self) -> str: ...
+    @property
+    def zone_code(self) -> str: ...
+    @property
+    def indicator_code(self) -> str: ...
+    @property
+    def year(self) -> int: ...
+    @property
+    def value(self) -> float | int | str | None: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def status(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class _Valid:
     zone_id: int
@@ -48,7 +69,7 @@ class _Valid:
 
 
 def validate_cells(
-    session: Session, cells: Sequence[RawCell], *, earliest_year: int
+    session: Session, cells: Sequence[Cell], *, earliest_year: int
 ) -> tuple[list[_Valid], list[Problem]]:
     """Check every cell and collect every problem (never stop at the first)."""
     indicators = indicator_catalog().by_code()
@@ -110,7 +131,7 @@ def _existing(session: Session, cells: Sequence[_Valid]) -> dict[tuple[int, str,
 
 def write_observations(
     session: Session,
-    cells: Sequence[RawCell],
+    cells: Sequence[Cell],
     *,
     earliest_year: int,
     submitted_by: str | None = None,
