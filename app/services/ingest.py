@@ -184,8 +184,9 @@ def write_observations(
             _record_inserted(conn, ids, request_id)
         else:
             # PostgreSQL: RETURNING turns the executemany into batched multi-row statements that measured
-            # 5× slower (psycopg 3), and copying rows inside the database saves little; send the history.
-            conn.execute(insert(_OBSERVATIONS), inserts)
+            # 5× slower (psycopg 3), and copying rows inside the database saves little; send the history,
+            # both with COPY (one stream instead of a statement per row).
+            _bulk_insert(conn, _OBSERVATIONS, inserts)
             changes[:0] = [
                 {"zone_id": r["zone_id"], "indicator_code": r["indicator_code"], "year": r["year"], "old_value": None,
                  "new_value": r["value"], "old_status": None, "new_status": r["status"], "source": r["source"],
@@ -203,7 +204,7 @@ def write_observations(
         session.connection().execute(stmt, updates)
         session.expire_all()  # the Core update bypassed the identity map
     if changes:
-        session.connection().execute(insert(_CHANGES), changes)
+        _bulk_insert(session.connection(), _CHANGES, changes)
     session.flush()
     return WriteSummary(received=len(cells), inserted=len(inserts), updated=len(updates), unchanged=unchanged)
 
@@ -234,3 +235,28 @@ def _record_inserted(conn: Connection, ids: list[int], request_id: str | None) -
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         conn.execute(insert(_CHANGES).from_select(_HISTORY_COLUMNS, rows.where(obs.id.in_(chunk))))
+
+
+def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same keys, all columns of ``table`` by name) in the caller's transaction.
+
+    On PostgreSQL with psycopg 3 this is one ``COPY … FROM STDIN`` (about 10× faster than an
+    executemany for 100,000 rows); elsewhere a Core executemany. Values must already be what the
+    columns store (timestamps timezone-aware, as ``utcnow`` gives).
+    """
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg":
+        conn.execute(insert(table), rows)
+        return
+    from psycopg import sql
+
+    columns = list(rows[0])
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
