@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol, cast
+from typing import Any, NamedTuple, Protocol, cast
 
 from sqlalchemy import Connection, Float, String, Table, bindparam, insert, literal, null, select, update
 from sqlalchemy import cast as cast_
@@ -23,9 +22,12 @@ _OBSERVATIONS = cast(Table, Observation.__table__)
 _CHANGES = cast(Table, ObservationChange.__table__)
 
 
-@dataclass(frozen=True)
-class RawCell:
-    """One cell as received, before validation; ``row`` is 1-based in the batch or file."""
+class RawCell(NamedTuple):
+    """One cell as received, before validation; ``row`` is 1-based in the batch or file.
+
+    (Named tuples, here and for valid cells: immutable like a frozen dataclass, and three times
+    cheaper to build, which counts at 100,000 cells a batch.)
+    """
 
     row: int
     column: str
@@ -58,8 +60,7 @@ class Cell(Protocol):
     def status(self) -> str: ...
 
 
-@dataclass(frozen=True)
-class _Valid:
+class _Valid(NamedTuple):
     zone_id: int
     indicator_code: str
     year: int
