@@ -32,7 +32,8 @@ def minmax(x: FloatArray, directions: npt.NDArray[np.float64]) -> FloatArray:
     span = hi - lo
     const = ~(span > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = (s - lo) * (100.0 / np.where(const, 1.0, span))
+        out = s - lo
+        out *= 100.0 / np.where(const, 1.0, span)  # in place: one zones × indicators array, not two
     if const.any():
         out = np.where(const[None, :] & ~(np.isnan(s) if missing is None else missing), 50.0, out)
     return np.asarray(out, dtype=np.float64)
