@@ -241,9 +241,9 @@ def _record_inserted(conn: Connection, ids: list[int], request_id: str | None) -
 def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert ``rows`` (dicts with the same keys, all columns of ``table`` by name) in the caller's transaction.
 
-    On PostgreSQL with psycopg 3 this is one ``COPY … FROM STDIN`` (about 10× faster than an
-    executemany for 100,000 rows); elsewhere a Core executemany. Values must already be what the
-    columns store (timestamps timezone-aware, as ``utcnow`` gives).
+    On PostgreSQL with psycopg 3 this is one ``COPY … FROM STDIN`` (one stream instead of a
+    statement per row; benchmarks/README.md has the figures); elsewhere a Core executemany.
+    Values must already be what the columns store (timestamps timezone-aware, as ``utcnow`` gives).
     """
     if not rows:
         return
