@@ -34,8 +34,12 @@ lint: install
 	$(BIN)/ruff check app scoring_models tests migrations
 	$(BIN)/mypy
 
+# Not part of `make test`. wrk (Debian package) drives the read benchmark; without it a Python client is used.
 bench: install
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y -q wrk >/dev/null 2>&1 || \
+		echo "note: wrk could not be installed; the read benchmark falls back to a Python load generator"
+	$(BIN)/python -m benchmarks --markdown benchmarks/results.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -6,10 +6,13 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import MAX_INT, JsonBody, Limit, Offset, SessionDep, SettingsDep
 from app.api.export_params import DOWNLOAD_CONTENT, FormatDep
 from app.api.responses import NOT_MODIFIED, WRITE_RESPONSES, problem_responses
+from app.db import session_scope
 from app.http_cache import CACHE_REVALIDATE, cache_headers, json_response, not_modified, version_etag
 from app.i18n import Lang, Language
 from app.schemas.common import Page
@@ -134,9 +137,8 @@ def get_evaluation(
 
 @router.get("/{run_id}/rankings", summary="Ranking of a run", response_model=Page[RankingRow],
             responses={200: {"content": DOWNLOAD_CONTENT}, **NOT_MODIFIED, **problem_responses(404, 406)})
-def get_rankings(
+async def get_rankings(
     request: Request,
-    session: SessionDep,
     reader: ReadAccess,
     settings: SettingsDep,
     fmt: FormatDep,
@@ -159,24 +161,53 @@ def get_rankings(
     zone (limit/offset apply to JSON only) with headers and labels in `?lang=` (default zh-CN); the XLSX
     file adds a methodology sheet (pillars, indicators and weights, methods, thresholds) of this run.
     Cached as immutable with a strong ETag, like the run."""
-    run = service.get_run(session, run_id)
     etag, extra = _cache(request, fmt, lang)
-    if (hit := not_modified(request, etag, immutable=True, extra=extra)) is not None:
-        return hit
     filters: dict[str, Any] = {"province": province, "level": level, "tier": tier, "peer_group": peer_group,
                                "profile": profile, "badge": badge, "sort": sort.value}
+    state = request.app.state
     if fmt is not ExportFormat.JSON:
-        if fmt is ExportFormat.CSV:
-            rows = exports.ranking_rows(session, run_id, lang, max_rows=settings.max_export_rows, **filters)
-            body = to_csv(rows, exports.RANKING_COLUMNS, lang)
-        else:
-            body = exports.pin_xlsx(to_xlsx(exports.ranking_sheets(
-                session, run_id, lang, max_rows=settings.max_export_rows, **filters), lang), run.created_at)
+        body = await run_in_threadpool(_export_rankings, state.session_factory, run_id, fmt, lang,
+                                       settings.max_export_rows, filters)
+        if (hit := not_modified(request, etag, immutable=True, extra=extra)) is not None:
+            return hit
         return export_response(body, fmt, f"evaluation-{run_id}-rankings",
                                headers=cache_headers(etag, immutable=True, extra=extra))
-    rows_out, total = service.rankings(session, run_id, limit=limit, offset=offset, **filters)
-    page = Page[RankingRow](items=rows_out, total=total, limit=limit, offset=offset)
-    return json_response(page, etag=etag, immutable=True, extra=extra)
+    # Runs never change once stored, so a page read once is served from a per-app cache straight from
+    # the event loop; only a first read opens a session (in the thread pool, like the sync routes).
+    # The first read also proves the run exists, so a cached page is never served for a missing run.
+    cache: service.RankingsCache | None = getattr(state, "rankings_cache", None)
+    if cache is None:
+        cache = state.rankings_cache = service.RankingsCache()
+    params = {**filters, "limit": limit, "offset": offset}
+    key = (run_id, *params.values())
+    page = cache.get(key)
+    if page is None:
+        page = await run_in_threadpool(_read_rankings, state.session_factory, run_id, params)
+        cache.put(key, page)
+    if (hit := not_modified(request, etag, immutable=True, extra=extra)) is not None:
+        return hit
+    return Response(page, media_type="application/json", headers=cache_headers(etag, immutable=True, extra=extra))
+
+
+def _read_rankings(factory: sessionmaker[Session], run_id: int, params: dict[str, Any]) -> bytes:
+    for session in session_scope(factory):
+        return service.rankings_json(session, run_id, **params)
+    raise AssertionError("unreachable")
+
+
+def _export_rankings(
+    factory: sessionmaker[Session], run_id: int, fmt: ExportFormat, lang: Language, max_rows: int,
+    filters: dict[str, Any],
+) -> bytes:
+    for session in session_scope(factory):
+        run = service.get_run(session, run_id)
+        if fmt is ExportFormat.CSV:
+            rows = exports.ranking_rows(session, run_id, lang, max_rows=max_rows, **filters)
+            return to_csv(rows, exports.RANKING_COLUMNS, lang)
+        return exports.pin_xlsx(
+            to_xlsx(exports.ranking_sheets(session, run_id, lang, max_rows=max_rows, **filters), lang), run.created_at
+        )
+    raise AssertionError("unreachable")
 
 
 @router.get("/{run_id}/zones/{code}", summary="A zone's scorecard", response_model=Scorecard,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.errors import NotFound, Problem, ValidationFailed
 from app.metrics import time_evaluation
 from app.models import EvaluationRun, EvaluationZoneResult
+from app.schemas.common import Page
 from app.schemas.evaluation import (
     Comparison,
     EvaluationRequest,
@@ -234,6 +237,40 @@ def rankings(
     # and a run holds at most a few thousand zones.
     matching = [r for r in session.scalars(query.order_by(*order)) if badge in r.badges]
     return [_row(r) for r in matching[offset : offset + limit]], len(matching)
+
+
+class RankingsCache:
+    """A bounded, thread-safe LRU of serialised ranking pages.
+
+    A run and its zone results are never changed or deleted once stored, so a page, once read,
+    stays valid for the life of the app (one cache per app, hence per database).
+    """
+
+    def __init__(self, max_entries: int = 512) -> None:
+        self._data: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+        self._max = max_entries
+
+    def get(self, key: tuple[Any, ...]) -> bytes | None:
+        with self._lock:
+            body = self._data.get(key)
+            if body is not None:
+                self._data.move_to_end(key)
+            return body
+
+    def put(self, key: tuple[Any, ...], body: bytes) -> None:
+        with self._lock:
+            self._data[key] = body
+            self._data.move_to_end(key)
+            while len(self._data) > self._max:
+                self._data.popitem(last=False)
+
+
+def rankings_json(session: Session, run_id: int, *, sort: str = "rank", limit: int = 50, offset: int = 0,
+                  **filters: str | None) -> bytes:
+    """The JSON of a ranking page, ``Page[RankingRow]`` (see :func:`rankings`); NotFound for no such run."""
+    rows, total = rankings(session, run_id, sort=sort, limit=limit, offset=offset, **filters)
+    return Page[RankingRow](items=rows, total=total, limit=limit, offset=offset).model_dump_json().encode()
 
 
 def _zone_result(session: Session, run_id: int, code: str) -> EvaluationZoneResult | None:

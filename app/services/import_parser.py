@@ -53,7 +53,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import ClassVar, Literal, TypeAlias
 
 import python_calamine
 
@@ -165,6 +165,9 @@ class ParsedCell:
     indicator_code: str
     year: int
     value: float
+    # what a write needs beyond the file (ingest.Cell): imports carry no source and report values
+    source: ClassVar[str | None] = None
+    status: ClassVar[str] = "reported"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from app.schemas.common import WriteSummary
 from app.schemas.observation import ImportResult
 from app.services.audit import Actor
 from app.services.import_parser import ImportParseError, ParsedImport, parse_import
-from app.services.ingest import RawCell, validate_cells, write_observations
+from app.services.ingest import Cell, validate_cells, write_observations
 from scoring_models.catalog import indicator_catalog
 
 WRITE_CHUNK = 5_000
@@ -67,11 +67,7 @@ def import_file(
         authorize(c.zone_code for c in parsed.cells)
     if progress is not None:
         progress.parsed(parsed)
-    cells = [
-        RawCell(row=c.row, column=c.column, zone_code=c.zone_code, indicator_code=c.indicator_code, year=c.year,
-                value=c.value)
-        for c in parsed.cells
-    ]
+    cells: list[Cell] = list(parsed.cells)  # parsed cells are valid write input as they are (ingest.Cell)
     details = {"filename": filename, "file_format": parsed.file_format, "layout": parsed.layout,
                "encoding": parsed.encoding, "rows": parsed.row_count}
     summary = _write(session, cells, earliest_year=earliest_year, actor=actor, details=details, progress=progress)
@@ -83,7 +79,7 @@ def import_file(
 
 def _write(
     session: Session,
-    cells: list[RawCell],
+    cells: list[Cell],
     *,
     earliest_year: int,
     actor: Actor,

@@ -14,9 +14,12 @@ def current_year() -> int:
     return date.today().year
 
 
-def check_year(year: int, *, earliest: int, row: int, column: str = "year") -> Problem | None:
-    """A problem when ``year`` is before ``earliest`` or in the future."""
-    latest = current_year()
+def check_year(
+    year: int, *, earliest: int, row: int, column: str = "year", latest: int | None = None
+) -> Problem | None:
+    """A problem when ``year`` is before ``earliest`` or after ``latest`` (default: this year)."""
+    if latest is None:
+        latest = current_year()
     if year < earliest or year > latest:
         return Problem(
             row=row, column=column, code="year_out_of_range",
@@ -49,22 +52,22 @@ def parse_value(raw: float | int | str | None, *, row: int, column: str) -> floa
 
 def check_against_catalog(value: float, indicator: Indicator, *, row: int, column: str) -> Problem | None:
     """A problem when ``value`` breaks the indicator's valid range or kind (counts, flags)."""
-    shown = f"{value:g}"
+    # the value is formatted only for a problem: this runs once per cell of every write
     if indicator.kind is ValueKind.COUNT:
         if value < 0:
             return Problem(row=row, column=column, code="negative_count",
-                           message=f"{indicator.code} is a count and cannot be negative", value=shown)
+                           message=f"{indicator.code} is a count and cannot be negative", value=f"{value:g}")
         if not value.is_integer():
             return Problem(row=row, column=column, code="not_whole_number",
-                           message=f"{indicator.code} is a count and must be a whole number", value=shown)
+                           message=f"{indicator.code} is a count and must be a whole number", value=f"{value:g}")
     if indicator.kind is ValueKind.FLAG and value not in (0.0, 1.0):
         return Problem(row=row, column=column, code="not_a_flag",
-                       message=f"{indicator.code} is a 0/1 flag", value=shown)
+                       message=f"{indicator.code} is a 0/1 flag", value=f"{value:g}")
     if value < indicator.min_value or value > indicator.max_value:
         return Problem(
             row=row, column=column, code="out_of_range",
             message=f"{indicator.code} must be between {indicator.min_value:g} and {indicator.max_value:g} "
             f"({indicator.unit})",
-            value=shown,
+            value=f"{value:g}",
         )
     return None

@@ -37,6 +37,12 @@ def arithmetic(x: FloatArray, w: FloatArray) -> FloatArray:
     nothing to aggregate gets NaN.
     """
     w2 = np.atleast_2d(w)
+    if w.ndim == 1:  # one weight vector: try a single product; a NaN in the result means missing cells
+        total = float(w.sum())
+        if total > 0:
+            out1 = np.asarray(x @ (w / total), dtype=np.float64)
+            if not np.isnan(out1).any():
+                return out1
     num = np.nan_to_num(x, nan=0.0) @ w2.T
     den = _mass(x, w2)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -79,6 +85,10 @@ def topsis(x: FloatArray, w: FloatArray) -> FloatArray:
     gets 0.5. ``w`` 2-D (runs × indicators) gives zones × runs, computed as one
     zones × runs × indicators array.
     """
+    if np.ndim(w) == 1:
+        fast = _topsis_complete(x, w)
+        if fast is not None:
+            return fast
     w2 = np.atleast_2d(w)
     v = x[:, None, :] * w2[None, :, :]
     missing = np.isnan(v)
@@ -93,3 +103,19 @@ def topsis(x: FloatArray, w: FloatArray) -> FloatArray:
     out = np.where(empty_rows[:, None], np.nan, out)
     out = np.asarray(out, dtype=np.float64)
     return out[:, 0] if np.ndim(w) == 1 else out
+
+
+def _topsis_complete(x: FloatArray, w: FloatArray) -> FloatArray | None:
+    """:func:`topsis` for one weight vector without masks; None when a cell is missing (NaN)."""
+    v = x * w
+    pis, nis = v.max(axis=0), v.min(axis=0)
+    if np.isnan(pis).any():  # a NaN anywhere in a column propagates to its maximum
+        return None
+    d_plus = v - pis
+    d_minus = v - nis
+    dp = np.sqrt(np.einsum("ij,ij->i", d_plus, d_plus))
+    dm = np.sqrt(np.einsum("ij,ij->i", d_minus, d_minus))
+    total = dp + dm
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(total > 0, dm / np.where(total > 0, total, 1.0), 0.5)
+    return np.asarray(out, dtype=np.float64)

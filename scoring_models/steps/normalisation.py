@@ -15,20 +15,27 @@ from scoring_models.base import FloatArray
 
 
 def _signed(x: FloatArray, directions: npt.NDArray[np.float64]) -> FloatArray:
+    if (directions == 1.0).all():  # all higher-is-better: no copy needed (callers never write into it)
+        return np.asarray(x, dtype=np.float64)
     return np.asarray(x * directions[None, :], dtype=np.float64)
 
 
 def minmax(x: FloatArray, directions: npt.NDArray[np.float64]) -> FloatArray:
     """Min-max to 0–100: ``100 (x - min) / (max - min)``, inverted for lower-is-better; constant → 50."""
     s = _signed(x, directions)
-    with np.errstate(invalid="ignore"):
-        lo = np.nanmin(np.where(np.isnan(s), np.inf, s), axis=0)
-        hi = np.nanmax(np.where(np.isnan(s), -np.inf, s), axis=0)
+    lo, hi = s.min(axis=0), s.max(axis=0)  # NaN in a column propagates: then mask (rare)
+    missing = np.isnan(s) if np.isnan(lo).any() else None
+    if missing is not None:
+        with np.errstate(invalid="ignore"):
+            lo = np.nanmin(np.where(missing, np.inf, s), axis=0)
+            hi = np.nanmax(np.where(missing, -np.inf, s), axis=0)
     span = hi - lo
     const = ~(span > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = 100.0 * (s - lo[None, :]) / np.where(const, 1.0, span)[None, :]
-    out = np.where(const[None, :] & ~np.isnan(s), 50.0, out)
+        out = s - lo
+        out *= 100.0 / np.where(const, 1.0, span)  # in place: one zones × indicators array, not two
+    if const.any():
+        out = np.where(const[None, :] & ~(np.isnan(s) if missing is None else missing), 50.0, out)
     return np.asarray(out, dtype=np.float64)
 
 

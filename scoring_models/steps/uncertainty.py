@@ -31,6 +31,8 @@ from scoring_models.base import FloatArray
 from scoring_models.steps.aggregation import arithmetic, geometric, shift_nonnegative, topsis
 from scoring_models.steps.normalisation import average_ranks
 
+_RANK_BLOCK = 64  # runs ranked at a time
+
 
 @dataclass(frozen=True)
 class UncertaintyResult:
@@ -95,7 +97,12 @@ def monte_carlo(
         for k, x in enumerate(normalised):
             scores[:, :, k, a] = _score(x, w, agg, shift)
     flat = scores.reshape(n_zones, -1)
-    ranks = average_ranks(-np.nan_to_num(flat, nan=-np.inf))
+    # Ranks are column-wise, so rank blocks of runs: the same result with bounded temporaries
+    # (ranking all runs at once needs ~10 zones × runs arrays: over 1 GiB for 10,000 zones).
+    ranks = np.empty_like(flat)
+    for start in range(0, flat.shape[1], _RANK_BLOCK):
+        block = flat[:, start : start + _RANK_BLOCK]
+        ranks[:, start : start + _RANK_BLOCK] = average_ranks(-np.nan_to_num(block, nan=-np.inf))
     p5, med, p95 = np.percentile(ranks, [5.0, 50.0, 95.0], axis=1)
     y = ranks.reshape(n_zones, n_w, n_norm, n_agg)
     total_var = float(y.reshape(n_zones, -1).var(axis=1).sum())

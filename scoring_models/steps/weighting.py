@@ -45,16 +45,22 @@ def entropy_weights(x: FloatArray) -> FloatArray:
     zero); ``w_j = (1 - E_j) / Σ (1 - E_j)``. A column of zeros carries no information and gets
     ``E_j = 1``. With one zone, or when every column is uniform, the weights are equal.
     """
-    if (x < 0).any():
+    lowest = x.min() if x.size else 0.0
+    if lowest < 0 or (np.isnan(lowest) and (x < 0).any()):
         raise ValueError("entropy weights need non-negative values")
     m = x.shape[0]
     if m < 2:
         return equal_weights(x.shape[1])
     col = x.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = np.where(col[None, :] > 0, x / np.where(col > 0, col, 1.0)[None, :], 1.0 / m)
-        plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
-    entropy = -plogp.sum(axis=0) / np.log(m)
+    positive_cols = bool((col > 0).all())
+    # the usual case: one division, no masking of whole matrices
+    p = x / col if positive_cols else np.where(col[None, :] > 0, x / np.where(col > 0, col, 1.0)[None, :], 1.0 / m)
+    if lowest > 0 and positive_cols:  # every p > 0: a plain logarithm
+        logp = np.log(p)
+    else:
+        logp = np.zeros_like(p)
+        np.log(p, out=logp, where=p > 0)  # 0 ln 0 = 0
+    entropy = -np.einsum("ij,ij->j", p, logp) / np.log(m)
     d = np.clip(1.0 - entropy, 0.0, None)
     if d.sum() <= 1e-15:
         return equal_weights(x.shape[1])

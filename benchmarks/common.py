@@ -1,0 +1,286 @@
+"""Shared helpers: timing, machine description, results, auth headers, servers and databases."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG_ADMIN_URL = os.environ.get("ZONESCORE_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@dataclass
+class Figure:
+    section: str
+    name: str
+    value: str
+    target: str = ""
+    met: bool | None = None
+    note: str = ""
+
+
+RESULTS: list[Figure] = []
+
+
+def report(section: str, name: str, value: str, *, target: str = "", met: bool | None = None, note: str = "") -> None:
+    """Record and print one figure."""
+    fig = Figure(section, name, value, target, met, note)
+    RESULTS.append(fig)
+    flag = "" if met is None else ("  [target met]" if met else "  [TARGET MISSED]")
+    tgt = f"  (target: {target})" if target else ""
+    extra = f"  — {note}" if note else ""
+    print(f"  {name}: {value}{tgt}{flag}{extra}", flush=True)
+
+
+def median_time(fn: Callable[[], Any], *, repeat: int = 15, min_time: float = 0.2, warmup: int = 3) -> float:
+    """Median seconds per call, timeit-style: warm up, pick a loop count filling ``min_time``, repeat."""
+    for _ in range(warmup):
+        fn()
+    number = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(number):
+            fn()
+        if time.perf_counter() - t0 >= min_time / 5 or number >= 1 << 20:
+            break
+        number *= 2
+    samples = []
+    gc_was = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            for _ in range(number):
+                fn()
+            samples.append((time.perf_counter() - t0) / number)
+    finally:
+        if gc_was:
+            gc.enable()
+    samples.sort()
+    return samples[len(samples) // 2]
+
+
+def median_times(fns: dict[str, Callable[[], Any]], *, repeat: int = 15, min_time: float = 0.2,
+                 warmup: int = 3) -> dict[str, float]:
+    """Median seconds per call of each function, timed interleaved (round-robin) so drift hits all alike."""
+    numbers: dict[str, int] = {}
+    for name, fn in fns.items():
+        for _ in range(warmup):
+            fn()
+        number = 1
+        while True:
+            t0 = time.perf_counter()
+            for _ in range(number):
+                fn()
+            if time.perf_counter() - t0 >= min_time / 5 or number >= 1 << 20:
+                break
+            number *= 2
+        numbers[name] = number
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    gc_was = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(repeat):
+            for name, fn in fns.items():
+                number = numbers[name]
+                t0 = time.perf_counter()
+                for _ in range(number):
+                    fn()
+                samples[name].append((time.perf_counter() - t0) / number)
+    finally:
+        if gc_was:
+            gc.enable()
+    return {name: sorted(s)[len(s) // 2] for name, s in samples.items()}
+
+
+def fmt_s(seconds: float) -> str:
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.1f} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds:.2f} s"
+
+
+def machine() -> dict[str, str]:
+    """nproc, CPU model, memory, Python and numpy versions, date."""
+    import numpy as np
+
+    cpu = "unknown"
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as fh:
+        for line in fh:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = "unknown"
+    with contextlib.suppress(OSError), open("/proc/meminfo") as fh:
+        for line in fh:
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    return {
+        "nproc": str(os.cpu_count()),
+        "cpu": cpu,
+        "memory": mem,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "os": platform.platform(),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def auth_headers(database_url: str) -> dict[str, str]:
+    """Headers that authorise writes. THE one place to adapt when API-key auth lands.
+
+    Returns ``{}`` while ``app.security`` does not exist; otherwise creates an admin key with
+    ``zonescore keys create --scope admin --name bench`` against ``database_url`` and returns
+    ``{"Authorization": "Bearer <key>"}`` (the key is taken as the last non-empty output line).
+    """
+    try:
+        import app.security  # noqa: F401
+    except ImportError:
+        return {}
+    env = {**os.environ, "ZONESCORE_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [PYTHON, "-c", "from app.cli import main; main()", "keys", "create", "--scope", "admin", "--name", "bench"],
+        env=env, capture_output=True, text=True, check=True, cwd=ROOT,
+    ).stdout
+    key = [line.strip() for line in out.splitlines() if line.strip()][-1].split()[-1]
+    return {"Authorization": f"Bearer {key}"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A uvicorn server subprocess (1 worker) serving ``factory`` on 127.0.0.1."""
+
+    proc: subprocess.Popen[bytes]
+    port: int
+    log: Path
+    base: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def vm_hwm_kib(self) -> int:
+        """Peak resident set size (VmHWM) of the server process so far, in KiB."""
+        with open(f"/proc/{self.proc.pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM"):
+                    return int(line.split()[1])
+        raise RuntimeError("no VmHWM")
+
+    def vm_rss_kib(self) -> int:
+        with open(f"/proc/{self.proc.pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS"):
+                    return int(line.split()[1])
+        raise RuntimeError("no VmRSS")
+
+
+@contextlib.contextmanager
+def server(database_url: str, *, factory: str = "benchmarks.bench_app:create_bench_app",
+           env: dict[str, str] | None = None) -> Iterator[Server]:
+    """Start uvicorn (1 worker, no access log) on a free port, wait for /healthz, stop it afterwards."""
+    import httpx
+
+    port = free_port()
+    log = Path(f"/tmp/zonescore-bench-server-{port}.log")
+    full_env = {
+        **os.environ, "ZONESCORE_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT),
+        "ZONESCORE_LOG_LEVEL": "WARNING", **(env or {}),
+    }
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(
+            [PYTHON, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1", "--port", str(port),
+             "--workers", "1", "--no-access-log", "--log-level", "warning"],
+            env=full_env, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT,
+        )
+    srv = Server(proc, port, log)
+    try:
+        deadline = time.time() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{srv.base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.time() > deadline:
+                raise RuntimeError("server did not start")
+            time.sleep(0.2)
+        yield srv
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _pg_admin() -> Any:
+    from sqlalchemy import create_engine
+
+    return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+
+def postgres_available() -> bool:
+    try:
+        eng = _pg_admin()
+        with eng.connect():
+            pass
+        eng.dispose()
+        return True
+    except Exception:
+        return False
+
+
+@contextlib.contextmanager
+def fresh_database(backend: str, workdir: Path, *, migrate: bool = True) -> Iterator[str]:
+    """A fresh, migrated database: an SQLite file in ``workdir`` or a new PostgreSQL database, dropped after."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from app.db import make_engine
+    from app.migrate import upgrade
+
+    if backend == "sqlite":
+        url = f"sqlite:///{workdir / f'bench-{uuid.uuid4().hex[:8]}.db'}"
+    else:
+        name = f"zs_bench_{uuid.uuid4().hex[:10]}"
+        admin = _pg_admin()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        if migrate:
+            eng = make_engine(url)
+            upgrade(eng)
+            eng.dispose()
+        yield url
+    finally:
+        if backend != "sqlite":
+            admin = _pg_admin()
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
