@@ -7,6 +7,7 @@ from typing import Any, NamedTuple, Protocol, cast
 
 from sqlalchemy import Connection, Float, Integer, String, Table, bindparam, insert, literal, null, select, update
 from sqlalchemy import cast as cast_
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.db import run_write
@@ -292,6 +293,7 @@ def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
     if conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg":
         conn.execute(insert(table), rows)
         return
+    import psycopg
     from psycopg import sql
 
     columns = list(rows[0])
@@ -300,6 +302,11 @@ def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
     )
     raw = conn.connection.driver_connection
     assert raw is not None
-    with raw.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row([row[c] for c in columns])
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+    except psycopg.Error as exc:
+        # COPY bypasses SQLAlchemy, so wrap the driver's error as SQLAlchemy would (UniqueViolation →
+        # IntegrityError …): run_write retries collisions with concurrent writers on exactly those.
+        raise DBAPIError.instance(statement.as_string(raw), None, exc, psycopg.Error) from exc
