@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import time
 import zipfile
 from collections.abc import Sequence
 from typing import Any
@@ -532,8 +531,6 @@ def test_100k_cells_csv_parse_quickly() -> None:
             lines.append(f"Z{zone:04d},园区{zone},{year},{values}")
     data = ("\n".join(lines) + "\n").encode()
     known = frozenset(codes)
-    started = time.perf_counter()
+    # Its speed is measured by `make bench` (ingest section), not asserted here.
     result = parse(data, known_indicators=known)
-    elapsed = time.perf_counter() - started
     assert len(result.cells) == 100_000
-    assert elapsed < 1.0, f"{len(result.cells)} cells took {elapsed:.3f}s"

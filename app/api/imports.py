@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Response, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import MultipartBody, SessionDep, SettingsDep
 from app.api.idempotency import IdempotencyDep
@@ -38,8 +39,10 @@ async def import_file(
     content = (file.filename or "").encode() + b"\0" + data
     if (replay := idempotency.replay(content)) is not None:
         return replay
-    result = import_service(
-        session, data, filename=file.filename, content_type=file.content_type,
+    # Parsing and writing are synchronous work on the request's session: off the event loop, so other
+    # requests are served meanwhile.
+    result = await run_in_threadpool(
+        import_service, session, data, filename=file.filename, content_type=file.content_type,
         earliest_year=settings.earliest_year, max_rows=settings.max_batch_rows, actor=key.actor,
         authorize=lambda codes: ensure_may_write_zones(session, key, codes),
     )

@@ -189,8 +189,7 @@ def test_json_dump_is_strict_json(mini_spec: dict[str, Any]) -> None:
     assert '"model_key": "mini"' in text
 
 
-def test_full_evaluation_speed_300_zones_40_indicators() -> None:
-    import time
+def test_full_evaluation_300_zones_40_indicators_1000_runs() -> None:
 
     from scoring_models.catalog import indicator_catalog
     from scoring_models.conformance import synthetic_matrix
@@ -210,11 +209,9 @@ def test_full_evaluation_speed_300_zones_40_indicators() -> None:
     matrix = synthetic_matrix(codes, n_zones=300)
     model = spec.build()
     model.evaluate(matrix, options=EvaluationOptions(uncertainty_runs=10))
-    start = time.perf_counter()
+    # Its speed is measured by `make bench` (flagship section), not asserted here.
     result = model.evaluate(matrix, options=EvaluationOptions(uncertainty_runs=1000))
-    elapsed = time.perf_counter() - start
     assert len(result.zones) == 299 and result.info.uncertainty_runs >= 1000
-    assert elapsed < 2.0, f"evaluate took {elapsed:.2f}s"
 
 
 def test_peer_groups_use_matrix_indicators_the_model_does_not_score(mini_spec: dict[str, Any]) -> None:
