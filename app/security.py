@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
@@ -29,9 +29,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
-from app.api.deps import SessionDep
+from app.db import session_scope
 from app.errors import Forbidden, Problem, TooManyRequests, Unauthorized
 from app.models import ApiKey, Zone
 from app.ratelimit import RateLimiter, retry_after_header
@@ -110,18 +111,40 @@ def _client_address(request: Request) -> str:
     return f"ip:{request.client.host if request.client else 'unknown'}"
 
 
-def current_principal(
+@dataclass(frozen=True)
+class _KeyRow:
+    id: int
+    name: str
+    scopes: list[str]
+    provinces: list[str]
+    revoked: bool
+
+
+def _lookup_key(factory: sessionmaker[Session], secret_hash: str) -> _KeyRow | None:
+    for session in session_scope(factory):
+        row = session.scalar(select(ApiKey).where(ApiKey.secret_hash == secret_hash))
+        if row is None:
+            return None
+        return _KeyRow(row.id, row.name, list(row.scopes), list(row.provinces), row.revoked_at is not None)
+    raise AssertionError("unreachable")
+
+
+async def current_principal(
     request: Request,
-    session: SessionDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     x_api_key: Annotated[str | None, Depends(_header)],
 ) -> Principal | None:
-    """The key's principal, None when no key was sent; 401 for a key that is unknown or revoked."""
+    """The key's principal, None when no key was sent; 401 for a key that is unknown or revoked.
+
+    Async, with its own short session only when a key was sent: an anonymous read (the common case
+    for portals) then never touches the database or the thread pool here. Keys are looked up on every
+    request, never cached, so a revocation holds at once in every server process.
+    """
     secret = bearer.credentials if bearer is not None else x_api_key
     if not secret:
         return None
-    row = session.scalar(select(ApiKey).where(ApiKey.secret_hash == hash_secret(secret)))
-    if row is None or row.revoked_at is not None:
+    row = await run_in_threadpool(_lookup_key, request.app.state.session_factory, hash_secret(secret))
+    if row is None or row.revoked:
         # Failed attempts count against the address, so guessing keys is rate limited too.
         _charge(request, _client_address(request))
         raise Unauthorized("the API key is unknown or revoked")
@@ -135,8 +158,8 @@ def current_principal(
 OptionalPrincipal = Annotated[Principal | None, Depends(current_principal)]
 
 
-def _require(scope: Scope) -> Callable[[Request, Principal | None], Principal]:
-    def dependency(request: Request, principal: OptionalPrincipal) -> Principal:
+def _require(scope: Scope) -> Callable[[Request, Principal | None], Awaitable[Principal]]:
+    async def dependency(request: Request, principal: OptionalPrincipal) -> Principal:
         if principal is None:
             _charge(request, _client_address(request))
             raise Unauthorized(f"this operation needs an API key with the {scope.value!r} scope")
@@ -149,7 +172,7 @@ def _require(scope: Scope) -> Callable[[Request, Principal | None], Principal]:
     return dependency
 
 
-def read_access(request: Request, principal: OptionalPrincipal) -> Principal | None:
+async def read_access(request: Request, principal: OptionalPrincipal) -> Principal | None:
     """Reads: anonymous (limited per client address) unless ZONESCORE_REQUIRE_READ_KEY is set."""
     if principal is None:
         _charge(request, _client_address(request))
