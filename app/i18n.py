@@ -166,7 +166,7 @@ def resolve_language(lang_param: str | None, accept_language: str | None) -> Lan
     return parse_accept_language(accept_language)
 
 
-def get_lang(
+async def get_lang(
     request: Request,
     response: Response,
     lang: Annotated[

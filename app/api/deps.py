@@ -13,7 +13,7 @@ from app.db import session_scope
 from app.errors import UnsupportedMediaType
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     """The settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
@@ -24,7 +24,7 @@ def get_session(request: Request) -> Iterator[Session]:
     yield from session_scope(request.app.state.session_factory)
 
 
-def get_request_id(request: Request) -> str | None:
+async def get_request_id(request: Request) -> str | None:
     """The id the request-id middleware gave this request."""
     rid = getattr(request.state, "request_id", None)
     return rid if isinstance(rid, str) else None

@@ -9,7 +9,7 @@ from fastapi import Depends, Query, Request
 from app.services.exports import XLSX_MEDIA_TYPE, ExportFormat, choose_format
 
 
-def get_export_format(
+async def get_export_format(
     request: Request,
     format: Annotated[
         str | None,
