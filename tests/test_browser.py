@@ -19,7 +19,6 @@ import base64
 import json
 import os
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -36,6 +35,7 @@ from app.db import make_engine, make_session_factory, session_scope
 from app.main import create_app
 from app.schemas.evaluation import EvaluationRequest
 from app.services.evaluations import run_evaluation
+from tests.live import free_port
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "browser"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -64,13 +64,6 @@ def _browser_binary() -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @dataclass
 class Server:
     """The app served by uvicorn on 127.0.0.1, and the runs it holds."""
@@ -97,7 +90,7 @@ def server(sqlite_demo_template: Path, tmp_path: Path) -> Iterator[Server]:
             run_ids.append(run_evaluation(session, request).id)
     engine.dispose()
     app = create_app(Settings(database_url=url, log_format="text", log_level="WARNING"))
-    port = _free_port()
+    port = free_port()
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
     thread = threading.Thread(target=uv.run, daemon=True)
     thread.start()
