@@ -47,30 +47,7 @@ def report(section: str, name: str, value: str, *, target: str = "", met: bool |
 
 def median_time(fn: Callable[[], Any], *, repeat: int = 15, min_time: float = 0.2, warmup: int = 3) -> float:
     """Median seconds per call, timeit-style: warm up, pick a loop count filling ``min_time``, repeat."""
-    for _ in range(warmup):
-        fn()
-    number = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        if time.perf_counter() - t0 >= min_time / 5 or number >= 1 << 20:
-            break
-        number *= 2
-    samples = []
-    gc_was = gc.isenabled()
-    gc.disable()
-    try:
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            for _ in range(number):
-                fn()
-            samples.append((time.perf_counter() - t0) / number)
-    finally:
-        if gc_was:
-            gc.enable()
-    samples.sort()
-    return samples[len(samples) // 2]
+    return median_times({"fn": fn}, repeat=repeat, min_time=min_time, warmup=warmup)["fn"]
 
 
 def median_times(fns: dict[str, Callable[[], Any]], *, repeat: int = 15, min_time: float = 0.2,
