@@ -32,6 +32,16 @@ def _filtered(
     return query
 
 
+def _cells(
+    *, zones: list[str] | None, indicators: list[str] | None, year_from: int | None, year_to: int | None
+) -> Select[Observation, str]:
+    """The filtered cells with their zone codes (the one query behind both forms)."""
+    return _filtered(
+        select(Observation, Zone.code).join(Zone, Zone.id == Observation.zone_id),
+        zones=zones, indicators=indicators, year_from=year_from, year_to=year_to,
+    )
+
+
 def query_long(
     session: Session,
     *,
@@ -43,10 +53,7 @@ def query_long(
     offset: int,
 ) -> tuple[list[ObservationOut], int]:
     """A page of cells in long form (one item per zone × indicator × year) and the total."""
-    base = _filtered(
-        select(Observation, Zone.code).join(Zone, Zone.id == Observation.zone_id),
-        zones=zones, indicators=indicators, year_from=year_from, year_to=year_to,
-    )
+    base = _cells(zones=zones, indicators=indicators, year_from=year_from, year_to=year_to)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = session.execute(
         base.order_by(Zone.code, Observation.year, Observation.indicator_code).limit(limit).offset(offset)
@@ -81,10 +88,8 @@ def query_wide(
     page = session.execute(keys.order_by(Zone.code, Observation.year).limit(limit).offset(offset)).all()
     if not page:
         return [], total
-    cells = _filtered(
-        select(Observation, Zone.code).join(Zone, Zone.id == Observation.zone_id),
-        zones=zones, indicators=indicators, year_from=year_from, year_to=year_to,
-    ).where(tuple_(Zone.code, Observation.year).in_(page))
+    cells = _cells(zones=zones, indicators=indicators, year_from=year_from, year_to=year_to)
+    cells = cells.where(tuple_(Zone.code, Observation.year).in_(page))
     values: dict[tuple[str, int], dict[str, float]] = {(c, y): {} for c, y in page}
     for obs, code in session.execute(cells):
         values[(code, obs.year)][obs.indicator_code] = obs.value
