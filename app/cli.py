@@ -36,7 +36,7 @@ def seed_demo(
 
     engine = make_engine(get_settings().database_url)
     try:
-        for session in session_scope(make_session_factory(engine)):
+        with session_scope(make_session_factory(engine)) as session:
             result = load_demo(session)
     finally:
         engine.dispose()
@@ -93,7 +93,7 @@ def keys_create(
         raise typer.Exit(code=2) from None
     engine = make_engine(get_settings().database_url)
     try:
-        for session in session_scope(make_session_factory(engine)):
+        with session_scope(make_session_factory(engine)) as session:
             key, secret = create_key(session, CLI_ACTOR, name=data.name, scopes=data.scopes,
                                      provinces=data.provinces)
             key_id, scopes, provinces = key.id, key.scopes, key.provinces
@@ -112,7 +112,7 @@ def keys_list() -> None:
 
     engine = make_engine(get_settings().database_url)
     try:
-        for session in session_scope(make_session_factory(engine)):
+        with session_scope(make_session_factory(engine)) as session:
             for k in list_keys(session):
                 revoked = f"revoked {k.revoked_at.isoformat()}" if k.revoked_at else "active"
                 typer.echo(f"{k.id}\t{k.prefix}…\t{k.name}\t{','.join(k.scopes)}\t"
@@ -130,7 +130,7 @@ def keys_revoke(key_id: int = typer.Argument(..., help="the id shown by 'keys li
 
     engine = make_engine(get_settings().database_url)
     try:
-        for session in session_scope(make_session_factory(engine)):
+        with session_scope(make_session_factory(engine)) as session:
             try:
                 revoke_key(session, CLI_ACTOR, key_id)
             except NotFound as exc:

@@ -78,13 +78,12 @@ def import_file(
 
     engine = ready_engine(settings)
     try:
-        with bar:
-            for session in session_scope(make_session_factory(engine)):
-                result = import_service(
-                    session, data, filename=file.name, content_type=None, earliest_year=settings.earliest_year,
-                    max_rows=settings.max_batch_rows, actor=CLI_ACTOR,
-                    progress=ImportProgress(parsed=parsed, written=written),
-                )
+        with bar, session_scope(make_session_factory(engine)) as session:
+            result = import_service(
+                session, data, filename=file.name, content_type=None, earliest_year=settings.earliest_year,
+                max_rows=settings.max_batch_rows, actor=CLI_ACTOR,
+                progress=ImportProgress(parsed=parsed, written=written),
+            )
     except ValidationFailed as exc:
         typer.echo(f"error: {file}: {exc.detail}", err=True)
         for problem in exc.errors[:MAX_LISTED_PROBLEMS]:
@@ -159,7 +158,7 @@ def export(
     rows: Sequence[Mapping[str, Any]]
     columns: Sequence[Column]
     try:
-        for session in session_scope(make_session_factory(engine)):
+        with session_scope(make_session_factory(engine)) as session:
             if table is ExportTable.RANKINGS:
                 assert run is not None
                 sheets = evaluation_exports.ranking_sheets(session, run, lang, max_rows=settings.max_export_rows,

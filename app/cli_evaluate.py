@@ -67,12 +67,12 @@ def evaluate(
     console = Console(stderr=True)
     try:
         # A spinner on stderr (only on a terminal), so stdout stays clean for --format json.
-        with console.status(f"evaluating {model} {year} ({runs} Monte Carlo runs)…", spinner="dots"):
-            for session in session_scope(factory):
-                run = service.run_evaluation(session, request, actor=CLI_ACTOR)
-                if notify:
-                    notify_after_commit(session, run.id, dispatcher)
-        for session in session_scope(factory):
+        spinner = console.status(f"evaluating {model} {year} ({runs} Monte Carlo runs)…", spinner="dots")
+        with spinner, session_scope(factory) as session:
+            run = service.run_evaluation(session, request, actor=CLI_ACTOR)
+            if notify:
+                notify_after_commit(session, run.id, dispatcher)
+        with session_scope(factory) as session:
             summary = service.run_out(session, run)
             top, _total = service.rankings(session, run.id, limit=TOP_N)
     except AppError as exc:

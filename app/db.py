@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -46,11 +47,15 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
 
 
+@contextmanager
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """Yield a session that commits when the work succeeds and rolls back on any error.
+    """``with session_scope(f) as session:`` commits when the block ends normally (a ``return`` inside
+    it included) and rolls back on any exception.
 
-    Services only flush; this is the single place that commits, so a failed request never
-    leaves half-written data.
+    Services only flush; this is the single place that commits, so a failed request never leaves
+    half-written data. It is a context manager, not a bare generator, on purpose: a ``for`` loop over a
+    generator that is left by ``return`` closes it with GeneratorExit, which would roll back instead
+    of committing.
     """
     session = factory()
     try:

@@ -44,5 +44,5 @@ def upgrade(engine: Engine) -> None:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     factory = make_session_factory(engine)
-    for session in session_scope(factory):
+    with session_scope(factory) as session:
         sync_indicator_catalog(session)

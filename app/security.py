@@ -34,7 +34,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.db import session_scope
 from app.errors import Forbidden, Problem, TooManyRequests, Unauthorized
-from app.models import ApiKey, Zone
+from app.orm import ApiKey, Zone
 from app.ratelimit import RateLimiter, retry_after_header
 from app.services.audit import Actor
 
@@ -121,7 +121,7 @@ class _KeyRow:
 
 
 def _lookup_key(factory: sessionmaker[Session], secret_hash: str) -> _KeyRow | None:
-    for session in session_scope(factory):
+    with session_scope(factory) as session:
         row = session.scalar(select(ApiKey).where(ApiKey.secret_hash == secret_hash))
         if row is None:
             return None

@@ -76,8 +76,8 @@ def _insert_zones(url: str, data: Dataset) -> dict[str, int]:
     from sqlalchemy import insert, select
 
     from app.db import make_engine
-    from app.models import Zone
-    from app.models.base import utcnow
+    from app.orm import Zone
+    from app.orm.base import utcnow
 
     engine = make_engine(url)
     now = utcnow()
@@ -92,7 +92,7 @@ def _count(url: str) -> tuple[int, int]:
     from sqlalchemy import func, select
 
     from app.db import make_engine
-    from app.models import Observation, ObservationChange
+    from app.orm import Observation, ObservationChange
 
     engine = make_engine(url)
     with engine.connect() as conn:
@@ -107,8 +107,8 @@ def bare_insert(url: str, data: Dataset) -> float:
     from sqlalchemy import insert
 
     from app.db import make_engine
-    from app.models import Observation
-    from app.models.base import utcnow
+    from app.orm import Observation
+    from app.orm.base import utcnow
 
     ids = _insert_zones(url, data)
     now = utcnow()

@@ -31,10 +31,10 @@ def _prepare(url: str) -> int:
 
     engine = make_engine(url)
     factory = make_session_factory(engine)
-    for session in session_scope(factory):
+    with session_scope(factory) as session:
         load_demo(session)
     run_id = 0
-    for session in session_scope(factory):
+    with session_scope(factory) as session:
         run = run_evaluation(session, EvaluationRequest(
             model="innovation-peak", year=2024, options=EvaluationOptions(seed=1, uncertainty_runs=1000)))
         run_id = run.id

@@ -36,7 +36,7 @@ def demo_matrix() -> IndicatorMatrix:
         try:
             upgrade(engine)
             factory = make_session_factory(engine)
-            for session in session_scope(factory):
+            with session_scope(factory) as session:
                 load_demo(session)
             with factory() as session:
                 return build_matrix(session, select_zones(session, ZoneFilter()), year=2024)

@@ -92,7 +92,7 @@ def _load_demo(url: str) -> None:
 
     engine = make_engine(url)
     try:
-        for session in session_scope(make_session_factory(engine)):
+        with session_scope(make_session_factory(engine)) as session:
             load_demo(session)
     finally:
         engine.dispose()
@@ -151,7 +151,7 @@ def demo_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterato
 
 def admin_headers(application: FastAPI) -> dict[str, str]:
     """Create an admin key in the app's database (as the CLI does) and return the header that sends it."""
-    for session in session_scope(application.state.session_factory):
+    with session_scope(application.state.session_factory) as session:
         _key, secret = create_key(session, CLI_ACTOR, name="test admin", scopes=("admin",), provinces=())
     return {"Authorization": f"Bearer {secret}"}
 
@@ -188,7 +188,7 @@ def make_key(app: FastAPI) -> KeyFactory:
     """Create an API key in this test's database (through the service, as the CLI does); return its secret."""
 
     def factory(*scopes: str, provinces: Sequence[str] = (), name: str = "test key") -> str:
-        for session in session_scope(app.state.session_factory):
+        with session_scope(app.state.session_factory) as session:
             _key, secret = create_key(session, CLI_ACTOR, name=name, scopes=scopes or ("admin",),
                                       provinces=provinces)
         return secret

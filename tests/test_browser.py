@@ -84,7 +84,7 @@ def server(sqlite_demo_template: Path, tmp_path: Path) -> Iterator[Server]:
     engine = make_engine(url)
     run_ids: list[int] = []
     for year in (2023, 2024):
-        for session in session_scope(make_session_factory(engine)):
+        with session_scope(make_session_factory(engine)) as session:
             request = EvaluationRequest.model_validate(
                 {"model": "innovation-peak", "year": year, "options": {"seed": 1, "uncertainty_runs": 100}})
             run_ids.append(run_evaluation(session, request).id)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.config import get_settings
-from app.models import Observation
+from app.orm import Observation
 from app.services import imports as import_service
 from tests.factories import make_zone
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.config import get_settings
 from app.db import make_engine, make_session_factory
-from app.models import EvaluationRun
+from app.orm import EvaluationRun
 from app.schemas.evaluation import EvaluationRequest
 from app.services import evaluations as service
 
@@ -120,7 +120,7 @@ def test_evaluate_notifies_webhooks_before_exiting(demo_env: str, monkeypatch: p
     with Receiver() as receiver:
         engine = make_engine(demo_env)
         try:
-            for session in session_scope(make_session_factory(engine)):
+            with session_scope(make_session_factory(engine)) as session:
                 webhooks.create_webhook(session, WebhookCreate.model_validate({"url": receiver.url, "secret": SECRET}),
                                         allow_private=True)
         finally:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from app.db import make_engine, make_session_factory, session_scope
-from app.models import Observation, ObservationChange, Zone
+from app.orm import Observation, ObservationChange, Zone
 from app.services.audit import CLI_ACTOR
 from app.services.keys import create_key
 from tests.live import live_server
@@ -26,7 +26,7 @@ def _seed(database_url: str) -> str:
     """A zone and an admin key in the test database; returns the key."""
     engine = make_engine(database_url)
     try:
-        for session in session_scope(make_session_factory(engine)):
+        with session_scope(make_session_factory(engine)) as session:
             session.add(Zone(code=Z, name_zh="测试高新区", province="33", level="national", kind="hitech", pilot=False))
             _key, secret = create_key(session, CLI_ACTOR, name="writer", scopes=["submit", "admin"])
     finally:
@@ -82,7 +82,7 @@ def test_eight_writers_on_the_same_cells(database_url: str) -> None:
 
     engine = make_engine(database_url)
     try:
-        for session in session_scope(make_session_factory(engine)):
+        with session_scope(make_session_factory(engine)) as session:
             for code, year in CELLS:
                 history = list(session.scalars(
                     select(ObservationChange).where(ObservationChange.indicator_code == code,
@@ -148,17 +148,17 @@ def test_conflicting_first_inserts_are_retried(database_url: str, monkeypatch: p
         calls += 1
         found = read_existing(session, cells)
         if calls == 1:
-            for other in session_scope(factory):
+            with session_scope(factory) as other:
                 write_observations(other, cell(1.0), earliest_year=1988, actor=CLI_ACTOR)
         return found
 
     try:
-        for session in session_scope(factory):
+        with session_scope(factory) as session:
             monkeypatch.setattr(ingest, "_existing", read_then_let_another_writer_in)
             summary = write_observations(session, cell(2.0), earliest_year=1988, actor=CLI_ACTOR)
             monkeypatch.undo()
         assert summary.updated == 1 and calls == 3  # ours, the other writer's, our retry
-        for session in session_scope(factory):
+        with session_scope(factory) as session:
             history = [(c.old_value, c.new_value) for c in session.scalars(
                 select(ObservationChange).order_by(ObservationChange.id))]
             assert history == [(None, 1.0), (1.0, 2.0)]
@@ -192,7 +192,7 @@ def test_concurrent_repeats_of_one_idempotency_key_write_once(database_url: str)
     assert sum(1 for s, replayed in statuses if s == 200 and not replayed) == 1
     engine = make_engine(database_url)
     try:
-        for session in session_scope(make_session_factory(engine)):
+        with session_scope(make_session_factory(engine)) as session:
             assert len(list(session.scalars(select(ObservationChange)))) == 1
     finally:
         engine.dispose()

@@ -23,7 +23,7 @@ REQUESTS = [
 def _key(database_url: str) -> str:
     engine = make_engine(database_url)
     try:
-        for session in session_scope(make_session_factory(engine)):
+        with session_scope(make_session_factory(engine)) as session:
             _k, secret = create_key(session, CLI_ACTOR, name="evaluator", scopes=["evaluate"])
     finally:
         engine.dispose()

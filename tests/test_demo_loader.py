@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.config import get_settings
-from app.models import ChainBreakdown, Observation, Zone
+from app.orm import ChainBreakdown, Observation, Zone
 from app.services.demo_data import generate_demo
 from app.services.demo_loader import load_demo
 from tests.factories import make_zone

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from app.models import AuditEvent, ChainBreakdown, Observation, ObservationChange
+from app.orm import AuditEvent, ChainBreakdown, Observation, ObservationChange
 from tests.conftest import KeyFactory
 from tests.factories import make_zone, obs, zone_body
 

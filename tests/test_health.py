@@ -72,7 +72,7 @@ def test_models_match_migrations(database_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from app.models import Base
+    from app.orm import Base
 
     engine = make_engine(database_url)
     try:

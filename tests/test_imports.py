@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Observation
+from app.orm import Observation
 from tests.factories import make_zone
 
 A, B = "TEST-33-N01", "TEST-44-N01"

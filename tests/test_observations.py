@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Observation, ObservationChange
+from app.orm import Observation, ObservationChange
 from tests.factories import make_zone, obs
 
 Z = "TEST-33-N01"

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.config import get_settings
-from app.models import ApiKey, AuditEvent, ChainBreakdown, Observation, Zone
+from app.orm import ApiKey, AuditEvent, ChainBreakdown, Observation, Zone
 from app.security import EvaluateKey
 from tests.conftest import KeyFactory
 from tests.factories import make_zone, obs, zone_body

@@ -10,8 +10,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 import app.services.ingest as ingest
-from app.models import AuditEvent, IdempotencyRecord, Observation, ObservationChange
-from app.models.base import utcnow
+from app.orm import AuditEvent, IdempotencyRecord, Observation, ObservationChange
+from app.orm.base import utcnow
 from tests.factories import make_zone
 
 A, B = "TEST-33-N01", "TEST-44-N01"

@@ -21,7 +21,8 @@ async def get_settings_dep(request: Request) -> Settings:
 
 def get_session(request: Request) -> Iterator[Session]:
     """A request-scoped session: committed when the handler succeeds, rolled back otherwise."""
-    yield from session_scope(request.app.state.session_factory)
+    with session_scope(request.app.state.session_factory) as session:
+        yield session
 
 
 async def get_request_id(request: Request) -> str | None:

@@ -190,7 +190,7 @@ async def get_rankings(
 
 
 def _read_rankings(factory: sessionmaker[Session], run_id: int, params: dict[str, Any]) -> bytes:
-    for session in session_scope(factory):
+    with session_scope(factory) as session:
         return service.rankings_json(session, run_id, **params)
     raise AssertionError("unreachable")
 
@@ -199,7 +199,7 @@ def _export_rankings(
     factory: sessionmaker[Session], run_id: int, fmt: ExportFormat, lang: Language, max_rows: int,
     filters: dict[str, Any],
 ) -> bytes:
-    for session in session_scope(factory):
+    with session_scope(factory) as session:
         run = service.get_run(session, run_id)
         if fmt is ExportFormat.CSV:
             rows = exports.ranking_rows(session, run_id, lang, max_rows=max_rows, **filters)

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from app.api.deps import SessionDep
 from app.errors import Conflict
-from app.models import IdempotencyRecord
-from app.models.base import utcnow
+from app.orm import IdempotencyRecord
+from app.orm.base import utcnow
 from app.security import OptionalPrincipal
 
 REPLAY_HEADER = "Idempotent-Replayed"

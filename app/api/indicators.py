@@ -12,7 +12,7 @@ from app.api.responses import NOT_MODIFIED, problem_responses
 from app.errors import NotFound
 from app.http_cache import json_response, not_modified, version_etag
 from app.i18n import Lang, Language, localized
-from app.models import IndicatorRow
+from app.orm import IndicatorRow
 from app.schemas.indicator import IndicatorList, IndicatorOut
 from app.security import ReadAccess
 from scoring_models.catalog import indicator_catalog

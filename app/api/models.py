@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 from app.api.deps import JsonBody, SessionDep
 from app.api.responses import WRITE_RESPONSES, problem_responses
 from app.errors import Problem, ValidationFailed
-from app.models import EvaluationRun
+from app.orm import EvaluationRun
 from app.security import AdminKey, ReadAccess
 from app.services import model_catalog as catalog
 from scoring_models.spec import ModelSpec

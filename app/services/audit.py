@@ -10,8 +10,8 @@ from fastapi.encoders import jsonable_encoder
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEvent
-from app.models.base import utcnow
+from app.orm import AuditEvent
+from app.orm.base import utcnow
 
 
 @dataclass(frozen=True)

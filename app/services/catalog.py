@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import IndicatorRow
+from app.orm import IndicatorRow
 from scoring_models.catalog import indicator_catalog
 
 

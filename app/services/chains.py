@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from app.db import run_write
 from app.errors import Problem, ValidationFailed
-from app.models import ChainBreakdown, Zone
-from app.models.base import utcnow
+from app.orm import ChainBreakdown, Zone
+from app.orm.base import utcnow
 from app.schemas.chain import ChainBreakdownIn, ChainBreakdownOut
 from app.schemas.common import WriteSummary
 from app.services import audit

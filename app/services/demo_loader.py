@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from app.models import ChainBreakdown, Observation, ObservationChange, Zone
-from app.models.base import utcnow
+from app.orm import ChainBreakdown, Observation, ObservationChange, Zone
+from app.orm.base import utcnow
 from app.services.demo_data import DEMO_SOURCE, generate_demo
 
 _BATCH = 5000

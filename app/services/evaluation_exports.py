@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.i18n import LabelSet, Language, label, localized
-from app.models import EvaluationRun
+from app.orm import EvaluationRun
 from app.schemas.evaluation import RankingRow
 from app.services import evaluations as service
 from app.services.exports import Column, Sheet, key_value_sheet

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotFound, Problem, ValidationFailed
 from app.metrics import time_evaluation
-from app.models import EvaluationRun, EvaluationZoneResult
+from app.orm import EvaluationRun, EvaluationZoneResult
 from app.schemas.common import Page
 from app.schemas.evaluation import (
     Comparison,

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from app.db import run_write
 from app.errors import Problem, ValidationFailed
-from app.models import Observation, ObservationChange
-from app.models.base import utcnow
+from app.orm import Observation, ObservationChange
+from app.orm.base import utcnow
 from app.schemas.common import WriteSummary
 from app.services import audit
 from app.services.audit import Actor

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound
-from app.models import ApiKey
-from app.models.base import utcnow
+from app.orm import ApiKey
+from app.orm.base import utcnow
 from app.security import Scope, generate_secret, hash_secret, shown_prefix
 from app.services import audit
 from app.services.audit import Actor

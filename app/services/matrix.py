@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import ChainBreakdown, Observation, Zone
+from app.orm import ChainBreakdown, Observation, Zone
 from app.schemas.zone import Level, ZoneKind
 from scoring_models.base import IndicatorMatrix, ZoneMeta
 from scoring_models.catalog import chain_catalog, indicator_catalog

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, NotFound
-from app.models import EvaluationRun, ModelSpecRow
+from app.orm import EvaluationRun, ModelSpecRow
 from app.services import audit
 from app.services.audit import CLI_ACTOR, Actor
 from scoring_models.base import ScoringModel

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import Session
 
-from app.models import Observation, ObservationChange, Zone
+from app.orm import Observation, ObservationChange, Zone
 from app.schemas.observation import ObservationChangeOut, ObservationOut, ObservationStatus, WideRow
 
 _S = TypeVar("_S", bound=Select[*tuple[Any, ...]])

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from app.config import Settings
 from app.db import session_scope
 from app.errors import NotFound, Problem, ValidationFailed
-from app.models import EvaluationRun, Webhook, WebhookDelivery
+from app.orm import EvaluationRun, Webhook, WebhookDelivery
 from app.schemas.webhook import WebhookCreate
 from app.services import audit
 from app.services import evaluations as evaluation_service
@@ -176,7 +176,7 @@ class WebhookDispatcher:
 
     def deliver_run(self, run_id: int) -> None:
         """Send run ``run_id`` to every webhook whose filter matches (synchronously)."""
-        for session in session_scope(self._factory):
+        with session_scope(self._factory) as session:
             run = session.get(EvaluationRun, run_id)
             if run is None:
                 return
@@ -228,7 +228,7 @@ class WebhookDispatcher:
     def _log(self, hook_id: int, run_id: int, delivery_id: str, attempt: int, status: int | None,
              error: str | None, duration_ms: float) -> None:
         # One short transaction per attempt: the log shows progress even while retries are pending.
-        for session in session_scope(self._factory):
+        with session_scope(self._factory) as session:
             session.add(WebhookDelivery(
                 webhook_id=hook_id, run_id=run_id, delivery_id=delivery_id, attempt=attempt, status_code=status,
                 error=error, succeeded=error is None, duration_ms=duration_ms,

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, NotFound
-from app.models import Zone
+from app.orm import Zone
 from app.schemas.zone import ZoneCreate, ZoneUpdate
 from app.services import audit
 from app.services.audit import Actor

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from app.api.deps import SessionDep
 from app.errors import AppError
 from app.i18n import LabelSet, Language, label, labels_for, localized, resolve_language
-from app.models import EvaluationRun, EvaluationZoneResult
+from app.orm import EvaluationRun, EvaluationZoneResult
 from app.services import evaluations as service
 from app.services import model_catalog as catalog
 from app.services.evaluation_exports import badge_text, highlight_sentence

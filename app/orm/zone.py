@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, TimestampMixin
+from app.orm.base import Base, TimestampMixin
 
 
 class Zone(TimestampMixin, Base):
