@@ -13,8 +13,9 @@ from app.services import audit
 from app.services.audit import CLI_ACTOR, Actor
 from scoring_models.base import ScoringModel
 from scoring_models.catalog import indicator_catalog
+from scoring_models.pipeline import build_model
 from scoring_models.registry import default_registry, version_sort_key
-from scoring_models.spec import ModelSpec, build_model
+from scoring_models.spec import ModelSpec
 
 
 def _custom_rows(session: Session, key: str) -> list[ModelSpecRow]:

@@ -14,8 +14,7 @@ import pytest
 from scoring_models import registry
 from scoring_models.base import EvaluationOptions, EvaluationResult, IndicatorMatrix
 from scoring_models.conformance import ConformanceError, check_metadata, check_model, synthetic_matrix
-from scoring_models.pipeline import SpecModel
-from scoring_models.spec import build_model
+from scoring_models.pipeline import SpecModel, build_model
 
 ROOT = Path(__file__).resolve().parents[2]
 
