@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scoring_models.arrays import FloatArray
 from scoring_models.catalog import Direction, Indicator, indicator_catalog
-from scoring_models.methods import MethodOverrides
+from scoring_models.methods import MethodOverrides as MethodOverrides  # part of the options contract
 
 MetaValue = str | int | float | bool | None
 
