@@ -26,6 +26,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from scoring_models.base import ModelIndicator, Pillar, Tier, TierScheme
 from scoring_models.catalog import Direction, Nature, indicator_catalog
+from scoring_models.labels import LabelKind, labels
 from scoring_models.methods import Methods
 from scoring_models.steps.aggregation import AGGREGATIONS, AggregationName, AggregationSpec
 from scoring_models.steps.imputation import ImputationSpec
@@ -77,12 +78,9 @@ class ChecksSpec(_Spec):
 
 
 def _default_tiers() -> list[Tier]:
-    return [
-        Tier(code="peak", name_zh="创新高峰", name_en="Innovation peak"),
-        Tier(code="strong", name_zh="创新强劲", name_en="Strong innovator"),
-        Tier(code="moderate", name_zh="创新追赶", name_en="Moderate innovator"),
-        Tier(code="emerging", name_zh="创新培育", name_en="Emerging innovator"),
-    ]
+    # the label catalog's tiers, best first: peak, strong, moderate, emerging
+    zh, en = labels(LabelKind.TIERS), labels(LabelKind.TIERS, "en")
+    return [Tier(code=code, name_zh=name, name_en=en[code]) for code, name in zh.items()]
 
 
 class TierSpec(_Spec):

@@ -11,12 +11,10 @@ method look it up by name in their registry (``scoring_models.steps``).
 """
 
 from scoring_models.pipeline.model import SpecModel, build_model
-from scoring_models.pipeline.result import PROFILE_ZH
 from scoring_models.pipeline.run import STEPS, Step, run_pipeline
 from scoring_models.pipeline.state import KeptIndicators, PipelineState
 
 __all__ = [
-    "PROFILE_ZH",
     "STEPS",
     "KeptIndicators",
     "PipelineState",

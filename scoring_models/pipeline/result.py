@@ -16,16 +16,10 @@ from scoring_models.base import (
     SensitivityIndex,
     ZoneResult,
 )
+from scoring_models.labels import LabelKind, label
 from scoring_models.pipeline.state import PipelineState
 from scoring_models.spec import ModelSpec
 from scoring_models.steps import tiers
-
-PROFILE_ZH = {
-    "peak": "创新高峰型",
-    "plateau": "产业高原型",
-    "growth": "创新成长型",
-    "foundation": "基础培育型",
-}
 
 _SIGN: dict[int, Literal["+", "", "-"]] = {1: "+", 0: "", -1: "-"}
 
@@ -144,7 +138,7 @@ def _zone_result(state: PipelineState, z: int) -> ZoneResult:
         tier_zh=tier_defs[t].name_zh if t >= 0 else None,
         subgroup=(_SIGN[int(state.tier_assignment.subgroup[z])] if spec.tiers.subgroups else "") if t >= 0 else None,
         profile=profile,
-        profile_zh=PROFILE_ZH[profile] if profile is not None else None,
+        profile_zh=label(LabelKind.PROFILES, profile) if profile is not None else None,
         risk_flags=["low_tech_drift"] if profile == "plateau" else [],
         badges=state.badges.get(state.zones[z], []),
         indicators=_indicator_scores(state, z),
