@@ -800,9 +800,13 @@ class _RowReader:
             )
         return year
 
-    def _add(self, row: int, column: str, zone: str, code: str, year: int | str, value: float, raw: _Raw) -> None:
-        """Keep the cell unless its zone, code or year is wrong (already a problem) or an earlier row gave
-        the same zone, indicator and year (a problem)."""
+    def _add(self, row: int, column: str, zone: str, code: str, year: int | str, raw: _Raw) -> None:
+        """Keep the cell's value unless it is not a number, its zone, code or year is wrong (already a
+        problem) or an earlier row gave the same zone, indicator and year (a problem)."""
+        value = _parse_number(raw)
+        if isinstance(value, str):
+            self.problems.append(CellProblem(row, column, value, _echo(raw)))
+            return
         if not zone or not code or isinstance(year, str):
             return
         first = self._first_seen.setdefault((zone, code, year), row)
@@ -821,16 +825,8 @@ class _RowReader:
     def _read_wide(self, row: int, raw_cells: Sequence[_Raw], zone: str, year: int | str) -> None:
         n = len(raw_cells)
         for index, column, code in self.cols.indicators:
-            if index >= n:
-                continue
-            raw = raw_cells[index]
-            if _is_blank(raw):
-                continue
-            value = _parse_number(raw)
-            if isinstance(value, str):
-                self.problems.append(CellProblem(row, column, value, _echo(raw)))
-            else:
-                self._add(row, column, zone, code, year, value, raw)
+            if index < n and not _is_blank(raw_cells[index]):
+                self._add(row, column, zone, code, year, raw_cells[index])
 
     def _read_long(self, row: int, raw_cells: Sequence[_Raw], zone: str, year: int | str) -> None:
         n = len(raw_cells)
@@ -841,12 +837,8 @@ class _RowReader:
         raw_value: _Raw = raw_cells[cols.value] if cols.value < n else ""
         if _is_blank(raw_value):
             self.problems.append(CellProblem(row, value_name, "missing value"))
-            return
-        value = _parse_number(raw_value)
-        if isinstance(value, str):
-            self.problems.append(CellProblem(row, value_name, value, _echo(raw_value)))
         else:
-            self._add(row, value_name, zone, code, year, value, raw_value)
+            self._add(row, value_name, zone, code, year, raw_value)
 
     def _long_code(self, row: int, raw_code: _Raw, column: str) -> str:
         """The long-form row's indicator code in the catalog's spelling; ``""`` (a problem) when it is
