@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.i18n import LabelSet, Language, label, labels_for, localized, parse_accept_language, resolve_language
-from app.provinces import PROVINCES
 from scoring_models.catalog import indicator_catalog
+from scoring_models.labels import LabelKind, labels
 
 
 @pytest.mark.parametrize(
@@ -60,7 +60,7 @@ def test_labels_follow_the_domain_brief_and_catalog() -> None:
         sets = labels_for(lang)
         assert set(sets) == set(LabelSet)
         assert len(sets[LabelSet.INDICATORS]) == len(indicator_catalog().indicators)
-        assert len(sets[LabelSet.PROVINCES]) == len(PROVINCES) == 31
+        assert len(sets[LabelSet.PROVINCES]) == len(labels(LabelKind.PROVINCES)) == 31
         assert all(v for values in sets.values() for v in values.values())
     assert localized("示例高新区-浙江01", None, Language.EN) == "示例高新区-浙江01"
     assert localized("示例高新区-浙江01", "Demo Zone", Language.EN) == "Demo Zone"

@@ -7,8 +7,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
-from app.provinces import PROVINCES
+from app.i18n import known_codes
 from scoring_models.catalog import chain_catalog
+from scoring_models.labels import LabelKind
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$"
 
@@ -28,7 +29,7 @@ class ZoneKind(StrEnum):
 
 
 def _check_province(value: str | None) -> str | None:
-    if value is not None and value not in PROVINCES:
+    if value is not None and value not in known_codes(LabelKind.PROVINCES):
         raise ValueError(f"unknown province code {value!r}; use a GB/T 2260 two-digit code such as '33'")
     return value
 
