@@ -18,6 +18,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine, make_session_factory, session_scope
 from app.i18n import Language
 from app.schemas.zone import Level
+from app.texts import text
 
 MAX_LISTED_PROBLEMS = 20
 # Below this size a file imports in about a second; a progress bar would only flicker.
@@ -176,10 +177,8 @@ def export(
         raise typer.Exit(code=1) from None
     finally:
         engine.dispose()
-    sheet_name = {ExportTable.ZONES: ("园区", "zones"), ExportTable.OBSERVATIONS: ("观测值", "observations"),
-                  ExportTable.RANKINGS: ("排名", "rankings")}[table]
     if sheets is None:
-        sheets = [Sheet(sheet_name[0] if lang is Language.ZH_CN else sheet_name[1], rows, columns)]
+        sheets = [Sheet(text(f"sheet_{table.value}", lang), rows, columns)]
     body = to_csv(rows, columns, lang) if file_format is FileFormat.CSV else to_xlsx(sheets, lang)
     if stdout:
         stream = typer.get_binary_stream("stdout")
