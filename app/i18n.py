@@ -4,14 +4,13 @@ The language comes from ``?lang=`` when given, else from ``Accept-Language``, el
 service's users are Chinese provincial departments and portals, so Chinese is the default and an
 unknown or unsupported language falls back to it rather than failing.
 
-Every label of a code comes from the label catalog, :mod:`scoring_models.labels` (one definition,
-shared with the library); this module picks the language and serves the sets the API publishes.
+Every label comes from the zh/en label catalog of the scoring library (``scoring_models.labels``),
+so the API, exports, pages and the CLI word a code the same way.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from functools import cache
 from typing import Annotated
 
 from fastapi import Depends, Query, Request, Response
@@ -33,47 +32,23 @@ class Language(StrEnum):
 DEFAULT_LANGUAGE = Language.ZH_CN
 
 
-class LabelSet(StrEnum):
-    """The named sets of labels served by ``GET /api/v1/labels`` (each a kind of the label catalog)."""
-
-    INDICATORS = "indicators"
-    DIMENSIONS = "dimensions"
-    PILLARS = "pillars"
-    TIERS = "tiers"
-    PROFILES = "profiles"
-    BADGES = "badges"
-    LEVELS = "levels"
-    KINDS = "kinds"
-    PROVINCES = "provinces"
-    CHAINS = "chains"
-    STATUSES = "statuses"
-    DIRECTIONS = "directions"
-    NATURES = "natures"
+LabelSet = LabelKind
+"""The named sets of labels served by ``GET /api/v1/labels`` (the catalog's kinds)."""
 
 
 def catalog_lang(lang: Language) -> CatalogLang:
-    """The label catalog's name for ``lang``."""
+    """The label catalog's language for a request language."""
     return "zh" if lang is Language.ZH_CN else "en"
 
 
-@cache
-def known_codes(kind: LabelKind) -> frozenset[str]:
-    """The codes the label catalog has labels for in ``kind`` (e.g. the 31 province codes)."""
-    return frozenset(catalog_labels(kind))
+def label(label_set: LabelKind, code: str, lang: Language, *, default: str | None = None) -> str:
+    """The label of ``code`` in ``label_set`` for ``lang``; ``default`` (else the code) when unknown."""
+    return catalog_label(label_set, code, catalog_lang(lang), default=default)
 
 
-def label(label_set: LabelSet | LabelKind, code: str, lang: Language, *, default: str | None = None) -> str:
-    """The label of ``code`` in ``label_set`` for ``lang``, from the label catalog; ``default`` (else the
-    code) when unknown."""
-    kind = LabelKind(label_set)
-    if default is not None and code not in known_codes(kind):
-        return default
-    return catalog_label(kind, code, catalog_lang(lang))
-
-
-def labels_for(lang: Language) -> dict[LabelSet, dict[str, str]]:
+def labels_for(lang: Language) -> dict[LabelKind, dict[str, str]]:
     """Every label set in ``lang``: set → code → label."""
-    return {name: catalog_labels(name, catalog_lang(lang)) for name in LabelSet}
+    return {kind: catalog_labels(kind, catalog_lang(lang)) for kind in LabelKind}
 
 
 def localized(name_zh: str, name_en: str | None, lang: Language) -> str:

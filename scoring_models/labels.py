@@ -33,14 +33,16 @@ Lang = Literal["zh", "en"]
 
 
 class LabelKind(StrEnum):
-    """The named sets of labels in the catalog."""
+    """The named sets of labels in the catalog (``GET /api/v1/labels`` serves them in this order)."""
 
+    INDICATORS = "indicators"
+    DIMENSIONS = "dimensions"
+    PILLARS = "pillars"
     TIERS = "tiers"
     SUBGROUPS = "subgroups"
     PROFILES = "profiles"
     BADGES = "badges"
     RISK_FLAGS = "risk_flags"
-    PILLARS = "pillars"
     LEVELS = "levels"
     KINDS = "kinds"
     PROVINCES = "provinces"
@@ -49,8 +51,6 @@ class LabelKind(StrEnum):
     STATUSES = "statuses"
     DIRECTIONS = "directions"
     NATURES = "natures"
-    DIMENSIONS = "dimensions"
-    INDICATORS = "indicators"
 
 
 class LabelPair(BaseModel):
@@ -129,16 +129,18 @@ def labels(kind: LabelKind | str, lang: Lang = "zh") -> dict[str, str]:
     return {code: pair.text(lang) for code, pair in _pairs(LabelKind(kind)).items()}
 
 
-def label(kind: LabelKind | str, code: str, lang: Lang = "zh") -> str:
-    """The label of ``code`` in ``kind`` for ``lang``; an unknown code is returned as it is.
+def label(kind: LabelKind | str, code: str, lang: Lang = "zh", *, default: str | None = None) -> str:
+    """The label of ``code`` in ``kind`` for ``lang``; an unknown code gives ``default``, else itself.
 
-    Peer-group codes are read part by part (:func:`peer_group_label`).
+    Peer-group codes are read part by part (:func:`peer_group_label`), so every one has a label.
     """
     kind = LabelKind(kind)
     if kind is LabelKind.PEER_GROUPS:
         return peer_group_label(code, lang)
     pair = _pairs(kind).get(code)
-    return code if pair is None else pair.text(lang)
+    if pair is None:
+        return code if default is None else default
+    return pair.text(lang)
 
 
 def province_short_name(code: str, lang: Lang = "zh") -> str:

@@ -38,18 +38,12 @@ from scoring_models.base import (
     ZoneResult,
 )
 from scoring_models.catalog import Direction, indicator_catalog
+from scoring_models.labels import LabelKind, label
 from scoring_models.spec import ModelSpec
 from scoring_models.steps import aggregation as agg
 from scoring_models.steps import badges, checks, explain, imputation, normalisation, outliers, peer_groups, tiers
 from scoring_models.steps import uncertainty as unc
 from scoring_models.steps import weighting as wt
-
-PROFILE_ZH = {
-    "peak": "创新高峰型",
-    "plateau": "产业高原型",
-    "growth": "创新成长型",
-    "foundation": "基础培育型",
-}
 
 
 @dataclass
@@ -450,7 +444,7 @@ def run_pipeline(
                 if t >= 0
                 else None,
                 profile=tiers.PROFILE_CODES[prof[z]] if prof[z] >= 0 else None,
-                profile_zh=PROFILE_ZH[tiers.PROFILE_CODES[prof[z]]] if prof[z] >= 0 else None,
+                profile_zh=label(LabelKind.PROFILES, tiers.PROFILE_CODES[prof[z]]) if prof[z] >= 0 else None,
                 risk_flags=["low_tech_drift"]
                 if prof[z] >= 0 and tiers.PROFILE_CODES[prof[z]] == "plateau"
                 else [],

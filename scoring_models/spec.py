@@ -33,6 +33,7 @@ from scoring_models.base import (
     WeightingMethod,
 )
 from scoring_models.catalog import Direction, Nature, indicator_catalog
+from scoring_models.labels import LabelKind, labels
 
 if TYPE_CHECKING:
     from scoring_models.pipeline import SpecModel
@@ -165,12 +166,9 @@ class PeerGroupSpec(_Spec):
 
 
 def _default_tiers() -> list[Tier]:
-    return [
-        Tier(code="peak", name_zh="创新高峰", name_en="Innovation peak"),
-        Tier(code="strong", name_zh="创新强劲", name_en="Strong innovator"),
-        Tier(code="moderate", name_zh="创新追赶", name_en="Moderate innovator"),
-        Tier(code="emerging", name_zh="创新培育", name_en="Emerging innovator"),
-    ]
+    # the label catalog's tiers, best first: peak, strong, moderate, emerging
+    zh, en = labels(LabelKind.TIERS), labels(LabelKind.TIERS, "en")
+    return [Tier(code=code, name_zh=name, name_en=en[code]) for code, name in zh.items()]
 
 
 class TierSpec(_Spec):

@@ -7,9 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
-from app.i18n import known_codes
 from scoring_models.catalog import chain_catalog
-from scoring_models.labels import LabelKind
+from scoring_models.labels import LabelKind, labels
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$"
 
@@ -29,7 +28,7 @@ class ZoneKind(StrEnum):
 
 
 def _check_province(value: str | None) -> str | None:
-    if value is not None and value not in known_codes(LabelKind.PROVINCES):
+    if value is not None and value not in labels(LabelKind.PROVINCES):
         raise ValueError(f"unknown province code {value!r}; use a GB/T 2260 two-digit code such as '33'")
     return value
 

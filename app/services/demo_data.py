@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from scoring_models.catalog import Indicator, ValueKind, chain_catalog, indicator_catalog
+from scoring_models.labels import province_short_name
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -103,9 +104,7 @@ class DemoDataset:
 
 
 class _Province(NamedTuple):
-    code: str
-    name_zh: str
-    name_en: str
+    code: str  # GB/T 2260; the names come from the label catalog
     cities: tuple[str, ...]
     national: int  # number of national demo zones
     provincial: int  # number of provincial demo zones
@@ -115,37 +114,37 @@ class _Province(NamedTuple):
 # Zone counts follow the real distribution of the 178 national zones loosely (many in Jiangsu,
 # Guangdong, Shandong, Zhejiang, Hubei; one in Tibet, Qinghai, Hainan); they sum to 180 + 120.
 _PROVINCES: Final[tuple[_Province, ...]] = (
-    _Province("11", "北京", "Beijing", ("北京市",), 1, 1, 3.5),
-    _Province("12", "天津", "Tianjin", ("天津市",), 1, 1, 0.8),
-    _Province("13", "河北", "Hebei", ("石家庄市", "保定市", "唐山市"), 5, 4, -0.1),
-    _Province("14", "山西", "Shanxi", ("太原市", "长治市"), 2, 2, -0.3),
-    _Province("15", "内蒙古", "Inner Mongolia", ("呼和浩特市", "包头市"), 3, 2, -0.4),
-    _Province("21", "辽宁", "Liaoning", ("沈阳市", "大连市", "鞍山市"), 8, 3, 0.0),
-    _Province("22", "吉林", "Jilin", ("长春市", "吉林市"), 5, 2, -0.3),
-    _Province("23", "黑龙江", "Heilongjiang", ("哈尔滨市", "大庆市"), 3, 2, -0.3),
-    _Province("31", "上海", "Shanghai", ("上海市",), 2, 2, 2.0),
-    _Province("32", "江苏", "Jiangsu", ("南京市", "苏州市", "无锡市", "常州市"), 18, 11, 0.9),
-    _Province("33", "浙江", "Zhejiang", ("杭州市", "宁波市", "温州市"), 12, 10, 0.8),
-    _Province("34", "安徽", "Anhui", ("合肥市", "芜湖市"), 7, 5, 0.4),
-    _Province("35", "福建", "Fujian", ("福州市", "厦门市", "泉州市"), 7, 4, 0.4),
-    _Province("36", "江西", "Jiangxi", ("南昌市", "赣州市"), 9, 4, -0.1),
-    _Province("37", "山东", "Shandong", ("济南市", "青岛市", "烟台市"), 14, 10, 0.5),
-    _Province("41", "河南", "Henan", ("郑州市", "洛阳市"), 9, 7, 0.1),
-    _Province("42", "湖北", "Hubei", ("武汉市", "襄阳市", "宜昌市"), 12, 6, 0.6),
-    _Province("43", "湖南", "Hunan", ("长沙市", "株洲市"), 8, 6, 0.3),
-    _Province("44", "广东", "Guangdong", ("广州市", "深圳市", "东莞市", "佛山市"), 16, 11, 1.2),
-    _Province("45", "广西", "Guangxi", ("南宁市", "柳州市"), 4, 3, -0.3),
-    _Province("46", "海南", "Hainan", ("海口市",), 1, 1, -0.5),
-    _Province("50", "重庆", "Chongqing", ("重庆市",), 4, 3, 0.3),
-    _Province("51", "四川", "Sichuan", ("成都市", "绵阳市"), 8, 5, 0.6),
-    _Province("52", "贵州", "Guizhou", ("贵阳市",), 2, 2, -0.3),
-    _Province("53", "云南", "Yunnan", ("昆明市", "玉溪市"), 3, 3, -0.4),
-    _Province("54", "西藏", "Tibet", ("拉萨市",), 1, 1, -1.0),
-    _Province("61", "陕西", "Shaanxi", ("西安市", "宝鸡市"), 7, 3, 0.6),
-    _Province("62", "甘肃", "Gansu", ("兰州市", "白银市"), 2, 2, -0.6),
-    _Province("63", "青海", "Qinghai", ("西宁市",), 1, 1, -0.8),
-    _Province("64", "宁夏", "Ningxia", ("银川市", "石嘴山市"), 2, 1, -0.8),
-    _Province("65", "新疆", "Xinjiang", ("乌鲁木齐市", "昌吉市"), 3, 2, -0.5),
+    _Province("11", ("北京市",), 1, 1, 3.5),
+    _Province("12", ("天津市",), 1, 1, 0.8),
+    _Province("13", ("石家庄市", "保定市", "唐山市"), 5, 4, -0.1),
+    _Province("14", ("太原市", "长治市"), 2, 2, -0.3),
+    _Province("15", ("呼和浩特市", "包头市"), 3, 2, -0.4),
+    _Province("21", ("沈阳市", "大连市", "鞍山市"), 8, 3, 0.0),
+    _Province("22", ("长春市", "吉林市"), 5, 2, -0.3),
+    _Province("23", ("哈尔滨市", "大庆市"), 3, 2, -0.3),
+    _Province("31", ("上海市",), 2, 2, 2.0),
+    _Province("32", ("南京市", "苏州市", "无锡市", "常州市"), 18, 11, 0.9),
+    _Province("33", ("杭州市", "宁波市", "温州市"), 12, 10, 0.8),
+    _Province("34", ("合肥市", "芜湖市"), 7, 5, 0.4),
+    _Province("35", ("福州市", "厦门市", "泉州市"), 7, 4, 0.4),
+    _Province("36", ("南昌市", "赣州市"), 9, 4, -0.1),
+    _Province("37", ("济南市", "青岛市", "烟台市"), 14, 10, 0.5),
+    _Province("41", ("郑州市", "洛阳市"), 9, 7, 0.1),
+    _Province("42", ("武汉市", "襄阳市", "宜昌市"), 12, 6, 0.6),
+    _Province("43", ("长沙市", "株洲市"), 8, 6, 0.3),
+    _Province("44", ("广州市", "深圳市", "东莞市", "佛山市"), 16, 11, 1.2),
+    _Province("45", ("南宁市", "柳州市"), 4, 3, -0.3),
+    _Province("46", ("海口市",), 1, 1, -0.5),
+    _Province("50", ("重庆市",), 4, 3, 0.3),
+    _Province("51", ("成都市", "绵阳市"), 8, 5, 0.6),
+    _Province("52", ("贵阳市",), 2, 2, -0.3),
+    _Province("53", ("昆明市", "玉溪市"), 3, 3, -0.4),
+    _Province("54", ("拉萨市",), 1, 1, -1.0),
+    _Province("61", ("西安市", "宝鸡市"), 7, 3, 0.6),
+    _Province("62", ("兰州市", "白银市"), 2, 2, -0.6),
+    _Province("63", ("西宁市",), 1, 1, -0.8),
+    _Province("64", ("银川市", "石嘴山市"), 2, 1, -0.8),
+    _Province("65", ("乌鲁木齐市", "昌吉市"), 3, 2, -0.5),
 )
 
 # Relative frequency of each chain as a declared leading chain; unknown (newly catalogued) chains
@@ -419,12 +418,12 @@ def _make_zones(seed: int, chain_codes: list[str]) -> _Zones:
         i = idx_in_prov[k]
         if national[k]:
             code = f"{DEMO_CODE_PREFIX}{prov.code}-N{i:02d}"
-            name_zh = f"示例高新区-{prov.name_zh}{i:02d}"
-            name_en = f"Demo Hi-tech Zone {prov.name_en} {i:02d}"
+            name_zh = f"示例高新区-{province_short_name(prov.code)}{i:02d}"
+            name_en = f"Demo Hi-tech Zone {province_short_name(prov.code, 'en')} {i:02d}"
         else:
             code = f"{DEMO_CODE_PREFIX}{prov.code}-P{i:02d}"
-            name_zh = f"示例省级高新区-{prov.name_zh}{i:02d}"
-            name_en = f"Demo Provincial Hi-tech Zone {prov.name_en} {i:02d}"
+            name_zh = f"示例省级高新区-{province_short_name(prov.code)}{i:02d}"
+            name_en = f"Demo Provincial Hi-tech Zone {province_short_name(prov.code, 'en')} {i:02d}"
         zones.append(
             DemoZone(
                 code=code,
