@@ -19,6 +19,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine, make_session_factory, session_scope
 from app.i18n import Language
 from app.schemas.zone import Level
+from app.texts import text
 
 if TYPE_CHECKING:
     from app.services.exports import Sheet
@@ -140,9 +141,6 @@ class _ExportQuery:
     run: int | None
 
 
-_SHEET_NAMES = {ExportTable.ZONES: ("园区", "zones"), ExportTable.OBSERVATIONS: ("观测值", "observations")}
-
-
 def export(
     table: ExportTable = typer.Argument(..., help="zones, observations or rankings"),
     output: str = typer.Option("-", "--output", "-o", help="file to write; '-' writes to standard output"),
@@ -224,5 +222,4 @@ def _read_sheets(session: Session, query: _ExportQuery, max_rows: int) -> list[S
         rows, columns = observation_table(session, query.lang, zones=query.zones, indicators=query.indicators,
                                           year_from=query.year_from, year_to=query.year_to, wide=query.wide,
                                           max_rows=max_rows)
-    name_zh, name_en = _SHEET_NAMES[query.table]
-    return [Sheet(name_zh if query.lang is Language.ZH_CN else name_en, rows, columns)]
+    return [Sheet(text(f"sheet_{query.table.value}", query.lang), rows, columns)]
