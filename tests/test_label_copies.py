@@ -14,9 +14,6 @@ ROOT = Path(__file__).parents[1]
 _NOT_CHECKED = {LabelKind.PILLARS}
 _MUNICIPALITIES = {"11", "12", "31", "50"}
 
-# The export wording still has its own direction labels (in lower case); the exports switch to
-# the catalog on the gw-runs branch, which removes this entry.
-_PENDING = {("app/services/evaluation_exports.py", "越高越好"), ("app/services/evaluation_exports.py", "越低越好")}
 
 
 def _spelled_labels() -> dict[str, str]:
@@ -40,7 +37,7 @@ def _copies(source: str, rel: str) -> list[str]:
     return [
         f"{rel}:{node.lineno} {node.value!r} ({spelled[node.value]})"
         for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.Constant) and node.value in spelled and (rel, node.value) not in _PENDING
+        if isinstance(node, ast.Constant) and node.value in spelled
     ]
 
 
