@@ -16,11 +16,13 @@ from app.orm.base import utcnow
 
 @dataclass(frozen=True)
 class Actor:
-    """Who makes a write: the API key (None for the CLI) and its name, and the request it came in."""
+    """Who makes a write: the API key (None for the CLI) and its name, and the request it came in (the
+    server's id, and beside it the id the client sent, which only the client vouches for)."""
 
     key_id: int | None
     name: str
     request_id: str | None = None
+    client_request_id: str | None = None
 
 
 CLI_ACTOR = Actor(key_id=None, name="cli")
@@ -42,6 +44,7 @@ def record(
         entity_id=None if entity_id is None else str(entity_id),
         # JSON columns take only JSON types: dates, enums and decimals become strings here.
         old_values=jsonable_encoder(old), new_values=jsonable_encoder(new), request_id=actor.request_id,
+        client_request_id=actor.client_request_id,
     )
     session.add(event)
     session.flush()
