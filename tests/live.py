@@ -1,4 +1,4 @@
-"""Real servers for the concurrency tests: ``uvicorn`` subprocesses on loopback ports."""
+"""Real servers for the concurrency tests: ``zonescore serve`` subprocesses on loopback ports."""
 
 from __future__ import annotations
 
@@ -34,9 +34,10 @@ def live_server(database_url: str, *, env: dict[str, str] | None = None, timeout
                    "PYTHONPATH": str(ROOT), **(env or {})}
     # The server's log goes to a file, not a pipe: a pipe nobody reads would block the server once full.
     with tempfile.TemporaryFile() as log:
+        # Through `zonescore serve`, as deployed: its uvicorn settings (timeouts, connection bound) apply.
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning"],
+            [sys.executable, "-c", "from app.cli import main; main()", "serve", "--host", "127.0.0.1",
+             "--port", str(port)],
             cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=log,
         )
         base = f"http://127.0.0.1:{port}"
