@@ -296,3 +296,39 @@ def test_huge_ids_are_a_validation_error(client: TestClient) -> None:
     _problem(client.get("/api/v1/audit", params={"key_id": huge}), 422)
     _problem(client.get("/api/v1/zones", params={"offset": huge}), 422)
     _problem(client.delete(f"/api/v1/keys/{huge}"), 422)
+
+
+@pytest.mark.parametrize("where", ["postgresql", "sqlite"])
+def test_an_unreachable_database_is_a_503_with_retry_after(where: str, tmp_path: Any) -> None:
+    from app.config import Settings
+    from app.main import create_app
+    from tests.live import free_port
+
+    # Nothing listens on the port; a directory is no database file. Neither needs a server to exist.
+    url = (f"postgresql+psycopg://zonescore@127.0.0.1:{free_port()}/zonescore?connect_timeout=2"
+           if where == "postgresql" else f"sqlite:///{tmp_path}")
+    application = create_app(Settings(database_url=url))
+    with TestClient(application, raise_server_exceptions=False) as down:
+        for method, path, headers in [("GET", "/api/v1/zones", {}), ("GET", "/api/v1/zones", {"X-API-Key": "zs_x"}),
+                                      ("POST", "/api/v1/zones", {"X-API-Key": "zs_x"}), ("GET", "/ui", {})]:
+            response = down.request(method, path, headers=headers, json=zone_body())
+            body = _problem(response, 503)
+            assert response.headers["retry-after"] == "5" and "retry" in body["detail"], (method, path)
+            _no_leak(response)
+        # Nothing that needs no database is affected.
+        assert down.get("/healthz").status_code == 200 and down.get("/openapi.json").status_code == 200
+        assert down.get("/readyz").status_code == 503
+    application.state.engine.dispose()
+
+
+def test_only_outages_are_503s() -> None:
+    from app.db import is_unavailable
+
+    def sqlite_error(name: str) -> OperationalError:
+        orig = Exception("x")
+        orig.sqlite_errorname = name  # type: ignore[attr-defined]
+        return OperationalError("SELECT 1", {}, orig)
+
+    assert is_unavailable(sqlite_error("SQLITE_BUSY")) and is_unavailable(sqlite_error("SQLITE_CANTOPEN"))
+    # A missing table is our fault (500), not an outage.
+    assert not is_unavailable(sqlite_error("SQLITE_ERROR"))

@@ -47,8 +47,7 @@ def _same_site(request: Request) -> bool:
 def _form(request: Request, *, status_code: int, next_url: str, error: str | None = None) -> HTMLResponse:
     page = Page(request)
     configured = request.app.state.settings.session_secret is not None
-    response = page.render("sign_in.html", status_code=status_code if configured else 503, next=next_url,
-                           error=error, configured=configured)
+    response = page.render("sign_in.html", status_code=status_code, next=next_url, error=error, configured=configured)
     if response.status_code == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
     return response
@@ -57,7 +56,8 @@ def _form(request: Request, *, status_code: int, next_url: str, error: str | Non
 @router.get("/sign-in", response_class=HTMLResponse)
 def sign_in_form(request: Request, next_url: Annotated[str | None, Query(alias="next")] = None) -> HTMLResponse:
     """The sign-in form (503 with an explanation when ZONESCORE_SESSION_SECRET is not set)."""
-    return _form(request, status_code=200, next_url=safe_next(next_url))
+    configured = request.app.state.settings.session_secret is not None
+    return _form(request, status_code=200 if configured else 503, next_url=safe_next(next_url))
 
 
 @router.post("/sign-in", response_class=HTMLResponse)
