@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.health import PROBE_PATHS
 from app.errors import problem_response
 
 
@@ -46,7 +47,8 @@ class HostMiddleware:
             await self.app(scope, receive, send)
             return
         host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
-        if not host_allowed(host, scope["app"].state.settings.allowed_hosts):
+        allowed = host_allowed(host, scope["app"].state.settings.allowed_hosts) or scope["path"] in PROBE_PATHS
+        if not allowed:
             response = problem_response(
                 Request(scope), 400, "this server does not answer for the host named in the Host header "
                 "(ZONESCORE_ALLOWED_HOSTS)", slug="host-not-allowed", title="Host not allowed")

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.health import PROBE_PATHS
 from app.errors import TooManyRequests, problem_response
 from app.ratelimit import RateLimiter
 from app.security import credentials
@@ -155,10 +156,6 @@ async def _no_body() -> Message:
     return {"type": "http.disconnect"}
 
 
-# Probes must answer whatever a client behind the same address does: they are never limited.
-RATE_LIMIT_EXEMPT = frozenset({"/healthz", "/readyz"})
-
-
 class RateLimitMiddleware:
     """Charge every request (probes aside) to its client's budget before anything else runs: the key's
     when a valid key was sent (header or /ui sign-in cookie), else the client address's — so an unknown
@@ -171,7 +168,7 @@ class RateLimitMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         per_minute: int = scope["app"].state.settings.rate_limit_per_minute if scope["type"] == "http" else 0
-        if per_minute <= 0 or scope["path"] in RATE_LIMIT_EXEMPT:
+        if per_minute <= 0 or scope["path"] in PROBE_PATHS:
             await self.app(scope, receive, send)
             return
         request = Request(scope)

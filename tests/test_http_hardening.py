@@ -34,6 +34,8 @@ def test_allowed_hosts(app: FastAPI, anon_client: TestClient) -> None:
         assert refused.status_code == 400, host
         assert refused.headers["content-type"].startswith("application/problem+json")
         assert "ZONESCORE_ALLOWED_HOSTS" in refused.json()["detail"] and "location" not in refused.headers
+    # Probes (a container's HEALTHCHECK asks 127.0.0.1) answer whatever the Host.
+    assert anon_client.get("/readyz", headers={"Host": "127.0.0.1:8000"}).status_code == 200
 
 
 def test_host_patterns() -> None:
