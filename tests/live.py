@@ -14,6 +14,11 @@ from pathlib import Path
 
 import httpx
 
+from app.db import make_engine, make_session_factory, session_scope
+from app.orm import Zone
+from app.services.audit import CLI_ACTOR
+from app.services.keys import create_key
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -63,3 +68,16 @@ def live_server(database_url: str, *, env: dict[str, str] | None = None, timeout
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def seed_writer(database_url: str, zone_code: str) -> str:
+    """A zone ``zone_code`` (province 33) and a submit+admin key named "writer" in the database; the key."""
+    engine = make_engine(database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            session.add(Zone(code=zone_code, name_zh="测试高新区", province="33", level="national", kind="hitech",
+                             pilot=False))
+            _key, secret = create_key(session, CLI_ACTOR, name="writer", scopes=["submit", "admin"])
+    finally:
+        engine.dispose()
+    return secret

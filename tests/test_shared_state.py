@@ -19,12 +19,10 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from app.db import make_engine, make_session_factory, session_scope
-from app.orm import AuditEvent, ObservationChange, Zone
+from app.db import make_engine
+from app.orm import AuditEvent, ObservationChange
 from app.ratelimit import RedisRateLimiter
-from app.services.audit import CLI_ACTOR
-from app.services.keys import create_key
-from tests.live import live_server
+from tests.live import live_server, seed_writer
 
 REDIS_URL = os.environ.get("ZONESCORE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 Z = "TEST-33-N01"
@@ -50,17 +48,6 @@ def redis_prefix() -> Iterator[str]:
     client.close()
 
 
-def _seed(database_url: str) -> str:
-    engine = make_engine(database_url)
-    try:
-        with session_scope(make_session_factory(engine)) as session:
-            session.add(Zone(code=Z, name_zh="测试高新区", province="33", level="national", kind="hitech", pilot=False))
-            _key, secret = create_key(session, CLI_ACTOR, name="writer", scopes=["submit", "admin"])
-    finally:
-        engine.dispose()
-    return secret
-
-
 def _count(database_url: str, statement: Any) -> int:
     engine = make_engine(database_url)
     try:
@@ -71,7 +58,7 @@ def _count(database_url: str, statement: Any) -> int:
 
 
 def test_two_processes_let_exactly_the_limit_through(database_url: str, redis_prefix: str) -> None:
-    secret = _seed(database_url)
+    secret = seed_writer(database_url, Z)
     env = {"ZONESCORE_REDIS_URL": REDIS_URL, "ZONESCORE_REDIS_PREFIX": redis_prefix,
            "ZONESCORE_RATE_LIMIT_PER_MINUTE": "60"}
     with live_server(database_url, env=env) as first, live_server(database_url, env=env) as second:
@@ -99,7 +86,7 @@ def test_two_processes_let_exactly_the_limit_through(database_url: str, redis_pr
 
 
 def test_idempotency_key_holds_across_processes(database_url: str, redis_prefix: str) -> None:
-    secret = _seed(database_url)
+    secret = seed_writer(database_url, Z)
     env = {"ZONESCORE_REDIS_URL": REDIS_URL, "ZONESCORE_REDIS_PREFIX": redis_prefix}
     headers = {"X-API-Key": secret, "Idempotency-Key": "batch-2024-06-01"}
     body = {"observations": [{"zone_code": Z, "indicator_code": "rd_intensity", "year": 2023, "value": 4.2}]}
