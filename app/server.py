@@ -8,6 +8,10 @@ adds that bound: from the connection's first byte — or from the first byte of 
 kept-alive connection — the headers must be complete within ZONESCORE_HEADER_TIMEOUT_SECONDS, else the
 server answers 408 (when part of a request arrived) and closes the connection. The time for the body
 is bounded in the application (app/middleware.py, ZONESCORE_BODY_TIMEOUT_SECONDS).
+
+The subclass uses what H11Protocol keeps on itself (``conn``, ``transport``, ``loop``), which is not a
+public API of uvicorn: tests/test_server_limits.py checks the deadline against real sockets, so an
+upgrade of uvicorn that changes them fails there.
 """
 
 from __future__ import annotations
