@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from importlib import resources
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib.resources.abc import Traversable
+from importlib import resources
 from importlib.metadata import EntryPoint, entry_points
+from importlib.resources.abc import Traversable
 
 from pydantic import BaseModel, ConfigDict
 

@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from scoring_models.catalog import Indicator, ValueKind, chain_catalog, indicator_catalog
-from scoring_models.chain_metrics import ChainRows, derive_chain_metrics
+from scoring_models.chain_metrics import ChainRows, ProductCounts, classify_products, derive_chain_metrics
 from scoring_models.labels import province_short_name
 
 FloatArray = npt.NDArray[np.float64]
@@ -80,6 +80,16 @@ class DemoObservation:
 
 
 @dataclass(frozen=True, slots=True)
+class DemoKeyProduct:
+    """One key product of a chain breakdown: threshold, localisation rate (percent), an alternative source."""
+
+    product: str  # a key component of the chain in chains.json
+    threshold: Literal["high", "low"]
+    localisation_rate: float
+    alternative_source: bool
+
+
+@dataclass(frozen=True, slots=True)
 class DemoChainBreakdown:
     """One industry chain of one zone in one year (revenue in 亿元, shares in percent)."""
 
@@ -91,6 +101,7 @@ class DemoChainBreakdown:
     key_components: int
     key_components_with_alt: int
     local_procurement_share: float
+    key_products: tuple[DemoKeyProduct, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +337,8 @@ _CHAIN_INDICATOR_DECIMALS: Final[dict[str, int | None]] = {
     "chain_completeness": 2,
     "local_supporting_rate": None,
     "alt_source_coverage": 2,
+    "chokepoint_share": 2,
+    "chokepoint_alt_coverage": 2,
 }
 
 
@@ -696,6 +709,13 @@ def _policy_systems(seed: int, zs: _Zones) -> dict[str, FloatArray]:
 # Industry-chain breakdowns and the indicators derived from them
 
 
+class _KeyProducts(NamedTuple):
+    product: IntArray  # zones × chains × slots: index into the chain's key components, -1 for an unused slot
+    high: BoolArray  # zones × chains × slots: high technology threshold
+    rate: FloatArray  # zones × sim years × chains × slots: localisation rate, percent
+    alternative: BoolArray  # zones × sim years × chains × slots: at least one alternative source
+
+
 class _ChainBreakdowns(NamedTuple):
     member: BoolArray  # zones × chains
     chain_rev: FloatArray  # zones × sim years × chains
@@ -703,6 +723,7 @@ class _ChainBreakdowns(NamedTuple):
     key_components: IntArray  # zones × chains
     with_alt: IntArray  # zones × sim years × chains
     local_share: FloatArray  # zones × sim years × chains
+    products: _KeyProducts
 
 
 def _chain_membership(rng: np.random.Generator, lead: IntArray, n_chains: int) -> tuple[BoolArray, FloatArray]:
@@ -787,6 +808,52 @@ def _key_components(rng: np.random.Generator, zs: _Zones, n_kc: IntArray) -> tup
     return key_components, with_alt
 
 
+def _key_products(
+    rng: np.random.Generator, zs: _Zones, key_components: IntArray, with_alt: IntArray, n_kc: IntArray
+) -> _KeyProducts:
+    """Which key products each zone's chains depend on, their threshold, localisation and alternatives.
+
+    A zone's ``key_components`` products of a chain are a random subset of the chain's catalogued
+    ones, fixed over the years. The threshold is a property of the product (about 60% high). High-
+    threshold products are far less localised (about 30% against 70%), more so in weakly innovative
+    zones, and localisation rises a little every year. The ``with_alt`` products with an alternative
+    source are mostly the localised ones, chosen in an order fixed over the years, so the set only grows
+    as ``with_alt`` does (the counts of the breakdown are kept exactly).
+    """
+    n, nc = key_components.shape
+    m, ny = int(n_kc.max()), len(_SIM_YEARS)
+    slot = np.arange(m)
+    keys = np.where(slot[None, None, :] < n_kc[None, :, None], rng.random((n, nc, m)), 2.0)
+    used = slot[None, None, :] < key_components[:, :, None]
+    product = np.where(used, np.argsort(keys, axis=2), -1)
+    high_of = rng.random((nc, m)) < 0.6
+    high = used & high_of[np.arange(nc)[None, :, None], np.clip(product, 0, None)]
+    base = -0.9 + 1.8 * ~high + 0.35 * zs.innovation[:, None, None] + rng.normal(0, 0.7, (n, nc, m))
+    t = _years_from_calibration()
+    noisy = base[:, None] + 0.1 * t[None, :, None, None] + rng.normal(0, 0.05, (n, ny, nc, m))
+    rate = np.clip(np.round(100.0 * _sigmoid(noisy), 1), 0.5, 99.5)
+    # Alternative sources go first to the products easiest to source: mostly the localised ones, but not
+    # only (a chokepoint may have a second foreign supplier or a domestic one being qualified).
+    ease = base + rng.normal(0, 1.2, (n, nc, m))
+    order = np.argsort(np.where(used, -ease, np.inf), axis=2, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.broadcast_to(slot, order.shape).copy(), axis=2)
+    alternative = used[:, None] & (rank[:, None] < with_alt[:, :, :, None])
+    return _KeyProducts(product, high, rate, alternative)
+
+
+def _product_counts(cb: _ChainBreakdowns, zone: IntArray, chain: IntArray, sim_year: int) -> ProductCounts:
+    """The per-product counts of the breakdown rows (``zone``, ``chain``) in one simulated year."""
+    kp = cb.products
+    used = kp.product[zone, chain] >= 0
+    choke = used & (classify_products(kp.high[zone, chain], kp.rate[zone, sim_year, chain]) == 0)
+    return ProductCounts(
+        key_products=used.sum(axis=1).astype(np.float64),
+        chokepoints=choke.sum(axis=1).astype(np.float64),
+        chokepoints_with_alt=(choke & kp.alternative[zone, sim_year, chain]).sum(axis=1).astype(np.float64),
+    )
+
+
 def _local_share(rng: np.random.Generator, zs: _Zones, n_chains: int) -> FloatArray:
     """Local procurement share of each chain (percent, zones × sim years × chains): higher in big zones."""
     n, ny = len(zs.zones), len(_SIM_YEARS)
@@ -815,7 +882,10 @@ def _chains(seed: int, zs: _Zones, revenue: FloatArray) -> _ChainBreakdowns:
     key_components, with_alt = _key_components(rng, zs, np.array([len(c.key_components) for c in chains]))
     local_share = _local_share(rng, zs, len(chains))
     chain_rev = np.where(member[:, None, :], chain_rev, 0.0)
-    return _ChainBreakdowns(member, chain_rev, segments, key_components, with_alt, local_share)
+    # A stream of its own, so the key products leave every figure drawn before them unchanged.
+    products = _key_products(_rng(seed, 7), zs, key_components, with_alt,
+                             np.array([len(c.key_components) for c in chains]))
+    return _ChainBreakdowns(member, chain_rev, segments, key_components, with_alt, local_share, products)
 
 
 def _chain_indicators(cb: _ChainBreakdowns, revenue: FloatArray, lead: IntArray) -> dict[str, FloatArray]:
@@ -835,6 +905,7 @@ def _chain_indicators(cb: _ChainBreakdowns, revenue: FloatArray, lead: IntArray)
             key_components=cb.key_components[zone, chain].astype(np.float64),
             key_components_with_alt=cb.with_alt[zone, y, chain].astype(np.float64),
             local_procurement_share=cb.local_share[zone, y, chain],
+            products=_product_counts(cb, zone, chain, y),
         )
         metrics = derive_chain_metrics(rows, n_zones=n, n_chains=nc, zone_revenue=revenue[:, y], declared_leading=lead)
         per_year.append(metrics.as_dict())
@@ -890,8 +961,26 @@ def _observations(
     return observations
 
 
+def _demo_key_products(cb: _ChainBreakdowns, zi: int, sy: int, c: int, names: tuple[str, ...]) -> tuple[
+    DemoKeyProduct, ...
+]:
+    """The key products of one breakdown row, in the chain catalog's order."""
+    kp = cb.products
+    slots = sorted((int(kp.product[zi, c, k]), k) for k in range(kp.product.shape[2]) if kp.product[zi, c, k] >= 0)
+    return tuple(
+        DemoKeyProduct(
+            product=names[p],
+            threshold="high" if kp.high[zi, c, k] else "low",
+            localisation_rate=float(kp.rate[zi, sy, c, k]),
+            alternative_source=bool(kp.alternative[zi, sy, c, k]),
+        )
+        for p, k in slots
+    )
+
+
 def _breakdowns(zs: _Zones, cb: _ChainBreakdowns, chain_codes: list[str]) -> list[DemoChainBreakdown]:
     """The breakdown rows of the published years, leading chain first, then catalog order."""
+    products_of = [c.key_components for c in chain_catalog().chains]
     breakdowns: list[DemoChainBreakdown] = []
     for zi, zone in enumerate(zs.zones):
         lead = int(zs.lead[zi])
@@ -908,6 +997,7 @@ def _breakdowns(zs: _Zones, cb: _ChainBreakdowns, chain_codes: list[str]) -> lis
                     key_components=int(cb.key_components[zi, c]),
                     key_components_with_alt=int(cb.with_alt[zi, sy, c]),
                     local_procurement_share=float(cb.local_share[zi, sy, c]),
+                    key_products=_demo_key_products(cb, zi, sy, c, products_of[c]),
                 )
                 for c in order
             )

@@ -15,9 +15,13 @@ Why: the article asks for classified, tiered, innovation-first evaluation judged
 rather than process or GDP, cultivation through stages, a secure leading chain and a CIO-built
 innovation environment. Sources: domain brief sections 1, 3, 4, 5 and 6; EIS methodology for
 the RPI tiers; OECD/JRC Handbook (2008) for the method steps.
+Chain security (安全性) reads the 卡脖子 measures of the first article: alternative sources of all
+key components, the share of key products that are chokepoints (high threshold, localisation
+below 50%; lower is better) and the alternative sources of those chokepoints (version 1.0.0 gave
+all key components' alternative sources double weight and knew no chokepoints).
 Mechanisms (手段): whether a CIO is appointed and how many 链长制 elements are in place say that
 an instrument exists, not what it achieved; the article asks to 弱化手段和过程考核 and judge reforms
-by their 成效. Each is weighted half an indicator in its pillar, so together they hold 3.5% of the
+by their 成效. Each is weighted half an indicator in its pillar, so together they hold 3.2% of the
 weight (6.3% in version 1.0.0), enough to signal the policy; the environment the CIO builds
 (facilities, talent retention, 政产学研 platforms, technology finance) carries the CIO pillar.
 """
@@ -61,7 +65,9 @@ SPEC = ModelSpec.model_validate(
             {"code": "vc_investment", "pillar": "entrepreneurship"},
             {"code": "leading_chain_share", "pillar": "leading_chain"},
             {"code": "leading_chain_lq", "pillar": "leading_chain"},
-            {"code": "alt_source_coverage", "pillar": "leading_chain", "weight": 2},
+            {"code": "alt_source_coverage", "pillar": "leading_chain"},
+            {"code": "chokepoint_share", "pillar": "leading_chain"},
+            {"code": "chokepoint_alt_coverage", "pillar": "leading_chain"},
             {"code": "chain_completeness", "pillar": "leading_chain"},
             {"code": "chain_leader_elements", "pillar": "leading_chain", "weight": 0.5},
             {"code": "cio_established", "pillar": "cio_environment", "weight": 0.5},

@@ -3,13 +3,18 @@
 What it measures: concentration (leading-chain share of revenue, Herfindahl–Hirschman index of
 chain revenues) and specialisation (location quotient of the leading chain against all zones of
 the evaluation); security (安全性: share of key components with at least one alternative domestic
-source); smoothness (畅通性: completeness of the chain's segments and the local supporting rate);
+source, and the 卡脖子 measures of the first article — the share of key products that are
+chokepoints, high technology threshold with localisation below 50%, lower is better, and the share
+of those chokepoints with an alternative source); smoothness (畅通性: completeness of the chain's segments and the local supporting rate);
 initiative (主动性: chain-anchor firms, single-item champions and 专精特新 little giants, and — as
 mechanisms (手段), weighted a quarter each — the chain-leader system 链长制 and its 九个一 elements).
 Why: the article asks zones to concentrate policy resources on one advantaged chain and to judge
 its security, smoothness and initiative; the first article asks for at least one alternative
-source for every important product. The chain metrics are derived from the stored chain
-breakdowns (domain brief section 3) unless a zone reports them.
+source for every important product, chokepoints first. Version 1.0.0 treated all key
+components alike; 1.1.0 splits security equally between all key components' alternative sources,
+the chokepoint share and the chokepoints' alternative sources. The chain metrics are derived from
+the stored chain breakdowns and their key products (domain brief sections 3 and 7) unless a zone
+reports them.
 Weights: concentration 25, security 30, smoothness 20, initiative 25; no scale or process
 indicators. The 链长制 flag and its element count only say that an instrument exists (nature
 ``mechanism``): the article asks to 弱化手段和过程考核, so together they hold 3.6% of the weight
@@ -45,6 +50,8 @@ SPEC = ModelSpec.model_validate(
             {"code": "chain_hhi", "pillar": "concentration"},
             {"code": "leading_chain_lq", "pillar": "concentration"},
             {"code": "alt_source_coverage", "pillar": "security"},
+            {"code": "chokepoint_share", "pillar": "security"},
+            {"code": "chokepoint_alt_coverage", "pillar": "security"},
             {"code": "chain_completeness", "pillar": "smoothness"},
             {"code": "local_supporting_rate", "pillar": "smoothness"},
             {"code": "chain_anchor_firms", "pillar": "initiative"},

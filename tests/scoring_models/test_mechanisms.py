@@ -41,7 +41,7 @@ def test_instrument_indicators_are_mechanisms_and_nothing_else_is() -> None:
 def test_every_builtin_caps_the_mechanisms_it_reads_and_lets_outcomes_dominate() -> None:
     registry = load_registry(plugins=False)
     for key in {m.key for m in registry.models()}:
-        spec = getattr(registry.get(key), "spec")
+        spec = registry.get(key).spec
         cap = spec.constraints.max_nature_share.get(Nature.MECHANISM)
         mechanism = _share(spec, Nature.MECHANISM)
         if mechanism > 0:
@@ -84,7 +84,7 @@ def test_superseded_builtin_versions_stay_resolvable() -> None:
     assert registry.errors == []
     old, new = registry.get("innovation-officer", "1.0.0"), registry.get("innovation-officer")
     assert new.version == "2.0.0" and old.version == "1.0.0"
-    assert _share(getattr(old, "spec"), Nature.MECHANISM) == pytest.approx(0.30)
+    assert _share(old.spec, Nature.MECHANISM) == pytest.approx(0.30)
     assert "30%" in new.description and "mechanism" in new.description
     for key in ("leading-chain", "innovation-peak"):
         assert registry.get(key, "1.0.0").version == "1.0.0"
