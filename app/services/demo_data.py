@@ -8,13 +8,26 @@ every scoring model, peer group, profile and badge has something meaningful to w
   Jiangsu, Guangdong, Shandong and Zhejiang and very few in Tibet, Qinghai, Ningxia and Hainan;
 * heavy-tailed revenue: in 2022 six national zones at the trillion-yuan scale (the largest around
   86,000 亿元) and 69 national zones below 1,000 亿元, provincial zones smaller;
+* national totals of 2022 within ±20% of the published ones, as the domain brief states them
+  (``docs/domain.md`` sections 1 and 7: approximate 2022 figures for the 178 national zones from
+  the national high-tech zone statistics of the Ministry of Science and Technology, which reported
+  zone GDP of ¥17.3 tn = 14.3% of national GDP, and the official count of large national science
+  facilities; not re-checked against the primary tables here): revenue ≈ ¥48–55 tn, value added
+  ≈ ¥17 tn (about 14% of GDP), high-tech enterprises in national zones ≈ a third of the ≈ 400k
+  nationwide (≈ 130k), employment ≈ 24–25 M (implied here as value added / labour productivity, the
+  catalog holding no head count), and ≈ 77 large national science facilities in the whole country
+  (counted over all demo zones, at most about ten in one); R&D intensity around 3% and labour
+  productivity around 60 万元 per employee. The zones, their names and every figure remain
+  fictional: only these totals are aimed at;
 * indicators driven by two latent zone factors, *scale* and *innovation*, only moderately
   correlated, so there are big but weakly innovative zones (产业高原 / 低新化) as well as small,
   highly innovative ones, plus a group of about 15 fast growers that earn the 瞪羚 badge;
-* per zone-year industry-chain breakdowns whose derived indicators (leading-chain share, HHI,
-  completeness, alternative-source coverage, local supporting rate, location quotient) are
-  computed from the breakdowns by :mod:`scoring_models.chain_metrics`, the code an evaluation
-  uses (``docs/domain.md`` section 3);
+* per zone-year industry-chain breakdowns with their key products (technology threshold,
+  localisation rate, alternative source), whose derived indicators (leading-chain share, HHI,
+  completeness, alternative-source coverage, local supporting rate, location quotient, chokepoint
+  share and the chokepoints' alternative-source coverage) are computed from the breakdowns by
+  :mod:`scoring_models.chain_metrics`, the code an evaluation uses (``docs/domain.md`` sections 3
+  and 7);
 * about 3% of the zone × indicator × year cells missing (never ``revenue``).
 
 The module is pure: numpy, the standard library, :mod:`scoring_models.catalog` and
@@ -250,7 +263,7 @@ class _Recipe:
 
 _L = math.log
 # Constants are chosen so a zone of 1,000 亿元 revenue and average innovation gets a typical
-# value (e.g. ~300 high-tech enterprises, R&D intensity ~3%); elasticities to revenue below 1
+# value (e.g. ~205 high-tech enterprises, R&D intensity ~3%); elasticities to revenue below 1
 # make per-capita intensity fall with size, as in the published statistics.
 _RECIPES: Final[dict[str, _Recipe]] = {
     # Innovation outcomes
@@ -261,7 +274,8 @@ _RECIPES: Final[dict[str, _Recipe]] = {
     ),
     "pct_applications": _Recipe("log", _L(40.0), revenue=0.9, innovation=0.8, growth=0.8, zone_sd=0.4, year_sd=0.1),
     "tech_contract_per_capita": _Recipe("log", _L(6.0), revenue=0.05, innovation=0.7, growth=1.0, zone_sd=0.4),
-    "hte_count": _Recipe("log", _L(300.0), revenue=0.9, innovation=0.45, growth=1.0, year_sd=0.02),
+    # ~205 at 1,000 亿元: about 130k high-tech enterprises in the national zones (a third of ~400k)
+    "hte_count": _Recipe("log", _L(205.0), revenue=0.9, innovation=0.45, growth=1.0, year_sd=0.02),
     "rd5_revenue_share": _Recipe("logit", -0.6, revenue=0.05, innovation=0.55, growth=0.3, zone_sd=0.35),
     "new_product_share": _Recipe("logit", -0.9, revenue=0.05, innovation=0.45, growth=0.3, zone_sd=0.35),
     "national_rd_platforms": _Recipe(
@@ -285,7 +299,10 @@ _RECIPES: Final[dict[str, _Recipe]] = {
     ),
     "little_giant_firms": _Recipe("log", _L(15.0), revenue=0.75, innovation=0.6, trend=0.1, zone_sd=0.4, year_sd=0.02),
     # Chief innovation officer and environment (the CIO flags are generated separately)
-    "major_facilities": _Recipe("log", _L(0.35), revenue=0.7, innovation=1.0, trend=0.03, zone_sd=0.6, year_sd=0.01),
+    # Rare and concentrated: about 77 large scientific facilities in the whole country, at most ~10 in a zone
+    "major_facilities": _Recipe(
+        "log", _L(0.125), revenue=0.6, innovation=0.75, trend=0.03, zone_sd=0.6, year_sd=0.01
+    ),
     "school_places_per_10k": _Recipe(
         "log", _L(120.0), revenue=0.05, innovation=0.15, trend=0.02, zone_sd=0.25, year_sd=0.03
     ),
@@ -310,12 +327,14 @@ _RECIPES: Final[dict[str, _Recipe]] = {
     "intl_standards": _Recipe("log", _L(2.0), revenue=0.8, innovation=0.8, trend=0.05, zone_sd=0.6, year_sd=0.08),
     "hightech_export_share": _Recipe("logit", -0.2, revenue=0.1, innovation=0.5, trend=0.01, zone_sd=0.5),
     # Scale and efficiency (revenue itself is calibrated separately)
-    "value_added": _Recipe("of_revenue", -1.3, innovation=0.15, zone_sd=0.2, year_sd=0.03),
+    # About a third of revenue: ≈ ¥17 tn value added on ≈ ¥52 tn revenue in the national zones
+    "value_added": _Recipe("of_revenue", -0.78, innovation=0.15, zone_sd=0.2, year_sd=0.03),
     "tax": _Recipe("of_revenue", -2.9, innovation=0.1, zone_sd=0.25, year_sd=0.04),
     "exports": _Recipe("of_revenue", -1.6, revenue=0.1, innovation=0.1, zone_sd=0.7, year_sd=0.08),
     "va_share_city_gdp": _Recipe("logit", -1.6, revenue=0.5, trend=0.02, zone_sd=0.5, year_sd=0.03),
+    # Value added per employee; with value_added it implies ≈ 24–25 M employees in the national zones
     "labour_productivity": _Recipe(
-        "log", _L(55.0), revenue=0.05, innovation=0.15, trend=0.04, zone_sd=0.25, year_sd=0.03
+        "log", _L(57.0), revenue=0.05, innovation=0.15, trend=0.04, zone_sd=0.25, year_sd=0.03
     ),
     # Margins can be negative (loss-making years), hence linear rather than log
     "profit_margin": _Recipe("linear", 6.5, revenue=0.3, innovation=1.2, zone_sd=4.0, year_sd=1.5),
