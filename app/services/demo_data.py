@@ -17,7 +17,7 @@ every scoring model, peer group, profile and badge has something meaningful to w
   nationwide (≈ 130k), employment ≈ 24–25 M (implied here as value added / labour productivity, the
   catalog holding no head count), and ≈ 77 large national science facilities in the whole country
   (counted over all demo zones, at most about ten in one); R&D intensity around 3% and labour
-  productivity around 60 万元 per employee. The zones, their names and every figure remain
+  productivity around 64 万元 per employee. The zones, their names and every figure remain
   fictional: only these totals are aimed at;
 * indicators driven by two latent zone factors, *scale* and *innovation*, only moderately
   correlated, so there are big but weakly innovative zones (产业高原 / 低新化) as well as small,
@@ -38,6 +38,7 @@ seed always yields a byte-identical :class:`DemoDataset`; storing it is the call
 from __future__ import annotations
 
 import math
+import zlib
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Final, Literal, NamedTuple
@@ -334,7 +335,7 @@ _RECIPES: Final[dict[str, _Recipe]] = {
     "va_share_city_gdp": _Recipe("logit", -1.6, revenue=0.5, trend=0.02, zone_sd=0.5, year_sd=0.03),
     # Value added per employee; with value_added it implies ≈ 24–25 M employees in the national zones
     "labour_productivity": _Recipe(
-        "log", _L(57.0), revenue=0.05, innovation=0.15, trend=0.04, zone_sd=0.25, year_sd=0.03
+        "log", _L(60.0), revenue=0.05, innovation=0.15, trend=0.04, zone_sd=0.25, year_sd=0.03
     ),
     # Margins can be negative (loss-making years), hence linear rather than log
     "profit_margin": _Recipe("linear", 6.5, revenue=0.3, innovation=1.2, zone_sd=4.0, year_sd=1.5),
@@ -953,10 +954,12 @@ def _missing_cells(seed: int, shape: tuple[int, ...], codes: list[str], gazelle:
     """About 3% of cells missing at random (zones × years × indicators).
 
     Revenue is always kept (it anchors every scale measure), and the gazelle zones keep their badge
-    indicators so the badge can be shown.
+    indicators so the badge can be shown. Each indicator draws from a stream of its own, keyed by its
+    code, so an indicator added to the catalog leaves the missing cells of every other one in place.
     """
-    mrng = _rng(seed, 6)
-    missing = mrng.random(shape) < _MISSING_RATE
+    missing = np.stack(
+        [_rng(seed, 6 + (zlib.crc32(code.encode()) << 4)).random(shape[:2]) < _MISSING_RATE for code in codes], axis=2
+    )
     missing[:, :, codes.index("revenue")] = False
     for code in _GAZELLE_CODES:
         if code in codes:
