@@ -110,7 +110,8 @@ def test_chain_products_migration_starts_the_history_of_stored_breakdowns(databa
             return json.loads(value) if isinstance(value, str) else value
 
         assert revision == 1 and parsed(old) is None and by == "portal"
-        assert parsed(new) == {"revenue": 12.5, "segments_covered": 3, "key_components": 4, "key_components_with_alt": 2,
-                           "local_procurement_share": 30.0, "source": None, "key_products": None}
+        assert parsed(new) == {"revenue": 12.5, "segments_covered": 3, "key_components": 4,
+                               "key_components_with_alt": 2, "local_procurement_share": 30.0, "source": None,
+                               "key_products": None}
     finally:
         engine.dispose()

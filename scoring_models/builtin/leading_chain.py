@@ -5,9 +5,10 @@ chain revenues) and specialisation (location quotient of the leading chain again
 the evaluation); security (安全性: share of key components with at least one alternative domestic
 source, and the 卡脖子 measures of the first article — the share of key products that are
 chokepoints, high technology threshold with localisation below 50%, lower is better, and the share
-of those chokepoints with an alternative source); smoothness (畅通性: completeness of the chain's segments and the local supporting rate);
-initiative (主动性: chain-anchor firms, single-item champions and 专精特新 little giants, and — as
-mechanisms (手段), weighted a quarter each — the chain-leader system 链长制 and its 九个一 elements).
+of those chokepoints with an alternative source); smoothness (畅通性: completeness of the chain's
+segments and the local supporting rate); initiative (主动性: chain-anchor firms, single-item
+champions and 专精特新 little giants, and — as mechanisms (手段), weighted a quarter each — the
+chain-leader system 链长制 and its 九个一 elements).
 Why: the article asks zones to concentrate policy resources on one advantaged chain and to judge
 its security, smoothness and initiative; the first article asks for at least one alternative
 source for every important product, chokepoints first. Version 1.0.0 treated all key
