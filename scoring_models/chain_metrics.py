@@ -19,6 +19,7 @@ follow from :func:`count_products`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -151,6 +152,20 @@ def _safe_div(num: FloatArray, den: FloatArray) -> FloatArray:
     return out
 
 
+def _leading_row_values(rows: ChainRows, leading: IntArray, n_zones: int) -> Callable[[FloatArray], FloatArray]:
+    """A function giving, per zone, a row field's value on the leading chain's own row (NaN without one)."""
+    lead_rows = np.flatnonzero(rows.chain == leading[rows.zone])
+    pick = np.full(n_zones, -1, dtype=np.int64)
+    pick[rows.zone[lead_rows]] = lead_rows
+    ok = pick >= 0
+    safe = np.clip(pick, 0, None)
+
+    def take(values: FloatArray) -> FloatArray:
+        return np.where(ok, values[safe] if len(values) else np.nan, np.nan)
+
+    return take
+
+
 def derive_chain_metrics(
     rows: ChainRows,
     *,
@@ -194,17 +209,7 @@ def derive_chain_metrics(
     lq = _safe_div(_safe_div(lead_rev, zone_total), _safe_div(chain_all[lead_idx], np.full(n_zones, total_all)))
     lq = np.where(has_leading, lq, np.nan)
 
-    # Segment and component figures of the leading chain's own row.
-    row_is_lead = rows.chain == leading[rows.zone]
-    lead_rows = np.flatnonzero(row_is_lead)
-    pick = np.full(n_zones, -1, dtype=np.int64)
-    pick[rows.zone[lead_rows]] = lead_rows
-    ok = pick >= 0
-    safe = np.clip(pick, 0, None)
-
-    def take(values: FloatArray) -> FloatArray:
-        return np.where(ok, values[safe] if len(values) else np.nan, np.nan)
-
+    take = _leading_row_values(rows, leading, n_zones)
     completeness = _safe_div(take(rows.segments_covered), take(rows.segments_defined)) * 100.0
     alt = _safe_div(take(rows.key_components_with_alt), take(rows.key_components)) * 100.0
     local = take(rows.local_procurement_share)
