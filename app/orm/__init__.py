@@ -3,7 +3,7 @@
 from app.orm.api_key import ApiKey, IdempotencyRecord
 from app.orm.audit import AuditEvent
 from app.orm.base import Base
-from app.orm.chain import ChainBreakdown
+from app.orm.chain import ChainBreakdown, ChainBreakdownChange, ChainKeyProduct
 from app.orm.evaluation import EvaluationRun, EvaluationZoneResult, ModelSpecRow
 from app.orm.indicator import IndicatorRow
 from app.orm.observation import Observation, ObservationChange
@@ -15,6 +15,8 @@ __all__ = [
     "AuditEvent",
     "Base",
     "ChainBreakdown",
+    "ChainBreakdownChange",
+    "ChainKeyProduct",
     "EvaluationRun",
     "EvaluationZoneResult",
     "IdempotencyRecord",

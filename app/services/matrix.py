@@ -16,11 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.orm import ChainBreakdown, Observation, Zone
+from app.orm import ChainBreakdown, ChainKeyProduct, Observation, Zone
 from app.schemas.zone import Level, ZoneKind
 from scoring_models.base import IndicatorMatrix, ZoneMeta
 from scoring_models.catalog import chain_catalog, indicator_catalog
-from scoring_models.chain_metrics import ChainRows, FloatArray, derive_chain_metrics
+from scoring_models.chain_metrics import ChainRows, FloatArray, ProductCounts, count_products, derive_chain_metrics
 
 HISTORY_YEARS = 5  # the evaluation year and the four before it: enough for 3-year growth badges
 
@@ -78,8 +78,9 @@ def build_matrix(session: Session, zones: Sequence[SelectedZone], *, year: int) 
     """Zones × every catalog indicator × the ``HISTORY_YEARS`` years ending at ``year``.
 
     Chain-derived indicators (leading-chain share, HHI, LQ, completeness, alternative-source
-    coverage, local supporting rate) are computed per year from the breakdowns, over the zones of
-    this evaluation, and fill only the cells a zone did not report itself.
+    coverage, local supporting rate, chokepoint share and the alternative-source coverage of the
+    chokepoints) are computed per year from the breakdowns and their key products, over the zones
+    of this evaluation, and fill only the cells a zone did not report itself.
     """
     catalog = indicator_catalog()
     codes = [ind.code for ind in catalog.indicators]
@@ -115,6 +116,38 @@ def build_matrix(session: Session, zones: Sequence[SelectedZone], *, year: int) 
     )
 
 
+def _breakdown_rows(
+    session: Session, zones: Sequence[SelectedZone], years: list[int], cpos: dict[str, int]
+) -> tuple[FloatArray, ProductCounts]:
+    """The breakdowns of the zones and years as an array (zone, chain, year, revenue, segments, components,
+    components with alternative, local share) and the per-product counts of each row."""
+    zpos = {z.id: n for n, z in enumerate(zones)}
+    rows: list[tuple[int, int, int, float, int, int, int, float]] = []
+    row_of: dict[int, int] = {}
+    products: list[tuple[int, bool, float, bool]] = []
+    for chunk in _chunks([z.id for z in zones]):
+        in_window = (ChainBreakdown.zone_id.in_(chunk), ChainBreakdown.year.between(years[0], years[-1]))
+        for b in session.scalars(select(ChainBreakdown).where(*in_window)):
+            if b.chain_code in cpos:
+                row_of[b.id] = len(rows)
+                rows.append((zpos[b.zone_id], cpos[b.chain_code], b.year, b.revenue, b.segments_covered,
+                             b.key_components, b.key_components_with_alt, b.local_procurement_share))
+        products += [
+            (row_of[p.breakdown_id], p.threshold == "high", p.localisation_rate, p.alternative_source)
+            for p in session.scalars(
+                select(ChainKeyProduct).join(ChainBreakdown, ChainBreakdown.id == ChainKeyProduct.breakdown_id)
+                .where(*in_window)
+            )
+            if p.breakdown_id in row_of
+        ]
+    counts = count_products(
+        np.array([p[0] for p in products], dtype=np.int64), np.array([p[1] for p in products], dtype=np.bool_),
+        np.array([p[2] for p in products], dtype=np.float64), np.array([p[3] for p in products], dtype=np.bool_),
+        n_rows=len(rows),
+    )
+    return np.array(rows, dtype=np.float64).reshape(-1, 8), counts
+
+
 def _fill_chain_metrics(
     session: Session, zones: Sequence[SelectedZone], values: FloatArray, ipos: dict[str, int], years: list[int]
 ) -> FloatArray:
@@ -122,34 +155,22 @@ def _fill_chain_metrics(
     chains = chain_catalog().chains
     cpos = {c.code: n for n, c in enumerate(chains)}
     segments = np.array([len(c.segments) for c in chains], dtype=np.float64)
-    zpos = {z.id: n for n, z in enumerate(zones)}
     declared = np.array([cpos.get(z.meta.leading_chain or "", -1) for z in zones], dtype=np.int64)
-    rows: list[tuple[int, int, int, float, int, int, int, float]] = []
-    for chunk in _chunks([z.id for z in zones]):
-        rows.extend(
-            (zpos[b.zone_id], cpos[b.chain_code], b.year, b.revenue, b.segments_covered, b.key_components,
-             b.key_components_with_alt, b.local_procurement_share)
-            for b in session.scalars(
-                select(ChainBreakdown).where(
-                    ChainBreakdown.zone_id.in_(chunk), ChainBreakdown.year.between(years[0], years[-1])
-                )
-            )
-            if b.chain_code in cpos
-        )
+    arr, counts = _breakdown_rows(session, zones, years, cpos)
     lead_revenue = np.full(len(zones), np.nan)
-    if not rows:
-        return lead_revenue
-    arr = np.array(rows, dtype=np.float64)
     for y_index, yr in enumerate(years):
-        sel = arr[arr[:, 2] == yr]
-        if not len(sel):
+        in_year = arr[:, 2] == yr
+        if not in_year.any():
             continue
+        sel = arr[in_year]
         chain_idx = sel[:, 1].astype(np.int64)
         metrics = derive_chain_metrics(
             ChainRows(
                 zone=sel[:, 0].astype(np.int64), chain=chain_idx, revenue=sel[:, 3],
                 segments_covered=sel[:, 4], segments_defined=segments[chain_idx], key_components=sel[:, 5],
                 key_components_with_alt=sel[:, 6], local_procurement_share=sel[:, 7],
+                products=ProductCounts(counts.key_products[in_year], counts.chokepoints[in_year],
+                                       counts.chokepoints_with_alt[in_year]),
             ),
             n_zones=len(zones), n_chains=len(chains),
             zone_revenue=values[:, ipos["revenue"], y_index], declared_leading=declared,
