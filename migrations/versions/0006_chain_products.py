@@ -1,7 +1,7 @@
 """chain breakdowns: key products (卡脖子 measure), a revision count and a change history
 
 Revision ID: 0006_chain_products
-Revises: 0005
+Revises: 0005_client_request_ids
 Create Date: 2026-12-08 10:00:00.000000
 
 Each breakdown may list its key products with technology threshold, localisation rate and whether
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_chain_products"
-down_revision: str | None = "0005"
+down_revision: str | None = "0005_client_request_ids"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
