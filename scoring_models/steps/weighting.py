@@ -99,28 +99,31 @@ def critic_weights(x: FloatArray) -> FloatArray:
 
 
 def pca_weights(x: FloatArray, *, min_eigenvalue: float = 1.0) -> FloatArray:
-    """PCA weights (OECD/JRC Handbook 2008, unrotated variant).
+    """PCA weights (OECD/JRC Handbook 2008, unrotated variant) from the correlation matrix.
 
-    Columns are standardised; principal components with eigenvalue ≥ ``min_eigenvalue`` (Kaiser
-    rule; at least the first) are kept; ``w_j = Σ_k (λ_k / Σ λ_kept) · a_jk²`` where ``a_jk`` are
-    the unit-length loadings, then normalised to sum 1. Deterministic (full SVD). Constant columns
-    get weight 0; fewer than 2 zones or no variance gives equal weights.
+    The components are the eigenvectors of the Pearson correlation matrix of the non-constant
+    columns, so every eigenvalue is on the scale the Kaiser rule is stated for (they sum to the
+    number of columns); components with eigenvalue ≥ ``min_eigenvalue`` are kept (at least the
+    first), and ``w_j = Σ_k (λ_k / Σ λ_kept) · a_jk²`` with the unit-length loadings ``a_jk``,
+    normalised to sum 1. (scikit-learn's ``explained_variance_`` of population-standardised data
+    is the sample covariance, ``n / (n − 1)`` times these eigenvalues, which keeps too many
+    components.) Deterministic (symmetric eigen-decomposition). Constant columns get weight 0;
+    fewer than 2 zones or no variance gives equal weights.
     """
     m, n = x.shape
-    sd = x.std(axis=0)
-    if m < 2 or not (sd > 0).any():
+    varying = x.std(axis=0) > 0
+    if m < 2 or not varying.any():
         return equal_weights(n)
-    z = np.where(sd[None, :] > 0, (x - x.mean(axis=0)[None, :]) / np.where(sd > 0, sd, 1.0)[None, :], 0.0)
-    # imported on use: scikit-learn is slow to import and only the PCA method needs it here
-    from sklearn.decomposition import PCA
-
-    pca = PCA(svd_solver="full").fit(z)
-    eig = np.asarray(pca.explained_variance_, dtype=np.float64)
+    corr = np.atleast_2d(np.corrcoef(x[:, varying], rowvar=False))
+    eig, vectors = np.linalg.eigh(corr)
+    order = np.argsort(eig, kind="stable")[::-1]
+    eig, vectors = eig[order], vectors[:, order]
     keep = eig >= min_eigenvalue
     keep[0] = True
     share = eig[keep] / eig[keep].sum()
-    loadings = np.asarray(pca.components_, dtype=np.float64)[keep] ** 2
-    return _normalise(share @ loadings)
+    out = np.zeros(n)
+    out[varying] = (vectors[:, keep] ** 2) @ share
+    return _normalise(out)
 
 
 def apply_share_caps(weights: FloatArray, groups: Sequence[str], caps: Mapping[str, float]) -> FloatArray:

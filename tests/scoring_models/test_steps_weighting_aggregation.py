@@ -107,17 +107,42 @@ def test_critic_constant_column_gets_zero_and_one_zone_equal() -> None:
     np.testing.assert_allclose(wt.critic_weights(collinear), [0.5, 0.5])
 
 
+def _pca_reference(x: np.ndarray, min_eigenvalue: float = 1.0) -> np.ndarray:
+    """The OECD/JRC recipe written out: Kaiser cut on the eigenvalues of the correlation matrix."""
+    vals, vecs = np.linalg.eigh(np.corrcoef(x, rowvar=False))
+    order = np.argsort(vals)[::-1]
+    vals, vecs = vals[order], vecs[:, order]
+    keep = vals >= min_eigenvalue
+    keep[0] = True
+    w = (vecs[:, keep] ** 2) @ (vals[keep] / vals[keep].sum())
+    return w / w.sum()
+
+
 def test_pca_weights_match_eigen_decomposition() -> None:
     rng = np.random.default_rng(5)
     f = rng.normal(size=(50, 2))
     x = np.column_stack([f[:, 0], f[:, 0] + 0.3 * rng.normal(size=50), f[:, 1], rng.normal(size=50)])
-    z = (x - x.mean(0)) / x.std(0)
-    vals, vecs = np.linalg.eigh(np.cov(z, rowvar=False))
-    order = np.argsort(vals)[::-1]
-    vals, vecs = vals[order], vecs[:, order]
-    keep = vals >= 1.0
-    expected = (vecs[:, keep] ** 2) @ (vals[keep] / vals[keep].sum())
-    np.testing.assert_allclose(wt.pca_weights(x), expected / expected.sum(), atol=1e-9)
+    np.testing.assert_allclose(wt.pca_weights(x), _pca_reference(x), atol=1e-9)
+
+
+def test_pca_kaiser_cut_on_correlation_eigenvalues() -> None:
+    # Regression: the cut was made on the sample covariance of population-standardised data
+    # (eigenvalues × n/(n−1)), which kept the second component here (0.989 × 6/5 > 1).
+    x = np.random.default_rng(2).uniform(0, 100, (6, 4))
+    eigenvalues = np.sort(np.linalg.eigvalsh(np.corrcoef(x, rowvar=False)))[::-1]
+    np.testing.assert_allclose(eigenvalues[:2], [2.431, 0.989], atol=5e-4)
+    np.testing.assert_allclose(wt.pca_weights(x), [0.259, 0.302, 0.371, 0.067], atol=5e-4)
+    np.testing.assert_allclose(wt.pca_weights(x), _pca_reference(x), atol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(positive_matrices)
+def test_pca_matches_the_correlation_recipe_random(x: np.ndarray) -> None:
+    assume(_non_degenerate(x))
+    eigenvalues = np.linalg.eigvalsh(np.corrcoef(x, rowvar=False))
+    # an eigenvalue within rounding of the cut (or a tie) makes "kept" a coin toss for both sides
+    assume(np.abs(eigenvalues - 1.0).min() > 1e-9 and np.diff(np.sort(eigenvalues)).min() > 1e-9)
+    np.testing.assert_allclose(wt.pca_weights(x), _pca_reference(x), atol=1e-9)
 
 
 def test_pca_edge_cases() -> None:
