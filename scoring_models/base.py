@@ -431,6 +431,12 @@ class ModelInfo(_Result):
     pillar_weights: dict[str, float]
     correlation_flags: list[CorrelationFlag]
     excluded_indicators: list[ExcludedIndicator]
+    zero_variance_indicators: list[str] = Field(
+        default_factory=list,
+        description="kept indicators with the same value for every ranked zone (after imputation and outlier "
+        "treatment): they separate nobody, so entropy, CRITIC and PCA give them weight 0 and CRITIC leaves them "
+        "out of its correlations; expert and equal weights keep them (they shift every composite alike)",
+    )
     outliers: list[OutlierTreatment]
     methods: dict[str, str]
     peer_groups: list[PeerGroupInfo]

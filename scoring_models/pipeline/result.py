@@ -75,6 +75,7 @@ def _model_info(state: PipelineState) -> ModelInfo:
         pillar_weights=_pillar_weights(state.spec),
         correlation_flags=state.correlation_flags,
         excluded_indicators=state.excluded_indicators,
+        zero_variance_indicators=[codes[i] for i in np.flatnonzero(state.zero_variance)],
         outliers=state.outlier_treatments,
         methods=state.methods.model_dump(),
         peer_groups=[

@@ -90,6 +90,7 @@ def weigh(state: PipelineState) -> None:
         end_unranked(state)
         return
     state.weights = applied
+    state.zero_variance = wt.zero_variance(state.treated)
 
 
 def aggregate(state: PipelineState) -> None:

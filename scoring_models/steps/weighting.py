@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
-from scoring_models.arrays import FloatArray
+from scoring_models.arrays import BoolArray, FloatArray
 from scoring_models.steps.registry import MethodName, StepRegistry, StepSettings
 
 
@@ -77,25 +77,34 @@ def critic_weights(x: FloatArray) -> FloatArray:
 
     Columns are min-max scaled to 0–1, ``C_j = σ_j Σ_k (1 - r_jk)`` with the sample standard
     deviation (ddof 1, as pymcdm; scikit-criteria's ddof 0 gives the same normalised weights) and
-    Pearson ``r``; ``w_j = C_j / Σ C_j``. A constant column has σ = 0 and so weight 0 (its
-    correlations, undefined, are taken as 0). All-constant matrices give equal weights.
+    Pearson ``r``; ``w_j = C_j / Σ C_j``. A constant (zero-variance) column carries no information
+    and has no defined correlation: it is dropped before the correlations are computed (the sums
+    run over the varying columns only) and gets weight 0 — so adding a constant column leaves the
+    other weights unchanged. When every varying column is perfectly correlated with the others
+    (no conflict anywhere) the varying columns share the weight equally; an all-constant matrix,
+    or a single zone, gives equal weights.
     """
     m, n = x.shape
-    if m < 2:
-        return equal_weights(n)
     lo, hi = x.min(axis=0), x.max(axis=0)
-    span = hi - lo
-    scaled = np.where(span[None, :] > 0, (x - lo[None, :]) / np.where(span > 0, span, 1.0)[None, :], 0.0)
-    sd = scaled.std(axis=0, ddof=1)
-    centred = scaled - scaled.mean(axis=0)[None, :]
-    norms = np.sqrt((centred**2).sum(axis=0))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = (centred.T @ centred) / np.outer(norms, norms)
-    r = np.where(np.outer(norms > 0, norms > 0), r, 0.0)
-    c = sd * (1.0 - r).sum(axis=0)
-    if c.sum() <= 0:
+    varying = (hi - lo) > 0
+    if m < 2 or not varying.any():
         return equal_weights(n)
-    return _normalise(c)
+    scaled = (x[:, varying] - lo[varying]) / (hi - lo)[varying]
+    sd = scaled.std(axis=0, ddof=1)
+    r = np.atleast_2d(np.corrcoef(scaled, rowvar=False))
+    out = np.zeros(n)
+    out[varying] = sd * (1.0 - r).sum(axis=0)
+    if out.sum() <= 0:
+        out[varying] = 1.0
+    return _normalise(out)
+
+
+def zero_variance(x: FloatArray) -> BoolArray:
+    """Columns whose present values are all equal (or that have none): no data-driven weight."""
+    with np.errstate(invalid="ignore"):
+        lo = np.min(np.where(np.isnan(x), np.inf, x), axis=0, initial=np.inf)
+        hi = np.max(np.where(np.isnan(x), -np.inf, x), axis=0, initial=-np.inf)
+    return np.asarray(~(hi > lo), dtype=np.bool_)
 
 
 def pca_weights(x: FloatArray, *, min_eigenvalue: float = 1.0) -> FloatArray:

@@ -182,6 +182,22 @@ def test_zero_weight_indicator_stays_out(mini_spec: dict[str, Any]) -> None:
     assert result.info.effective_weights["policies_issued"] == 0.0
 
 
+def test_constant_indicator_is_flagged_and_critic_gives_it_nothing(mini_spec: dict[str, Any]) -> None:
+    # a 0/1 flag every zone of a province run has set (e.g. cio_established) separates nobody
+    mini_spec["indicators"].append({"code": "cio_established", "pillar": "innovation", "weight": 1})
+    rows = {z: {**v, "cio_established": 1.0} for z, v in ROWS_2024.items()}
+    mini_spec["weighting"] = {"method": "critic"}
+    result = build_model(mini_spec).evaluate(_matrix(rows), options=EvaluationOptions(uncertainty_runs=0))
+    assert result.info.zero_variance_indicators == ["cio_established"]
+    assert result.info.applied_weights["cio_established"] == 0.0
+    without = {k: v for k, v in mini_spec.items()}
+    without["indicators"] = [i for i in mini_spec["indicators"] if i["code"] != "cio_established"]
+    plain = build_model(without).evaluate(_matrix(), options=EvaluationOptions(uncertainty_runs=0))
+    assert plain.info.zero_variance_indicators == []
+    for code, weight in plain.info.applied_weights.items():
+        assert result.info.applied_weights[code] == pytest.approx(weight, abs=1e-12)
+
+
 def test_json_dump_is_strict_json(mini_spec: dict[str, Any]) -> None:
     import json
 

@@ -98,13 +98,68 @@ def test_critic_matches_oracles_random(x: np.ndarray) -> None:
     np.testing.assert_allclose(ours, skc_critic(x, np.ones(x.shape[1])), atol=1e-9)
 
 
-def test_critic_constant_column_gets_zero_and_one_zone_equal() -> None:
+# Tuş & Aytaç Adalı (2019), "The new combination with CRITIC and WASPAS methods for the time and
+# attendance software selection problem", Opsearch 56(2): five alternatives, six criteria, with
+# their published CRITIC weights (three decimals).
+TUS_ADALI = np.array(
+    [[5000.0, 3, 3, 4, 3, 2], [680, 5, 3, 2, 2, 1], [2000, 3, 2, 3, 4, 3], [600, 4, 3, 1, 2, 2], [800, 2, 4, 3, 3, 4]]
+)
+TUS_ADALI_WEIGHTS = [0.157, 0.249, 0.168, 0.121, 0.154, 0.151]
+
+
+def _critic_reference(x: np.ndarray) -> np.ndarray:
+    """Diakoulaki et al. (1995) written out, over the varying columns only (a constant one gets 0)."""
+    varying = np.ptp(x, axis=0) > 0
+    v = x[:, varying]
+    scaled = (v - v.min(0)) / np.ptp(v, axis=0)
+    c = scaled.std(0, ddof=1) * (1 - np.corrcoef(scaled, rowvar=False)).sum(0)
+    out = np.zeros(x.shape[1])
+    out[varying] = c / c.sum()
+    return out
+
+
+def test_critic_published_example() -> None:
+    np.testing.assert_allclose(wt.critic_weights(TUS_ADALI), TUS_ADALI_WEIGHTS, atol=5e-4)
+
+
+@pytest.mark.parametrize("position", [0, 3, 6])
+def test_critic_constant_column_is_dropped_not_taken_as_uncorrelated(position: int) -> None:
+    # Regression: a constant column's undefined correlations were taken as 0, adding 1 to every
+    # other column's conflict sum and moving their weights (here to .161/.235/.165/.128/.158/.153).
+    x = np.insert(TUS_ADALI, position, 7.0, axis=1)
+    w = wt.critic_weights(x)
+    assert w[position] == 0.0
+    np.testing.assert_allclose(np.delete(w, position), wt.critic_weights(TUS_ADALI), atol=1e-12)
+    np.testing.assert_allclose(np.delete(w, position), TUS_ADALI_WEIGHTS, atol=5e-4)
+    np.testing.assert_allclose(np.delete(w, position), pw.critic_weights(TUS_ADALI), atol=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(positive_matrices, st.data())
+def test_critic_with_constant_columns_matches_the_recipe_random(x: np.ndarray, data: st.DataObject) -> None:
+    assume(_non_degenerate(x))
+    r = np.corrcoef(x, rowvar=False)
+    assume((np.abs(r[np.triu_indices_from(r, k=1)]) < 1 - 1e-6).all())
+    where = data.draw(st.integers(0, x.shape[1]))
+    padded = np.insert(x, where, data.draw(st.floats(0.0, 100.0)), axis=1)
+    np.testing.assert_allclose(wt.critic_weights(padded), _critic_reference(padded), atol=1e-9)
+
+
+def test_critic_degenerate_cases() -> None:
     x = np.column_stack([np.full(5, 2.0), np.arange(5.0), np.arange(5.0) ** 2])
     w = wt.critic_weights(x)
     assert w[0] == 0.0 and w.sum() == pytest.approx(1.0)
     np.testing.assert_allclose(wt.critic_weights(np.array([[1.0, 2.0, 3.0]])), [1 / 3] * 3)
     collinear = np.column_stack([np.arange(4.0), 2 * np.arange(4.0)])
     np.testing.assert_allclose(wt.critic_weights(collinear), [0.5, 0.5])
+    np.testing.assert_allclose(wt.critic_weights(np.column_stack([collinear, np.ones(4)])), [0.5, 0.5, 0.0])
+    np.testing.assert_allclose(wt.critic_weights(np.column_stack([np.arange(4.0), np.ones(4)])), [1.0, 0.0])
+    np.testing.assert_allclose(wt.critic_weights(np.ones((3, 2))), [0.5, 0.5])
+
+
+def test_zero_variance_columns() -> None:
+    x = np.array([[1.0, 2.0, nan, nan], [1.0, 3.0, 5.0, nan], [nan, 4.0, 5.0, nan]])
+    np.testing.assert_array_equal(wt.zero_variance(x), [True, False, True, True])
 
 
 def _pca_reference(x: np.ndarray, min_eigenvalue: float = 1.0) -> np.ndarray:
