@@ -331,11 +331,15 @@ class Highlight(_Result):
 
 
 class RankInterval(_Result):
-    """Rank percentiles across the Monte Carlo runs (1 = best)."""
+    """Rank percentiles across the Monte Carlo runs (1 = best).
 
-    p5: float
-    median: float
-    p95: float
+    Each is a rank some run gave (the empirical quantile), so a whole number. Results stored by
+    earlier releases hold linearly interpolated percentiles (e.g. 18.95); they read back as stored.
+    """
+
+    p5: int | float
+    median: int | float
+    p95: int | float
 
 
 class ZoneResult(_Result):
@@ -441,6 +445,11 @@ class ModelInfo(_Result):
     methods: dict[str, str]
     peer_groups: list[PeerGroupInfo]
     uncertainty_runs: int
+    uncertainty_alternatives: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="the normalisations and aggregations the Monte Carlo crossed with its weight draws, "
+        "the run's own first (empty when it did not run)",
+    )
     sensitivity: list[SensitivityIndex]
 
 

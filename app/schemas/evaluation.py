@@ -53,11 +53,12 @@ class EvaluationRunDetail(EvaluationRunOut):
 
 
 class RankIntervalOut(BaseModel):
-    """5th, 50th and 95th percentile rank across the Monte Carlo runs."""
+    """5th, 50th and 95th percentile rank across the Monte Carlo runs: ranks some run gave, whole numbers
+    (runs stored by earlier releases hold interpolated percentiles and are served as stored)."""
 
-    p5: float
-    median: float
-    p95: float
+    p5: int | float
+    median: int | float
+    p95: int | float
 
 
 class RankingRow(BaseModel):

@@ -93,12 +93,16 @@ class RunDocument(BaseModel):
     methodology: Methodology
 
     def columns(self) -> dict[str, Any]:
-        """The run row's column values for this document (JSON columns as JSON-ready data)."""
+        """The run row's column values for this document (JSON columns as JSON-ready data).
+
+        ``info`` leaves out the fields its document did not hold: fields added to ModelInfo later (with
+        defaults, e.g. ``zero_variance_indicators``) are absent from older rows, which are served as stored.
+        """
         return {
             "schema_version": self.schema_version,
             "zone_filter": self.zone_filter.model_dump(mode="json"),
             "options": self.options.model_dump(mode="json"),
-            "info": self.info.model_dump(mode="json"),
+            "info": self.info.model_dump(mode="json", exclude_unset=True),
             "excluded": [e.model_dump(mode="json") for e in self.excluded],
             "methodology": self.methodology.model_dump(mode="json"),
         }

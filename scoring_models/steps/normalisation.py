@@ -58,19 +58,25 @@ def zscore(x: FloatArray, directions: npt.NDArray[np.float64]) -> FloatArray:
     return np.asarray(out, dtype=np.float64)
 
 
+def _tie_runs(x: FloatArray) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+    """Column-wise ascending sort order (NaN last) and, in sorted order, where a run of equal values starts."""
+    filled = np.where(np.isnan(x), np.inf, x)
+    order = np.argsort(filled, axis=0, kind="stable")
+    sorted_vals = np.take_along_axis(filled, order, axis=0)
+    new_run = np.ones(x.shape, dtype=bool)
+    new_run[1:] = sorted_vals[1:] != sorted_vals[:-1]
+    return order, new_run
+
+
 def average_ranks(x: FloatArray) -> FloatArray:
     """Column-wise ascending ranks 1..n of present values, ties get their average rank; NaN stays NaN.
 
     Vectorised: one argsort per matrix, ties resolved by averaging over runs of equal values.
     """
     n_rows, n_cols = x.shape
-    filled = np.where(np.isnan(x), np.inf, x)
-    order = np.argsort(filled, axis=0, kind="stable")
-    sorted_vals = np.take_along_axis(filled, order, axis=0)
+    order, new_run = _tie_runs(x)
     pos = np.arange(1, n_rows + 1, dtype=np.float64)[:, None] * np.ones((1, n_cols))
     # start index of each run of equal values, then average positions within the run
-    new_run = np.ones((n_rows, n_cols), dtype=bool)
-    new_run[1:] = sorted_vals[1:] != sorted_vals[:-1]
     run_id = np.cumsum(new_run, axis=0) - 1
     col_offset = (np.arange(n_cols) * (n_rows + 1))[None, :]
     flat_id = (run_id + col_offset).ravel()
@@ -80,6 +86,21 @@ def average_ranks(x: FloatArray) -> FloatArray:
     ranks = np.empty_like(avg)
     np.put_along_axis(ranks, order, avg, axis=0)
     return np.where(np.isnan(x), np.nan, ranks)
+
+
+def min_ranks(x: FloatArray) -> npt.NDArray[np.int_]:
+    """Column-wise ascending ranks 1..n where ties share the lowest rank ("1224"); NaN sorts last.
+
+    ``min_ranks(-scores)`` is the competition rank of a ranking (1 = highest score, ties share the
+    better rank), column by column in one argsort.
+    """
+    n_rows = x.shape[0]
+    order, new_run = _tie_runs(x)
+    pos = np.arange(1, n_rows + 1, dtype=np.int_)[:, None]
+    first = np.maximum.accumulate(np.where(new_run, pos, 0), axis=0)  # each run's first position
+    ranks = np.empty(x.shape, dtype=np.int_)
+    np.put_along_axis(ranks, order, first, axis=0)
+    return ranks
 
 
 def rank_percentile(x: FloatArray, directions: npt.NDArray[np.float64]) -> FloatArray:

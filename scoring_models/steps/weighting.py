@@ -140,28 +140,38 @@ def apply_share_caps(weights: FloatArray, groups: Sequence[str], caps: Mapping[s
 
     Groups over their cap are scaled down to exactly the cap and the freed weight is spread over
     the uncapped-or-under-cap weights in proportion to their size; this repeats while spreading
-    pushes another capped group over (at most once per group). Raises ValueError when the caps
-    cannot hold because no other weight exists to take the remainder.
+    pushes another capped group over (at most once per group). ``weights`` is one vector or a
+    matrix of vectors (runs × indicators, e.g. the Monte Carlo draws), each projected on its own.
+    Raises ValueError when the caps cannot hold because no other weight exists to take the
+    remainder.
     """
-    w = _normalise(np.asarray(weights, dtype=np.float64))
+    w2 = np.atleast_2d(np.asarray(weights, dtype=np.float64))
+    totals = w2.sum(axis=1, keepdims=True)
+    if not (np.isfinite(totals) & (totals > 0)).all():
+        raise ValueError("weights have no positive total")
+    w2 = w2 / totals
     g = np.asarray(groups)
-    fixed = np.zeros(len(w), dtype=bool)
-    for _ in range(len(caps) + 1):
-        over = [k for k, cap in caps.items() if w[g == k].sum() > cap + 1e-12]
-        if not over:
-            return w
-        for k in over:
-            members = g == k
-            total = w[members].sum()
-            w[members] = w[members] * (caps[k] / total) if total > 0 else 0.0
-            fixed |= members
-        free = ~fixed
-        room = 1.0 - w[fixed].sum()
-        mass = w[free].sum()
-        if mass <= 0 or room <= 0:
+    names = list(caps)
+    members = np.array([g == k for k in names], dtype=np.float64).reshape(len(names), len(g))  # caps × ind
+    limit = np.array([caps[k] for k in names], dtype=np.float64)
+    fixed = np.zeros(w2.shape, dtype=bool)
+    for _ in range(len(names) + 1):
+        share = w2 @ members.T  # runs × caps
+        over = share > limit[None, :] + 1e-12
+        if not over.any():
+            break
+        scale = np.where(over, limit[None, :] / np.where(over, share, 1.0), 1.0)
+        # each indicator is in at most one group: its group's factor, or 1 outside every group
+        w2 = w2 * (scale @ members + (1.0 - members.sum(axis=0))[None, :])
+        fixed |= (over.astype(np.float64) @ members) > 0
+        rows = over.any(axis=1)
+        room = 1.0 - np.where(fixed, w2, 0.0).sum(axis=1)
+        mass = np.where(fixed, 0.0, w2).sum(axis=1)
+        if ((mass <= 0) | (room <= 0))[rows].any():
             raise ValueError("share caps leave no weight for the remaining indicators")
-        w[free] = w[free] * (room / mass)
-    return w
+        factor = np.where(rows, room / np.where(mass > 0, mass, 1.0), 1.0)
+        w2 = np.where(fixed, w2, w2 * factor[:, None])
+    return w2 if np.ndim(weights) == 2 else w2[0]
 
 
 def effective_weights(x: FloatArray, composite: FloatArray, weights: FloatArray) -> FloatArray:

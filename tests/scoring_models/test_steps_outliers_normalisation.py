@@ -56,7 +56,8 @@ def _reference_treat(col: np.ndarray, max_points: int = 5) -> tuple[np.ndarray, 
 
     def stats(v: np.ndarray) -> tuple[float, float]:
         v = v[~np.isnan(v)]
-        if len(v) < 4 or np.ptp(v) == 0:
+        # fewer than 4 values, or a spread lost in rounding (the module's documented guard): no stats
+        if len(v) < 4 or v.std() <= 1e-12 * max(abs(v.mean()), 1.0):
             return 0.0, 0.0
         return float(scipy.stats.skew(v, bias=False)), float(scipy.stats.kurtosis(v, bias=False))
 

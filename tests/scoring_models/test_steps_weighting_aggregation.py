@@ -226,6 +226,18 @@ def test_share_caps_hand_computed() -> None:
         wt.apply_share_caps(np.array([1.0, 0.0]), ["scale", "outcome"], {"scale": 0.1})
 
 
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, (7, 5), elements=st.floats(0.0, 1.0)), st.floats(0.0, 0.3), st.floats(0.0, 0.3))
+def test_share_caps_on_a_matrix_equal_row_by_row(w: np.ndarray, scale_cap: float, process_cap: float) -> None:
+    w = w + np.array([0.0, 0.0, 0.0, 0.0, 0.1])  # the uncapped indicator always has room
+    natures = ["scale", "scale", "process", "outcome", "outcome"]
+    caps = {"scale": scale_cap, "process": process_cap}
+    batch = wt.apply_share_caps(w, natures, caps)
+    for row, capped in zip(w, batch, strict=True):
+        np.testing.assert_allclose(capped, wt.apply_share_caps(row, natures, caps), atol=1e-12)
+        assert capped[:2].sum() <= scale_cap + 1e-9 and capped[2] <= process_cap + 1e-9
+
+
 def test_within_groups_combines_pillar_weights() -> None:
     out = wt.within_groups(np.array([1.0, 3.0, 5.0]), np.array([0, 0, 1]), np.array([0.2, 0.8]))
     np.testing.assert_allclose(out, [0.05, 0.15, 0.8])
