@@ -95,7 +95,7 @@ def weigh(state: PipelineState) -> None:
     try:
         method = wt.WEIGHTINGS.get(state.methods.weighting)
         scores = minmax(state.treated, kept.directions)
-        within = wt.within_pillars(method, scores, kept.pillar, kept.weights, spec.weighting)
+        within = wt.within_pillars(method, scores, kept.pillar, kept.weights, spec.weighting, raw=state.treated)
         applied = wt.within_groups(within, kept.pillar, np.array([p.weight for p in spec.pillars], dtype=np.float64))
         natures, caps = nature_caps(state)
         if caps:

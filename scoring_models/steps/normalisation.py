@@ -3,9 +3,9 @@
 ``directions[i]`` is +1 when higher raw values are better and -1 when lower is better; every
 method returns values where higher is better. Missing cells stay NaN. Constant columns (all
 present values equal) are defined, never divided by zero: min-max and distance-to-target give 50,
-z-score gives 0, rank gives the mid percentile 50. The registered methods (:data:`NORMALISATIONS`:
-``minmax``, ``zscore``, ``rank``, ``target``) wrap the functions below; a spec, a per-run override
-or an uncertainty alternative names one of them.
+z-score gives 0, rank gives the mid percentile 50, vector gives equal scores. The registered
+methods (:data:`NORMALISATIONS`: ``minmax``, ``zscore``, ``rank``, ``target``, ``vector``) wrap the
+functions below; a spec, a per-run override or an uncertainty alternative names one of them.
 """
 
 from __future__ import annotations
@@ -144,6 +144,22 @@ def distance_to_target(
     return np.where(np.isnan(s), np.nan, out)
 
 
+def vector(x: FloatArray, directions: npt.NDArray[np.float64]) -> FloatArray:
+    """Vector normalisation (Hwang & Yoon 1981, the textbook TOPSIS), in percent.
+
+    ``100 x / sqrt(Σ x²)`` over each column's present values; lower-is-better columns take
+    ``100 (1 - x / sqrt(Σ x²))``, pymcdm's convention (TOPSIS is shift-invariant per column, so
+    TOPSIS on these scores equals the textbook, which instead takes the column minimum as the
+    ideal of a cost criterion). Negative raw values give negative scores. A column with no
+    non-zero value gives 0 (100 when lower is better).
+    """
+    with np.errstate(invalid="ignore"):
+        norm = np.sqrt(np.nansum(x**2, axis=0))
+        r = np.where(norm[None, :] > 0, x / np.where(norm > 0, norm, 1.0)[None, :], 0.0)
+    out = 100.0 * np.where((directions > 0)[None, :], r, 1.0 - r)
+    return np.asarray(np.where(np.isnan(x), np.nan, out), dtype=np.float64)
+
+
 # --------------------------------------------------------------------------------------------
 # registered methods
 
@@ -209,4 +225,10 @@ def _target(c: Columns, _: NormalisationSpec) -> FloatArray:
 NORMALISATIONS.add(NormalisationMethod("minmax", _minmax))
 NORMALISATIONS.add(NormalisationMethod("zscore", _zscore, nonnegative=False))
 NORMALISATIONS.add(NormalisationMethod("rank", _rank))
+def _vector(c: Columns, _: NormalisationSpec) -> FloatArray:
+    return vector(c.values, c.directions)
+
+
 NORMALISATIONS.add(NormalisationMethod("target", _target, needs_targets=True))
+# Scores can be negative (negative raw values): no RPI unless TOPSIS aggregates, and no geometric mean.
+NORMALISATIONS.add(NormalisationMethod("vector", _vector, nonnegative=False))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -171,7 +171,7 @@ def apply_share_caps(weights: FloatArray, groups: Sequence[str], caps: Mapping[s
             raise ValueError("share caps leave no weight for the remaining indicators")
         factor = np.where(rows, room / np.where(mass > 0, mass, 1.0), 1.0)
         w2 = np.where(fixed, w2, w2 * factor[:, None])
-    return w2 if np.ndim(weights) == 2 else w2[0]
+    return np.asarray(w2 if np.ndim(weights) == 2 else w2[0], dtype=np.float64)
 
 
 def effective_weights(x: FloatArray, composite: FloatArray, weights: FloatArray) -> FloatArray:
@@ -218,10 +218,12 @@ def within_groups(
 @dataclass(frozen=True)
 class PillarBlock:
     """What a weighting method reads for one pillar: min-max scores of its indicators (zones ×
-    indicators, complete, higher is better) and the spec's (expert) weights of those indicators."""
+    indicators, complete, higher is better), their values as treated (imputed, outliers treated,
+    in their own units, complete) and the spec's (expert) weights of those indicators."""
 
     scores: FloatArray
     expert: FloatArray
+    raw: FloatArray
 
 
 @dataclass(frozen=True)
@@ -240,17 +242,30 @@ class WeightingSpec(StepSettings):
     """How indicator weights inside each pillar are set; pillar weights always come from the spec.
 
     ``expert`` uses the spec's indicator weights; ``equal``, ``entropy``, ``critic`` and ``pca``
-    derive them from the data — always from min-max scores (complete, non-negative and
-    higher-is-better, as these methods need; missing cells take the column mean), whatever the
-    normalisation. Indicators with spec weight 0 stay at 0, and nature caps apply afterwards.
+    derive them from the data — from min-max scores (complete, non-negative and higher-is-better,
+    as these methods need; missing cells take the column mean), whatever the normalisation.
+    Indicators with spec weight 0 stay at 0, and nature caps apply afterwards.
+
+    ``basis`` says what entropy reads: ``normalised`` (default) the min-max scores, the 熵值法
+    convention of Chinese evaluation practice; ``raw`` the values themselves as proportions
+    ``p_ij = x_ij / Σ_i x_ij``, the textbook (Shannon; Hwang & Yoon 1981) entropy, which needs
+    non-negative values and ignores direction. CRITIC and PCA give the same weights on either basis
+    (CRITIC min-max scales and PCA standardises first), so only entropy reads it.
     """
 
     method: WeightingName = "expert"
     pca_min_eigenvalue: float = Field(default=1.0, gt=0)
+    basis: Literal["raw", "normalised"] = "normalised"
 
 
 Weigh = Callable[[PillarBlock, WeightingSpec], FloatArray]
 """A weighting method: ``(block, settings) -> weights`` of the block's indicators (any positive total)."""
+
+
+def _fill_mean(x: FloatArray, empty: float) -> FloatArray:
+    """``x`` with each missing cell set to its column mean (``empty`` in an all-missing column)."""
+    col_mean = np.nanmean(np.where(np.isnan(x).all(axis=0), empty, x), axis=0)
+    return np.where(np.isnan(x), col_mean[None, :], x)
 
 
 def within_pillars(
@@ -259,18 +274,21 @@ def within_pillars(
     pillar_index: npt.NDArray[np.int_],
     expert: FloatArray,
     settings: WeightingSpec,
+    raw: FloatArray | None = None,
 ) -> FloatArray:
     """Weights inside each pillar by ``method``; indicators with expert weight 0 stay at 0.
 
-    ``scores`` are min-max scores (zones × indicators); a missing cell takes its column mean (50
-    when the column is empty) because data-driven methods need a complete matrix.
+    ``scores`` are min-max scores (zones × indicators) and ``raw`` the treated values (default: the
+    scores); a missing cell takes its column mean (50, respectively 0, when the column is empty)
+    because data-driven methods need a complete matrix.
     """
-    col_mean = np.nanmean(np.where(np.isnan(scores).all(axis=0), 50.0, scores), axis=0)
-    filled = np.where(np.isnan(scores), col_mean[None, :], scores)
+    filled = _fill_mean(scores, 50.0)
+    values = filled if raw is None else _fill_mean(raw, 0.0)
     out = np.zeros(len(expert))
     for p in np.unique(pillar_index):
         cols = pillar_index == p
-        out[cols] = method.func(PillarBlock(scores=filled[:, cols], expert=expert[cols]), settings)
+        block = PillarBlock(scores=filled[:, cols], expert=expert[cols], raw=values[:, cols])
+        out[cols] = method.func(block, settings)
     return np.where(expert > 0, out, 0.0)
 
 
@@ -282,8 +300,8 @@ def _equal(block: PillarBlock, _: WeightingSpec) -> FloatArray:
     return equal_weights(block.scores.shape[1])
 
 
-def _entropy(block: PillarBlock, _: WeightingSpec) -> FloatArray:
-    return entropy_weights(block.scores)
+def _entropy(block: PillarBlock, settings: WeightingSpec) -> FloatArray:
+    return entropy_weights(block.raw if settings.basis == "raw" else block.scores)
 
 
 def _critic(block: PillarBlock, _: WeightingSpec) -> FloatArray:

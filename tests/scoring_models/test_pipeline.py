@@ -353,3 +353,74 @@ def test_monte_carlo_varies_around_the_runs_own_methods_within_the_caps() -> Non
     scale = np.array([nature[c].nature.value == "scale" for c in state.indicators])
     shares = state.uncertainty.weights[:, scale].sum(axis=1)
     assert shares.max() <= 0.10 + 1e-12 and shares.min() < 0.10
+
+
+def _one_pillar_spec(codes: list[str], **sections: Any) -> ModelSpec:
+    return ModelSpec.model_validate({
+        "key": "textbook", "version": "1", "title_zh": "教科书", "title_en": "Textbook",
+        "description": "Worked examples.",
+        "pillars": [{"code": "all", "name_zh": "全部", "name_en": "All", "weight": 1}],
+        "indicators": [{"code": c, "pillar": "all"} for c in codes],
+        "outliers": {"method": "none"}, "peer_groups": {"method": "none"}, **sections,
+    })
+
+
+def _matrix_of(x: np.ndarray, codes: list[str]) -> IndicatorMatrix:
+    rows = [Observation(f"Z{z}", c, 2024, float(x[z, i])) for z in range(x.shape[0]) for i, c in enumerate(codes)]
+    return IndicatorMatrix.from_rows(rows)
+
+
+# The widely reproduced five-phone TOPSIS tutorial: price (a cost), storage, camera, looks; equal weights.
+PHONES = np.array([[250.0, 16, 12, 5], [200.0, 16, 8, 3], [300.0, 32, 16, 4], [275.0, 32, 8, 4], [225.0, 16, 16, 2]])
+PHONE_CODES = ["energy_per_va", "rd_intensity", "invention_patents_per_10k", "tech_contract_per_capita"]
+
+
+def test_textbook_topsis_with_vector_normalisation_from_a_spec() -> None:
+    from pymcdm import normalizations as pn
+    from pymcdm.helpers import normalize_matrix
+    from pymcdm.methods import TOPSIS
+
+    spec = _one_pillar_spec(PHONE_CODES, normalisation={"method": "vector"}, aggregation={"method": "topsis"})
+    state = run_pipeline(spec, _matrix_of(PHONES, PHONE_CODES), EvaluationOptions(uncertainty_runs=0))
+    types = np.array([-1, 1, 1, 1])
+    vectors = normalize_matrix(PHONES, pn.vector_normalization, types)
+    np.testing.assert_allclose(state.normalised / 100, vectors, atol=1e-12)
+    theirs = TOPSIS(pn.vector_normalization)(PHONES, np.full(4, 0.25), types)
+    np.testing.assert_allclose(state.composite / 100, theirs, atol=1e-12)
+    np.testing.assert_allclose(state.composite / 100, [0.534, 0.308, 0.692, 0.535, 0.401], atol=5e-4)
+    assert state.result is not None and state.result.info.methods["normalisation"] == "vector"
+    assert all(z.rpi is not None for z in state.result.zones)  # TOPSIS puts composites on its own scale
+
+
+def test_vector_normalisation_gives_no_rpi_under_a_weighted_sum() -> None:
+    # vector scores are negative for negative values: the ratio to a peer mean is not defined
+    spec = _one_pillar_spec(PHONE_CODES, normalisation={"method": "vector"})
+    result = build_model(spec).evaluate(_matrix_of(PHONES, PHONE_CODES), options=EvaluationOptions(uncertainty_runs=0))
+    assert all(z.rpi is None and z.tier is None for z in result.zones)
+    with pytest.raises(ValueError, match="non-negative"):
+        _one_pillar_spec(PHONE_CODES, normalisation={"method": "vector"}, aggregation={"method": "geometric"})
+
+
+# Xu (2004), "A note on the subjective and objective integrated approach to determine attribute
+# weights", EJOR 156(2): four alternatives, four benefit attributes, published entropy weights.
+XU = np.array([[30.0, 30, 38, 29], [19, 54, 86, 29], [19, 15, 85, 28.9], [68, 70, 60, 29]])
+XU_CODES = ["rd_intensity", "invention_patents_per_10k", "tech_contract_per_capita", "rd_staff_share"]
+
+
+def test_textbook_entropy_on_raw_proportions_from_a_spec() -> None:
+    from pymcdm import weights as pw
+    from skcriteria.preprocessing.weighters import entropy_weights as skc_entropy
+
+    raw = _one_pillar_spec(XU_CODES, weighting={"method": "entropy", "basis": "raw"})
+    weights = build_model(raw).evaluate(_matrix_of(XU, XU_CODES), options=EvaluationOptions(uncertainty_runs=0))
+    got = [weights.info.applied_weights[c] for c in XU_CODES]
+    np.testing.assert_allclose(got, [0.4630, 0.3992, 0.1378, 0.0000], atol=5e-5)
+    np.testing.assert_allclose(got, pw.entropy_weights(XU), atol=1e-9)
+    # the default (熵值法) reads min-max scores
+    default = _one_pillar_spec(XU_CODES, weighting={"method": "entropy"})
+    assert default.weighting.basis == "normalised"
+    state = run_pipeline(default, _matrix_of(XU, XU_CODES), EvaluationOptions(uncertainty_runs=0))
+    scores = 100 * (XU - XU.min(0)) / np.ptp(XU, axis=0)
+    np.testing.assert_allclose(state.weights, skc_entropy(scores), atol=1e-9)  # 0 ln 0 = 0
+    # min-max stretches the nearly constant fourth column (28.9–29) to 0–100: no longer weight 0
+    assert state.weights[3] > 0.1

@@ -197,3 +197,34 @@ def test_tied_extremes_are_winsorised_together() -> None:
     assert res.winsorised_points[0] == 2
     np.testing.assert_array_equal(res.values[:, 0], expected)
     assert (res.values[-2:, 0] == 40.0).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    arrays(np.float64, (8, 4), elements=st.floats(0.01, 1e4, allow_subnormal=False)),
+    arrays(np.int8, 4, elements=st.sampled_from([-1, 1])),
+)
+def test_vector_normalisation_matches_pymcdm(x: np.ndarray, types: np.ndarray) -> None:
+    from pymcdm import normalizations as pn
+    from pymcdm.helpers import normalize_matrix
+
+    ours = nz.vector(x, types.astype(np.float64)) / 100
+    np.testing.assert_allclose(ours, normalize_matrix(x, pn.vector_normalization, types), atol=1e-12)
+
+
+def test_vector_normalisation_missing_and_zero_columns() -> None:
+    x = np.array([[3.0, 0.0, 1.0], [4.0, 0.0, -1.0], [nan, 0.0, nan]])
+    out = nz.vector(x, np.array([1.0, -1.0, 1.0]))
+    np.testing.assert_allclose(out[:2, 0], [60.0, 80.0])  # 3-4-5 over the present values
+    assert np.isnan(out[2, 0]) and np.isnan(out[2, 2])
+    np.testing.assert_allclose(out[:, 1], [100.0, 100.0, 100.0])  # no non-zero value, lower is better
+    assert out[1, 2] < 0  # negative values give negative scores: the method is not non-negative
+    assert not nz.NORMALISATIONS.get("vector").nonnegative
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, (9, 3), elements=st.sampled_from([0.0, 1.0, 2.0, 2.5, 7.0])))
+def test_min_ranks_match_scipy(x: np.ndarray) -> None:
+    out = nz.min_ranks(x)
+    for j in range(3):
+        np.testing.assert_array_equal(out[:, j], scipy.stats.rankdata(x[:, j], method="min"))
