@@ -29,6 +29,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "province": ("省份", "Province"),
     "tier": ("梯队", "Tier"),
     "peer_group": ("同类组", "Peer group"),
+    "peer_group_size": ("同类组园区数", "Zones in peer group"),
+    "peer_group_mean": ("同类组平均综合得分", "Peer-group mean composite"),
+    "peer_group_note": ("梯队按相对绩效指数（综合得分 ÷ 同类组平均综合得分 × 100）划分，仅与同类组比较",
+                        "Tiers are by relative performance index (composite ÷ peer-group mean composite × 100): "
+                        "a tier compares a zone with its peer group only"),
+    "peer_group_facts": ("{size} 个园区，平均综合得分 {mean:.2f}", "{size} zones, mean composite {mean:.2f}"),
     "all": ("全部", "All"),
     "filter": ("筛选", "Filter"),
     "reset": ("清除", "Reset"),

@@ -123,9 +123,11 @@ def test_one_zone(mini_spec: dict[str, Any]) -> None:
         _matrix({"A": ROWS_2024["A"]}), options=EvaluationOptions(uncertainty_runs=10)
     )
     (a,) = result.zones
-    assert a.rank == 1 and a.rpi == pytest.approx(100.0) and a.tier == "strong"
+    # alone, the zone is its own peer mean: RPI 100 and tier 创新强劲 by construction, so none is given
+    assert a.rank == 1 and a.rpi is None and a.tier is None and a.profile is None
+    assert a.peer_group_size == 1
     assert a.composite == pytest.approx(50.0)  # every column constant → 50
-    assert a.gap_to_next_tier is None  # RPI 125 is unreachable alone
+    assert a.gap_to_next_tier is None
 
 
 @pytest.mark.parametrize(
@@ -237,7 +239,7 @@ def test_peer_groups_use_matrix_indicators_the_model_does_not_score(mini_spec: d
         z: {**v, "national_rd_platforms": p}
         for (z, v), p in zip(ROWS_2024.items(), [1, 2, 30, 40, 0], strict=True)
     }
-    mini_spec["peer_groups"] = {}
+    mini_spec["peer_groups"] = {"min_size": 1}
     result = build_model(mini_spec).evaluate(_matrix(rows), options=EvaluationOptions(uncertainty_runs=0))
     groups = {z.code: z.peer_group for z in result.zones}
     assert groups == {
@@ -252,7 +254,7 @@ def test_peer_groups_use_matrix_indicators_the_model_does_not_score(mini_spec: d
 
 
 def test_peer_group_categories_split_by_metadata(mini_spec: dict[str, Any]) -> None:
-    mini_spec["peer_groups"] = {"method": "rules", "rules": [], "categories": ["level"]}
+    mini_spec["peer_groups"] = {"method": "rules", "rules": [], "categories": ["level"], "min_size": 2}
     obs = [Observation(z, c, 2024, v) for z, vals in ROWS_2024.items() for c, v in vals.items()]
     meta = {z: ZoneMeta(level="national" if z in "AB" else "provincial") for z in ROWS_2024}
     m = IndicatorMatrix.from_rows(obs, zone_meta=meta)
@@ -263,6 +265,21 @@ def test_peer_group_categories_split_by_metadata(mini_spec: dict[str, Any]) -> N
         "C": "provincial-all",
         "D": "provincial-all",
     }
+
+
+def test_small_peer_groups_are_merged_and_no_rpi_comes_from_a_group_of_one(mini_spec: dict[str, Any]) -> None:
+    # Regression: D alone in the top platform band got RPI 100 by construction (创新强劲-, "1/1").
+    platforms = [1, 2, 3, 40, 0]
+    rows = {z: {**v, "national_rd_platforms": p} for (z, v), p in zip(ROWS_2024.items(), platforms, strict=True)}
+    mini_spec["peer_groups"] = {"min_size": 2}
+    result = build_model(mini_spec).evaluate(_matrix(rows), options=EvaluationOptions(uncertainty_runs=0))
+    by = {z.code: z for z in result.zones}
+    # A, B, C have fewer than 5 platforms (band 0), D has 40 (band 2): D joins them
+    assert {c: z.peer_group for c, z in by.items()} == dict.fromkeys("ABCD", "revenue0-platforms0~revenue0-platforms2")
+    assert all(z.peer_group_size >= 2 and z.rpi is not None for z in result.zones)
+    assert {g.code: g.size for g in result.info.peer_groups} == {"revenue0-platforms0~revenue0-platforms2": 4}
+    mean = (0 + 31.25 + 62.5 + 75) / 4
+    assert by["D"].rpi == pytest.approx(100 * 75 / mean)
 
 
 def test_zscore_override_with_geometric_spec_runs_and_has_no_tiers(mini_spec: dict[str, Any]) -> None:
