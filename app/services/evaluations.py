@@ -8,7 +8,7 @@ import statistics
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -34,7 +34,7 @@ from app.schemas.evaluation import (
 )
 from app.services import audit
 from app.services.audit import CLI_ACTOR, Actor
-from app.services.matrix import build_matrix, select_zones
+from app.services.matrix import build_matrix, reference_zones, select_zones
 from app.services.model_catalog import methodology, resolve_model
 from app.services.run_document import (
     Methodology,
@@ -69,12 +69,20 @@ def input_hash(model_doc: Methodology, request: EvaluationRequest, matrix: Indic
             "features": matrix.feature_names,
         },
     }))
+    _hash_arrays(digest.update, matrix)
+    if matrix.reference is not None:  # the national population the badges are computed on
+        digest.update(_canonical({"reference": matrix.reference.zones,
+                                  "meta": [m.model_dump(mode="json") for m in matrix.reference.zone_meta]}))
+        _hash_arrays(digest.update, matrix.reference)
+    return digest.hexdigest()
+
+
+def _hash_arrays(update: Callable[[bytes], object], matrix: IndicatorMatrix) -> None:
     # NaN payloads can differ bit-wise; make every missing cell the same bytes before hashing.
     values = np.where(np.isnan(matrix.values), np.nan, matrix.values)
-    digest.update(np.ascontiguousarray(values, dtype="<f8").tobytes())
+    update(np.ascontiguousarray(values, dtype="<f8").tobytes())
     features = np.where(np.isnan(matrix.features), np.nan, matrix.features)
-    digest.update(np.ascontiguousarray(features, dtype="<f8").tobytes())
-    return digest.hexdigest()
+    update(np.ascontiguousarray(features, dtype="<f8").tobytes())
 
 
 def result_hash(result: EvaluationResult) -> str:
@@ -102,7 +110,8 @@ def run_evaluation(session: Session, request: EvaluationRequest, *, actor: Actor
             "no zone matches the filter",
             errors=[Problem(column="zones", code="no_zones", message="the zone filter selects no zone")],
         )
-    matrix = build_matrix(session, zones, year=request.year)
+    matrix = build_matrix(session, zones, year=request.year,
+                          reference=reference_zones(session, request.zones, year=request.year))
     if np.isnan(matrix.current).all():
         raise ValidationFailed(
             f"no observation for {request.year} among the {len(zones)} selected zone(s)",

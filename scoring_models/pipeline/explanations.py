@@ -57,8 +57,9 @@ def estimate_uncertainty(state: PipelineState) -> None:
 
 
 def award_badges(state: PipelineState) -> None:
-    """Cultivation badges of every zone of the full matrix (all catalog indicators, all history)."""
-    state.badges = zone_badges(state.spec.badges, state.matrix)
+    """Cultivation badges (all catalog indicators, all history) computed on the national population
+    (``matrix.population``): the chain rankings and the national median do not depend on the filter."""
+    state.badges = zone_badges(state.spec.badges, state.matrix.population)
 
 
 def zone_badges(rules: BadgeSpec, matrix: IndicatorMatrix) -> dict[str, list[str]]:
