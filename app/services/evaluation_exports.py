@@ -187,6 +187,8 @@ def methodology_items(run: StoredRun, lang: Language) -> list[tuple[str, Any]]:
                _pct(p.weight / pillar_total)) for p in doc.pillars]
     items += _indicator_items(run, lang)
     items += [(text("item_method", lang).format(step=step), method) for step, method in sorted(info.methods.items())]
+    items += [(text("item_population", lang).format(step=s.step), text(f"population_{s.population.value}", lang))
+              for s in doc.steps]
     thresholds = doc.tier_scheme.thresholds
     for n, tier in enumerate(doc.tier_scheme.tiers):
         upper = thresholds[n - 1] if n > 0 and n - 1 < len(thresholds) else None

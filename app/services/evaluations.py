@@ -118,7 +118,7 @@ def run_evaluation(session: Session, request: EvaluationRequest, *, actor: Actor
             errors=[Problem(column="year", code="no_data", message="no data for this year",
                             value=str(request.year))],
         )
-    doc = methodology(model)
+    doc = methodology(model, request.options.overrides)
     started = time.perf_counter()
     try:
         # Timed here, in the one path the API and the CLI share, so /metrics sees every run.

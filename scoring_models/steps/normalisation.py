@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from scoring_models.arrays import FloatArray
-from scoring_models.steps.registry import MethodName, StepRegistry, StepSettings
+from scoring_models.steps.registry import HANDBOOK, MethodName, Population, StepRegistry, StepSettings
 
 
 def _signed(x: FloatArray, directions: npt.NDArray[np.float64]) -> FloatArray:
@@ -181,12 +181,16 @@ class NormalisationMethod:
     ``nonnegative``: scores are never negative — geometric aggregation needs it and a composite
     on such scores has a meaningful ratio to its peer mean (the RPI); z-scores are not.
     ``needs_targets``: every indicator needs a ``target`` (a spec using it without one is rejected).
+    ``population`` says whose data its result for a zone depends on and ``source`` the published method
+    (both shown by a model's methodology).
     """
 
     name: str
     func: Normalise
     nonnegative: bool = True
     needs_targets: bool = False
+    population: Population = Population.FILTERED
+    source: str = ""
 
 
 NORMALISATIONS: StepRegistry[NormalisationMethod] = StepRegistry("normalisation")
@@ -222,13 +226,23 @@ def _target(c: Columns, _: NormalisationSpec) -> FloatArray:
     return distance_to_target(c.values, c.directions, c.targets)
 
 
-NORMALISATIONS.add(NormalisationMethod("minmax", _minmax))
-NORMALISATIONS.add(NormalisationMethod("zscore", _zscore, nonnegative=False))
-NORMALISATIONS.add(NormalisationMethod("rank", _rank))
 def _vector(c: Columns, _: NormalisationSpec) -> FloatArray:
     return vector(c.values, c.directions)
 
 
-NORMALISATIONS.add(NormalisationMethod("target", _target, needs_targets=True))
+NORMALISATIONS.add(NormalisationMethod(
+    "minmax", _minmax, source=f"{HANDBOOK}, step 5: min-max rescaling to 0-100 over the zones evaluated",
+))
+NORMALISATIONS.add(NormalisationMethod(
+    "zscore", _zscore, nonnegative=False, source=f"{HANDBOOK}, step 5: standardisation (z-scores)",
+))
+NORMALISATIONS.add(NormalisationMethod("rank", _rank, source=f"{HANDBOOK}, step 5: ranking (as percentiles)"))
+NORMALISATIONS.add(NormalisationMethod(
+    "target", _target, needs_targets=True,
+    source=f"{HANDBOOK}, step 5: distance to a reference (the spec's targets, from the worst value evaluated)",
+))
 # Scores can be negative (negative raw values): no RPI unless TOPSIS aggregates, and no geometric mean.
-NORMALISATIONS.add(NormalisationMethod("vector", _vector, nonnegative=False))
+NORMALISATIONS.add(NormalisationMethod(
+    "vector", _vector, nonnegative=False,
+    source="Hwang & Yoon (1981) Multiple Attribute Decision Making: vector normalisation of TOPSIS",
+))

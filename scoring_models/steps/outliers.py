@@ -39,7 +39,7 @@ import numpy as np
 from pydantic import Field
 
 from scoring_models.arrays import BoolArray, FloatArray
-from scoring_models.steps.registry import MethodName, StepRegistry, StepSettings
+from scoring_models.steps.registry import HANDBOOK, MethodName, Population, StepRegistry, StepSettings
 
 
 def skew_kurtosis(x: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -138,10 +138,16 @@ def treat_outliers(
 
 @dataclass(frozen=True)
 class OutlierMethod:
-    """A registered outlier treatment: its name and its function."""
+    """A registered outlier treatment: its name and its function.
+
+    ``population`` says whose data its result for a zone depends on and ``source`` the published method
+    (both shown by a model's methodology).
+    """
 
     name: str
     func: Treat
+    population: Population = Population.FILTERED
+    source: str = ""
 
 
 OUTLIER_TREATMENTS: StepRegistry[OutlierMethod] = StepRegistry("outliers")
@@ -178,5 +184,9 @@ def _winsorise_log(x: FloatArray, settings: OutlierSpec) -> OutlierResult:
     )
 
 
-OUTLIER_TREATMENTS.add(OutlierMethod("none", _none))
-OUTLIER_TREATMENTS.add(OutlierMethod("winsorise_log", _winsorise_log))
+OUTLIER_TREATMENTS.add(OutlierMethod("none", _none, population=Population.OWN, source="no treatment"))
+OUTLIER_TREATMENTS.add(OutlierMethod(
+    "winsorise_log", _winsorise_log,
+    source=f"JRC COINr Treat() and {HANDBOOK}, step 4: |skewness| > 2 and kurtosis > 3.5 (sample "
+    "estimators), winsorise up to 5 points, else log-transform",
+))

@@ -19,7 +19,7 @@ from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from scoring_models.arrays import FloatArray
-from scoring_models.steps.registry import MethodName, StepRegistry, StepSettings
+from scoring_models.steps.registry import MethodName, Population, StepRegistry, StepSettings
 
 MERGED = "~"
 """Joins the codes of groups merged for size (``revenue2-platforms1~revenue2-platforms2``)."""
@@ -264,11 +264,17 @@ class ZoneFacts(Protocol):
 @dataclass(frozen=True)
 class PeerGroupMethod:
     """A registered peer-grouping method: its name, its function, and whether the spec's
-    ``categories`` split its groups further (not for ``none``, which means no peer groups)."""
+    ``categories`` split its groups further (not for ``none``, which means no peer groups).
+
+    ``population`` says whose data its result for a zone depends on and ``source`` the published method
+    (both shown by a model's methodology).
+    """
 
     name: str
     func: Group
     split_by_categories: bool = True
+    population: Population = Population.FILTERED
+    source: str = ""
 
 
 PEER_GROUPINGS: StepRegistry[PeerGroupMethod] = StepRegistry("peer_groups")
@@ -366,6 +372,15 @@ def _kmeans(zones: ZoneFacts, settings: PeerGroupSpec) -> PeerGroups:
     return kmeans_groups(feats, settings.n_clusters, seed=settings.seed, n_init=settings.n_init)
 
 
-PEER_GROUPINGS.add(PeerGroupMethod("none", _none, split_by_categories=False))
-PEER_GROUPINGS.add(PeerGroupMethod("rules", _rules))
-PEER_GROUPINGS.add(PeerGroupMethod("kmeans", _kmeans))
+PEER_GROUPINGS.add(PeerGroupMethod(
+    "none", _none, split_by_categories=False, source="no peer groups: every zone evaluated is one group",
+))
+PEER_GROUPINGS.add(PeerGroupMethod(
+    "rules", _rules,
+    source="classified evaluation (分类评价), domain brief §5: fixed bands on revenue × national R&D platforms; "
+    "groups below the minimum size merge into the nearest band among the zones evaluated",
+))
+PEER_GROUPINGS.add(PeerGroupMethod(
+    "kmeans", _kmeans,
+    source="k-means (Lloyd; scikit-learn KMeans, fixed seed) on log scale features of the zones evaluated",
+))

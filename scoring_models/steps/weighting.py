@@ -17,7 +17,7 @@ import numpy.typing as npt
 from pydantic import Field
 
 from scoring_models.arrays import BoolArray, FloatArray
-from scoring_models.steps.registry import MethodName, StepRegistry, StepSettings
+from scoring_models.steps.registry import HANDBOOK, MethodName, Population, StepRegistry, StepSettings
 
 
 def _normalise(w: FloatArray) -> FloatArray:
@@ -228,10 +228,16 @@ class PillarBlock:
 
 @dataclass(frozen=True)
 class WeightingMethod:
-    """A registered weighting method: its name and its function."""
+    """A registered weighting method: its name and its function.
+
+    ``population`` says whose data its result for a zone depends on and ``source`` the published method
+    (both shown by a model's methodology).
+    """
 
     name: str
     func: Weigh
+    population: Population = Population.FILTERED
+    source: str = ""
 
 
 WEIGHTINGS: StepRegistry[WeightingMethod] = StepRegistry("weighting")
@@ -312,8 +318,22 @@ def _pca(block: PillarBlock, settings: WeightingSpec) -> FloatArray:
     return pca_weights(block.scores, min_eigenvalue=settings.pca_min_eigenvalue)
 
 
-WEIGHTINGS.add(WeightingMethod("expert", _expert))
-WEIGHTINGS.add(WeightingMethod("equal", _equal))
-WEIGHTINGS.add(WeightingMethod("entropy", _entropy))
-WEIGHTINGS.add(WeightingMethod("critic", _critic))
-WEIGHTINGS.add(WeightingMethod("pca", _pca))
+WEIGHTINGS.add(WeightingMethod(
+    "expert", _expert, population=Population.OWN,
+    source=f"{HANDBOOK}, step 6: participatory (expert) weights, as the spec states them",
+))
+WEIGHTINGS.add(WeightingMethod(
+    "equal", _equal, population=Population.OWN, source=f"{HANDBOOK}, step 6: equal weights",
+))
+WEIGHTINGS.add(WeightingMethod(
+    "entropy", _entropy,
+    source="Shannon entropy weights (Hwang & Yoon 1981); basis 'normalised' reads min-max scores (熵值法)",
+))
+WEIGHTINGS.add(WeightingMethod(
+    "critic", _critic,
+    source="Diakoulaki, Mavrotas & Papayannakis (1995) Computers & Operations Research 22(7): CRITIC",
+))
+WEIGHTINGS.add(WeightingMethod(
+    "pca", _pca,
+    source=f"{HANDBOOK}, step 6: principal components of the correlation matrix, Kaiser rule (eigenvalue ≥ 1)",
+))
