@@ -21,7 +21,7 @@ from scoring_models.spec import ModelSpec
 SPEC = ModelSpec.model_validate(
     {
         "key": "innovation-officer",
-        "version": "1.0.0",
+        "version": "1.0.1",
         "title_zh": "首席创新官与创新环境评价",
         "title_en": "Chief innovation officer and innovation environment",
         "description": __doc__,

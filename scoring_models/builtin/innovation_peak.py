@@ -24,7 +24,7 @@ from scoring_models.spec import ModelSpec
 SPEC = ModelSpec.model_validate(
     {
         "key": "innovation-peak",
-        "version": "1.0.0",
+        "version": "1.0.1",
         "title_zh": "创新高峰分类评价",
         "title_en": "Innovation peak (classified, tiered, innovation-first)",
         "description": __doc__,

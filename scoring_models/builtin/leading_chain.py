@@ -22,7 +22,7 @@ from scoring_models.spec import ModelSpec
 SPEC = ModelSpec.model_validate(
     {
         "key": "leading-chain",
-        "version": "1.0.0",
+        "version": "1.0.1",
         "title_zh": "首位产业链评价",
         "title_en": "Leading industry chain",
         "description": __doc__,
