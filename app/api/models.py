@@ -46,7 +46,7 @@ class Methodology(BaseModel):
         description="every step in the order it runs: its method, its population — 'filtered' (the zones a "
         "run evaluates: a province-only run ranks and tiers its zones among themselves), 'national' (every "
         "zone with data in the year, whatever the filter: the badges) or 'own' (the zone's own data and the "
-        "model's settings) — and its source (the published method)",
+        "model's settings) — and its source (the published method); empty for a plug-in that is not a spec",
     )
     immutable: bool
     effective_weights: dict[str, float] | None
