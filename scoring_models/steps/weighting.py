@@ -2,8 +2,10 @@
 
 All functions return weights that are non-negative and sum to 1. Data-driven methods expect a
 complete matrix with higher-is-better columns (the pipeline passes min-max normalised values
-with missing cells set to the column mean). The registered methods (:data:`WEIGHTINGS`) set the
-weights inside one pillar; :func:`within_pillars` applies one to every pillar.
+with missing cells set to the column mean; entropy on the ``raw`` basis reads the treated values
+instead). Zero-variance columns get weight 0 from every data-driven method. The registered
+methods (:data:`WEIGHTINGS`) set the weights inside one pillar; :func:`within_pillars` applies one
+to every pillar.
 """
 
 from __future__ import annotations
