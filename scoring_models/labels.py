@@ -70,7 +70,8 @@ class LabelPair(BaseModel):
 
 
 class PeerGroupForms(BaseModel):
-    """How peer-group parts read: a band, a missing band feature, a k-means cluster, the joiner."""
+    """How peer-group parts read: a band, a missing band feature, a k-means cluster, the joiner of
+    parts, and the joiner of groups merged for size."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -78,6 +79,7 @@ class PeerGroupForms(BaseModel):
     missing: LabelPair
     cluster: LabelPair
     separator: LabelPair
+    merged: LabelPair
 
 
 class LabelData(BaseModel):
@@ -197,9 +199,13 @@ def peer_group_label(code: str, lang: Lang = "zh") -> str:
 
     Each ``-``-separated part is read on its own: a known word (``all``, a level, province, chain
     …), a k-means cluster ``k<n>``, or a rule band ``<label><band>`` / ``<label>na``; a part that is
-    none of these is kept as it is (so an unknown code comes back unchanged).
+    none of these is kept as it is (so an unknown code comes back unchanged). Groups merged for
+    size join their codes with ``~``; each is read and they are joined with ``＋`` (`` + ``).
     """
     if not code:
         return code
-    separator = label_data().peer_group_forms.separator.text(lang)
-    return separator.join(_part_label(part, lang) for part in code.split("-"))
+    forms = label_data().peer_group_forms
+    separator, merged = forms.separator.text(lang), forms.merged.text(lang)
+    return merged.join(
+        separator.join(_part_label(part, lang) for part in group.split("-")) for group in code.split("~")
+    )

@@ -53,11 +53,12 @@ class EvaluationRunDetail(EvaluationRunOut):
 
 
 class RankIntervalOut(BaseModel):
-    """5th, 50th and 95th percentile rank across the Monte Carlo runs."""
+    """5th, 50th and 95th percentile rank across the Monte Carlo runs: ranks some run gave, whole numbers
+    (runs stored by earlier releases hold interpolated percentiles and are served as stored)."""
 
-    p5: float
-    median: float
-    p95: float
+    p5: int | float
+    median: int | float
+    p95: int | float
 
 
 class RankingRow(BaseModel):
@@ -75,6 +76,10 @@ class RankingRow(BaseModel):
     tier_zh: str | None
     subgroup: str | None
     peer_group: str
+    peer_group_zh: str = Field(description="the peer group in words (the tier is relative to this group)")
+    peer_group_en: str
+    peer_group_size: int | None = Field(description="zones of the run in the peer group")
+    peer_group_mean: float | None = Field(description="the group's mean composite: RPI = composite / this × 100")
     peer_rank: int
     profile: str | None
     profile_zh: str | None
@@ -105,6 +110,10 @@ class Scorecard(BaseModel):
     province: str | None
     level: str | None
     result: dict[str, Any] = Field(description="the model's full per-zone result (ZoneResult)")
+    peer_group_zh: str = Field(description="the zone's peer group in words (its tier is relative to this group)")
+    peer_group_en: str
+    peer_group_size: int | None = Field(description="zones of the run in the peer group")
+    peer_group_mean: float | None = Field(description="the group's mean composite: RPI = composite / this × 100")
     zones_ranked: int
     previous_year: RankChange | None
 

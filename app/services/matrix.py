@@ -4,12 +4,18 @@ The service's only job before scoring: select the zones of an evaluation, read t
 for the evaluation year and the years before it (history for imputation and badges), fill the
 leading-chain indicators from the stored chain breakdowns where a zone did not report them, and
 hand over zone metadata and peer-group features. No score is computed here.
+
+When the filter selects only part of the zones, the matrix carries the national population of the
+year as its ``reference`` (every zone of the filter's kind with data in that year): the badges'
+rankings within a chain and national median are computed on it, and so are the chain metrics (the
+location quotient compares a zone's leading-chain share with that chain's share of all zones), so a
+zone's raw values and badges are the same whichever zones it is evaluated with.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -46,6 +52,28 @@ class SelectedZone:
     meta: ZoneMeta
 
 
+def _selected(zones: Sequence[Zone]) -> list[SelectedZone]:
+    return [
+        SelectedZone(
+            id=z.id,
+            code=z.code,
+            meta=ZoneMeta(name_zh=z.name_zh, name_en=z.name_en, level=z.level, province=z.province,
+                          leading_chain=z.leading_chain, extra={"city": z.city, "pilot": z.pilot}),
+        )
+        for z in zones
+    ]
+
+
+def reference_zones(session: Session, zone_filter: ZoneFilter, *, year: int) -> list[SelectedZone]:
+    """The national population of ``year``: every zone of the filter's kind (any kind when the filter
+    names none) with at least one observation in that year, whatever else the filter says; by code."""
+    reported = select(Observation.zone_id).where(Observation.year == year).distinct()
+    query = select(Zone).where(Zone.id.in_(reported)).order_by(Zone.code)
+    if zone_filter.kind is not None:
+        query = query.where(Zone.kind == zone_filter.kind.value)
+    return _selected(list(session.scalars(query)))
+
+
 def select_zones(session: Session, zone_filter: ZoneFilter) -> list[SelectedZone]:
     """The zones matching the filter, ordered by code."""
     query = select(Zone).order_by(Zone.code)
@@ -59,28 +87,36 @@ def select_zones(session: Session, zone_filter: ZoneFilter) -> list[SelectedZone
         query = query.where(Zone.pilot == zone_filter.pilot)
     if zone_filter.zones:
         query = query.where(Zone.code.in_(zone_filter.zones))
-    return [
-        SelectedZone(
-            id=z.id,
-            code=z.code,
-            meta=ZoneMeta(name_zh=z.name_zh, name_en=z.name_en, level=z.level, province=z.province,
-                          leading_chain=z.leading_chain, extra={"city": z.city, "pilot": z.pilot}),
-        )
-        for z in session.scalars(query)
-    ]
+    return _selected(list(session.scalars(query)))
 
 
 def _chunks(ids: Sequence[int], size: int = 500) -> list[list[int]]:
     return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
 
 
-def build_matrix(session: Session, zones: Sequence[SelectedZone], *, year: int) -> IndicatorMatrix:
+def build_matrix(
+    session: Session, zones: Sequence[SelectedZone], *, year: int, reference: Sequence[SelectedZone] = ()
+) -> IndicatorMatrix:
     """Zones × every catalog indicator × the ``HISTORY_YEARS`` years ending at ``year``.
+
+    ``reference`` is the national population of the year (:func:`reference_zones`). When it holds
+    zones beyond ``zones``, the matrix is built over both and its ``reference`` is the whole: the
+    chain metrics and the badges' national references are computed on that population.
+    """
+    population = {z.code: z for z in (*reference, *zones)}
+    if len(population) == len(zones):  # the evaluation covers the whole population: it is its own reference
+        return _matrix(session, zones, year=year)
+    full = _matrix(session, sorted(population.values(), key=lambda z: z.code), year=year)
+    return replace(full.select(zones=[z.code for z in zones]), reference=full)
+
+
+def _matrix(session: Session, zones: Sequence[SelectedZone], *, year: int) -> IndicatorMatrix:
+    """The matrix of ``zones`` (their own reference).
 
     Chain-derived indicators (leading-chain share, HHI, LQ, completeness, alternative-source
     coverage, local supporting rate, chokepoint share and the alternative-source coverage of the
-    chokepoints) are computed per year from the breakdowns and their key products, over the zones
-    of this evaluation, and fill only the cells a zone did not report itself.
+    chokepoints) are computed per year from the breakdowns and their key products, over these zones,
+    and fill only the cells a zone did not report itself.
     """
     catalog = indicator_catalog()
     codes = [ind.code for ind in catalog.indicators]

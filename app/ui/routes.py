@@ -245,7 +245,8 @@ def zone(request: Request, session: SessionDep, run_id: int, code: str) -> HTMLR
         for kind, h in card_highlights(card)
     ]
     downloads = {fmt: page.url(f"/api/v1/evaluations/{run_id}/zones/{code}", format=fmt) for fmt in ("csv", "xlsx")}
-    return page.render("zone.html", run=run, card=card, result=result, radar=radar, contributions=contributions,
+    return page.render("zone.html", run=run, card=card, result=result, peers=card.peer_group, radar=radar,
+                       contributions=contributions,
                        interval=_neighbours(page, session, card), trend=trend, trend_source=trend_source,
                        highlights=highlights, downloads=downloads, badge_text=badge_text(result.badges, page.lang),
                        model_title=_model_titles(session, page.lang).get(run.model_key, run.model_key))

@@ -28,7 +28,8 @@ def assign_tiers(state: PipelineState) -> None:
 
     The RPI is a ratio, so it needs composites on a non-negative scale: none is given when the
     normalisation can give negative scores (z-scores centre on 0) unless the aggregation puts
-    composites on its own scale (TOPSIS).
+    composites on its own scale (TOPSIS). Nor is one given in a group of one zone (only when the
+    whole run is smaller than the minimum group size), where it would be 100 by construction.
     """
     thresholds = state.spec.tiers.thresholds
     peer_sum, peer_size = state.group_sums[state.groups.index], state.peer_size
@@ -37,7 +38,7 @@ def assign_tiers(state: PipelineState) -> None:
         or agg.AGGREGATIONS.get(state.methods.aggregation).own_scale
     )
     if ratio_scale:
-        state.rpi = tiers.rpi(state.composite, peer_sum / peer_size)
+        state.rpi = np.where(peer_size >= 2, tiers.rpi(state.composite, peer_sum / peer_size), np.nan)
     else:
         state.rpi = np.full(len(state.zones), np.nan)
     state.tier_assignment = tiers.assign_tiers(state.rpi, thresholds)
@@ -47,7 +48,8 @@ def assign_tiers(state: PipelineState) -> None:
 
 
 def classify_profiles(state: PipelineState) -> None:
-    """Profiles from the innovation and scale axes against their peer medians (none if an axis is empty)."""
+    """Profiles from the innovation and scale axes against their peer medians (none if an axis is empty,
+    or for a zone alone in its group)."""
     settings = state.spec.profiles
     state.profiles = np.full(len(state.zones), -1, dtype=np.int_)
     if not settings.enabled:
@@ -60,9 +62,11 @@ def classify_profiles(state: PipelineState) -> None:
         return
     inn = agg.arithmetic(state.normalised[:, inn_cols], np.ones(int(inn_cols.sum())))
     sca = agg.arithmetic(state.normalised[:, sca_cols], np.ones(int(sca_cols.sum())))
-    state.profiles = tiers.profiles(
+    profiles = tiers.profiles(
         inn,
         sca,
         peer_groups.group_stat(inn, state.groups, "median"),
         peer_groups.group_stat(sca, state.groups, "median"),
     )
+    # alone in its group a zone is its own median, "high" on both axes by construction
+    state.profiles = np.where(state.peer_size >= 2, profiles, -1).astype(np.int_)

@@ -116,6 +116,7 @@ def _all_peer_group_forms() -> list[str]:
     codes = [*bands.codes, *clusters.codes, *peer_groups.single_group(2).codes]
     codes += peer_groups.cross(categories, bands).codes + peer_groups.cross(provinces, clusters).codes
     codes += peer_groups.cross(chains, peer_groups.single_group(4)).codes
+    codes += peer_groups.merge_small(peer_groups.cross(categories, bands), 2).codes
     return codes
 
 
@@ -133,6 +134,10 @@ def test_every_peer_group_form_reads_as_words() -> None:
 
 def test_peer_group_labels_by_hand() -> None:
     assert peer_group_label("revenue1-platforms0") == "营收1档·国家级研发平台0档"
+    assert peer_group_label("revenue2-platforms1~revenue2-platforms2") == (
+        "营收2档·国家级研发平台1档＋营收2档·国家级研发平台2档"
+    )
+    assert peer_group_label("k0~k1", "en") == "Cluster 0 + Cluster 1"
     assert peer_group_label("revenuena-platforms2", "en") == "Revenue not reported · National R&D platforms band 2"
     assert peer_group_label("k3", "en") == "Cluster 3" and peer_group_label("all") == "全部园区"
     assert peer_group_label("national-k0") == "国家级·聚类0"
