@@ -1,7 +1,7 @@
 """The zh/en label catalog: one definition of every code's wording, shared by the library and the service.
 
-The hand-written labels (tiers, subgroups, profiles, badges, risk flags, national pillars, levels,
-zone kinds, provinces, peer-group words, statuses, directions, natures) are versioned data in
+The hand-written labels (tiers, subgroups, profiles, badges, risk flags, panel trends and moves, national
+pillars, levels, zone kinds, provinces, peer-group words, statuses, directions, natures) are versioned data in
 ``scoring_models/data/labels.json`` (``labels_version``). Indicator, dimension and chain names are
 not copied there: they are read from the indicator and chain catalogs (:mod:`scoring_models.catalog`),
 so each name still has exactly one definition. Tier, profile and badge wording is the policy
@@ -43,6 +43,8 @@ class LabelKind(StrEnum):
     PROFILES = "profiles"
     BADGES = "badges"
     RISK_FLAGS = "risk_flags"
+    TRENDS = "trends"
+    MOVES = "moves"
     LEVELS = "levels"
     KINDS = "kinds"
     PROVINCES = "provinces"
