@@ -74,8 +74,13 @@ def _chunks(ids: Sequence[int], size: int = 500) -> list[list[int]]:
     return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
 
 
-def build_matrix(session: Session, zones: Sequence[SelectedZone], *, year: int) -> IndicatorMatrix:
-    """Zones × every catalog indicator × the ``HISTORY_YEARS`` years ending at ``year``.
+def build_matrix(
+    session: Session, zones: Sequence[SelectedZone], *, year: int, first_year: int | None = None,
+    feature_year: int | None = None,
+) -> IndicatorMatrix:
+    """Zones × every catalog indicator × the years from ``first_year`` (default: the ``HISTORY_YEARS``
+    years ending at ``year``) to ``year``; the features (revenue, leading-chain revenue) are those of
+    ``feature_year`` (default ``year``: a panel describes its zones as they were in its base year).
 
     Chain-derived indicators (leading-chain share, HHI, LQ, completeness, alternative-source
     coverage, local supporting rate) are computed per year from the breakdowns, over the zones of
@@ -83,7 +88,9 @@ def build_matrix(session: Session, zones: Sequence[SelectedZone], *, year: int) 
     """
     catalog = indicator_catalog()
     codes = [ind.code for ind in catalog.indicators]
-    years = list(range(year - HISTORY_YEARS + 1, year + 1))
+    first = year - HISTORY_YEARS + 1 if first_year is None else first_year
+    years = list(range(first, year + 1))
+    feature_at = years.index(year if feature_year is None else feature_year)
     zpos = {z.id: n for n, z in enumerate(zones)}
     ipos = {c: n for n, c in enumerate(codes)}
     values = np.full((len(zones), len(codes), len(years)), np.nan)
@@ -101,8 +108,8 @@ def build_matrix(session: Session, zones: Sequence[SelectedZone], *, year: int) 
             vv = np.fromiter((r[3] for r in rows), dtype=np.float64, count=len(rows))
             known = ii >= 0  # an indicator that has left the catalog is not scored
             values[zi[known], ii[known], yi[known]] = vv[known]
-    lead_revenue = _fill_chain_metrics(session, zones, values, ipos, years)
-    revenue = values[:, ipos["revenue"], -1]
+    lead_revenue = _fill_chain_metrics(session, zones, values, ipos, years, feature_at)
+    revenue = values[:, ipos["revenue"], feature_at]
     return IndicatorMatrix(
         zones=tuple(z.code for z in zones),
         indicators=catalog.indicators,
@@ -116,9 +123,10 @@ def build_matrix(session: Session, zones: Sequence[SelectedZone], *, year: int) 
 
 
 def _fill_chain_metrics(
-    session: Session, zones: Sequence[SelectedZone], values: FloatArray, ipos: dict[str, int], years: list[int]
+    session: Session, zones: Sequence[SelectedZone], values: FloatArray, ipos: dict[str, int], years: list[int],
+    feature_at: int,
 ) -> FloatArray:
-    """Fill the chain-derived cells in place; return each zone's leading-chain revenue in the last year."""
+    """Fill the chain-derived cells in place; return each zone's leading-chain revenue in ``years[feature_at]``."""
     chains = chain_catalog().chains
     cpos = {c.code: n for n, c in enumerate(chains)}
     segments = np.array([len(c.segments) for c in chains], dtype=np.float64)
@@ -158,6 +166,6 @@ def _fill_chain_metrics(
             column = values[:, ipos[code], y_index]
             fill = np.isnan(column) & np.isfinite(derived)
             column[fill] = derived[fill]
-        if yr == years[-1]:
+        if y_index == feature_at:
             lead_revenue = metrics.leading_chain_revenue
     return lead_revenue

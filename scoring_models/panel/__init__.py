@@ -9,7 +9,6 @@ years; every zone's :class:`Trajectory` carries a Theil–Sen trend with a Monte
 
 from scoring_models.panel.result import (
     Bounds,
-    PanelIndicatorScore,
     PanelInfo,
     PanelReference,
     PanelResult,
@@ -24,14 +23,13 @@ from scoring_models.panel.result import (
 )
 from scoring_models.panel.run import evaluate_panel
 from scoring_models.panel.trajectory import classify_trend, theil_sen
-from scoring_models.panel.transitions import MOVES, TransitionMatrix, named_moves, transition_matrix
+from scoring_models.panel.transitions import MOVES, TransitionMatrix, named_moves, transition_matrix, zone_moves
 from scoring_models.panel.window import PanelDataError, PanelWindow, ShortCell, check_window
 
 __all__ = [
     "MOVES",
     "Bounds",
     "PanelDataError",
-    "PanelIndicatorScore",
     "PanelInfo",
     "PanelReference",
     "PanelResult",
@@ -52,4 +50,5 @@ __all__ = [
     "named_moves",
     "theil_sen",
     "transition_matrix",
+    "zone_moves",
 ]

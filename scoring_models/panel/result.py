@@ -47,15 +47,6 @@ class PanelReference(_Result):
         return {g.code: g.mean_composite for g in self.groups}
 
 
-class PanelIndicatorScore(_Result):
-    """One indicator of one zone-year: the value reported, the value scored and its normalised score."""
-
-    code: str
-    raw: float | None = Field(description="the value reported for that year (None = missing)")
-    normalised: float | None = Field(description="on the window's common scale")
-    imputed: bool
-
-
 class PanelZoneYear(_Result):
     """A scored zone in one year of the panel, on the window's common scale."""
 
@@ -74,7 +65,8 @@ class PanelZoneYear(_Result):
     gap_to_next_tier: float | None = Field(description="composite points to the next tier's RPI threshold")
     coverage: float = Field(ge=0, le=1, description="share of the model's indicators reported that year")
     imputed_cells: list[str]
-    indicators: list[PanelIndicatorScore]
+    raw: dict[str, float | None] = Field(description="indicator → the value reported that year (None = missing)")
+    normalised: dict[str, float | None] = Field(description="indicator → its score on the window's common scale")
 
 
 class UnscoredZoneYear(_Result):
@@ -142,6 +134,7 @@ class PanelInfo(_Result):
     applied_weights: dict[str, float]
     pillar_weights: dict[str, float]
     methods: dict[str, str]
+    ratio_scale: bool = Field(description="composites have a meaningful ratio: RPI, tiers and % progress are given")
     uncertainty_runs: int
     mean_composite: dict[str, float] = Field(description="year → mean composite of the zones scored that year")
 

@@ -11,11 +11,11 @@ from typing import Literal
 
 import numpy as np
 
+from scoring_models.arrays import FloatArray
 from scoring_models.base import EvaluationOptions, ExcludedZone, IndicatorMatrix
 from scoring_models.panel.classify import Classified, classify
 from scoring_models.panel.result import (
     Bounds,
-    PanelIndicatorScore,
     PanelInfo,
     PanelResult,
     PanelZoneYear,
@@ -25,6 +25,7 @@ from scoring_models.panel.result import (
 from scoring_models.panel.stack import Stacked, base_groups, bounds, stack
 from scoring_models.panel.trajectory import trajectories
 from scoring_models.panel.window import PanelWindow, check_window
+from scoring_models.pipeline.classify import ratio_scale
 from scoring_models.spec import ModelSpec
 from scoring_models.steps import tiers
 from scoring_models.steps.peer_groups import PeerGroups
@@ -65,16 +66,15 @@ def evaluate_panel(
     )
 
 
-def _indicator_scores(stacked: Stacked, r: int) -> list[PanelIndicatorScore]:
-    state = stacked.state
-    return [
-        PanelIndicatorScore(code=code, raw=_opt(state.raw[r, i]), normalised=_opt(state.normalised[r, i]),
-                            imputed=bool(state.imputed_mask[r, i]))
-        for i, code in enumerate(state.indicators)
-    ]
+def _by_code(values: FloatArray, codes: tuple[str, ...]) -> list[dict[str, float | None]]:
+    """Each row of ``values`` as code → value (None for NaN), converted in one pass."""
+    objects = values.astype(object)
+    objects[np.isnan(values)] = None
+    return [dict(zip(codes, row, strict=True)) for row in objects.tolist()]
 
 
-def _zone_year(stacked: Stacked, c: Classified, r: int, code: str, year: int, group: str) -> PanelZoneYear:
+def _zone_year(stacked: Stacked, c: Classified, r: int, code: str, year: int, group: str,
+               cells: tuple[list[dict[str, float | None]], list[dict[str, float | None]]]) -> PanelZoneYear:
     state, spec = stacked.state, stacked.state.spec
     t, p = int(c.tier.tier[r]), int(c.profile[r])
     z, y = int(stacked.zone[r]), int(stacked.year[r])
@@ -88,16 +88,18 @@ def _zone_year(stacked: Stacked, c: Classified, r: int, code: str, year: int, gr
         progress_points=_opt(c.progress_points[r]), progress_pct=_opt(c.progress_pct[r]),
         gap_to_next_tier=_opt(c.gap[r]), coverage=float(stacked.coverage[z, y]),
         imputed_cells=[state.indicators[i] for i in np.flatnonzero(state.imputed_mask[r])],
-        indicators=_indicator_scores(stacked, r),
+        raw=cells[0][r], normalised=cells[1][r],
     )
 
 
 def _zone_years(stacked: Stacked, c: Classified, selected: IndicatorMatrix, window: PanelWindow,
                 groups: PeerGroups) -> list[PanelZoneYear]:
     order = np.lexsort((c.rank, stacked.year))
+    state = stacked.state
+    cells = (_by_code(state.raw, state.indicators), _by_code(state.normalised, state.indicators))
     return [
         _zone_year(stacked, c, int(r), selected.zones[stacked.zone[r]], window.years[stacked.year[r]],
-                   groups.codes[groups.index[stacked.zone[r]]])
+                   groups.codes[groups.index[stacked.zone[r]]], cells)
         for r in order
     ]
 
@@ -143,6 +145,7 @@ def _info(stacked: Stacked, dropped: list[ShortIndicator], window: PanelWindow, 
         bounds={c: Bounds(min=_opt(lo[i]), max=_opt(hi[i])) for i, c in enumerate(state.indicators)},
         applied_weights={c: float(w) for c, w in zip(state.indicators, state.weights, strict=True)},
         pillar_weights={p.code: p.weight / total for p in state.spec.pillars},
-        methods=state.methods.model_dump(), uncertainty_runs=runs, mean_composite=means,
+        methods=state.methods.model_dump(), ratio_scale=ratio_scale(state.methods), uncertainty_runs=runs,
+        mean_composite=means,
     )
 

@@ -38,6 +38,18 @@ def _pairs(n_years: int) -> tuple[IntArray, IntArray]:
     return i.astype(np.int_), j.astype(np.int_)
 
 
+def nanmedian(x: FloatArray) -> FloatArray:
+    """The median over axis 1 of the present values (NaN where none): one sort, NaN sorting last.
+
+    numpy's own ``nanmedian`` goes through masked arrays for small axes and is ~10× slower here.
+    """
+    ordered = np.sort(x, axis=1)
+    n = (~np.isnan(x)).sum(axis=1, keepdims=True)
+    lo = np.take_along_axis(ordered, np.maximum((n - 1) // 2, 0), axis=1)
+    hi = np.take_along_axis(ordered, np.maximum(n // 2, 0), axis=1)
+    return np.asarray(np.where(n > 0, (lo + hi) / 2.0, np.nan).squeeze(axis=1), dtype=np.float64)
+
+
 def theil_sen(series: FloatArray, t: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Theil–Sen slope and intercept of every row of ``series`` (rows × years, NaN = no score) over ``t``.
 
@@ -47,11 +59,10 @@ def theil_sen(series: FloatArray, t: FloatArray) -> tuple[FloatArray, FloatArray
     i, j = _pairs(series.shape[1])
     dt = (t[j] - t[i]).reshape((1, -1) + (1,) * (series.ndim - 2))
     slopes = (series[:, j] - series[:, i]) / dt
-    with np.errstate(invalid="ignore"), _quiet():
-        slope = np.nanmedian(slopes, axis=1)
-        shaped = t.reshape((1, -1) + (1,) * (series.ndim - 2))
-        intercept = np.nanmedian(series - slope[:, None] * shaped, axis=1)
-    return np.asarray(slope, dtype=np.float64), np.asarray(intercept, dtype=np.float64)
+    slope = nanmedian(slopes)
+    shaped = t.reshape((1, -1) + (1,) * (series.ndim - 2))
+    intercept = nanmedian(series - slope[:, None] * shaped)
+    return slope, intercept
 
 
 @contextmanager

@@ -62,20 +62,36 @@ def transition_matrix(
                             unplaced=unplaced)
 
 
-def named_moves(
-    tiers: TransitionMatrix, profiles: TransitionMatrix
-) -> dict[str, list[str]]:
-    """The zones of every named move (see the module docstring), each list sorted."""
+def zone_moves(
+    tier_before: str | None, tier_after: str | None, profile_before: str | None, profile_after: str | None,
+    tier_order: Sequence[str],
+) -> list[str]:
+    """The named moves (see the module docstring) of one zone between two years, in :data:`MOVES` order."""
+    found: set[str] = set()
+    if profile_before == PLATEAU and profile_after == PEAK:
+        found.add("breakthrough")
+    if profile_before == PLATEAU and profile_after == PLATEAU:
+        found.add("stuck_on_plateau")
+    order = list(tier_order)
+    if tier_before is not None and tier_after is not None and tier_before in order and tier_after in order:
+        # tiers are listed best first: a smaller index is a better tier
+        change = order.index(tier_after) - order.index(tier_before)
+        found |= {"climbed"} if change < 0 else {"fallen_back"} if change > 0 else set()
+    return [move for move in MOVES if move in found]
+
+
+def _states(matrix: TransitionMatrix) -> dict[str, tuple[str, str]]:
+    return {code: (matrix.states[i], matrix.states[j])
+            for i, row in enumerate(matrix.zones) for j, cell in enumerate(row) for code in cell}
+
+
+def named_moves(tiers: TransitionMatrix, profiles: TransitionMatrix) -> dict[str, list[str]]:
+    """The zones of every named move between the two years of both matrices, each list sorted."""
+    tier_of, profile_of = _states(tiers), _states(profiles)
     out: dict[str, list[str]] = {move: [] for move in MOVES}
-    if PLATEAU in profiles.states and PEAK in profiles.states:
-        p, k = profiles.states.index(PLATEAU), profiles.states.index(PEAK)
-        out["breakthrough"] = list(profiles.zones[p][k])
-        out["stuck_on_plateau"] = list(profiles.zones[p][p])
-    for i, row in enumerate(tiers.zones):
-        for j, cell in enumerate(row):
-            # states are best first: a smaller column index is a better tier
-            if j < i:
-                out["climbed"] += cell
-            elif j > i:
-                out["fallen_back"] += cell
-    return {move: sorted(codes) for move, codes in out.items()}
+    for code in sorted(set(tier_of) | set(profile_of)):
+        t0, t1 = tier_of.get(code, (None, None))
+        p0, p1 = profile_of.get(code, (None, None))
+        for move in zone_moves(t0, t1, p0, p1, tiers.states):
+            out[move].append(code)
+    return out

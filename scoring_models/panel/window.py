@@ -52,7 +52,8 @@ class ShortCell:
 
 
 class PanelDataError(ValueError):
-    """The window's data cannot carry the model; ``short`` names every short year and indicator."""
+    """The window's data cannot carry the model; ``short`` names every short indicator of a year that has
+    data, ``empty_years`` the years without any."""
 
     def __init__(self, message: str, short: list[ShortCell], empty_years: list[int]) -> None:
         super().__init__(message)
@@ -91,9 +92,10 @@ def check_window(spec: ModelSpec, selected: IndicatorMatrix, window: PanelWindow
     short = cov + _EPS < threshold
     keep = np.asarray(~short.any(axis=1), dtype=np.bool_)
     codes = selected.indicator_codes
-    cells = [ShortCell(y, codes[i], float(cov[i, k]))
-             for k, y in enumerate(window.years) for i in np.flatnonzero(short[:, k])]
     empty = [y for k, y in enumerate(window.years) if not (cov[:, k] > 0).any()]
+    # an empty year is named once, not once per indicator
+    cells = [ShortCell(y, codes[i], float(cov[i, k]))
+             for k, y in enumerate(window.years) if y not in empty for i in np.flatnonzero(short[:, k])]
     needed = spec.checks.zone_coverage * len(codes)
     if empty or keep.sum() + _EPS < needed or not keep.any():
         raise PanelDataError(_message(window, cells, empty, int(keep.sum()), len(codes)), cells, empty)

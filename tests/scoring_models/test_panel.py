@@ -20,6 +20,7 @@ from scoring_models.panel import (
     named_moves,
     theil_sen,
     transition_matrix,
+    zone_moves,
 )
 from scoring_models.pipeline import build_model
 from scoring_models.spec import ModelSpec
@@ -90,7 +91,8 @@ def test_hand_computed_three_zones_three_years() -> None:
     assert zy[("C", 2020)].gap_to_next_tier is None  # already in the top tier
     assert [(z.code, z.rank) for z in result.zone_years if z.year == 2020] == [("C", 1), ("B", 2), ("A", 3)]
     assert zy[("C", 2022)].imputed_cells == ["rd_intensity"]
-    assert zy[("C", 2022)].indicators[0].normalised == pytest.approx(10.0)
+    assert zy[("C", 2022)].normalised["rd_intensity"] == pytest.approx(10.0)
+    assert zy[("C", 2022)].raw["rd_intensity"] is None
     bounds = {c: (b.min, b.max) for c, b in result.info.bounds.items()}
     assert bounds == {"rd_intensity": (1.0, 5.0), "energy_per_va": (0.2, 0.6), "revenue": (100.0, 500.0)}
     slopes = {t.code: (t.slope, t.intercept, t.trend) for t in result.trajectories}
@@ -266,3 +268,11 @@ def test_transition_matrix_counts_probabilities_and_unplaced() -> None:
     assert m.zones[0][1] == ["b", "e"] and m.unplaced == ["d", "f"]
     with pytest.raises(ValueError, match="'w' is not one of"):
         transition_matrix({"a": "w"}, {"a": "x"}, ["x"])
+
+
+def test_zone_moves_name_what_one_zone_did() -> None:
+    order = ["peak", "strong", "moderate", "emerging"]
+    assert zone_moves("moderate", "strong", "plateau", "peak", order) == ["breakthrough", "climbed"]
+    assert zone_moves("strong", "strong", "plateau", "plateau", order) == ["stuck_on_plateau"]
+    assert zone_moves("peak", "moderate", "peak", "growth", order) == ["fallen_back"]
+    assert zone_moves(None, "peak", None, "peak", order) == []
