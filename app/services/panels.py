@@ -51,7 +51,7 @@ def check_window(request: PanelRequest) -> PanelWindow:
     elif last - first + 1 > MAX_PANEL_YEARS:
         problems.append(_problem("years", "window_too_long", f"a panel spans at most {MAX_PANEL_YEARS} years",
                                  f"{first}–{last}"))
-    if not first <= base <= last:
+    if first < last and not first <= base <= last:
         problems.append(_problem("base_year", "base_year_outside_window",
                                  f"the base year must lie in the window {first}–{last}", base))
     if problems:
