@@ -34,6 +34,7 @@ from app.metrics import router as metrics_router
 from app.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from app.ratelimit import RateLimiter
 from app.services.webhooks import WebhookDispatcher
+from app.ui.panels import router as ui_panels_router
 from app.ui.routes import router as ui_router
 
 DESCRIPTION = """
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    audit.router):
         app.include_router(router, responses=API_RESPONSES)
     app.include_router(ui_router)
+    app.include_router(ui_panels_router)
     install_docs(app)
     install_openapi(app)
     if settings.cors_origins:

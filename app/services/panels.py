@@ -246,3 +246,21 @@ def scores(session: Session, panel_id: int, *, year: int | None = None, tier: st
                            .limit(limit).offset(offset))
     return PanelScores(reference=panel.reference, items=[_score_row(r) for r in rows], total=total, limit=limit,
                        offset=offset)
+
+
+def zone_names(session: Session, panel_id: int) -> dict[str, tuple[str | None, str | None]]:
+    """Zone code → its (Chinese, English) name as the panel stored it."""
+    rows = session.execute(select(PanelTrajectoryRow.zone_code, PanelTrajectoryRow.name_zh, PanelTrajectoryRow.name_en)
+                           .where(PanelTrajectoryRow.panel_id == panel_id)).all()
+    return {r.zone_code: (r.name_zh, r.name_en) for r in rows}
+
+
+def panel_covering(session: Session, model_key: str, model_version: str, year: int, code: str) -> StoredPanel | None:
+    """The newest panel of this model version whose window covers ``year`` and which scored zone ``code`` then."""
+    found = session.scalar(
+        select(PanelRun.id).join(PanelZoneYearRow, PanelZoneYearRow.panel_id == PanelRun.id)
+        .where(PanelRun.model_key == model_key, PanelRun.model_version == model_version,
+               PanelZoneYearRow.zone_code == code, PanelZoneYearRow.year == year)
+        .order_by(PanelRun.id.desc()).limit(1)
+    )
+    return None if found is None else get_panel(session, found)
