@@ -107,10 +107,9 @@ def get_scores(
     etag, extra = _tag(request, fmt, lang)
     if (hit := not_modified(request, etag, immutable=True, extra=extra)) is not None:
         return hit
-    filters = {"year": year, "tier": tier, "province": province, "zone_code": zone}
     if fmt is not ExportFormat.JSON:
         body = exports.scores_file(session, panel_id, fmt.file_format(), lang, max_rows=settings.max_export_rows,
-                                   **filters)
+                                   year=year, tier=tier, province=province, zone=zone)
         return export_response(body, fmt, f"panel-{panel_id}-scores",
                                headers=cache_headers(etag, immutable=True, extra=extra))
     page = service.scores(session, panel_id, year=year, tier=tier, province=province, zone=zone, limit=limit,

@@ -14,13 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.i18n import LabelSet, Language, label, localized
-from app.orm import PanelTrajectoryRow, PanelZoneYearRow
+from app.orm import PanelTrajectoryRow
 from app.services.evaluation_exports import pin_xlsx, sheet_name
 from app.services.export_tables import ExportTooLarge
 from app.services.exports import Column, FileFormat, Sheet, key_value_sheet, text_column, to_csv, to_xlsx
 from app.services.panel_document import StoredPanel, read_trajectory, read_zone_year
 from app.services.panel_views import transitions, zone_trajectory
-from app.services.panels import get_panel
+from app.services.panels import get_panel, scores_query
 from app.texts import text
 from scoring_models.panel import TransitionMatrix
 
@@ -60,15 +60,11 @@ def _pillar_columns(panel: StoredPanel, lang: Language) -> list[Column]:
                    text("item_pillar_score", Language.EN).format(name=p.name_en)) for p in panel.methodology.pillars]
 
 
-def score_rows(session: Session, panel: StoredPanel, lang: Language, *, max_rows: int,
-               **filters: Any) -> list[dict[str, Any]]:
-    """Every zone-year of the panel matching ``filters`` (year, tier, province, zone) as export rows."""
-    query = select(PanelZoneYearRow).where(PanelZoneYearRow.panel_id == panel.id)
-    for name, value in filters.items():
-        if value is not None:
-            query = query.where(getattr(PanelZoneYearRow, name) == value)
-    rows = list(session.scalars(query.order_by(PanelZoneYearRow.year, PanelZoneYearRow.rank,
-                                               PanelZoneYearRow.zone_code).limit(max_rows + 1)))
+def score_rows(session: Session, panel: StoredPanel, lang: Language, *, max_rows: int, year: int | None = None,
+               tier: str | None = None, province: str | None = None, zone: str | None = None) -> list[dict[str, Any]]:
+    """Every zone-year of the panel matching the filters (as :func:`app.services.panels.scores`) as export rows."""
+    query = scores_query(panel.id, year=year, tier=tier, province=province, zone=zone)
+    rows = list(session.scalars(query.limit(max_rows + 1)))
     if len(rows) > max_rows:
         raise ExportTooLarge(f"more than {max_rows} zone-years match; an export holds at most {max_rows}: "
                              "narrow the filters")
@@ -136,11 +132,12 @@ def panel_items(panel: StoredPanel, lang: Language) -> list[tuple[str, Any]]:
 
 
 def scores_file(session: Session, panel_id: int, file_format: FileFormat, lang: Language, *, max_rows: int,
-                **filters: Any) -> bytes:
+                year: int | None = None, tier: str | None = None, province: str | None = None,
+                zone: str | None = None) -> bytes:
     """The zone-years as CSV, or as XLSX with the trajectories and the methodology (dated as the panel)."""
     panel = get_panel(session, panel_id)
     columns = (*SCORE_COLUMNS, *_pillar_columns(panel, lang))
-    rows = score_rows(session, panel, lang, max_rows=max_rows, **filters)
+    rows = score_rows(session, panel, lang, max_rows=max_rows, year=year, tier=tier, province=province, zone=zone)
     if file_format is FileFormat.CSV:
         return to_csv(rows, columns, lang)
     sheets = [Sheet(sheet_name("panel_scores", lang), rows, columns),

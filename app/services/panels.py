@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound, Problem, ValidationFailed
@@ -232,18 +232,24 @@ def _score_row(r: PanelZoneYearRow) -> PanelScoreRow:
     )
 
 
-def scores(session: Session, panel_id: int, *, year: int | None = None, tier: str | None = None,
-           province: str | None = None, zone: str | None = None, limit: int = 50, offset: int = 0) -> PanelScores:
-    """A page of the panel's zone-years (by year, then rank), filtered by year, tier, province and zone."""
-    panel = get_panel(session, panel_id)
+def scores_query(panel_id: int, *, year: int | None = None, tier: str | None = None, province: str | None = None,
+                 zone: str | None = None) -> Select[PanelZoneYearRow]:
+    """The panel's zone-years matching the filters (None: no condition), by year, then rank, then zone."""
     query = select(PanelZoneYearRow).where(PanelZoneYearRow.panel_id == panel_id)
     for column, value in ((PanelZoneYearRow.year, year), (PanelZoneYearRow.tier, tier),
                           (PanelZoneYearRow.province, province), (PanelZoneYearRow.zone_code, zone)):
         if value is not None:
             query = query.where(column == value)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(PanelZoneYearRow.year, PanelZoneYearRow.rank, PanelZoneYearRow.zone_code)
-                           .limit(limit).offset(offset))
+    return query.order_by(PanelZoneYearRow.year, PanelZoneYearRow.rank, PanelZoneYearRow.zone_code)
+
+
+def scores(session: Session, panel_id: int, *, year: int | None = None, tier: str | None = None,
+           province: str | None = None, zone: str | None = None, limit: int = 50, offset: int = 0) -> PanelScores:
+    """A page of the panel's zone-years (by year, then rank), filtered by year, tier, province and zone."""
+    panel = get_panel(session, panel_id)
+    query = scores_query(panel_id, year=year, tier=tier, province=province, zone=zone)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = session.scalars(query.limit(limit).offset(offset))
     return PanelScores(reference=panel.reference, items=[_score_row(r) for r in rows], total=total, limit=limit,
                        offset=offset)
 
