@@ -37,3 +37,10 @@ def test_engine_fast_paths_match_masked_paths() -> None:
     assert np.isnan(agg.arithmetic(holed, w)).sum() == 0
     assert np.allclose(nm.minmax(x, np.ones(6)).min(axis=0), 0)
     assert np.allclose(nm.minmax(x, -np.ones(6)).max(axis=0), 100)
+
+
+def test_panel_benchmark_runs_small() -> None:
+    from benchmarks import panel
+
+    seconds, five_cross_sections = panel.panel_seconds(40, repeat=1)
+    assert seconds > 0 and five_cross_sections > 0

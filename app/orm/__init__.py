@@ -7,6 +7,7 @@ from app.orm.chain import ChainBreakdown, ChainBreakdownChange, ChainKeyProduct
 from app.orm.evaluation import EvaluationRun, EvaluationZoneResult, ModelSpecRow
 from app.orm.indicator import IndicatorRow
 from app.orm.observation import Observation, ObservationChange
+from app.orm.panel import PanelRun, PanelTrajectoryRow, PanelZoneYearRow
 from app.orm.webhook import Webhook, WebhookDelivery
 from app.orm.zone import Zone
 
@@ -24,6 +25,9 @@ __all__ = [
     "ModelSpecRow",
     "Observation",
     "ObservationChange",
+    "PanelRun",
+    "PanelTrajectoryRow",
+    "PanelZoneYearRow",
     "Webhook",
     "WebhookDelivery",
     "Zone",

@@ -21,7 +21,8 @@ every scoring model, peer group, profile and badge has something meaningful to w
   fictional: only these totals are aimed at;
 * indicators driven by two latent zone factors, *scale* and *innovation*, only moderately
   correlated, so there are big but weakly innovative zones (产业高原 / 低新化) as well as small,
-  highly innovative ones, plus a group of about 15 fast growers that earn the 瞪羚 badge;
+  highly innovative ones, plus a group of about 15 fast growers that earn the 瞪羚 badge and a dozen
+  zones whose innovation outcomes shrink year by year (a panel over the years shows them fall back);
 * per zone-year industry-chain breakdowns with their key products (technology threshold,
   localisation rate, alternative source), whose derived indicators (leading-chain share, HHI,
   completeness, alternative-source coverage, local supporting rate, location quotient, chokepoint
@@ -204,6 +205,7 @@ _SHARE_BELOW_100BN: Final[float] = 69 / 178  # "69 below ¥100 bn" of the 178 na
 _HUNDRED_BN: Final[float] = 1_000.0  # 亿元 = ¥100 bn
 _BODY_CEILING: Final[float] = 9_000.0  # the log-normal body stays clearly below the trillion mark
 _N_GAZELLES: Final[int] = 15
+_N_DECLINERS: Final[int] = 12  # zones whose innovation falls back over the years (see _decliners)
 _GAZELLE_CODES: Final[tuple[str, ...]] = (
     "hte_count",
     "tech_contract_per_capita",
@@ -589,6 +591,25 @@ def _revenue(seed: int, zs: _Zones) -> tuple[FloatArray, BoolArray, FloatArray]:
     return revenue, gazelle, g_innov
 
 
+def _decline(seed: int, gazelle: BoolArray, revenue: FloatArray) -> FloatArray:
+    """A few zones (never gazelles) fall back: their latent innovation sinks by 0.2–0.35 of a standard
+    deviation a year and their revenue by 3–8% a year, both around the calibration year's level.
+
+    Real zones do not all climb: some lose their high-tech base and drift towards low-tech work (低新化),
+    which a panel's transitions and trajectories must be able to show. Shrinks ``revenue`` in place and
+    returns every zone's innovation drift (zones × simulated years, 0 for the others). Its own stream
+    (stage 7) leaves every other draw of the data set as it was.
+    """
+    rng = _rng(seed, 7)
+    candidates = np.flatnonzero(~gazelle)
+    picked = np.sort(rng.choice(candidates, size=min(_N_DECLINERS, candidates.size), replace=False))
+    t = _years_from_calibration()[None, :]
+    drift = np.zeros(revenue.shape)
+    drift[picked] = rng.uniform(-0.35, -0.2, size=(picked.size, 1)) * t
+    revenue[picked] = np.round(revenue[picked] * np.exp(rng.uniform(-0.08, -0.03, size=(picked.size, 1)) * t), 2)
+    return drift
+
+
 def _generic(
     recipe: _Recipe,
     ind: Indicator,
@@ -602,7 +623,7 @@ def _generic(
     mean = (
         recipe.centre
         + recipe.revenue * np.log(revenue / 1_000.0)
-        + recipe.innovation * innovation[:, None]
+        + recipe.innovation * innovation
         + (recipe.growth * g_innov[:, None] + recipe.trend) * t[None, :]
         + recipe.zone_sd * rng.standard_normal((n, 1))
         + recipe.year_sd * rng.standard_normal((n, ny))
@@ -625,16 +646,17 @@ def _generic(
 
 
 def _recipe_values(
-    seed: int, indicators: tuple[Indicator, ...], zs: _Zones, revenue: FloatArray, g_innov: FloatArray
+    seed: int, indicators: tuple[Indicator, ...], innovation: FloatArray, revenue: FloatArray, g_innov: FloatArray
 ) -> dict[str, FloatArray]:
-    """Revenue and every indicator drawn from a recipe (zones × simulated years)."""
+    """Revenue and every indicator drawn from a recipe (zones × simulated years); ``innovation`` is each
+    zone's latent innovation in each simulated year."""
     rng = _rng(seed, 4)
     values: dict[str, FloatArray] = {"revenue": revenue}
     for ind in indicators:
         if ind.code in _SPECIAL:
             continue
         recipe = _RECIPES.get(ind.code) or _fallback_recipe(ind)
-        values[ind.code] = _generic(recipe, ind, revenue, zs.innovation, g_innov, rng)
+        values[ind.code] = _generic(recipe, ind, revenue, innovation, g_innov, rng)
     return values
 
 
@@ -1037,9 +1059,10 @@ def generate_demo(seed: int = DEMO_SEED) -> DemoDataset:
     chain_codes = [c.code for c in chain_catalog().chains]
     zs = _make_zones(seed, chain_codes)
     revenue, gazelle, g_innov = _revenue(seed, zs)
+    drift = _decline(seed, gazelle, revenue)
     chains = _chains(seed, zs, revenue)
 
-    values = _recipe_values(seed, indicators, zs, revenue, g_innov)
+    values = _recipe_values(seed, indicators, zs.innovation[:, None] + drift, revenue, g_innov)
     values.update(_chain_indicators(chains, revenue, zs.lead))
     _grow_gazelles(values, gazelle)
     if "hte_count" in values:

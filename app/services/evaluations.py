@@ -55,12 +55,19 @@ def _canonical(obj: Any) -> bytes:
 
 def input_hash(model_doc: Methodology, request: EvaluationRequest, matrix: IndicatorMatrix) -> str:
     """SHA-256 of everything that determines a run's result: methodology, year, filter, options, data."""
-    digest = hashlib.sha256()
-    digest.update(_canonical({
+    return inputs_hash({
         "methodology": model_doc.model_dump(mode="json"),
         "year": request.year,
         "zones": request.zones.model_dump(mode="json"),
         "options": request.options.model_dump(mode="json"),
+    }, matrix)
+
+
+def inputs_hash(facts: dict[str, Any], matrix: IndicatorMatrix) -> str:
+    """SHA-256 of the JSON-ready ``facts`` of a request and of every value of ``matrix`` (axes, meta, cells)."""
+    digest = hashlib.sha256()
+    digest.update(_canonical({
+        **facts,
         "matrix": {
             "zones": matrix.zones,
             "indicators": matrix.indicator_codes,
@@ -87,7 +94,12 @@ def _hash_arrays(update: Callable[[bytes], object], matrix: IndicatorMatrix) -> 
 
 def result_hash(result: EvaluationResult) -> str:
     """SHA-256 of the result's JSON (identical inputs and seed give the identical hash)."""
-    return hashlib.sha256(_canonical(result.model_dump(mode="json"))).hexdigest()
+    return json_hash(result.model_dump(mode="json"))
+
+
+def json_hash(obj: Any) -> str:
+    """SHA-256 of ``obj`` as canonical JSON (sorted keys, no spaces)."""
+    return hashlib.sha256(_canonical(obj)).hexdigest()
 
 
 def _check_request(request: EvaluationRequest) -> None:

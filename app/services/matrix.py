@@ -95,22 +95,35 @@ def _chunks(ids: Sequence[int], size: int = 500) -> list[list[int]]:
 
 
 def build_matrix(
-    session: Session, zones: Sequence[SelectedZone], *, year: int, reference: Sequence[SelectedZone] = ()
+    session: Session, zones: Sequence[SelectedZone], *, year: int, reference: Sequence[SelectedZone] = (),
+    first_year: int | None = None, feature_year: int | None = None,
 ) -> IndicatorMatrix:
-    """Zones × every catalog indicator × the ``HISTORY_YEARS`` years ending at ``year``.
+    """Zones × every catalog indicator × the years from ``first_year`` (default: the ``HISTORY_YEARS``
+    years ending at ``year``) to ``year``; the features (revenue, leading-chain revenue) are those of
+    ``feature_year`` (default ``year``: a panel describes its zones as they were in its base year).
 
     ``reference`` is the national population of the year (:func:`reference_zones`). When it holds
     zones beyond ``zones``, the matrix is built over both and its ``reference`` is the whole: the
     chain metrics and the badges' national references are computed on that population.
     """
+    years = _Years(year, first_year, feature_year)
     population = {z.code: z for z in (*reference, *zones)}
     if len(population) == len(zones):  # the evaluation covers the whole population: it is its own reference
-        return _matrix(session, zones, year=year)
-    full = _matrix(session, sorted(population.values(), key=lambda z: z.code), year=year)
+        return _matrix(session, zones, years)
+    full = _matrix(session, sorted(population.values(), key=lambda z: z.code), years)
     return replace(full.select(zones=[z.code for z in zones]), reference=full)
 
 
-def _matrix(session: Session, zones: Sequence[SelectedZone], *, year: int) -> IndicatorMatrix:
+@dataclass(frozen=True)
+class _Years:
+    """The last year of a matrix, its first (None: the HISTORY_YEARS ending at it) and the features' year."""
+
+    year: int
+    first_year: int | None
+    feature_year: int | None
+
+
+def _matrix(session: Session, zones: Sequence[SelectedZone], span: _Years) -> IndicatorMatrix:
     """The matrix of ``zones`` (their own reference).
 
     Chain-derived indicators (leading-chain share, HHI, LQ, completeness, alternative-source
@@ -120,7 +133,10 @@ def _matrix(session: Session, zones: Sequence[SelectedZone], *, year: int) -> In
     """
     catalog = indicator_catalog()
     codes = [ind.code for ind in catalog.indicators]
-    years = list(range(year - HISTORY_YEARS + 1, year + 1))
+    year = span.year
+    first = year - HISTORY_YEARS + 1 if span.first_year is None else span.first_year
+    years = list(range(first, year + 1))
+    feature_at = years.index(year if span.feature_year is None else span.feature_year)
     zpos = {z.id: n for n, z in enumerate(zones)}
     ipos = {c: n for n, c in enumerate(codes)}
     values = np.full((len(zones), len(codes), len(years)), np.nan)
@@ -138,8 +154,8 @@ def _matrix(session: Session, zones: Sequence[SelectedZone], *, year: int) -> In
             vv = np.fromiter((r[3] for r in rows), dtype=np.float64, count=len(rows))
             known = ii >= 0  # an indicator that has left the catalog is not scored
             values[zi[known], ii[known], yi[known]] = vv[known]
-    lead_revenue = _fill_chain_metrics(session, zones, values, ipos, years)
-    revenue = values[:, ipos["revenue"], -1]
+    lead_revenue = _fill_chain_metrics(session, zones, values, ipos, years, feature_at)
+    revenue = values[:, ipos["revenue"], feature_at]
     return IndicatorMatrix(
         zones=tuple(z.code for z in zones),
         indicators=catalog.indicators,
@@ -185,9 +201,10 @@ def _breakdown_rows(
 
 
 def _fill_chain_metrics(
-    session: Session, zones: Sequence[SelectedZone], values: FloatArray, ipos: dict[str, int], years: list[int]
+    session: Session, zones: Sequence[SelectedZone], values: FloatArray, ipos: dict[str, int], years: list[int],
+    feature_at: int,
 ) -> FloatArray:
-    """Fill the chain-derived cells in place; return each zone's leading-chain revenue in the last year."""
+    """Fill the chain-derived cells in place; return each zone's leading-chain revenue in ``years[feature_at]``."""
     chains = chain_catalog().chains
     cpos = {c.code: n for n, c in enumerate(chains)}
     segments = np.array([len(c.segments) for c in chains], dtype=np.float64)
@@ -215,6 +232,6 @@ def _fill_chain_metrics(
             column = values[:, ipos[code], y_index]
             fill = np.isnan(column) & np.isfinite(derived)
             column[fill] = derived[fill]
-        if yr == years[-1]:
+        if y_index == feature_at:
             lead_revenue = metrics.leading_chain_revenue
     return lead_revenue

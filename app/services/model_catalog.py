@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, NotFound
-from app.orm import EvaluationRun, ModelSpecRow
+from app.orm import EvaluationRun, ModelSpecRow, PanelRun
 from app.services import audit
 from app.services.audit import CLI_ACTOR, Actor
 from app.services.run_document import Methodology, MethodologyIndicator, read_run
@@ -109,8 +109,10 @@ def versions_of(session: Session, key: str) -> list[str]:
 
 
 def used_versions(session: Session, key: str) -> set[str]:
-    """Versions of ``key`` that at least one stored run used (these are immutable)."""
-    return set(session.scalars(select(EvaluationRun.model_version).where(EvaluationRun.model_key == key).distinct()))
+    """Versions of ``key`` that at least one stored evaluation or panel used (these are immutable)."""
+    runs = session.scalars(select(EvaluationRun.model_version).where(EvaluationRun.model_key == key).distinct())
+    panels = session.scalars(select(PanelRun.model_version).where(PanelRun.model_key == key).distinct())
+    return set(runs) | set(panels)
 
 
 def effective_weights(session: Session, key: str, version: str) -> tuple[int | None, dict[str, float] | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from scoring_models.labels import (
     peer_group_label,
     province_short_name,
 )
+from scoring_models.panel import MOVES, Trend
 from scoring_models.registry import load_registry
 from scoring_models.spec import PeerGroupSpec
 from scoring_models.steps import badges, peer_groups, tiers
@@ -46,6 +48,8 @@ def test_every_code_the_builtin_models_emit_has_both_labels() -> None:
         LabelKind.PROFILES: set(tiers.PROFILE_CODES),
         LabelKind.BADGES: {badges.GAZELLE, badges.HIDDEN_CHAMPION, badges.SINGLE_CHAMPION},
         LabelKind.RISK_FLAGS: {"low_tech_drift"},
+        LabelKind.TRENDS: set(get_args(Trend)),
+        LabelKind.MOVES: set(MOVES),
     }
     for kind, codes in emitted.items():
         for lang in ("zh", "en"):
