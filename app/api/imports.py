@@ -9,18 +9,19 @@ from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import MultipartBody, SessionDep, SettingsDep
 from app.api.idempotency import IdempotencyDep
-from app.api.responses import WRITE_RESPONSES
+from app.api.responses import WRITE_RESPONSES, problem_responses
 from app.errors import PayloadTooLarge
 from app.metrics import record_import
 from app.schemas.observation import ImportResult
 from app.security import SubmitKey, ensure_may_write_zones
+from app.services.imports import file_bounds
 from app.services.imports import import_file as import_service
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
 
 
 @router.post("", summary="Import observations from a CSV or XLSX file", response_model=ImportResult,
-             dependencies=[MultipartBody], responses=WRITE_RESPONSES)
+             dependencies=[MultipartBody], responses={**WRITE_RESPONSES, **problem_responses(503)})
 async def import_file(
     session: SessionDep,
     settings: SettingsDep,
@@ -44,7 +45,7 @@ async def import_file(
     result = await run_in_threadpool(
         import_service, session, data, filename=file.filename, content_type=file.content_type,
         earliest_year=settings.earliest_year, max_rows=settings.max_batch_rows, actor=key.actor,
-        authorize=lambda codes: ensure_may_write_zones(session, key, codes),
+        authorize=lambda codes: ensure_may_write_zones(session, key, codes), bounds=file_bounds(settings),
     )
     record_import(result.file_format, result.rows, result)
     idempotency.remember(content, 200, result)

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas.common import Number, WholeNumber
+
 
 class ChainBreakdownIn(BaseModel):
     """Zone × year × chain figures."""
@@ -13,15 +15,15 @@ class ChainBreakdownIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     zone_code: str = Field(min_length=1, max_length=40, examples=["DEMO-33-N01"])
-    year: int = Field(examples=[2024])
+    year: WholeNumber = Field(examples=[2024])
     chain_code: str = Field(min_length=1, max_length=64, examples=["integrated_circuits"])
-    revenue: float = Field(description="revenue of the chain in the zone, 亿元", examples=[1250.5])
-    segments_covered: int = Field(description="segments of the chain present in the zone", examples=[5])
-    key_components: int = Field(description="key components of the chain considered", examples=[8])
-    key_components_with_alt: int = Field(
+    revenue: Number = Field(description="revenue of the chain in the zone, 亿元", examples=[1250.5])
+    segments_covered: WholeNumber = Field(description="segments of the chain present in the zone", examples=[5])
+    key_components: WholeNumber = Field(description="key components of the chain considered", examples=[8])
+    key_components_with_alt: WholeNumber = Field(
         description="key components with at least one alternative (domestic) source", examples=[5]
     )
-    local_procurement_share: float = Field(description="percent of procurement sourced locally", examples=[38.5])
+    local_procurement_share: Number = Field(description="percent of procurement sourced locally", examples=[38.5])
     source: str | None = Field(default=None, max_length=64)
 
 

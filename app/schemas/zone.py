@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
+from app.schemas.common import WholeNumber
 from scoring_models.catalog import chain_catalog
 from scoring_models.labels import LabelKind, labels
 
@@ -51,7 +52,7 @@ class ZoneFields(BaseModel):
     city: str | None = Field(default=None, max_length=100)
     level: Level
     kind: ZoneKind = ZoneKind.HITECH
-    year_approved: int | None = Field(default=None, ge=1988, le=2100)
+    year_approved: WholeNumber | None = Field(default=None, ge=1988, le=2100)
     pilot: bool = False
     leading_chain: str | None = Field(default=None, description="code of the declared 首位产业链")
 
@@ -87,7 +88,7 @@ class ZoneUpdate(BaseModel):
     city: str | None = Field(default=None, max_length=100)
     level: Level | None = None
     kind: ZoneKind | None = None
-    year_approved: int | None = Field(default=None, ge=1988, le=2100)
+    year_approved: WholeNumber | None = Field(default=None, ge=1988, le=2100)
     pilot: bool | None = None
     leading_chain: str | None = None
 
