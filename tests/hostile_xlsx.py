@@ -96,9 +96,9 @@ def workbook(
     return buffer.getvalue()
 
 
-def harmless() -> bytes:
-    """A valid two-row workbook: the control case."""
-    return workbook(sheet_xml(HEADER_ROW + DATA_ROW))
+def harmless(zone: str = "Z1") -> bytes:
+    """A valid two-row workbook of one value for ``zone``: the control case."""
+    return workbook(sheet_xml(HEADER_ROW + DATA_ROW.replace(">Z1<", f">{zone}<")))
 
 
 def stray_far_cell() -> bytes:

@@ -55,6 +55,8 @@ def is_blank(raw: Raw) -> bool:
 
 def echo(raw: Raw) -> str:
     """The value as quoted in a problem, cut to :data:`MAX_ECHO_CHARS` characters."""
+    if isinstance(raw, FormulaWithoutValue):
+        return ""
     text = raw if isinstance(raw, str) else raw.text if isinstance(raw, ExcelError) else str(raw)
     return text if len(text) <= MAX_ECHO_CHARS else text[: MAX_ECHO_CHARS - 1] + "…"
 

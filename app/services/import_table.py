@@ -384,7 +384,8 @@ class _RowReader:
         if isinstance(raw, ExcelError | FormulaWithoutValue):
             problem = read_number(raw)
             assert isinstance(problem, NotANumber)
-            self.problems.append(CellProblem(row, column, problem.message, echo(raw), code=problem.code))
+            shown = raw.text if isinstance(raw, ExcelError) else None
+            self.problems.append(CellProblem(row, column, problem.message, shown, code=problem.code))
             return ""
         text = text_of(raw)
         if not text:
@@ -424,7 +425,8 @@ class _RowReader:
         problem) or an earlier row gave the same zone, indicator and year (a problem)."""
         value = read_number(raw)
         if isinstance(value, NotANumber):
-            self.problems.append(CellProblem(row, column, value.message, echo(raw), code=value.code))
+            shown = None if isinstance(raw, FormulaWithoutValue) else echo(raw)
+            self.problems.append(CellProblem(row, column, value.message, shown, code=value.code))
             return
         if not zone or not code or isinstance(year, NotANumber):
             return
