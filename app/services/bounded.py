@@ -3,10 +3,11 @@
 What a spreadsheet library allocates or how long it runs is decided by the file it reads. A file that
 fools every check made beforehand must still cost bounded memory and time, and must never take a
 server worker down with it (a failed allocation inside native code aborts the whole process). So the
-work runs in a fresh Python process (``python -m app.services.bounded``) that sets ``RLIMIT_AS``
-(address space) and ``RLIMIT_CPU`` on itself before it reads its input; the parent waits at most
-``timeout_seconds`` and then kills it. At most ``parallel`` children run at once per server process;
-a request that finds every slot taken for ``timeout_seconds`` is told to retry.
+work runs in a fresh Python process (``python -m app.services.bounded <module>``, started ahead
+and waiting for its job) that sets ``RLIMIT_AS`` (address space) and ``RLIMIT_CPU`` on itself before
+it runs the job; the parent waits at most ``timeout_seconds`` and then kills it. At most ``parallel``
+children run at once per server process; a request that finds every slot taken for
+``timeout_seconds`` is told to retry.
 
 The function runs on trusted input (the arguments come from this process) but on a hostile file, so
 its answer comes back as bytes the caller decodes itself (JSON, not pickle: a child subverted by its
@@ -18,6 +19,7 @@ Linux only (the bounds are POSIX resource limits; the service's image is Linux).
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import os
 import pickle
@@ -88,25 +90,60 @@ def run_bounded(function: Callable[..., bytes], args: tuple[Any, ...], bounds: P
 
 
 def _run(function: Callable[..., bytes], args: tuple[Any, ...], bounds: ParserBounds) -> bytes:
-    job = pickle.dumps((bounds, function.__module__, function.__qualname__, args), protocol=pickle.HIGHEST_PROTOCOL)
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT,
-                                                                            os.environ.get("PYTHONPATH")]))}
+    job = pickle.dumps((bounds, function.__qualname__, args), protocol=pickle.HIGHEST_PROTOCOL)
+    child = _spares.take(function.__module__)
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", __name__], input=job, capture_output=True, timeout=bounds.timeout_seconds,
-            env=environment, check=False,
-        )
-    except subprocess.TimeoutExpired:  # run() has killed and reaped the child
+        stdout, stderr = child.communicate(input=job, timeout=bounds.timeout_seconds)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
         raise _time_bound(bounds) from None
-    if done.returncode == 0:
-        return done.stdout
-    if done.returncode == _MEMORY_EXIT or done.returncode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS):
+    if child.returncode == 0:
+        return stdout
+    if child.returncode == _MEMORY_EXIT or child.returncode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS):
         # MemoryError in Python, or a native library aborting when an allocation fails under RLIMIT_AS
         raise BoundExceeded("memory", f"the parser needed more than {bounds.memory_bytes:,} bytes of memory")
-    if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+    if child.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
         raise _time_bound(bounds)
-    detail = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or [""]
-    raise BoundExceeded("crash", f"the parser stopped with exit status {done.returncode} {detail[0][:300]}")
+    detail = stderr.decode(errors="replace").strip().splitlines()[-1:] or [""]
+    raise BoundExceeded("crash", f"the parser stopped with exit status {child.returncode} {detail[0][:300]}")
+
+
+class _Spares:
+    """One child per module started ahead and waiting for its job, so that a parse does not wait for a
+    Python start-up (about 0.1–0.2 s, more on a busy machine); taking it starts the next one. An idle
+    spare holds its interpreter and the module's imports (about 20 MB) and exits when this process does."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiting: dict[str, subprocess.Popen[bytes]] = {}
+        atexit.register(self.stop)
+
+    def take(self, module: str) -> subprocess.Popen[bytes]:
+        with self._lock:
+            spare = self._waiting.pop(module, None)
+            self._waiting[module] = self._start(module)
+        if spare is None or spare.poll() is not None:
+            return self._start(module)
+        return spare
+
+    @staticmethod
+    def _start(module: str) -> subprocess.Popen[bytes]:
+        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT,
+                                                                                os.environ.get("PYTHONPATH")]))}
+        return subprocess.Popen([sys.executable, "-m", __name__, module], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment)
+
+    def stop(self) -> None:
+        """End the waiting children (at exit; each would also end on its own when its input closes)."""
+        with self._lock:
+            waiting, self._waiting = list(self._waiting.values()), {}
+        for child in waiting:
+            child.kill()
+            child.wait()
+
+
+_spares = _Spares()
 
 
 def _time_bound(bounds: ParserBounds) -> BoundExceeded:
@@ -114,16 +151,19 @@ def _time_bound(bounds: ParserBounds) -> BoundExceeded:
                          f"{bounds.timeout_seconds:g} s in all)")
 
 
-def _child() -> None:
-    """The child's side: bound itself, read the job from stdin, write the function's bytes to stdout."""
+def _child(module: str) -> None:
+    """The child's side: import ``module`` (ahead of the job), read the job from stdin, bound itself, write
+    the function's bytes to stdout."""
+    target: Any = importlib.import_module(module)
     job = sys.stdin.buffer.read()
-    bounds, module, qualname, args = pickle.loads(job)
+    if not job:
+        return  # a spare whose server went away
+    bounds, qualname, args = pickle.loads(job)
+    del job
     resource.setrlimit(resource.RLIMIT_AS, (bounds.memory_bytes, bounds.memory_bytes))
     resource.setrlimit(resource.RLIMIT_CPU, (bounds.cpu_seconds, bounds.cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a parser killed by its bounds leaves no core file
-    del job
     try:
-        target: Any = importlib.import_module(module)
         for name in qualname.split("."):
             target = getattr(target, name)
         result = target(*args)
@@ -134,4 +174,4 @@ def _child() -> None:
 
 
 if __name__ == "__main__":
-    _child()
+    _child(sys.argv[1])

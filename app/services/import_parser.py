@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, dataclass
 
 from app.services.bounded import BoundExceeded, ParserBounds, run_bounded
 from app.services.import_cells import MAX_ECHO_CHARS
@@ -162,11 +162,11 @@ def _from_json(message: bytes) -> ParsedImport:
         kind = ImportTooLarge if failure["too_large"] else ImportParseError
         raise kind([CellProblem(*p) for p in failure["problems"]], failure["totals"])
     columns = answer["cells"]
-    cells = [ParsedCell(*values) for values in zip(*(columns[name] for name in _CELL_FIELDS), strict=True)]
+    cells = list(map(ParsedCell._make, zip(*(columns[name] for name in _CELL_FIELDS), strict=True)))
     return ParsedImport(answer["layout"], "xlsx", None, cells, answer["row_count"])
 
 
-_CELL_FIELDS = tuple(f.name for f in fields(ParsedCell))
+_CELL_FIELDS = ParsedCell._fields
 
 
 def _bounded(job: tuple[object, ...], bounds: ParserBounds) -> ParsedImport:

@@ -209,9 +209,19 @@ class SheetScan(PartScan):
         # the cell being read when its <v> text matters: (row, col, _ERROR | _FORMULA | _SHARED)
         self._special: tuple[int, int, int] | None = None
         self._text: list[str] = []
+        self._row_digits = ""  # the current row's number as cell references spell it
+        self._max_cells = limits.max_cells
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        local = name if len(name) < 3 else local_name(name)
+        # called for every element of the sheet: the two most frequent, unprefixed, first
+        if name == "v":
+            if self._special is not None:
+                self.parser.CharacterDataHandler = self._text.append
+            return
+        if name == "c":
+            self._cell(attrs)
+            return
+        local = local_name(name)
         if local == "c":
             self._cell(attrs)
         elif local == "v":
@@ -228,7 +238,8 @@ class SheetScan(PartScan):
     def _row(self, attrs: dict[str, str]) -> None:
         self._end_special()
         number = attrs.get("r")
-        self.row = self.row + 1 if number is None else self._row_number(number, f"row number {number[:20]!r}")
+        self.row = self.row + 1 if number is None else self._row_number(number, "row number", number)
+        self._row_digits = str(self.row)
         self.col = 0
 
     def _cell(self, attrs: dict[str, str]) -> None:
@@ -240,12 +251,14 @@ class SheetScan(PartScan):
         else:
             letters = ref.rstrip(_DIGITS)
             col = _COLUMNS.get(letters) or _column_index(letters, ref)
-            row = self._row_number(ref[len(letters) :], f"cell reference {ref[:20]!r}")
+            digits = ref[len(letters) :]
+            # cells of a row spell its number the same way: compare the text, parse only when it differs
+            row = self.row if digits == self._row_digits else self._row_number(digits, "cell reference", ref)
         self.row, self.col = row, col
         self.cells += 1
         if row > self.bottom or row < self.top or col > self.right or col < self.left:
             self._grow(row, col)
-        elif self.cells > self.limits.max_cells:
+        elif self.cells > self._max_cells:
             self._check()
         kind = attrs.get("t")
         if kind is None or kind == "n":
@@ -256,10 +269,12 @@ class SheetScan(PartScan):
         elif kind == "e":
             self._special = (row, col, _ERROR)
 
-    def _row_number(self, digits: str, what: str) -> int:
+    def _row_number(self, digits: str, what: str, written: str) -> int:
         number = int(digits) if digits.isdigit() and digits.isascii() and len(digits) < 10 else 0
         if not 1 <= number <= EXCEL_MAX_ROWS:
-            raise Refused(damaged(f"sheet {self.sheet!r}: {what} is not a cell of a worksheet"))
+            raise Refused(damaged(f"sheet {self.sheet!r}: {what} {written[:20]!r} is not a cell of a worksheet"))
+        if what == "cell reference":
+            self._row_digits = digits
         return number
 
     def _grow(self, row: int, col: int) -> None:
@@ -268,30 +283,33 @@ class SheetScan(PartScan):
         self._check()
 
     def _check(self) -> None:
-        self._check_area((self.top, self.left), (self.bottom, self.right), f"the cells of sheet {self.sheet!r} span")
+        self._check_area((self.top, self.left), (self.bottom, self.right))
         if self.cells > self.limits.max_cells:
             raise Refused(too_large("too_many_cells", f"sheet {self.sheet!r} has more than {self.cells - 1:,} cells",
                                     "max_cells", self.limits, "split the file"))
 
-    def _check_area(self, first: Position, last: Position, what: str) -> None:
+    def _check_area(self, first: Position, last: Position, declared: bool = False) -> None:
         rows, cols = abs(last[0] - first[0]) + 1, abs(last[1] - first[1]) + 1
+        limits = self.limits
+        if cols <= limits.max_columns and rows <= limits.max_rows and rows * cols <= limits.max_cells:
+            return  # once per row of every sheet: nothing formatted unless refused
+        what = (f"the used range that sheet {self.sheet!r} declares spans" if declared
+                else f"the cells of sheet {self.sheet!r} span")
         where = f"{_ref(*first)}:{_ref(*last)}"
         hint = "delete stray cells (and formatting) far from the data, or split the file"
-        if cols > self.limits.max_columns:
+        if cols > limits.max_columns:
             raise Refused(too_large("too_many_columns", f"{what} {cols:,} columns ({where})", "max_columns",
-                                    self.limits, hint))
-        if rows > self.limits.max_rows:
-            raise Refused(too_large("too_many_rows", f"{what} {rows:,} rows ({where})", "max_rows",
-                                    self.limits, hint))
-        if rows * cols > self.limits.max_cells:
-            raise Refused(too_large("too_many_cells", f"{what} {rows:,} rows × {cols:,} columns = "
-                                    f"{rows * cols:,} cells ({where})", "max_cells", self.limits, hint))
+                                    limits, hint))
+        if rows > limits.max_rows:
+            raise Refused(too_large("too_many_rows", f"{what} {rows:,} rows ({where})", "max_rows", limits, hint))
+        raise Refused(too_large("too_many_cells", f"{what} {rows:,} rows × {cols:,} columns = {rows * cols:,} cells "
+                                f"({where})", "max_cells", limits, hint))
 
     def _dimension(self, ref: str) -> None:
         """The used range the sheet declares: a reader may reserve room for it before reading a cell."""
         corners = [_parse_ref(part) for part in ref.split(":")]
         if len(corners) == 2 and corners[0] is not None and corners[1] is not None:
-            self._check_area(corners[0], corners[1], f"the used range that sheet {self.sheet!r} declares spans")
+            self._check_area(corners[0], corners[1], declared=True)
 
     def _end_special(self) -> None:
         if self._special is None:
