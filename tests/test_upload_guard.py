@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.config import Settings
 from app.orm import AuditEvent, Observation
 from app.services import xlsx_archive
 from app.services.bounded import BoundExceeded, ParserBounds, ParserBusy, run_bounded
@@ -286,3 +287,11 @@ def test_every_parser_busy_is_a_503_with_retry_after(client: TestClient, monkeyp
     response = client.post("/api/v1/imports", files={"file": ("x.xlsx", hostile_xlsx.harmless(), XLSX)})
     assert response.status_code == 503 and response.headers["retry-after"] == "10"
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_every_upload_setting_is_documented() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    names = [f"ZONESCORE_{name.upper()}" for name in Settings.model_fields
+             if name.startswith("import_") or name == "max_problems"]
+    assert len(names) == 10
+    assert [name for name in names if f"`{name}`" not in readme] == []

@@ -32,7 +32,12 @@ async def import_file(
     """Read the file (wide: zone_code, year, one column per indicator; long: zone_code, indicator_code,
     year, value), validate every cell and write all of them, or none with every problem listed.
     Needs a submit key; a key limited to provinces may import only their zones (403 listing the others).
-    With an ``Idempotency-Key`` header a repeat returns the first result and writes nothing."""
+    With an ``Idempotency-Key`` header a repeat returns the first result and writes nothing.
+
+    A workbook is inspected before it is read (its declared and actual sizes, cell references, shared
+    strings) and parsed in a child process with bounded memory and time: a file beyond a limit
+    (``ZONESCORE_IMPORT_MAX_*``) or a bound is a 413 naming it, a damaged or hostile one (a DTD, a ZIP
+    bomb) a 422, every parser busy a 503 with ``Retry-After``. A file with nothing to import is a 422."""
     data = await file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
         raise PayloadTooLarge(f"the file is larger than the limit of {settings.max_upload_bytes} bytes")
