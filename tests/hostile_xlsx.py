@@ -14,6 +14,8 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from openpyxl.utils import get_column_letter
+
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CONTENT_TYPES = (
@@ -244,11 +246,7 @@ def _central_entry(directory: bytes, name: bytes) -> bytes:
 
 
 def _ref(row: int, col: int) -> str:
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row}"
+    return f"{get_column_letter(col)}{row}"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.db import session_scope
 from app.errors import Problem, UnsupportedMediaType, ValidationFailed, loc_to_row_column
-from app.services.control_chars import MULTILINE_FIELDS, json_control_characters
+from app.services.control_chars import MULTILINE_FIELDS, json_control_characters, json_may_hold_controls
 
 
 async def get_settings_dep(request: Request) -> Settings:
@@ -36,6 +36,8 @@ async def require_json(request: Request) -> None:
     media = _media_type(request)
     if not (media == "application/json" or (media.startswith("application/") and media.endswith("+json"))):
         raise UnsupportedMediaType(f"send the body as application/json, not {media or 'without a content type'}")
+    if not json_may_hold_controls(await request.body()):
+        return
     try:
         body = await request.json()  # parsed once: FastAPI has read it and the request caches it
     except ValueError:

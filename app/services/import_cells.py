@@ -14,6 +14,7 @@ __all__ = [
     "FormulaWithoutValue",
     "Percent",
     "Raw",
+    "column_letter",
     "echo",
     "is_blank",
     "read_number",
@@ -46,6 +47,16 @@ Raw: TypeAlias = (
     str | int | float | bool | datetime.date | datetime.datetime | datetime.time | datetime.timedelta
     | ExcelError | FormulaWithoutValue
 )  # fmt: skip
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letters of the 0-based column ``index`` (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
 
 
 def is_blank(raw: Raw) -> bool:

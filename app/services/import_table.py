@@ -28,6 +28,7 @@ from app.services.import_cells import (
     FormulaWithoutValue,
     Percent,
     Raw,
+    column_letter,
     echo,
     is_blank,
     read_number,
@@ -113,16 +114,6 @@ def normalise_header(raw: Raw) -> str:
     """A header as compared: NFKC, trimmed, case-folded, runs of spaces and dashes as one ``_``."""
     text = unicodedata.normalize("NFKC", text_of(raw)).replace("\ufeff", "").strip().casefold()
     return _HEADER_SPACE_RE.sub("_", text)
-
-
-def column_letter(index: int) -> str:
-    """The spreadsheet letters of the 0-based column ``index`` (0 → A, 26 → AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def parse_rows(

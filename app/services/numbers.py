@@ -49,16 +49,31 @@ def parse_number(raw: object) -> float | NotANumber:
         except OverflowError:  # an int beyond the float range
             return _NOT_FINITE
     elif isinstance(raw, str):
-        text = raw.strip()
-        if not text:
-            return _MISSING
-        if not _DECIMAL.fullmatch(text):
-            return NotANumber("not_a_number", _why_not(text))
-        value = float(text)
+        return _parse_text(raw)
     elif isinstance(raw, datetime.date | datetime.time | datetime.timedelta):
         return NotANumber("not_a_number", "a date or time is not a number")
     else:
         return NotANumber("not_a_number", "not a number")
+    return value if math.isfinite(value) else _NOT_FINITE
+
+
+def _parse_text(raw: str) -> float | NotANumber:
+    # The common case first (a CSV has one text per value): float() of ASCII text without underscores
+    # accepts exactly the plain decimals plus nan/inf spellings, and those are the non-finite results.
+    if raw.isascii() and "_" not in raw:
+        try:
+            value = float(raw)
+        except ValueError:
+            pass
+        else:
+            if math.isfinite(value):
+                return value
+    text = raw.strip()
+    if not text:
+        return _MISSING
+    if not _DECIMAL.fullmatch(text):
+        return NotANumber("not_a_number", _why_not(text))
+    value = float(text)
     return value if math.isfinite(value) else _NOT_FINITE
 
 

@@ -17,6 +17,7 @@ import pyexpat
 from array import array
 from dataclasses import dataclass
 
+from app.services.import_cells import column_letter
 from app.services.import_problems import ImportLimits, ImportTooLarge
 from app.services.xlsx_xml import PartScan, Refused, damaged, local_name, too_large
 
@@ -367,8 +368,4 @@ def _parse_ref(ref: str) -> Position | None:
 
 
 def _ref(row: int, col: int) -> str:
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row}"
+    return f"{column_letter(col - 1)}{row}"
