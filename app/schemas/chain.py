@@ -8,7 +8,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.errors import Problem
-from app.schemas.common import WriteSummary
+from app.schemas.common import Number, WholeNumber, WriteSummary
 from scoring_models.chain_metrics import LOCALISATION_CUT
 
 
@@ -27,7 +27,7 @@ class KeyProductIn(BaseModel):
     product: str = Field(min_length=1, max_length=64, description="one of the chain's key components in the chain "
                          "catalog", examples=["光刻胶"])
     threshold: Threshold = Field(description="technology threshold: high or low", examples=["high"])
-    localisation_rate: float = Field(description=f"percent of the product sourced domestically; "
+    localisation_rate: Number = Field(description=f"percent of the product sourced domestically; "
                                      f"≥ {LOCALISATION_CUT:g} counts as highly localised", examples=[18.0])
     alternative_source: bool = Field(description="at least one alternative (domestic) source", examples=[False])
 
@@ -49,17 +49,17 @@ class ChainBreakdownIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     zone_code: str = Field(min_length=1, max_length=40, examples=["DEMO-33-N01"])
-    year: int = Field(examples=[2024])
+    year: WholeNumber = Field(examples=[2024])
     chain_code: str = Field(min_length=1, max_length=64, examples=["integrated_circuits"])
-    revenue: float = Field(description="revenue of the chain in the zone, 亿元", examples=[1250.5])
-    segments_covered: int = Field(description="segments of the chain present in the zone", examples=[5])
-    key_components: int | None = Field(default=None, description="key components of the chain considered "
+    revenue: Number = Field(description="revenue of the chain in the zone, 亿元", examples=[1250.5])
+    segments_covered: WholeNumber = Field(description="segments of the chain present in the zone", examples=[5])
+    key_components: WholeNumber | None = Field(default=None, description="key components of the chain considered "
                                        "(default: the number of key products)", examples=[8])
-    key_components_with_alt: int | None = Field(
+    key_components_with_alt: WholeNumber | None = Field(
         default=None, description="key components with at least one alternative (domestic) source (default: "
         "the key products with alternative_source)", examples=[5]
     )
-    local_procurement_share: float = Field(description="percent of procurement sourced locally", examples=[38.5])
+    local_procurement_share: Number = Field(description="percent of procurement sourced locally", examples=[38.5])
     key_products: list[KeyProductIn] | None = Field(default=None, max_length=64,
                                                     description="the chain's key products, each once")
     source: str | None = Field(default=None, max_length=64)

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas.common import WholeNumber
 from app.services.matrix import ZoneFilter
 from scoring_models.base import EvaluationOptions
 
@@ -18,7 +19,7 @@ class EvaluationRequest(BaseModel):
 
     model: str = Field(min_length=1, max_length=64, examples=["innovation-peak"])
     version: str | None = Field(default=None, max_length=32, description="default: the newest version")
-    year: int = Field(ge=1988, le=2100, examples=[2024])
+    year: WholeNumber = Field(ge=1988, le=2100, examples=[2024])
     zones: ZoneFilter = Field(default_factory=ZoneFilter)
     options: EvaluationOptions = Field(default_factory=EvaluationOptions)
     note: str | None = Field(default=None, max_length=2000)
