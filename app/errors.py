@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -53,11 +54,14 @@ class AppError(Exception):
     slug: str = "bad-request"
     title: str = "Bad request"
 
-    def __init__(self, detail: str, *, errors: list[Problem] | None = None, headers: dict[str, str] | None = None):
+    def __init__(self, detail: str, *, errors: list[Problem] | None = None, headers: dict[str, str] | None = None,
+                 extensions: dict[str, Any] | None = None):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
         self.headers = headers or {}
+        # RFC 9457 extension members: more fields of the problem body, e.g. a withdrawal's reason.
+        self.extensions = extensions or {}
 
 
 class NotFound(AppError):
@@ -80,6 +84,12 @@ class Unauthorized(AppError):
     def __init__(self, detail: str, *, errors: list[Problem] | None = None, headers: dict[str, str] | None = None):
         # RFC 9110: a 401 names the scheme the client should use.
         super().__init__(detail, errors=errors, headers={"WWW-Authenticate": "Bearer", **(headers or {})})
+
+
+class Gone(AppError):
+    """The resource existed and was taken back for good, e.g. a withdrawn evaluation run."""
+
+    status, slug, title = 410, "gone", "Gone"
 
 
 class Forbidden(AppError):
@@ -120,6 +130,7 @@ _TITLES = {
     405: "Method not allowed",
     406: "Not acceptable",
     409: "Conflict",
+    410: "Gone",
     413: "Payload too large",
     415: "Unsupported media type",
     422: "Validation failed",
@@ -142,8 +153,9 @@ def problem_response(
     title: str | None = None,
     errors: list[Problem] | None = None,
     headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> JSONResponse:
-    """Build a problem+json response carrying the request id."""
+    """Build a problem+json response carrying the request id (and ``extensions`` as more members)."""
     body = ProblemDetail(
         type=PROBLEM_BASE + (slug or f"http-{status}"),
         title=title or _TITLES.get(status, "Error"),
@@ -157,9 +169,8 @@ def problem_response(
     if body.request_id:
         # The 500 handler runs outside the request-id middleware, so set the header here too.
         all_headers["X-Request-ID"] = body.request_id
-    return JSONResponse(
-        body.model_dump(mode="json"), status_code=status, media_type=PROBLEM_JSON, headers=all_headers
-    )
+    content = {**jsonable_encoder(extensions or {}), **body.model_dump(mode="json")}
+    return JSONResponse(content, status_code=status, media_type=PROBLEM_JSON, headers=all_headers)
 
 
 def _loc_to_column(loc: tuple[Any, ...]) -> tuple[int | None, str | None]:
@@ -189,9 +200,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
-        return problem_response(
-            request, exc.status, exc.detail, slug=exc.slug, title=exc.title, errors=exc.errors, headers=exc.headers
-        )
+        return problem_response(request, exc.status, exc.detail, slug=exc.slug, title=exc.title, errors=exc.errors,
+                                headers=exc.headers, extensions=exc.extensions)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

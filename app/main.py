@@ -20,6 +20,7 @@ from app.api import (
     labels,
     models,
     observations,
+    official,
     webhooks,
     zones,
 )
@@ -32,7 +33,7 @@ from app.logs import AccessLogMiddleware, configure_logging
 from app.metrics import router as metrics_router
 from app.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from app.ratelimit import RateLimiter
-from app.services.webhooks import WebhookDispatcher
+from app.services.webhook_worker import WebhookWorker
 from app.ui.routes import router as ui_router
 
 DESCRIPTION = """
@@ -51,9 +52,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # (measured: an ~80 ms pause of the event loop per full collection otherwise; benchmarks/README.md).
     gc.collect()
     gc.freeze()
+    worker: WebhookWorker | None = None
+    if app.state.settings.webhook_worker:
+        worker = app.state.webhook_worker = WebhookWorker(app.state.session_factory, app.state.settings)
+        worker.start()
     yield
-    # Let queued webhook deliveries finish (they are bounded by attempts × timeout) before exiting.
-    app.state.webhook_dispatcher.shutdown(wait=True)
+    if worker is not None:
+        # Deliveries under way finish (each is bounded by the timeout); what is left is sent again by some
+        # worker once its lease runs out.
+        worker.stop(timeout=app.state.settings.webhook_timeout_seconds + 5)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -67,7 +74,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
     app.state.rate_limiter = RateLimiter()
-    app.state.webhook_dispatcher = WebhookDispatcher(app.state.session_factory, settings)
     app.add_middleware(AccessLogMiddleware)  # inside RequestIdMiddleware, which sets the id it logs
     app.add_middleware(BodyLimitMiddleware)
     # Added after (= outside) the body limit: the request id is set before a 413 can be answered with it.
@@ -77,7 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics_router)
     # Only the /api/v1 routes authenticate and count requests.
     for router in (zones.router, indicators.router, observations.router, chains.router, imports.router,
-                   labels.router, models.router, evaluations.router, webhooks.router, keys.router, audit.router):
+                   labels.router, models.router, evaluations.router, official.router, webhooks.router, keys.router,
+                   audit.router):
         app.include_router(router, responses=API_RESPONSES)
     app.include_router(ui_router)
     install_docs(app)

@@ -7,7 +7,7 @@ from app.orm.chain import ChainBreakdown
 from app.orm.evaluation import EvaluationRun, EvaluationZoneResult, ModelSpecRow
 from app.orm.indicator import IndicatorRow
 from app.orm.observation import Observation, ObservationChange
-from app.orm.webhook import Webhook, WebhookDelivery
+from app.orm.webhook import Webhook, WebhookDelivery, WebhookEvent, WebhookMessage
 from app.orm.zone import Zone
 
 __all__ = [
@@ -24,5 +24,7 @@ __all__ = [
     "ObservationChange",
     "Webhook",
     "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookMessage",
     "Zone",
 ]
