@@ -79,17 +79,17 @@ def evaluate(
         with session_scope(factory) as session:
             summary = service.run_out(session, run)
             top, _total = service.rankings(session, run.id, limit=TOP_N)
+        if publish and deliver:
+            with console.status("delivering webhooks…", spinner="dots"):
+                worker = WebhookWorker(factory, settings)
+                worker.run_once()
+                worker.stop()
     except AppError as exc:
         typer.echo(f"error: {exc.detail}", err=True)
         if isinstance(exc, ValidationFailed):
             for problem in exc.errors:
                 typer.echo(f"  {problem.column or 'request'}: {problem.message}", err=True)
         raise typer.Exit(code=1) from None
-        if publish and deliver:
-            with console.status("delivering webhooks…", spinner="dots"):
-                worker = WebhookWorker(factory, settings)
-                worker.run_once()
-                worker.stop()
     finally:
         engine.dispose()
     if output_format is OutputFormat.JSON:

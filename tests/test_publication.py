@@ -173,7 +173,8 @@ def test_etags_follow_the_state_and_a_304_never_outlives_it(portal: Portal) -> N
 
 def test_province_keys_publish_only_runs_within_their_provinces(portal: Portal) -> None:
     zhejiang = portal.key("publish", provinces=("33",))
-    own, national, neighbour = portal.evaluate(), portal.evaluate(zones={}), portal.evaluate(zones={"provinces": ["32"]})
+    own, national = portal.evaluate(), portal.evaluate(zones={})
+    neighbour = portal.evaluate(zones={"provinces": ["32"]})
     listed_zones = portal.evaluate(zones={"zones": ["DEMO-33-N01", "DEMO-33-N02", "DEMO-33-P01"]})
     mixed = portal.evaluate(zones={"zones": ["DEMO-33-N01", "DEMO-32-N01"]})
     for run in (national, neighbour, mixed):
@@ -230,7 +231,8 @@ def test_official_endpoints_follow_publication(portal: Portal) -> None:
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
     second = portal.evaluate(seed=9)
     portal.publish(second["id"])
-    again = portal.client.get("/api/v1/official/rankings", params=query, headers={"If-None-Match": ranking.headers["etag"]})
+    again = portal.client.get("/api/v1/official/rankings", params=query,
+                              headers={"If-None-Match": ranking.headers["etag"]})
     assert again.status_code == 200 and again.json()["run"]["id"] == second["id"]
     portal.withdraw(second["id"])
     gone = portal.client.get("/api/v1/official/rankings", params=query)

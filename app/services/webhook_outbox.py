@@ -48,6 +48,9 @@ def remove_waker(waker: threading.Event) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _wake_workers(session: Session) -> None:
+    # after_commit also fires when a savepoint is released; only the outermost commit makes messages visible.
+    if session.in_nested_transaction():
+        return
     if session.info.pop(_WRITTEN, False):
         with _wakers_lock:
             for waker in _wakers:
