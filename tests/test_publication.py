@@ -266,3 +266,30 @@ def test_concurrent_publications_of_one_slot_leave_one_published_run(portal: Por
     successors = {i: r["superseded_by"] for i, r in states.items() if r["status"] == "superseded"}
     assert len(successors) == 3 and set(successors.values()) | set(successors) == set(states)
     assert published[0] in successors.values()
+
+
+def test_pages_show_published_runs_to_everyone_and_drafts_marked_to_keys(portal: Portal) -> None:
+    published, draft = portal.evaluate(seed=1), portal.evaluate(seed=2)
+    portal.publish(published["id"])
+    public = portal.client.get("/ui").text
+    assert f'href="/ui/evaluations/{published["id"]}"' in public
+    assert f'href="/ui/evaluations/{draft["id"]}"' not in public and "草稿" not in public
+    assert portal.client.get(f"/ui/evaluations/{draft['id']}").status_code == 404
+    signed_in = portal.client.get("/ui", headers=portal.keys["evaluate"]).text
+    assert f'href="/ui/evaluations/{draft["id"]}"' in signed_in
+    assert signed_in.count('<span class="status-tag draft">草稿</span>') == 1, "the draft, and only it, is marked"
+    page = portal.client.get(f"/ui/evaluations/{draft['id']}", headers=portal.keys["evaluate"])
+    assert page.status_code == 200 and '<p class="banner draft" role="status"><strong>草稿</strong>' in page.text
+    model = portal.client.get("/ui/models/innovation-peak").text
+    assert f"#{published['id']} ·" in model and f"#{draft['id']} ·" not in model
+    portal.publish(draft["id"])
+    old = portal.client.get(f"/ui/evaluations/{published['id']}?lang=en").text
+    assert '<p class="banner superseded" role="status"><strong>Superseded</strong>' in old
+    assert f'href="/ui/evaluations/{draft["id"]}?lang=en">#{draft["id"]}</a>' in old
+    code = portal.client.get(f"/api/v1/evaluations/{draft['id']}/rankings").json()["items"][0]["zone_code"]
+    portal.withdraw(draft["id"], reason="数据有误")
+    for path in (f"/ui/evaluations/{draft['id']}", f"/ui/evaluations/{draft['id']}/zones/{code}"):
+        gone = portal.client.get(path)
+        assert gone.status_code == 410 and "数据有误" in gone.text
+        assert gone.headers["content-type"].startswith("text/html")
+    assert f'href="/ui/evaluations/{draft["id"]}"' not in portal.client.get("/ui").text
