@@ -15,9 +15,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.db import is_retryable
+from app.db import is_retryable, is_unavailable
+from app.security_headers import API_HEADERS
 
 log = logging.getLogger("zonescore.errors")
 
@@ -116,6 +118,12 @@ class PayloadTooLarge(AppError):
     status, slug, title = 413, "payload-too-large", "Payload too large"
 
 
+class ServiceUnavailable(AppError):
+    """The database cannot be reached right now; ``Retry-After`` says when to try again."""
+
+    status, slug, title = 503, "service-unavailable", "Service unavailable"
+
+
 class UnsupportedMediaType(AppError):
     """The body's media type is not one the endpoint accepts."""
 
@@ -129,6 +137,7 @@ _TITLES = {
     404: "Not found",
     405: "Method not allowed",
     406: "Not acceptable",
+    408: "Request timeout",
     409: "Conflict",
     410: "Gone",
     413: "Payload too large",
@@ -136,7 +145,12 @@ _TITLES = {
     422: "Validation failed",
     429: "Too many requests",
     500: "Internal server error",
+    503: "Service unavailable",
 }
+
+# Seconds a client is asked to wait when the database is unavailable: long enough for a restart or a
+# fail-over to make progress, short enough that a portal's retry soon succeeds.
+DATABASE_RETRY_AFTER = "5"
 
 
 def _request_id(request: Request) -> str | None:
@@ -165,9 +179,9 @@ def problem_response(
         request_id=_request_id(request),
         errors=errors or [],
     )
-    all_headers = dict(headers or {})
+    # The 500 handler runs outside the request-id and security-header middleware: set those here too.
+    all_headers = {**API_HEADERS, **(headers or {})}
     if body.request_id:
-        # The 500 handler runs outside the request-id middleware, so set the header here too.
         all_headers["X-Request-ID"] = body.request_id
     content = {**jsonable_encoder(extensions or {}), **body.model_dump(mode="json")}
     return JSONResponse(content, status_code=status, media_type=PROBLEM_JSON, headers=all_headers)
@@ -193,6 +207,16 @@ def _short(value: Any) -> str | None:
         return None
     text = repr(value) if not isinstance(value, str) else value
     return text[:200]
+
+
+def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable in request %s %s %s: %s", _request_id(request), request.method,
+                request.url.path, getattr(exc, "orig", None) or type(exc).__name__)
+    return problem_response(
+        request, ServiceUnavailable.status, "the database is unavailable right now; nothing was done; retry "
+        f"after {DATABASE_RETRY_AFTER} seconds", slug=ServiceUnavailable.slug, title=ServiceUnavailable.title,
+        headers={"Retry-After": DATABASE_RETRY_AFTER},
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -230,6 +254,8 @@ def install_error_handlers(app: FastAPI) -> None:
                 request, 422, "a value in the request cannot be stored or compared by the database "
                 "(for example a NUL character in a text)", slug="validation-failed",
             )
+        if is_unavailable(exc):
+            return _database_unavailable(request, exc)
         if not is_retryable(exc):
             return await _unhandled(request, exc)
         # A constraint the checks could not see coming, a deadlock or a serialization failure: a concurrent
@@ -241,6 +267,11 @@ def install_error_handlers(app: FastAPI) -> None:
             request, 409, "the write conflicts with data stored meanwhile (e.g. by a concurrent request); "
             "nothing was written; retry", slug="conflict", title="Conflict",
         )
+
+    @app.exception_handler(SQLAlchemyTimeoutError)
+    async def _pool_exhausted(request: Request, exc: SQLAlchemyTimeoutError) -> JSONResponse:
+        # Every pooled connection stayed busy past the pool's timeout: the database is overloaded.
+        return _database_unavailable(request, exc)
 
     @app.exception_handler(Exception)
     async def _unhandled(request: Request, exc: Exception) -> JSONResponse:

@@ -71,4 +71,6 @@ class AuditEventOut(BaseModel):
     entity_id: str | None
     old_values: Any
     new_values: Any
-    request_id: str | None
+    request_id: str | None = Field(description="the server's id of the request that made the change")
+    client_request_id: str | None = Field(
+        default=None, description="the X-Request-ID the client sent with that request, if any (not checked)")

@@ -89,7 +89,9 @@ class ObservationChangeOut(BaseModel):
     changed_by: str | None = Field(description="name of the API key (or 'cli', 'seed-demo') that made the change")
     key_id: int | None = Field(default=None, description="id of that API key")
     changed_at: datetime
-    request_id: str | None
+    request_id: str | None = Field(description="the server's id of the request that made the change")
+    client_request_id: str | None = Field(
+        default=None, description="the X-Request-ID the client sent with that request, if any (not checked)")
 
 
 class ImportResult(WriteSummary):

@@ -45,7 +45,8 @@ class WebhookDeliveryOut(BaseModel):
     delivery_id: str = Field(description="the same for every attempt of one notification (X-Zonescore-Delivery)")
     attempt: int
     status_code: int | None
-    error: str | None
+    error: str | None = Field(description="why the attempt failed: 'HTTP <status> <standard phrase>' (the "
+                              "receiver's body is never kept), a network error, or why the target was refused")
     succeeded: bool
     duration_ms: float
     created_at: datetime

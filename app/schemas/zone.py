@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationInfo, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from scoring_models.catalog import chain_catalog
 from scoring_models.labels import LabelKind, labels
@@ -74,25 +76,44 @@ class ZoneCreate(ZoneFields):
     code: str = Field(pattern=CODE_PATTERN, examples=["DEMO-33-N01"])
 
 
+def _not_sent_by_default(schema: dict[str, Any]) -> None:
+    # The default of a required field in an update means "not sent", not a value a client could send.
+    schema.pop("default", None)
+
+
 class ZoneUpdate(BaseModel):
-    """A partial update of a zone; the code cannot change."""
+    """A partial update of a zone; the code cannot change.
+
+    A field left out stays as it is. ``null`` erases the optional fields (``name_en``, ``city``,
+    ``year_approved``, ``leading_chain``); for a required one (``name_zh``, ``province``, ``level``,
+    ``kind``, ``pilot``) it is a 422, not a silent no-op. Their default is "not sent", never a value.
+    """
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"pilot": True, "leading_chain": "biomedicine"}]}
     )
 
-    name_zh: str | None = Field(default=None, min_length=1, max_length=200)
+    name_zh: str | SkipJsonSchema[None] = Field(default=None, min_length=1, max_length=200,
+                                                json_schema_extra=_not_sent_by_default)
     name_en: str | None = Field(default=None, max_length=200)
-    province: str | None = None
+    province: str | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_not_sent_by_default)
     city: str | None = Field(default=None, max_length=100)
-    level: Level | None = None
-    kind: ZoneKind | None = None
+    level: Level | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_not_sent_by_default)
+    kind: ZoneKind | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_not_sent_by_default)
     year_approved: int | None = Field(default=None, ge=1988, le=2100)
-    pilot: bool | None = None
+    pilot: bool | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_not_sent_by_default)
     leading_chain: str | None = None
 
     _province = field_validator("province")(_check_province)
     _chain = field_validator("leading_chain")(_check_chain)
+
+    @field_validator("name_zh", "province", "level", "kind", "pilot", mode="before")
+    @classmethod
+    def _required_not_null(cls, value: object, info: ValidationInfo) -> object:
+        # Runs only for fields that were sent (defaults are not validated): an explicit null.
+        if value is None:
+            raise ValueError(f"{info.field_name} is required and cannot be null; leave it out to keep it as it is")
+        return value
 
 
 class ZoneOut(BaseModel):

@@ -39,6 +39,7 @@ from app.orm import Webhook, WebhookDelivery, WebhookEvent, WebhookMessage
 from app.orm.base import utcnow
 from app.services import webhook_outbox
 from app.services.webhook_outbox import DELIVERED, FAILED, PENDING
+from app.services.webhook_targets import resolve_target
 from app.services.webhooks import (
     DELIVERY_HEADER,
     EVENT_HEADER,
@@ -46,7 +47,6 @@ from app.services.webhooks import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     USER_AGENT,
-    check_target,
     failure_reason,
     sign,
 )
@@ -126,17 +126,18 @@ def send(client: httpx.Client, claimed: Claimed, *, allow_private: bool) -> Outc
     def done(status: int | None, error: str | None, retry: bool) -> Outcome:
         return Outcome(status, error, retry, (time.perf_counter() - started) * 1000.0)
 
-    reason = check_target(claimed.url, allow_private=allow_private)
-    if reason is not None:
-        return done(None, reason, False)
+    # Resolved and checked once, and sent to that very address (no second DNS lookup to rebind).
+    target = resolve_target(claimed.url, allow_private=allow_private)
+    if isinstance(target, str):
+        return done(None, target, False)
     timestamp = str(int(time.time()))
     headers = {
-        "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
+        "Host": target.host_header, "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
         EVENT_HEADER: claimed.event, DELIVERY_HEADER: claimed.delivery_id, TIMESTAMP_HEADER: timestamp,
         SIGNATURE_HEADER: sign(claimed.secret, timestamp, claimed.body),
     }
     try:
-        response = client.post(claimed.url, content=claimed.body, headers=headers)
+        response = client.post(target.url, content=claimed.body, headers=headers, extensions=target.extensions)
     except httpx.HTTPError as exc:
         log.warning("webhook delivery %s to %s failed: %s", claimed.delivery_id, claimed.url, type(exc).__name__)
         return done(None, f"{type(exc).__name__}: {exc}"[:300], True)

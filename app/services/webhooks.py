@@ -15,13 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import logging
-import socket
 import time
 from datetime import datetime
 from http import HTTPStatus
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -33,6 +30,7 @@ from app.orm.base import utcnow
 from app.schemas.webhook import WebhookCreate
 from app.services import audit, webhook_outbox
 from app.services.audit import CLI_ACTOR, Actor
+from app.services.webhook_targets import resolve_target, url_problem
 
 log = logging.getLogger(__name__)
 
@@ -61,34 +59,14 @@ def verify(secret: str, timestamp: str, body: bytes, signature: str, *, toleranc
     return age <= tolerance_seconds and hmac.compare_digest(sign(secret, timestamp, body), signature)
 
 
-def _is_private(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast \
-        or ip.is_unspecified
-
-
 def check_target(url: str, *, allow_private: bool) -> str | None:
-    """Why ``url`` may not receive webhooks (None when it may): http(s) only, and no loopback, private or
-    link-local address unless ``allow_private`` (checked on registration and again before each delivery,
-    since DNS may change in between)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "the URL must be http:// or https:// with a host"
-    if parts.username or parts.password:
-        return "the URL must not contain credentials; use the secret to authenticate"
+    """Why ``url`` may not receive webhooks (None when it may): http(s) only, and only globally routable
+    addresses unless ``allow_private`` (app/services/webhook_targets.py). Checked on registration and
+    again before each delivery, which then connects to the address it checked."""
     if allow_private:
-        return None
-    try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
-                                   proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError) as exc:
-        return f"the host {parts.hostname!r} cannot be resolved: {exc}"
-    for info in infos:
-        address = str(info[4][0])
-        if _is_private(address.split("%", 1)[0]):
-            return (f"the host {parts.hostname!r} resolves to the non-public address {address}; "
-                    "set ZONESCORE_WEBHOOK_ALLOW_PRIVATE=true to allow intranet receivers")
-    return None
+        return url_problem(url)  # intranet names need not resolve from here at registration
+    target = resolve_target(url, allow_private=False)
+    return target if isinstance(target, str) else None
 
 
 def failure_reason(status: int) -> str:

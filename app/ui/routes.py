@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, ParamSpec
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from app.api.deps import SessionDep
 from app.errors import AppError
 from app.i18n import LabelSet, Language, label, labels_for, localized, resolve_language
-from app.security import OptionalPrincipal, viewer_of
+from app.security import ReaderDep, viewer_of
+from app.security_headers import html_policy
 from app.services import evaluations as service
 from app.services import model_catalog as catalog
 from app.services import publication
@@ -34,8 +35,9 @@ from app.services.run_document import StoredRun
 from app.services.run_status import RunStatus
 from app.texts import TEXTS, text
 from app.ui import charts
+from app.ui.access import signed_in, ui_read_access
 
-router = APIRouter(prefix="/ui", include_in_schema=False)
+router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(ui_read_access)])
 
 _env = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -57,6 +59,11 @@ class Page:
         self.explicit_lang = bool(explicit)
         self.labels = labels_for(self.lang)
         self.texts = TEXTS
+
+    @property
+    def signed_in(self) -> bool:
+        """Whether a person signed in with a key (the header then offers to sign out)."""
+        return signed_in(self.request)
 
     def t(self, key: str) -> str:
         """The text ``key`` (:mod:`app.texts`) in the page's language."""
@@ -87,8 +94,9 @@ class Page:
     def render(self, template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
         """The page as HTML with its language headers."""
         html = _env.get_template(template).render(page=self, _=self.t, **context)
-        return HTMLResponse(html, status_code=status_code,
-                            headers={"Content-Language": self.lang.value, "Vary": "Accept-Language"})
+        policy = html_policy(html, frame_ancestors=self.request.app.state.settings.frame_ancestors)
+        return HTMLResponse(html, status_code=status_code, headers={
+            "Content-Language": self.lang.value, "Vary": "Accept-Language", "Content-Security-Policy": policy})
 
 
 P = ParamSpec("P")
@@ -118,7 +126,7 @@ def _model_titles(session: Session, lang: Language) -> dict[str, str]:
 
 @router.get("", response_class=HTMLResponse)
 @html_errors
-def index(request: Request, session: SessionDep, principal: OptionalPrincipal) -> HTMLResponse:
+def index(request: Request, session: SessionDep, principal: ReaderDep) -> HTMLResponse:
     """The latest published runs of every model, with links to rankings and methodology; a signed-in key
     allowed to see drafts sees them too, marked as drafts."""
     page = Page(request)
@@ -151,7 +159,7 @@ def _tier_bars(page: Page, run: StoredRun, counts: dict[str, int]) -> list[chart
 
 @router.get("/evaluations/{run_id}", response_class=HTMLResponse)
 @html_errors
-def ranking(request: Request, session: SessionDep, principal: OptionalPrincipal, run_id: int,
+def ranking(request: Request, session: SessionDep, principal: ReaderDep, run_id: int,
             province: str | None = None, tier: str | None = None, peer_group: str | None = None,
             offset: int = 0) -> HTMLResponse:
     """A run's ranking with province, tier and peer-group filters and the tier distribution as bars (a draft
@@ -223,7 +231,7 @@ def _neighbours(page: Page, session: Session, card: ZoneCard) -> str:
 
 @router.get("/evaluations/{run_id}/zones/{code}", response_class=HTMLResponse)
 @html_errors
-def zone(request: Request, session: SessionDep, principal: OptionalPrincipal, run_id: int, code: str) -> HTMLResponse:
+def zone(request: Request, session: SessionDep, principal: ReaderDep, run_id: int, code: str) -> HTMLResponse:
     """A zone's scorecard: pillar radar, top contributions, rank interval against its neighbours in the
     field, trend across years, and strengths and weaknesses in words (visibility as for the ranking)."""
     page = Page(request)
@@ -255,7 +263,7 @@ def zone(request: Request, session: SessionDep, principal: OptionalPrincipal, ru
 
 @router.get("/models/{key}", response_class=HTMLResponse)
 @html_errors
-def model(request: Request, session: SessionDep, principal: OptionalPrincipal, key: str,
+def model(request: Request, session: SessionDep, principal: ReaderDep, key: str,
           version: str | None = None) -> HTMLResponse:
     """A model's methodology: pillars and indicators with nominal weights, methods, thresholds, description."""
     page = Page(request)

@@ -1,7 +1,7 @@
 """publication states of evaluation runs; the webhook outbox (events and their per-receiver messages)
 
 Revision ID: 0006_publication
-Revises: 0005
+Revises: 0005_client_request_ids
 Create Date: 2026-12-01 16:00:00.000000
 
 Every run stored before this migration was public the moment it was made, so existing runs become
@@ -22,7 +22,7 @@ from alembic import op
 
 
 revision: str = "0006_publication"
-down_revision: str | None = "0005"
+down_revision: str | None = "0005_client_request_ids"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
