@@ -48,6 +48,9 @@ def test_replicas_share_postgres_and_redis_and_run_the_worker(compose: dict[str,
         assert env["ZONESCORE_REDIS_URL"] == "redis://redis:6379/0"
         assert env["ZONESCORE_SESSION_SECRET"].startswith("${ZONESCORE_SESSION_SECRET:?"), "required, never a default"
         assert env["ZONESCORE_WEBHOOK_WORKER"] == "true"
+        assert env["ZONESCORE_ALLOWED_HOSTS"].startswith("${ZONESCORE_ALLOWED_HOSTS:-")
+        # Trusting every forwarder is right only because no replica publishes a port: the proxy alone reaches it.
+        assert env["FORWARDED_ALLOW_IPS"] == "*" and "ports" not in services[name]
     assert _env(services["postgres"])["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
 
 
