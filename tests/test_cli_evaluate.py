@@ -111,21 +111,12 @@ def test_export_rankings_csv_and_xlsx(demo_env: str, tmp_path: Path) -> None:
 
 def test_evaluate_publishes_and_notifies_webhooks_before_exiting(demo_env: str,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.db import session_scope
-    from app.schemas.webhook import WebhookCreate
-    from app.services import webhooks
-    from tests.test_webhooks import SECRET, Receiver
+    from tests.test_webhooks import Receiver, register_in
 
     monkeypatch.setenv("ZONESCORE_WEBHOOK_ALLOW_PRIVATE", "true")
     get_settings.cache_clear()
     with Receiver() as receiver:
-        engine = make_engine(demo_env)
-        try:
-            with session_scope(make_session_factory(engine)) as session:
-                webhooks.create_webhook(session, WebhookCreate.model_validate({"url": receiver.url, "secret": SECRET}),
-                                        allow_private=True)
-        finally:
-            engine.dispose()
+        register_in(demo_env, receiver.url)
         draft = CliRunner().invoke(cli, ["evaluate", "-m", "innovation-peak", "-y", "2024", "--runs", "0"])
         assert draft.exit_code == 0 and draft.stdout.splitlines()[0].endswith(", draft") and receiver.requests == []
         result = CliRunner().invoke(cli, ["evaluate", "-m", "innovation-peak", "-y", "2024", "--runs", "0",

@@ -10,11 +10,9 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.config import get_settings
-from app.db import make_engine, make_session_factory, session_scope
+from app.db import make_engine, make_session_factory
 from app.orm import AuditEvent, EvaluationRun, WebhookMessage
-from app.schemas.webhook import WebhookCreate
-from app.services import webhooks
-from tests.test_webhooks import SECRET, Receiver
+from tests.test_webhooks import Receiver, register_in
 
 
 @pytest.fixture
@@ -44,13 +42,7 @@ def test_list_publish_withdraw_and_deliver(demo_env: str) -> None:
     assert [line.split("\t")[0] for line in listed] == [str(second), str(first)]
     assert all("\tdraft\t" in line and "{'provinces': ['33']}" in line for line in listed)
     with Receiver() as receiver:
-        engine = make_engine(demo_env)
-        try:
-            with session_scope(make_session_factory(engine)) as session:
-                webhooks.create_webhook(session, WebhookCreate.model_validate({"url": receiver.url, "secret": SECRET}),
-                                        allow_private=True)
-        finally:
-            engine.dispose()
+        register_in(demo_env, receiver.url)
         assert _run("runs", "publish", str(first)).startswith(f"run {first} published")
         assert _run("runs", "publish", str(second)).startswith(f"run {second} published")
         assert "withdrawn: 口径错误" in _run("runs", "withdraw", str(second), "--reason", "口径错误")

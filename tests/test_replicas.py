@@ -12,8 +12,7 @@ import json
 import os
 import signal
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -24,7 +23,6 @@ from app.db import make_engine, make_session_factory, session_scope
 from app.orm import WebhookDelivery, WebhookMessage
 from app.services.audit import CLI_ACTOR
 from app.services.keys import create_key
-from tests.conftest import _pg_create, _pg_drop, _pg_url_for
 from tests.live import live_process
 from tests.test_shared_state import REDIS_URL, redis_prefix  # noqa: F401  (a fixture)
 from tests.test_webhooks import SECRET, Receiver
@@ -35,14 +33,11 @@ WORKER_ENV = {"ZONESCORE_WEBHOOK_ALLOW_PRIVATE": "true", "ZONESCORE_WEBHOOK_POLL
 
 
 @pytest.fixture
-def pg_demo_url(pg_demo_template: str) -> Iterator[str]:
-    """A PostgreSQL database of this test's own holding the demo data."""
-    name = f"zs_r_{uuid.uuid4().hex[:12]}"
-    _pg_create(name, template=pg_demo_template)
-    try:
-        yield _pg_url_for(name)
-    finally:
-        _pg_drop(name)
+def pg_demo_url(demo_database_url: str) -> str:
+    """The demo database of this test, on PostgreSQL only (several processes share it)."""
+    if not demo_database_url.startswith("postgresql"):
+        pytest.skip("replicas share a PostgreSQL database")
+    return demo_database_url
 
 
 def _keys(url: str) -> tuple[dict[str, str], dict[str, str]]:

@@ -74,6 +74,20 @@ class Receiver:
         self.server.server_close()
 
 
+def register_in(database_url: str, receiver_url: str) -> None:
+    """Register ``receiver_url`` (with SECRET) straight in the database, as a test of the CLI needs it."""
+    from app.db import make_engine, make_session_factory, session_scope
+    from app.schemas.webhook import WebhookCreate
+
+    engine = make_engine(database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            webhooks.create_webhook(session, WebhookCreate.model_validate({"url": receiver_url, "secret": SECRET}),
+                                    allow_private=True)
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def hook_client(demo_database_url: str) -> Iterator[TestClient]:
     """A client (admin key) on the demo data whose app may call loopback receivers, polls and retries within

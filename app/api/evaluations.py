@@ -156,7 +156,8 @@ def list_evaluations(
                                   offset=offset)
 
 
-@router.get("/compare", summary="Compare two runs", response_model=Comparison, responses=problem_responses(404))
+@router.get("/compare", summary="Compare two runs", response_model=Comparison,
+            responses=problem_responses(404, 410))
 def compare_evaluations(
     session: SessionDep,
     reader: ReadAccess,
@@ -175,7 +176,7 @@ def compare_evaluations(
 
 
 @router.get("/{run_id}", summary="One evaluation run", response_model=EvaluationRunDetail,
-            responses={**NOT_MODIFIED, **problem_responses(404)})
+            responses={**NOT_MODIFIED, **problem_responses(404, 410)})
 def get_evaluation(
     request: Request, session: SessionDep, settings: SettingsDep, reader: ReadAccess, lang: Lang, run_id: RunId
 ) -> Response:

@@ -1,4 +1,5 @@
-"""Custom model specs, immutable evaluation runs and their per-zone results."""
+"""Custom model specs, evaluation runs (results never change; the publication state does) and their per-zone
+results."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Evaluation runs: database → IndicatorMatrix → model → stored, immutable run; and reads of runs."""
+"""Evaluation runs: database → IndicatorMatrix → model → stored run (its results never change); and reads of runs."""
 
 from __future__ import annotations
 
@@ -306,8 +306,9 @@ def rankings(
 class RankingsCache:
     """A bounded, thread-safe LRU of serialised ranking pages.
 
-    A run and its zone results are never changed or deleted once stored, so a page, once read,
-    stays valid for the life of the app (one cache per app, hence per database).
+    A run's zone results are never changed or deleted once stored, so a page, once read, stays valid for
+    the life of the app (one cache per app, hence per database). Whether the run may still be shown is
+    not the cache's business: the route reads the run's state from the database on every request.
     """
 
     def __init__(self, max_entries: int = 512) -> None:
