@@ -293,3 +293,22 @@ def test_pages_show_published_runs_to_everyone_and_drafts_marked_to_keys(portal:
         assert gone.status_code == 410 and "数据有误" in gone.text
         assert gone.headers["content-type"].startswith("text/html")
     assert f'href="/ui/evaluations/{draft["id"]}"' not in portal.client.get("/ui").text
+
+
+def test_a_person_signed_in_with_an_evaluate_key_sees_drafts_in_the_pages(portal: Portal) -> None:
+    from pydantic import SecretStr
+
+    portal.app.state.settings = portal.app.state.settings.model_copy(
+        update={"session_secret": SecretStr("s" * 40)})
+    draft = portal.evaluate()
+    with TestClient(portal.app) as browser:
+        assert f'href="/ui/evaluations/{draft["id"]}"' not in browser.get("/ui").text
+        signed = browser.post("/ui/sign-in", data={"key": portal.keys["read"]["X-API-Key"]}, follow_redirects=False)
+        assert signed.status_code == 303
+        assert browser.get(f"/ui/evaluations/{draft['id']}").status_code == 404, "a read key sees no drafts"
+        browser.post("/ui/sign-in", data={"key": portal.keys["evaluate"]["X-API-Key"]}, follow_redirects=False)
+        assert '<span class="status-tag draft">草稿</span>' in browser.get("/ui").text
+        page = browser.get(f"/ui/evaluations/{draft['id']}")
+        assert page.status_code == 200 and 'class="banner draft"' in page.text
+        # The cookie is for reading: it publishes nothing.
+        assert browser.post(f"/api/v1/evaluations/{draft['id']}/publish").status_code == 401
