@@ -13,13 +13,17 @@ $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "zonescore needs Python 3.11 or newer"'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python pyproject.toml tests/plugin_pkg/pyproject.toml
+$(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
-	$(BIN)/python -m pip install -q -e tests/plugin_pkg
 	touch $(STAMP)
 
+# The example plug-in (tests/plugin_pkg) is for the tests only, which make it visible themselves
+# (tests/example_plugin.py). A venv made before that has it pip-installed, and `make run` would list it.
 install: $(STAMP)
+	@if $(BIN)/python -c 'import importlib.metadata as m; m.distribution("zonescore-example-plugin")' 2>/dev/null; \
+	then echo 'removing the test-only example plug-in from $(VENV)'; \
+		$(BIN)/python -m pip uninstall -q -y zonescore-example-plugin; fi
 
 run: install
 	mkdir -p var

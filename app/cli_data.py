@@ -6,18 +6,23 @@ Registered on the Typer app in :mod:`app.cli`.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from app.config import Settings, get_settings
 from app.db import make_engine, make_session_factory, session_scope
 from app.i18n import Language
 from app.schemas.zone import Level
+from app.texts import text
+
+if TYPE_CHECKING:
+    from app.services.exports import Sheet
 
 MAX_LISTED_PROBLEMS = 20
 # Below this size a file imports in about a second; a progress bar would only flicker.
@@ -120,6 +125,22 @@ class FileFormat(StrEnum):
     XLSX = "xlsx"
 
 
+@dataclass(frozen=True)
+class _ExportQuery:
+    """What ``zonescore export`` reads: the table, the language and the filters that apply to it."""
+
+    table: ExportTable
+    lang: Language
+    province: str | None
+    level: Level | None
+    zones: list[str] | None
+    indicators: list[str] | None
+    year_from: int | None
+    year_to: int | None
+    wide: bool
+    run: int | None
+
+
 def export(
     table: ExportTable = typer.Argument(..., help="zones, observations or rankings"),
     output: str = typer.Option("-", "--output", "-o", help="file to write; '-' writes to standard output"),
@@ -138,53 +159,67 @@ def export(
 ) -> None:
     """Export zones, observations or a run's rankings as CSV (UTF-8 with BOM, for Excel) or XLSX, like
     ?format= on the API. The rankings workbook has a methodology sheet too; --province filters rankings."""
-    from app.errors import AppError
-    from app.services import evaluation_exports
-    from app.services.export_tables import observation_table, zone_table
-    from app.services.exports import Column, Sheet, to_csv, to_xlsx
+    from app.services.exports import to_csv, to_xlsx
 
     if file_format is None:
         file_format = FileFormat.XLSX if output.lower().endswith(".xlsx") else FileFormat.CSV
-    if table is ExportTable.RANKINGS and run is None:
-        typer.echo("error: exporting rankings needs --run ID (see GET /api/v1/evaluations)", err=True)
-        raise typer.Exit(code=1)
-    stdout = output == "-"
-    if stdout and file_format is FileFormat.XLSX and sys.stdout.isatty():
-        typer.echo("error: XLSX is binary; give --output FILE or redirect standard output", err=True)
-        raise typer.Exit(code=1)
-    settings = get_settings()
-    engine = ready_engine(settings)
-    sheets: list[Sheet] | None = None
-    rows: Sequence[Mapping[str, Any]]
-    columns: Sequence[Column]
-    try:
-        with session_scope(make_session_factory(engine)) as session:
-            if table is ExportTable.RANKINGS:
-                assert run is not None
-                sheets = evaluation_exports.ranking_sheets(session, run, lang, max_rows=settings.max_export_rows,
-                                                           province=province, level=level)
-                rows, columns = sheets[0].rows, sheets[0].columns
-            elif table is ExportTable.ZONES:
-                rows, columns = zone_table(session, lang, province=province, level=level,
-                                           max_rows=settings.max_export_rows)
-            else:
-                rows, columns = observation_table(session, lang, zones=zone or None, indicators=indicator or None,
-                                                  year_from=year_from, year_to=year_to, wide=wide,
-                                                  max_rows=settings.max_export_rows)
-    except AppError as exc:
-        typer.echo(f"error: {exc.detail}", err=True)
-        raise typer.Exit(code=1) from None
-    finally:
-        engine.dispose()
-    sheet_name = {ExportTable.ZONES: ("园区", "zones"), ExportTable.OBSERVATIONS: ("观测值", "observations"),
-                  ExportTable.RANKINGS: ("排名", "rankings")}[table]
-    if sheets is None:
-        sheets = [Sheet(sheet_name[0] if lang is Language.ZH_CN else sheet_name[1], rows, columns)]
-    body = to_csv(rows, columns, lang) if file_format is FileFormat.CSV else to_xlsx(sheets, lang)
-    if stdout:
+    _check_export_arguments(table, run, output, file_format)
+    sheets = _load_sheets(_ExportQuery(table, lang, province, level, zone or None, indicator or None,
+                                       year_from, year_to, wide, run))
+    # A CSV holds the first sheet: the rankings without their methodology.
+    first = sheets[0]
+    body = to_csv(first.rows, first.columns, lang) if file_format is FileFormat.CSV else to_xlsx(sheets, lang)
+    if output == "-":
         stream = typer.get_binary_stream("stdout")
         stream.write(body)
         stream.flush()
     else:
         Path(output).write_bytes(body)
-        typer.echo(f"wrote {len(rows)} {table.value} to {output} ({file_format.value}, {len(body)} bytes)", err=True)
+        typer.echo(f"wrote {len(first.rows)} {table.value} to {output} ({file_format.value}, {len(body)} bytes)",
+                   err=True)
+
+
+def _check_export_arguments(table: ExportTable, run: int | None, output: str, file_format: FileFormat) -> None:
+    """Exit with an error for argument combinations that cannot work."""
+    if table is ExportTable.RANKINGS and run is None:
+        typer.echo("error: exporting rankings needs --run ID (see GET /api/v1/evaluations)", err=True)
+        raise typer.Exit(code=1)
+    if output == "-" and file_format is FileFormat.XLSX and sys.stdout.isatty():
+        typer.echo("error: XLSX is binary; give --output FILE or redirect standard output", err=True)
+        raise typer.Exit(code=1)
+
+
+def _load_sheets(query: _ExportQuery) -> list[Sheet]:
+    """The sheets to export, read from the configured database; an error message and exit code 1 when
+    the service refuses (an unknown run, too many rows …)."""
+    from app.errors import AppError
+
+    settings = get_settings()
+    engine = ready_engine(settings)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            return _read_sheets(session, query, settings.max_export_rows)
+    except AppError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(code=1) from None
+    finally:
+        engine.dispose()
+
+
+def _read_sheets(session: Session, query: _ExportQuery, max_rows: int) -> list[Sheet]:
+    from app.services import evaluation_exports
+    from app.services.export_tables import observation_table, zone_table
+    from app.services.exports import Sheet
+
+    if query.table is ExportTable.RANKINGS:
+        assert query.run is not None
+        return evaluation_exports.ranking_sheets(session, query.run, query.lang, max_rows=max_rows,
+                                                 province=query.province, level=query.level)
+    if query.table is ExportTable.ZONES:
+        rows, columns = zone_table(session, query.lang, province=query.province, level=query.level,
+                                   max_rows=max_rows)
+    else:
+        rows, columns = observation_table(session, query.lang, zones=query.zones, indicators=query.indicators,
+                                          year_from=query.year_from, year_to=query.year_to, wide=query.wide,
+                                          max_rows=max_rows)
+    return [Sheet(text(f"sheet_{query.table.value}", query.lang), rows, columns)]

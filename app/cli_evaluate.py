@@ -16,6 +16,7 @@ from app.config import get_settings
 from app.db import make_session_factory, session_scope
 from app.i18n import LabelSet, Language, label, localized
 from app.services.audit import CLI_ACTOR
+from app.texts import text
 
 TOP_N = 10
 
@@ -93,7 +94,7 @@ def evaluate(
                f"{summary.zones_ranked} zones ranked, {summary.zones_excluded} excluded, "
                f"{summary.duration_ms / 1000:.1f} s")
     tiers = [f"{label(LabelSet.TIERS, code, lang)} {n}" for code, n in summary.tier_counts.items()]
-    typer.echo(("梯队: " if lang is Language.ZH_CN else "tiers: ") + ", ".join(tiers))
+    typer.echo(text("cli_tiers", lang) + ", ".join(tiers))
     for row in top:
         name = localized(row.name_zh or row.zone_code, row.name_en, lang)
         tier = label(LabelSet.TIERS, row.tier, lang) if row.tier else ""

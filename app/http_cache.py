@@ -29,11 +29,6 @@ CACHE_IMMUTABLE = "public, max-age=31536000, immutable"
 CACHE_REVALIDATE = "no-cache"
 
 
-def strong_etag(data: bytes) -> str:
-    """A strong ETag (quoted) for exactly these response bytes."""
-    return '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
-
-
 def version_etag(version: str) -> str:
     """A strong ETag (quoted) for a representation fully determined by ``version``.
 
@@ -86,18 +81,3 @@ def json_response(
         headers=cache_headers(etag, immutable=immutable, extra=extra),
     )
 
-
-def conditional_bytes(
-    request: Request,
-    body: bytes,
-    *,
-    media_type: str,
-    immutable: bool,
-    extra: Mapping[str, str] | None = None,
-) -> Response:
-    """Reply with ``body`` under a strong ETag of its bytes, or 304 when the client already has it."""
-    etag = strong_etag(body)
-    hit = not_modified(request, etag, immutable=immutable, extra=extra)
-    if hit is not None:
-        return hit
-    return Response(body, media_type=media_type, headers=cache_headers(etag, immutable=immutable, extra=extra))

@@ -12,7 +12,6 @@ from scoring_models.base import (
     EvaluationResult,
     ExcludedZone,
     IndicatorMatrix,
-    MethodOverrides,
     ModelIndicator,
     ModelInfo,
     Observation,
@@ -25,9 +24,10 @@ from scoring_models.base import (
 )
 from scoring_models.catalog import chain_catalog, indicator_catalog
 from scoring_models.conformance import ConformanceError, check_model
-from scoring_models.pipeline import PipelineState, SpecModel, run_pipeline
+from scoring_models.methods import MethodOverrides, Methods
+from scoring_models.pipeline import PipelineState, SpecModel, build_model, run_pipeline
 from scoring_models.registry import Registry, load_registry
-from scoring_models.spec import ModelSpec, build_model
+from scoring_models.spec import ModelSpec
 
 __all__ = [
     "ConformanceError",
@@ -36,6 +36,7 @@ __all__ = [
     "ExcludedZone",
     "IndicatorMatrix",
     "MethodOverrides",
+    "Methods",
     "ModelIndicator",
     "ModelInfo",
     "ModelSpec",

@@ -13,13 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
-import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
-from scoring_models.catalog import Direction, Indicator, IndicatorCatalog, Nature, indicator_catalog
-
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
+from scoring_models.arrays import FloatArray
+from scoring_models.catalog import Direction, Indicator, indicator_catalog
+from scoring_models.methods import MethodOverrides as MethodOverrides  # part of the options contract
 
 MetaValue = str | int | float | bool | None
 
@@ -130,7 +128,6 @@ class IndicatorMatrix:
         indicators: Sequence[str] | None = None,
         years: Sequence[int] | None = None,
         evaluation_year: int | None = None,
-        catalog: IndicatorCatalog | None = None,
     ) -> IndicatorMatrix:
         """Build a matrix from long rows ``(zone, indicator, year, value)``.
 
@@ -143,7 +140,7 @@ class IndicatorMatrix:
         Duplicate (zone, indicator, year) rows and indicator codes not in the catalog raise
         ``ValueError``; a ``None`` value is stored as missing.
         """
-        cat = (catalog or indicator_catalog()).by_code()
+        cat = indicator_catalog().by_code()
         obs = [_observation(r) for r in rows]
         zone_axis = (
             list(zones)
@@ -213,34 +210,6 @@ class IndicatorMatrix:
     def history(self) -> FloatArray:
         """Zones × indicators × years up to and including the evaluation year (read-only view)."""
         return self.values[:, :, : self.year_index + 1]
-
-    def directions(self) -> tuple[Direction, ...]:
-        """Each indicator's catalog direction, in axis order."""
-        return tuple(ind.direction for ind in self.indicators)
-
-    def natures(self) -> tuple[Nature, ...]:
-        """Each indicator's catalog nature, in axis order."""
-        return tuple(ind.nature for ind in self.indicators)
-
-    def dimensions(self) -> tuple[str, ...]:
-        """Each indicator's catalog dimension, in axis order."""
-        return tuple(ind.dimension for ind in self.indicators)
-
-    def for_year(self, year: int) -> IndicatorMatrix:
-        """The same matrix evaluated at ``year``: later years dropped, earlier ones kept as history."""
-        if year not in self.years:
-            raise ValueError(f"year {year} is not among the matrix years {self.years}")
-        keep = self.years.index(year) + 1
-        return IndicatorMatrix(
-            zones=self.zones,
-            indicators=self.indicators,
-            years=self.years[:keep],
-            values=self.values[:, :, :keep],
-            zone_meta=self.zone_meta,
-            feature_names=self.feature_names,
-            features=self.features,
-            evaluation_year=year,
-        )
 
     def select(
         self, *, zones: Sequence[str] | None = None, indicators: Sequence[str] | None = None
@@ -319,27 +288,6 @@ class IndicatorMatrix:
 
 # --------------------------------------------------------------------------------------------
 # options
-
-
-NormalisationMethod = Literal["minmax", "zscore", "rank", "target"]
-WeightingMethod = Literal["expert", "equal", "entropy", "critic", "pca"]
-AggregationMethod = Literal["arithmetic", "geometric", "topsis"]
-ImputationMethod = Literal["none", "peer_median", "last_observed"]
-OutlierMethod = Literal["none", "winsorise_log"]
-PeerGroupMethod = Literal["none", "rules", "kmeans"]
-
-
-class MethodOverrides(BaseModel):
-    """Per-run replacements for a model's default step methods (None = keep the model's)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    imputation: ImputationMethod | None = None
-    outliers: OutlierMethod | None = None
-    normalisation: NormalisationMethod | None = None
-    weighting: WeightingMethod | None = None
-    aggregation: AggregationMethod | None = None
-    peer_groups: PeerGroupMethod | None = None
 
 
 class EvaluationOptions(BaseModel):

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict
 
 from scoring_models.base import ScoringModel
 from scoring_models.conformance import check_metadata, check_model
+from scoring_models.pipeline import SpecModel
 from scoring_models.spec import ModelSpec
 
 ENTRY_POINT_GROUP = "zonescore.scoring_models"
@@ -62,7 +63,7 @@ def version_sort_key(version: str) -> tuple[tuple[int, ...], str]:
 
 def _coerce(obj: object) -> ScoringModel:
     if isinstance(obj, ModelSpec):
-        return obj.build()
+        return SpecModel(obj)
     if isinstance(obj, ScoringModel) and not isinstance(obj, type):
         return obj
     if callable(obj):

@@ -1,9 +1,13 @@
 """Declarative model specs: a whole scoring model as JSON, validated against the catalog.
 
 A :class:`ModelSpec` names the model, its pillars and indicators with weights, the method and
-thresholds of every pipeline step, the tier scheme and the profile axes. ``spec.build()`` turns
-it into a :class:`~scoring_models.base.ScoringModel`. Every default below is a default of the
-domain brief; none is hidden in code.
+thresholds of every pipeline step, the tier scheme and the profile axes;
+``scoring_models.pipeline.build_model(spec)`` turns it into a
+:class:`~scoring_models.base.ScoringModel`. Every default below is a default of the domain brief;
+none is hidden in code. The sections of the steps that offer a choice of method (imputation,
+outliers, normalisation, weighting, aggregation, peer groups) live with their method registries
+in ``scoring_models.steps``: method names are validated against those registries, and what the
+registered methods declare (e.g. needing targets, or non-negative scores) drives the checks here.
 
 Weights: each indicator's *nominal* weight is ``pillar weight / Σ pillar weights × indicator
 weight / Σ indicator weights of that pillar``. Errors are raised as pydantic ``ValidationError``
@@ -15,33 +19,24 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from scoring_models.base import (
-    AggregationMethod,
-    ImputationMethod,
-    ModelIndicator,
-    NormalisationMethod,
-    OutlierMethod,
-    PeerGroupMethod,
-    Pillar,
-    Tier,
-    TierScheme,
-    WeightingMethod,
-)
+from scoring_models.base import ModelIndicator, Pillar, Tier, TierScheme
 from scoring_models.catalog import Direction, Nature, indicator_catalog
-
-if TYPE_CHECKING:
-    from scoring_models.pipeline import SpecModel
+from scoring_models.labels import LabelKind, labels
+from scoring_models.methods import Methods
+from scoring_models.steps.aggregation import AGGREGATIONS, AggregationName, AggregationSpec
+from scoring_models.steps.imputation import ImputationSpec
+from scoring_models.steps.normalisation import NORMALISATIONS, NormalisationName, NormalisationSpec
+from scoring_models.steps.outliers import OutlierSpec
+from scoring_models.steps.peer_groups import PeerGroupSpec
+from scoring_models.steps.registry import StepSettings as _Spec
+from scoring_models.steps.weighting import WeightingSpec
 
 _CODE = r"^[a-z][a-z0-9_]*$"
-
-
-class _Spec(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class PillarSpec(_Spec):
@@ -82,95 +77,10 @@ class ChecksSpec(_Spec):
     correlation_threshold: float = Field(default=0.9, gt=0, le=1)
 
 
-class ImputationSpec(_Spec):
-    """Imputation method for missing evaluation-year cells."""
-
-    method: ImputationMethod = "none"
-
-
-class OutlierSpec(_Spec):
-    """Outlier rule (see ``steps.outliers``): |skewness| and excess-kurtosis limits, max points."""
-
-    method: OutlierMethod = "winsorise_log"
-    skew_max: float = Field(default=2.0, gt=0)
-    kurtosis_max: float = Field(default=3.5, gt=0)
-    max_points: int = Field(default=5, ge=0)
-
-
-class NormalisationSpec(_Spec):
-    """Normalisation method."""
-
-    method: NormalisationMethod = "minmax"
-
-
-class WeightingSpec(_Spec):
-    """How indicator weights inside each pillar are set; pillar weights always come from the spec.
-
-    ``expert`` uses the spec's indicator weights; ``equal``, ``entropy``, ``critic`` and ``pca``
-    derive them from the data — always from min-max scores (complete, non-negative and
-    higher-is-better, as these methods need; missing cells take the column mean), whatever the
-    normalisation. Indicators with spec weight 0 stay at 0, and nature caps apply afterwards.
-    """
-
-    method: WeightingMethod = "expert"
-    pca_min_eigenvalue: float = Field(default=1.0, gt=0)
-
-
-class AggregationSpec(_Spec):
-    """Aggregation method and the positive shift of the geometric mean (0–100 points)."""
-
-    method: AggregationMethod = "arithmetic"
-    geometric_shift: float = Field(default=1.0, gt=0)
-
-
-class BandRule(_Spec):
-    """A rule band: a feature (zone feature or indicator code) cut at increasing thresholds."""
-
-    feature: str = Field(min_length=1)
-    label: str = Field(pattern=_CODE)
-    thresholds: list[float] = Field(min_length=1)
-
-    @field_validator("thresholds")
-    @classmethod
-    def _increasing(cls, v: list[float]) -> list[float]:
-        if any(b <= a for a, b in itertools.pairwise(v)):
-            raise PydanticCustomError("thresholds_order", "band thresholds must be strictly increasing")
-        return v
-
-
-def _default_rules() -> list[BandRule]:
-    # revenue in 亿元: below ¥100 bn (1000亿), up to ¥1 tn, above; national R&D platforms 0–4, 5–19, 20+
-    return [
-        BandRule(feature="revenue", label="revenue", thresholds=[1000.0, 10000.0]),
-        BandRule(feature="national_rd_platforms", label="platforms", thresholds=[5.0, 20.0]),
-    ]
-
-
-class PeerGroupSpec(_Spec):
-    """Peer grouping: rule bands (default), k-means on features, or none (one group).
-
-    ``categories`` names zone metadata fields (``level``, ``province``, ``leading_chain`` or an
-    ``extra`` key) whose values split every group further, e.g. national vs provincial zones.
-    Band features are looked up as zone features first, then as indicators of the matrix (latest
-    value up to the evaluation year), whether or not the model scores them.
-    """
-
-    method: PeerGroupMethod = "rules"
-    categories: list[str] = Field(default_factory=list)
-    rules: list[BandRule] = Field(default_factory=_default_rules)
-    kmeans_features: list[str] = Field(default_factory=lambda: ["revenue", "national_rd_platforms"])
-    n_clusters: int = Field(default=4, ge=1)
-    n_init: int = Field(default=10, ge=1)
-    seed: int = Field(default=0, ge=0)
-
-
 def _default_tiers() -> list[Tier]:
-    return [
-        Tier(code="peak", name_zh="创新高峰", name_en="Innovation peak"),
-        Tier(code="strong", name_zh="创新强劲", name_en="Strong innovator"),
-        Tier(code="moderate", name_zh="创新追赶", name_en="Moderate innovator"),
-        Tier(code="emerging", name_zh="创新培育", name_en="Emerging innovator"),
-    ]
+    # the label catalog's tiers, best first: peak, strong, moderate, emerging
+    zh, en = labels(LabelKind.TIERS), labels(LabelKind.TIERS, "en")
+    return [Tier(code=code, name_zh=name, name_en=en[code]) for code, name in zh.items()]
 
 
 class TierSpec(_Spec):
@@ -204,15 +114,11 @@ class ProfileSpec(_Spec):
     scale_dimensions: list[str] = Field(default_factory=lambda: ["scale"])
 
 
-UncertaintyNormalisation = Literal["minmax", "zscore", "rank"]
-UncertaintyAggregation = Literal["arithmetic", "geometric", "topsis"]
-
-
-def _default_mc_norms() -> list[UncertaintyNormalisation]:
+def _default_mc_norms() -> list[str]:
     return ["minmax", "zscore", "rank"]
 
 
-def _default_mc_aggs() -> list[UncertaintyAggregation]:
+def _default_mc_aggs() -> list[str]:
     return ["arithmetic", "geometric"]
 
 
@@ -225,8 +131,8 @@ class UncertaintySpec(_Spec):
 
     enabled: bool = True
     weight_noise: float = Field(default=0.25, ge=0, lt=1)
-    normalisations: list[UncertaintyNormalisation] = Field(default_factory=_default_mc_norms, min_length=1)
-    aggregations: list[UncertaintyAggregation] = Field(default_factory=_default_mc_aggs, min_length=1)
+    normalisations: list[NormalisationName] = Field(default_factory=_default_mc_norms, min_length=1)
+    aggregations: list[AggregationName] = Field(default_factory=_default_mc_aggs, min_length=1)
 
 
 class ConstraintsSpec(_Spec):
@@ -304,116 +210,25 @@ class ModelSpec(_Spec):
 
     @model_validator(mode="after")
     def _semantics(self) -> ModelSpec:
-        errors = self._semantic_errors()
-        if errors:
-            raise ValidationError.from_exception_data(type(self).__name__, errors)
+        errors = _Errors()
+        for check in _CHECKS:
+            check(self, errors)
+        if not errors.details:  # the caps are measured on nominal weights, which need a sound spec
+            _check_caps(self, errors)
+        if errors.details:
+            raise ValidationError.from_exception_data(type(self).__name__, errors.details)
         return self
 
-    def _semantic_errors(self) -> list[InitErrorDetails]:
-        errs: list[InitErrorDetails] = []
-
-        def err(loc: tuple[str | int, ...], kind: str, msg: str, value: Any, **ctx: Any) -> None:
-            errs.append(
-                InitErrorDetails(type=PydanticCustomError(kind, msg, ctx or None), loc=loc, input=value)
-            )
-
-        pillar_pos: dict[str, int] = {}
-        for n, p in enumerate(self.pillars):
-            if p.code in pillar_pos:
-                err(
-                    ("pillars", n, "code"), "duplicate", "duplicate pillar code '{code}'", p.code, code=p.code
-                )
-            pillar_pos.setdefault(p.code, n)
-        seen: set[str] = set()
-        for n, ind in enumerate(self.indicators):
-            if ind.code in seen:
-                err(
-                    ("indicators", n, "code"),
-                    "duplicate",
-                    "duplicate indicator '{code}'",
-                    ind.code,
-                    code=ind.code,
-                )
-            seen.add(ind.code)
-            if ind.pillar not in pillar_pos:
-                err(
-                    ("indicators", n, "pillar"),
-                    "unknown_pillar",
-                    "unknown pillar '{p}'",
-                    ind.pillar,
-                    p=ind.pillar,
-                )
-            if self.normalisation.method == "target" and ind.target is None:
-                err(
-                    ("indicators", n, "target"),
-                    "missing_target",
-                    "distance-to-target normalisation needs a target for every indicator",
-                    None,
-                )
-        if sum(p.weight for p in self.pillars) <= 0:
-            err(
-                ("pillars",),
-                "no_weight",
-                "pillar weights have no positive total",
-                [p.weight for p in self.pillars],
-            )
-        if sum(i.weight for i in self.indicators) <= 0:
-            err(
-                ("indicators",),
-                "no_weight",
-                "indicator weights have no positive total",
-                [i.weight for i in self.indicators],
-            )
-        for n, p in enumerate(self.pillars):
-            inside = [i.weight for i in self.indicators if i.pillar == p.code]
-            if not inside:
-                err(("pillars", n), "empty_pillar", "pillar '{code}' has no indicators", p.code, code=p.code)
-            elif p.weight > 0 and sum(inside) <= 0:
-                err(
-                    ("pillars", n, "weight"),
-                    "no_weight",
-                    "pillar '{code}' has weight but none of its indicators has",
-                    p.weight,
-                    code=p.code,
-                )
-        if self.aggregation.method == "geometric" and self.normalisation.method == "zscore":
-            err(
-                ("aggregation", "method"),
-                "incompatible",
-                "geometric aggregation needs non-negative normalised values; z-scores are not",
-                "geometric",
-            )
-        dims = {d.code for d in indicator_catalog().dimensions}
-        for field in ("innovation_dimensions", "scale_dimensions"):
-            for n, d in enumerate(getattr(self.profiles, field)):
-                if d not in dims:
-                    err(("profiles", field, n), "unknown_dimension", "unknown dimension '{d}'", d, d=d)
-        if self.peer_groups.method == "kmeans" and not self.peer_groups.kmeans_features:
-            err(("peer_groups", "kmeans_features"), "empty", "k-means needs at least one feature", [])
-        if len(self.tiers.tiers) != len(self.tiers.thresholds) + 1:
-            err(
-                ("tiers", "tiers"),
-                "tier_count",
-                "need exactly one tier more than thresholds ({n})",
-                len(self.tiers.tiers),
-                n=len(self.tiers.thresholds) + 1,
-            )
-        if not errs:
-            cat = indicator_catalog().by_code()
-            weights = self.nominal_weights()
-            for nature, cap in self.constraints.max_nature_share.items():
-                share = sum(w for c, w in weights.items() if cat[c].nature == nature)
-                if share > cap + 1e-9:
-                    err(
-                        ("constraints", "max_nature_share", nature.value),
-                        "cap_exceeded",
-                        "indicators of nature '{n}' hold {share} of the weight, above the cap {cap}",
-                        share,
-                        n=nature.value,
-                        share=f"{share:.4f}",
-                        cap=f"{cap:g}",
-                    )
-        return errs
+    def methods(self) -> Methods:
+        """The method the spec chooses for every step that offers a choice."""
+        return Methods(
+            imputation=self.imputation.method,
+            outliers=self.outliers.method,
+            normalisation=self.normalisation.method,
+            weighting=self.weighting.method,
+            aggregation=self.aggregation.method,
+            peer_groups=self.peer_groups.method,
+        )
 
     def nominal_weights(self) -> dict[str, float]:
         """Each indicator's share of the composite implied by pillar and indicator weights (sum 1)."""
@@ -453,17 +268,146 @@ class ModelSpec(_Spec):
             subgroups=self.tiers.subgroups,
         )
 
-    def build(self) -> SpecModel:
-        """The :class:`ScoringModel` this spec declares (cheap: no data is touched)."""
-        from scoring_models.pipeline import SpecModel
 
-        return SpecModel(self)
+# --------------------------------------------------------------------------------------------
+# semantic checks: what field validation alone cannot see; each adds errors located at a field
 
 
-def build_model(spec: ModelSpec | dict[str, Any] | str) -> SpecModel:
-    """Build a model from a spec object, a dict, or a JSON string (validating the latter two)."""
-    if isinstance(spec, str):
-        spec = ModelSpec.model_validate_json(spec)
-    elif isinstance(spec, dict):
-        spec = ModelSpec.model_validate(spec)
-    return spec.build()
+class _Errors:
+    """The semantic errors found in a spec, as pydantic error details."""
+
+    def __init__(self) -> None:
+        self.details: list[InitErrorDetails] = []
+
+    def add(self, loc: tuple[str | int, ...], kind: str, msg: str, value: Any, **ctx: Any) -> None:
+        """Record an error of type ``kind`` at ``loc``; ``msg`` may use ``{name}`` fields of ``ctx``."""
+        self.details.append(
+            InitErrorDetails(type=PydanticCustomError(kind, msg, ctx or None), loc=loc, input=value)
+        )
+
+
+def _check_pillars(spec: ModelSpec, errors: _Errors) -> None:
+    seen: set[str] = set()
+    for n, p in enumerate(spec.pillars):
+        if p.code in seen:
+            errors.add(("pillars", n, "code"), "duplicate", "duplicate pillar code '{code}'", p.code, code=p.code)
+        seen.add(p.code)
+
+
+def _check_indicators(spec: ModelSpec, errors: _Errors) -> None:
+    pillars = {p.code for p in spec.pillars}
+    method = spec.normalisation.method
+    needs_target = NORMALISATIONS.get(method).needs_targets
+    seen: set[str] = set()
+    for n, ind in enumerate(spec.indicators):
+        if ind.code in seen:
+            errors.add(
+                ("indicators", n, "code"), "duplicate", "duplicate indicator '{code}'", ind.code, code=ind.code
+            )
+        seen.add(ind.code)
+        if ind.pillar not in pillars:
+            errors.add(("indicators", n, "pillar"), "unknown_pillar", "unknown pillar '{p}'", ind.pillar, p=ind.pillar)
+        if needs_target and ind.target is None:
+            errors.add(
+                ("indicators", n, "target"),
+                "missing_target",
+                "{method} normalisation needs a target for every indicator",
+                None,
+                method=method,
+            )
+
+
+def _check_weights(spec: ModelSpec, errors: _Errors) -> None:
+    if sum(p.weight for p in spec.pillars) <= 0:
+        errors.add(("pillars",), "no_weight", "pillar weights have no positive total", [p.weight for p in spec.pillars])
+    if sum(i.weight for i in spec.indicators) <= 0:
+        weights = [i.weight for i in spec.indicators]
+        errors.add(("indicators",), "no_weight", "indicator weights have no positive total", weights)
+    for n, p in enumerate(spec.pillars):
+        inside = [i.weight for i in spec.indicators if i.pillar == p.code]
+        if not inside:
+            errors.add(("pillars", n), "empty_pillar", "pillar '{code}' has no indicators", p.code, code=p.code)
+        elif p.weight > 0 and sum(inside) <= 0:
+            errors.add(
+                ("pillars", n, "weight"),
+                "no_weight",
+                "pillar '{code}' has weight but none of its indicators has",
+                p.weight,
+                code=p.code,
+            )
+
+
+def _check_methods(spec: ModelSpec, errors: _Errors) -> None:
+    """Pairings the registered methods declare impossible, and alternatives lacking targets."""
+    norm, agg = spec.normalisation.method, spec.aggregation.method
+    if AGGREGATIONS.get(agg).needs_nonnegative and not NORMALISATIONS.get(norm).nonnegative:
+        errors.add(
+            ("aggregation", "method"),
+            "incompatible",
+            "{agg} aggregation needs non-negative normalised values; {norm} normalisation gives negative ones",
+            agg,
+            agg=agg,
+            norm=norm,
+        )
+    lacking = any(i.target is None for i in spec.indicators)
+    for k, name in enumerate(spec.uncertainty.normalisations):
+        if lacking and NORMALISATIONS.get(name).needs_targets:
+            errors.add(
+                ("uncertainty", "normalisations", k),
+                "missing_target",
+                "{method} normalisation needs a target for every indicator",
+                name,
+                method=name,
+            )
+
+
+def _check_profiles(spec: ModelSpec, errors: _Errors) -> None:
+    dims = {d.code for d in indicator_catalog().dimensions}
+    for field in ("innovation_dimensions", "scale_dimensions"):
+        for n, d in enumerate(getattr(spec.profiles, field)):
+            if d not in dims:
+                errors.add(("profiles", field, n), "unknown_dimension", "unknown dimension '{d}'", d, d=d)
+
+
+def _check_peer_groups(spec: ModelSpec, errors: _Errors) -> None:
+    if spec.peer_groups.method == "kmeans" and not spec.peer_groups.kmeans_features:
+        errors.add(("peer_groups", "kmeans_features"), "empty", "k-means needs at least one feature", [])
+
+
+def _check_tiers(spec: ModelSpec, errors: _Errors) -> None:
+    if len(spec.tiers.tiers) != len(spec.tiers.thresholds) + 1:
+        errors.add(
+            ("tiers", "tiers"),
+            "tier_count",
+            "need exactly one tier more than thresholds ({n})",
+            len(spec.tiers.tiers),
+            n=len(spec.tiers.thresholds) + 1,
+        )
+
+
+def _check_caps(spec: ModelSpec, errors: _Errors) -> None:
+    cat = indicator_catalog().by_code()
+    weights = spec.nominal_weights()
+    for nature, cap in spec.constraints.max_nature_share.items():
+        share = sum(w for c, w in weights.items() if cat[c].nature == nature)
+        if share > cap + 1e-9:
+            errors.add(
+                ("constraints", "max_nature_share", nature.value),
+                "cap_exceeded",
+                "indicators of nature '{n}' hold {share} of the weight, above the cap {cap}",
+                share,
+                n=nature.value,
+                share=f"{share:.4f}",
+                cap=f"{cap:g}",
+            )
+
+
+_CHECKS = (
+    _check_pillars,
+    _check_indicators,
+    _check_weights,
+    _check_methods,
+    _check_profiles,
+    _check_peer_groups,
+    _check_tiers,
+)

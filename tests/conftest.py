@@ -27,6 +27,9 @@ from app.migrate import upgrade
 from app.services.audit import CLI_ACTOR
 from app.services.keys import create_key
 
+# The example plug-in is a fixture (never pip-installed): see tests/example_plugin.py.
+pytest_plugins = ["tests.example_plugin"]
+
 PG_URL = os.environ.get("ZONESCORE_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 

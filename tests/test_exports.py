@@ -11,16 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 from python_calamine import CalamineWorkbook
 
+from app.api.downloads import XLSX_MEDIA_TYPE, ExportFormat, NotAcceptable, choose_format, content_disposition
 from app.i18n import Language
 from app.services.exports import (
-    XLSX_MEDIA_TYPE,
     Column,
-    ExportFormat,
-    NotAcceptable,
     Sheet,
     check_sheet_name,
-    choose_format,
-    content_disposition,
     key_value_sheet,
     to_csv,
     to_xlsx,

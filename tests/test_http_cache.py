@@ -8,15 +8,15 @@ from fastapi.testclient import TestClient
 from app.http_cache import (
     CACHE_IMMUTABLE,
     CACHE_REVALIDATE,
-    conditional_bytes,
     etag_matches,
-    strong_etag,
+    json_response,
+    not_modified,
     version_etag,
 )
 
 
 def test_etags_are_strong_quoted_and_content_dependent() -> None:
-    a, b = strong_etag(b"abc"), strong_etag(b"abd")
+    a, b = version_etag("abc"), version_etag("abd")
     assert a.startswith('"') and a.endswith('"') and not a.startswith("W/") and a != b
     assert version_etag("2026.1:en") != version_etag("2026.1:zh-CN")
     assert version_etag('a "quoted" \u5e74').count('"') == 2
@@ -31,17 +31,20 @@ def test_if_none_match_comparison() -> None:
     assert not etag_matches(None, tag) and not etag_matches('"other"', tag) and not etag_matches("", tag)
 
 
-def test_conditional_bytes_returns_304_and_cache_policy() -> None:
+def test_not_modified_returns_304_with_the_cache_policy() -> None:
     app = FastAPI()
+    etag = version_etag("run-1")
 
     @app.get("/run")
     def run(request: Request) -> Response:
-        return conditional_bytes(request, b'{"rank": 1}', media_type="application/json", immutable=True)
+        if (hit := not_modified(request, etag, immutable=True)) is not None:
+            return hit
+        return json_response({"rank": 1}, etag=etag, immutable=True)
 
     client = TestClient(app)
     first = client.get("/run")
     assert first.status_code == 200 and first.headers["cache-control"] == CACHE_IMMUTABLE
-    assert first.headers["etag"] == strong_etag(b'{"rank": 1}')
+    assert first.headers["etag"] == etag and first.json() == {"rank": 1}
     second = client.get("/run", headers={"If-None-Match": first.headers["etag"]})
     assert second.status_code == 304 and second.content == b""
     assert second.headers["cache-control"] == CACHE_IMMUTABLE and second.headers["etag"] == first.headers["etag"]

@@ -6,7 +6,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.i18n import LabelSet, Language, label, labels_for, localized, parse_accept_language, resolve_language
-from app.provinces import PROVINCES
 from scoring_models.catalog import indicator_catalog
 
 
@@ -56,11 +55,13 @@ def test_labels_follow_the_domain_brief_and_catalog() -> None:
     assert label(LabelSet.PILLARS, "quality_sustainability", Language.ZH_CN) == "综合质效和持续创新力"
     assert label(LabelSet.TIERS, "unknown", Language.EN) == "unknown"
     assert label(LabelSet.TIERS, "unknown", Language.EN, default="—") == "—"
+    assert label(LabelSet.PEER_GROUPS, "revenue1-platforms0", Language.EN) == (
+        "Revenue band 1 · National R&D platforms band 0")
     for lang in Language:
         sets = labels_for(lang)
         assert set(sets) == set(LabelSet)
         assert len(sets[LabelSet.INDICATORS]) == len(indicator_catalog().indicators)
-        assert len(sets[LabelSet.PROVINCES]) == len(PROVINCES) == 31
+        assert len(sets[LabelSet.PROVINCES]) == 31
         assert all(v for values in sets.values() for v in values.values())
     assert localized("示例高新区-浙江01", None, Language.EN) == "示例高新区-浙江01"
     assert localized("示例高新区-浙江01", "Demo Zone", Language.EN) == "Demo Zone"
@@ -75,6 +76,9 @@ def test_labels_endpoint_by_header_and_query(client: TestClient) -> None:
     forced = client.get("/api/v1/labels", params={"lang": "zh-CN"}, headers={"Accept-Language": "en"})
     assert forced.json()["labels"]["profiles"]["plateau"] == "产业高原型"
     assert set(zh.json()["labels"]) == {s.value for s in LabelSet}
+    assert zh.json()["labels"]["subgroups"] == {"+": "上段", "": "中段", "-": "下段"}
+    assert en.json()["labels"]["peer_groups"]["revenue"] == "Revenue"
+    assert zh.json()["labels"]["risk_flags"] == {"low_tech_drift": "低新化风险"}
     assert "accept-language" in zh.headers["vary"].lower()
     assert zh.headers["etag"] != en.headers["etag"]
     again = client.get("/api/v1/labels", headers={"If-None-Match": zh.headers["etag"]})

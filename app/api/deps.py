@@ -25,12 +25,6 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-async def get_request_id(request: Request) -> str | None:
-    """The id the request-id middleware gave this request."""
-    rid = getattr(request.state, "request_id", None)
-    return rid if isinstance(rid, str) else None
-
-
 def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
@@ -53,7 +47,6 @@ def require_multipart(request: Request) -> None:
 # failing commit becomes an error response instead of a 200 for data that was never stored.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-RequestIdDep = Annotated[str | None, Depends(get_request_id)]
 # Ids and offsets are bounded by the 32-bit integer columns: an unbounded one made the database driver
 # overflow (SQLite: OverflowError, a 500) on a huge number — found by the schema fuzzing.
 MAX_INT = 2**31 - 1

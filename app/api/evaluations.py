@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import MAX_INT, JsonBody, Limit, Offset, SessionDep, SettingsDep
-from app.api.export_params import DOWNLOAD_CONTENT, FormatDep
+from app.api.downloads import DOWNLOAD_CONTENT, ExportFormat, FormatDep, export_response
 from app.api.responses import NOT_MODIFIED, WRITE_RESPONSES, problem_responses
 from app.db import session_scope
 from app.http_cache import CACHE_REVALIDATE, cache_headers, json_response, not_modified, version_etag
@@ -28,7 +28,6 @@ from app.security import EvaluateKey, ReadAccess
 from app.services import evaluation_exports as exports
 from app.services import evaluations as service
 from app.services import webhooks
-from app.services.exports import ExportFormat, export_response, to_csv, to_xlsx
 
 # Bump when the JSON or file layout of a result changes: stored runs never change, but a new release
 # may render them differently, and clients hold immutable copies for a year.
@@ -64,9 +63,7 @@ def _cache(request: Request, fmt: ExportFormat, lang: Language) -> tuple[str, di
 
 
 def _detail(session: SessionDep, run_id: int) -> EvaluationRunDetail:
-    run = service.get_run(session, run_id)
-    return EvaluationRunDetail(**service.run_out(session, run).model_dump(), info=run.info,
-                               methodology=run.methodology)
+    return service.run_detail(session, service.get_run(session, run_id))
 
 
 @router.post("", summary="Run an evaluation", response_model=EvaluationRunDetail, status_code=201,
@@ -200,13 +197,7 @@ def _export_rankings(
     filters: dict[str, Any],
 ) -> bytes:
     with session_scope(factory) as session:
-        run = service.get_run(session, run_id)
-        if fmt is ExportFormat.CSV:
-            rows = exports.ranking_rows(session, run_id, lang, max_rows=max_rows, **filters)
-            return to_csv(rows, exports.RANKING_COLUMNS, lang)
-        return exports.pin_xlsx(
-            to_xlsx(exports.ranking_sheets(session, run_id, lang, max_rows=max_rows, **filters), lang), run.created_at
-        )
+        return exports.rankings_file(session, run_id, fmt.file_format(), lang, max_rows=max_rows, **filters)
     raise AssertionError("unreachable")
 
 
@@ -227,12 +218,7 @@ def get_scorecard(
     if (hit := not_modified(request, etag, immutable=True, extra=extra)) is not None:
         return hit
     if fmt is not ExportFormat.JSON:
-        if fmt is ExportFormat.CSV:
-            _headline, contributions, _highlights = exports.scorecard_tables(session, run_id, code, lang)
-            body = to_csv(contributions, exports.CONTRIBUTION_COLUMNS, lang)
-        else:
-            body = exports.pin_xlsx(to_xlsx(exports.scorecard_sheets(session, run_id, code, lang), lang),
-                                    service.get_run(session, run_id).created_at)
+        body = exports.scorecard_file(session, run_id, code, fmt.file_format(), lang)
         return export_response(body, fmt, f"evaluation-{run_id}-{code}",
                                headers=cache_headers(etag, immutable=True, extra=extra))
-    return json_response(card, etag=etag, immutable=True, extra=extra)
+    return json_response(card.out(), etag=etag, immutable=True, extra=extra)

@@ -10,11 +10,14 @@ from app.http_cache import json_response, not_modified, version_etag
 from app.i18n import Lang, Language, labels_for
 from app.security import ReadAccess
 from scoring_models.catalog import indicator_catalog
+from scoring_models.labels import LabelKind, labels_version
+from scoring_models.labels import label as catalog_label
+from scoring_models.labels import labels as catalog_labels
 
 router = APIRouter(prefix="/api/v1/labels", tags=["labels"])
 
-# Bump when a hand-written label in app/i18n.py changes, so cached label sets are revalidated.
-LABELS_REVISION = "1"
+# the sets shown whole in the documented example (read from the catalog, not copied)
+_EXAMPLE_SETS = (LabelKind.TIERS, LabelKind.SUBGROUPS, LabelKind.PROFILES, LabelKind.BADGES, LabelKind.PEER_GROUPS)
 
 
 class LabelSets(BaseModel):
@@ -23,14 +26,9 @@ class LabelSets(BaseModel):
     lang: Language = Field(examples=["zh-CN"])
     catalog_version: str = Field(examples=["2026.1"])
     labels: dict[str, dict[str, str]] = Field(
-        examples=[{
-            "tiers": {"peak": "创新高峰", "strong": "创新强劲", "moderate": "创新追赶", "emerging": "创新培育"},
-            "profiles": {"peak": "创新高峰型", "plateau": "产业高原型", "growth": "创新成长型",
-                         "foundation": "基础培育型"},
-            "badges": {"gazelle": "瞪羚园区", "hidden_champion": "隐形冠军园区", "single_champion": "单项冠军园区"},
-            "provinces": {"33": "浙江省"},
-            "indicators": {"rd_intensity": "R&D经费投入强度"},
-        }]
+        examples=[{kind.value: catalog_labels(kind) for kind in _EXAMPLE_SETS}
+                  | {"provinces": {"33": catalog_label(LabelKind.PROVINCES, "33")},
+                     "indicators": {"rd_intensity": catalog_label(LabelKind.INDICATORS, "rd_intensity")}}]
     )
 
 
@@ -41,11 +39,15 @@ class LabelSets(BaseModel):
     responses=NOT_MODIFIED,
 )
 def get_labels(request: Request, reader: ReadAccess, lang: Lang) -> Response:
-    """Labels of indicators, dimensions, pillars, tiers, profiles, badges, levels, zone kinds, provinces,
-    chains, observation statuses, directions and natures, in the language chosen by `?lang=` or
-    `Accept-Language` (default zh-CN). Cached with an ETag; revalidate with `If-None-Match`."""
+    """Labels of indicators, dimensions, pillars, tiers, tier subgroups (`+`, `""`, `-`), profiles, badges,
+    risk flags, levels, zone kinds, provinces, chains, peer-group words, observation statuses, directions
+    and natures, in the language chosen by `?lang=` or `Accept-Language` (default zh-CN). Peer-group
+    codes are composite (`revenue1-platforms0`: revenue band 1, platforms band 0, band 0 the lowest;
+    `k2`: k-means cluster 2; `all`; a category value such as `national` in front), so `peer_groups`
+    labels the words they are made of. Cached with an ETag (it changes with the label catalog's
+    `labels_version`); revalidate with `If-None-Match`."""
     catalog_version = indicator_catalog().catalog_version
-    etag = version_etag(f"labels:{LABELS_REVISION}:{catalog_version}:{lang}")
+    etag = version_etag(f"labels:{labels_version()}:{catalog_version}:{lang}")
     extra = {"Content-Language": lang.value, "Vary": "Accept-Language"}
     hit = not_modified(request, etag, immutable=False, extra=extra)
     if hit is not None:

@@ -10,7 +10,6 @@ from pydantic import BaseModel, ValidationError
 from app.api.deps import JsonBody, SessionDep
 from app.api.responses import WRITE_RESPONSES, problem_responses
 from app.errors import Problem, ValidationFailed
-from app.orm import EvaluationRun
 from app.security import AdminKey, ReadAccess
 from app.services import model_catalog as catalog
 from scoring_models.spec import ModelSpec
@@ -66,13 +65,9 @@ def get_model(
     the method and thresholds of every step (the declarative spec), the tier scheme and all versions."""
     model, source = catalog.resolve_model(session, key, version)
     doc = catalog.methodology(model)
-    run_id = catalog.latest_run_id(session, model.key, model.version)
-    effective = None
-    if run_id is not None:
-        run = session.get(EvaluationRun, run_id)
-        effective = run.info.get("effective_weights") if run is not None else None
+    run_id, effective = catalog.effective_weights(session, model.key, model.version)
     return Methodology(
-        **doc, versions=catalog.versions_of(session, key), source=source,
+        **doc.model_dump(mode="json"), versions=catalog.versions_of(session, key), source=source,
         immutable=source != "custom" or model.version in catalog.used_versions(session, key),
         effective_weights=effective, effective_weights_run_id=run_id,
     )

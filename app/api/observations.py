@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.api.deps import JsonBody, Limit, Offset, SessionDep, SettingsDep
-from app.api.export_params import DOWNLOAD_CONTENT, FormatDep
+from app.api.downloads import DOWNLOAD_CONTENT, ExportFormat, FormatDep, export_response
 from app.api.idempotency import IdempotencyDep
 from app.api.responses import WRITE_RESPONSES, problem_responses
 from app.errors import PayloadTooLarge
@@ -19,8 +19,9 @@ from app.schemas.observation import ObservationBatch, ObservationChangeOut, Obse
 from app.security import ReadAccess, SubmitKey, ensure_may_write_zones
 from app.services import observations as queries
 from app.services.export_tables import observation_table
-from app.services.exports import ExportFormat, Sheet, export_response, to_csv, to_xlsx
+from app.services.exports import Sheet, to_csv, to_xlsx
 from app.services.ingest import RawCell, write_observations
+from app.texts import text
 
 router = APIRouter(prefix="/api/v1/observations", tags=["observations"])
 
@@ -94,7 +95,7 @@ def query_observations(
             wide=form is Form.WIDE, max_rows=settings.max_export_rows,
         )
         body = (to_csv(table, columns, lang) if fmt is ExportFormat.CSV
-                else to_xlsx([Sheet("观测值" if lang.value == "zh-CN" else "observations", table, columns)], lang))
+                else to_xlsx([Sheet(text("sheet_observations", lang), table, columns)], lang))
         return export_response(body, fmt, f"observations-{form.value}-{date.today():%Y%m%d}",
                                headers={"Content-Language": lang.value})
     if form is Form.WIDE:

@@ -8,15 +8,20 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from app.api.deps import JsonBody, Limit, Offset, SessionDep, SettingsDep
-from app.api.export_params import DOWNLOAD_CONTENT, FormatDep
+from app.api.downloads import DOWNLOAD_CONTENT, ExportFormat, FormatDep, export_response
 from app.api.responses import WRITE_RESPONSES, problem_responses
-from app.i18n import Lang
+from app.i18n import Lang, Language
 from app.schemas.common import Page
 from app.schemas.zone import Level, ZoneCreate, ZoneKind, ZoneOut, ZoneUpdate
 from app.security import AdminKey, ReadAccess
 from app.services import zones as service
 from app.services.export_tables import zone_table
-from app.services.exports import ExportFormat, Sheet, export_response, to_csv, to_xlsx
+from app.services.exports import Sheet, to_csv, to_xlsx
+from app.texts import text
+
+# The zone workbook's sheet is named in Chinese whatever the language (as it always was; the CLI follows
+# --lang): changing it would change downloads that clients may read by sheet name.
+ZONES_SHEET = text("sheet_zones", Language.ZH_CN)
 
 router = APIRouter(prefix="/api/v1/zones", tags=["zones"])
 
@@ -48,7 +53,8 @@ def list_zones(
     if fmt is not ExportFormat.JSON:
         rows, columns = zone_table(session, lang, province=province, level=level, kind=kind, pilot=pilot,
                                    max_rows=settings.max_export_rows)
-        body = to_csv(rows, columns, lang) if fmt is ExportFormat.CSV else to_xlsx([Sheet("园区", rows, columns)], lang)
+        body = (to_csv(rows, columns, lang) if fmt is ExportFormat.CSV
+                else to_xlsx([Sheet(ZONES_SHEET, rows, columns)], lang))
         return export_response(body, fmt, f"zones-{date.today():%Y%m%d}", headers={"Content-Language": lang.value})
     items, total = service.list_zones(
         session, province=province, level=level, kind=kind, pilot=pilot, limit=limit, offset=offset

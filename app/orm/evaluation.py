@@ -48,6 +48,9 @@ class EvaluationRun(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(120))
     note: Mapped[str | None] = mapped_column(Text)
+    # The shape of the JSON columns above and of the zone results' payloads (app.services.run_document);
+    # NULL in rows written before it was stored, which are version 1.
+    schema_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class EvaluationZoneResult(Base):

@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.provinces import PROVINCES
 from app.security import Scope
+from scoring_models.labels import LabelKind, labels
 
 
 class KeyCreate(BaseModel):
@@ -24,7 +24,8 @@ class KeyCreate(BaseModel):
     @field_validator("provinces")
     @classmethod
     def _known_provinces(cls, value: list[str]) -> list[str]:
-        unknown = [p for p in value if p not in PROVINCES]
+        known = labels(LabelKind.PROVINCES)
+        unknown = [p for p in value if p not in known]
         if unknown:
             raise ValueError(f"unknown province code(s) {', '.join(map(repr, unknown))}")
         return sorted(set(value))

@@ -9,8 +9,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationInfo, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from app.provinces import PROVINCES
 from scoring_models.catalog import chain_catalog
+from scoring_models.labels import LabelKind, labels
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$"
 
@@ -30,7 +30,7 @@ class ZoneKind(StrEnum):
 
 
 def _check_province(value: str | None) -> str | None:
-    if value is not None and value not in PROVINCES:
+    if value is not None and value not in labels(LabelKind.PROVINCES):
         raise ValueError(f"unknown province code {value!r}; use a GB/T 2260 two-digit code such as '33'")
     return value
 

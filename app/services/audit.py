@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
+from enum import Enum
 from typing import Any
 
-from fastapi.encoders import jsonable_encoder
+from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -28,6 +30,22 @@ class Actor:
 CLI_ACTOR = Actor(key_id=None, name="cli")
 
 
+def _json_ready(value: Any) -> Any:
+    """``value`` in JSON types, as a JSON column takes it: models as dicts, dates and times as ISO 8601
+    text, enums as their values, tuples and sets as lists; everything else as it is."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, Mapping):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return _json_ready(value.value)
+    return value
+
+
 def record(
     session: Session,
     actor: Actor,
@@ -42,8 +60,7 @@ def record(
     event = AuditEvent(
         at=utcnow(), key_id=actor.key_id, key_name=actor.name, action=action, entity_type=entity_type,
         entity_id=None if entity_id is None else str(entity_id),
-        # JSON columns take only JSON types: dates, enums and decimals become strings here.
-        old_values=jsonable_encoder(old), new_values=jsonable_encoder(new), request_id=actor.request_id,
+        old_values=_json_ready(old), new_values=_json_ready(new), request_id=actor.request_id,
         client_request_id=actor.client_request_id,
     )
     session.add(event)

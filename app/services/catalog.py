@@ -44,9 +44,3 @@ def sync_indicator_catalog(session: Session) -> int:
     session.flush()
     return changed
 
-
-def catalog_is_current(session: Session) -> bool:
-    """True when every shipped indicator is stored with the shipped catalog version."""
-    catalog = indicator_catalog()
-    stored = dict(session.execute(select(IndicatorRow.code, IndicatorRow.catalog_version)).all())
-    return all(stored.get(ind.code) == catalog.catalog_version for ind in catalog.indicators)

@@ -59,14 +59,8 @@ def _check_item(row: int, item: ChainBreakdownIn) -> list[Problem]:
     return problems
 
 
-def write_chain_breakdowns(
-    session: Session, items: Sequence[ChainBreakdownIn], *, earliest_year: int, actor: Actor
-) -> WriteSummary:
-    """Validate every breakdown and upsert them all, or raise ValidationFailed listing every problem.
-
-    The batch is one audit event holding the old and new figures of every row it inserted or changed.
-    """
-    zone_ids = zone_ids_by_code(session, (i.zone_code for i in items))
+def _batch_problems(items: Sequence[ChainBreakdownIn], zone_ids: dict[str, int], earliest_year: int) -> list[Problem]:
+    """Every problem of the batch: unknown zones, years out of bounds, repeated keys and bad figures."""
     problems: list[Problem] = []
     seen: dict[tuple[str, int, str], int] = {}
     for row, item in enumerate(items, start=1):
@@ -83,42 +77,58 @@ def write_chain_breakdowns(
         else:
             seen[key] = row
         problems.extend(_check_item(row, item))
+    return problems
+
+
+def _upsert(
+    session: Session, items: Sequence[ChainBreakdownIn], zone_ids: dict[str, int], actor: Actor
+) -> tuple[int, int, list[dict[str, Any]]]:
+    """Insert or update every breakdown; return the inserted and updated counts and the changes (old and
+    new figures of every row inserted or changed) for the audit."""
+    # Rows locked (PostgreSQL) in id order and re-read on a retry, so the audit's old figures are the
+    # ones actually replaced; see app.db.run_write.
+    existing = {
+        (b.zone_id, b.year, b.chain_code): b
+        for b in session.scalars(
+            select(ChainBreakdown).where(ChainBreakdown.zone_id.in_(set(zone_ids.values())))
+            .order_by(ChainBreakdown.id).with_for_update().execution_options(populate_existing=True)
+        )
+    }
+    inserted = updated = 0
+    now = utcnow()
+    changes: list[dict[str, Any]] = []
+    for item in sorted(items, key=lambda i: (i.zone_code, i.year, i.chain_code)):
+        values: dict[str, Any] = {name: getattr(item, name) for name in _FIELDS}
+        old = existing.get((zone_ids[item.zone_code], item.year, item.chain_code))
+        cell: dict[str, Any] = {"zone_code": item.zone_code, "year": item.year, "chain_code": item.chain_code}
+        if old is None:
+            session.add(ChainBreakdown(zone_id=zone_ids[item.zone_code], year=item.year,
+                                       chain_code=item.chain_code, submitted_by=actor.name, updated_at=now,
+                                       **values))
+            inserted += 1
+            changes.append({**cell, "old": None, "new": values})
+        elif any(getattr(old, k) != v for k, v in values.items()):
+            changes.append({**cell, "old": {k: getattr(old, k) for k in _FIELDS}, "new": values})
+            for k, v in values.items():
+                setattr(old, k, v)
+            old.submitted_by, old.updated_at = actor.name, now
+            updated += 1
+    session.flush()
+    return inserted, updated, changes
+
+
+def write_chain_breakdowns(
+    session: Session, items: Sequence[ChainBreakdownIn], *, earliest_year: int, actor: Actor
+) -> WriteSummary:
+    """Validate every breakdown and upsert them all, or raise ValidationFailed listing every problem.
+
+    The batch is one audit event holding the old and new figures of every row it inserted or changed.
+    """
+    zone_ids = zone_ids_by_code(session, (i.zone_code for i in items))
+    problems = _batch_problems(items, zone_ids, earliest_year)
     if problems:
         raise ValidationFailed(f"{len(problems)} problem(s); nothing was written", errors=problems)
-
-    def upsert() -> tuple[int, int, list[dict[str, Any]]]:
-        # Rows locked (PostgreSQL) in id order and re-read on a retry, so the audit's old figures are the
-        # ones actually replaced; see app.db.run_write.
-        existing = {
-            (b.zone_id, b.year, b.chain_code): b
-            for b in session.scalars(
-                select(ChainBreakdown).where(ChainBreakdown.zone_id.in_(set(zone_ids.values())))
-                .order_by(ChainBreakdown.id).with_for_update().execution_options(populate_existing=True)
-            )
-        }
-        inserted = updated = 0
-        now = utcnow()
-        changes: list[dict[str, Any]] = []
-        for item in sorted(items, key=lambda i: (i.zone_code, i.year, i.chain_code)):
-            values: dict[str, Any] = {name: getattr(item, name) for name in _FIELDS}
-            old = existing.get((zone_ids[item.zone_code], item.year, item.chain_code))
-            cell: dict[str, Any] = {"zone_code": item.zone_code, "year": item.year, "chain_code": item.chain_code}
-            if old is None:
-                session.add(ChainBreakdown(zone_id=zone_ids[item.zone_code], year=item.year,
-                                           chain_code=item.chain_code, submitted_by=actor.name, updated_at=now,
-                                           **values))
-                inserted += 1
-                changes.append({**cell, "old": None, "new": values})
-            elif any(getattr(old, k) != v for k, v in values.items()):
-                changes.append({**cell, "old": {k: getattr(old, k) for k in _FIELDS}, "new": values})
-                for k, v in values.items():
-                    setattr(old, k, v)
-                old.submitted_by, old.updated_at = actor.name, now
-                updated += 1
-        session.flush()
-        return inserted, updated, changes
-
-    inserted, updated, changes = run_write(session, upsert)
+    inserted, updated, changes = run_write(session, lambda: _upsert(session, items, zone_ids, actor))
     unchanged = len(items) - inserted - updated
     summary = WriteSummary(received=len(items), inserted=inserted, updated=updated, unchanged=unchanged)
     audit.record(session, actor, "chain_breakdowns.upsert", "chain_breakdown_batch", actor.request_id,

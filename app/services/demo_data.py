@@ -13,10 +13,12 @@ every scoring model, peer group, profile and badge has something meaningful to w
   highly innovative ones, plus a group of about 15 fast growers that earn the 瞪羚 badge;
 * per zone-year industry-chain breakdowns whose derived indicators (leading-chain share, HHI,
   completeness, alternative-source coverage, local supporting rate, location quotient) are
-  computed from the breakdowns exactly as ``docs/domain.md`` section 3 defines them;
+  computed from the breakdowns by :mod:`scoring_models.chain_metrics`, the code an evaluation
+  uses (``docs/domain.md`` section 3);
 * about 3% of the zone × indicator × year cells missing (never ``revenue``).
 
-The module is pure: numpy, the standard library and :mod:`scoring_models.catalog` only. The same
+The module is pure: numpy, the standard library, :mod:`scoring_models.catalog` and
+:mod:`scoring_models.chain_metrics` only. The same
 seed always yields a byte-identical :class:`DemoDataset`; storing it is the caller's business.
 """
 
@@ -31,6 +33,8 @@ import numpy as np
 import numpy.typing as npt
 
 from scoring_models.catalog import Indicator, ValueKind, chain_catalog, indicator_catalog
+from scoring_models.chain_metrics import ChainRows, derive_chain_metrics
+from scoring_models.labels import province_short_name
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -103,9 +107,7 @@ class DemoDataset:
 
 
 class _Province(NamedTuple):
-    code: str
-    name_zh: str
-    name_en: str
+    code: str  # GB/T 2260; the names come from the label catalog
     cities: tuple[str, ...]
     national: int  # number of national demo zones
     provincial: int  # number of provincial demo zones
@@ -115,37 +117,37 @@ class _Province(NamedTuple):
 # Zone counts follow the real distribution of the 178 national zones loosely (many in Jiangsu,
 # Guangdong, Shandong, Zhejiang, Hubei; one in Tibet, Qinghai, Hainan); they sum to 180 + 120.
 _PROVINCES: Final[tuple[_Province, ...]] = (
-    _Province("11", "北京", "Beijing", ("北京市",), 1, 1, 3.5),
-    _Province("12", "天津", "Tianjin", ("天津市",), 1, 1, 0.8),
-    _Province("13", "河北", "Hebei", ("石家庄市", "保定市", "唐山市"), 5, 4, -0.1),
-    _Province("14", "山西", "Shanxi", ("太原市", "长治市"), 2, 2, -0.3),
-    _Province("15", "内蒙古", "Inner Mongolia", ("呼和浩特市", "包头市"), 3, 2, -0.4),
-    _Province("21", "辽宁", "Liaoning", ("沈阳市", "大连市", "鞍山市"), 8, 3, 0.0),
-    _Province("22", "吉林", "Jilin", ("长春市", "吉林市"), 5, 2, -0.3),
-    _Province("23", "黑龙江", "Heilongjiang", ("哈尔滨市", "大庆市"), 3, 2, -0.3),
-    _Province("31", "上海", "Shanghai", ("上海市",), 2, 2, 2.0),
-    _Province("32", "江苏", "Jiangsu", ("南京市", "苏州市", "无锡市", "常州市"), 18, 11, 0.9),
-    _Province("33", "浙江", "Zhejiang", ("杭州市", "宁波市", "温州市"), 12, 10, 0.8),
-    _Province("34", "安徽", "Anhui", ("合肥市", "芜湖市"), 7, 5, 0.4),
-    _Province("35", "福建", "Fujian", ("福州市", "厦门市", "泉州市"), 7, 4, 0.4),
-    _Province("36", "江西", "Jiangxi", ("南昌市", "赣州市"), 9, 4, -0.1),
-    _Province("37", "山东", "Shandong", ("济南市", "青岛市", "烟台市"), 14, 10, 0.5),
-    _Province("41", "河南", "Henan", ("郑州市", "洛阳市"), 9, 7, 0.1),
-    _Province("42", "湖北", "Hubei", ("武汉市", "襄阳市", "宜昌市"), 12, 6, 0.6),
-    _Province("43", "湖南", "Hunan", ("长沙市", "株洲市"), 8, 6, 0.3),
-    _Province("44", "广东", "Guangdong", ("广州市", "深圳市", "东莞市", "佛山市"), 16, 11, 1.2),
-    _Province("45", "广西", "Guangxi", ("南宁市", "柳州市"), 4, 3, -0.3),
-    _Province("46", "海南", "Hainan", ("海口市",), 1, 1, -0.5),
-    _Province("50", "重庆", "Chongqing", ("重庆市",), 4, 3, 0.3),
-    _Province("51", "四川", "Sichuan", ("成都市", "绵阳市"), 8, 5, 0.6),
-    _Province("52", "贵州", "Guizhou", ("贵阳市",), 2, 2, -0.3),
-    _Province("53", "云南", "Yunnan", ("昆明市", "玉溪市"), 3, 3, -0.4),
-    _Province("54", "西藏", "Tibet", ("拉萨市",), 1, 1, -1.0),
-    _Province("61", "陕西", "Shaanxi", ("西安市", "宝鸡市"), 7, 3, 0.6),
-    _Province("62", "甘肃", "Gansu", ("兰州市", "白银市"), 2, 2, -0.6),
-    _Province("63", "青海", "Qinghai", ("西宁市",), 1, 1, -0.8),
-    _Province("64", "宁夏", "Ningxia", ("银川市", "石嘴山市"), 2, 1, -0.8),
-    _Province("65", "新疆", "Xinjiang", ("乌鲁木齐市", "昌吉市"), 3, 2, -0.5),
+    _Province("11", ("北京市",), 1, 1, 3.5),
+    _Province("12", ("天津市",), 1, 1, 0.8),
+    _Province("13", ("石家庄市", "保定市", "唐山市"), 5, 4, -0.1),
+    _Province("14", ("太原市", "长治市"), 2, 2, -0.3),
+    _Province("15", ("呼和浩特市", "包头市"), 3, 2, -0.4),
+    _Province("21", ("沈阳市", "大连市", "鞍山市"), 8, 3, 0.0),
+    _Province("22", ("长春市", "吉林市"), 5, 2, -0.3),
+    _Province("23", ("哈尔滨市", "大庆市"), 3, 2, -0.3),
+    _Province("31", ("上海市",), 2, 2, 2.0),
+    _Province("32", ("南京市", "苏州市", "无锡市", "常州市"), 18, 11, 0.9),
+    _Province("33", ("杭州市", "宁波市", "温州市"), 12, 10, 0.8),
+    _Province("34", ("合肥市", "芜湖市"), 7, 5, 0.4),
+    _Province("35", ("福州市", "厦门市", "泉州市"), 7, 4, 0.4),
+    _Province("36", ("南昌市", "赣州市"), 9, 4, -0.1),
+    _Province("37", ("济南市", "青岛市", "烟台市"), 14, 10, 0.5),
+    _Province("41", ("郑州市", "洛阳市"), 9, 7, 0.1),
+    _Province("42", ("武汉市", "襄阳市", "宜昌市"), 12, 6, 0.6),
+    _Province("43", ("长沙市", "株洲市"), 8, 6, 0.3),
+    _Province("44", ("广州市", "深圳市", "东莞市", "佛山市"), 16, 11, 1.2),
+    _Province("45", ("南宁市", "柳州市"), 4, 3, -0.3),
+    _Province("46", ("海口市",), 1, 1, -0.5),
+    _Province("50", ("重庆市",), 4, 3, 0.3),
+    _Province("51", ("成都市", "绵阳市"), 8, 5, 0.6),
+    _Province("52", ("贵阳市",), 2, 2, -0.3),
+    _Province("53", ("昆明市", "玉溪市"), 3, 3, -0.4),
+    _Province("54", ("拉萨市",), 1, 1, -1.0),
+    _Province("61", ("西安市", "宝鸡市"), 7, 3, 0.6),
+    _Province("62", ("兰州市", "白银市"), 2, 2, -0.6),
+    _Province("63", ("西宁市",), 1, 1, -0.8),
+    _Province("64", ("银川市", "石嘴山市"), 2, 1, -0.8),
+    _Province("65", ("乌鲁木齐市", "昌吉市"), 3, 2, -0.5),
 )
 
 # Relative frequency of each chain as a declared leading chain; unknown (newly catalogued) chains
@@ -187,104 +189,152 @@ _MISSING_RATE: Final[float] = 0.03
 
 # Internally one extra year (2019) is simulated so that 2020's hte_net_new is a real difference.
 _SIM_YEARS: Final[tuple[int, ...]] = (DEMO_YEARS[0] - 1, *DEMO_YEARS)
+_FIRST_PUBLISHED: Final[int] = _SIM_YEARS.index(DEMO_YEARS[0])
 
 
-class _Spec(NamedTuple):
-    """Log-linear recipe of one indicator.
+@dataclass(frozen=True, slots=True)
+class _Recipe:
+    """How one indicator is drawn from the latent zone factors (see :func:`_generic`).
 
-    ``mean = c0 + e_rev·ln(revenue/1000) + b_i·innovation + (g_innov·g_zone + g_const)·(year−2022)
-    + sd_z·ε_zone + sd_zy·ε_zone,year``, then transformed: ``log`` → exp(mean); ``logit`` →
-    lo + (hi−lo)·σ(mean); ``linear`` → mean; ``of_revenue`` → revenue·σ(mean).
+    A linear predictor is built per zone and simulated year::
+
+        centre + revenue·ln(revenue/1000) + innovation·f_innovation
+               + (growth·g_zone + trend)·(year − 2022) + zone_sd·ε_zone + year_sd·ε_zone,year
+
+    and then turned into a value by :attr:`transform`.
     """
 
     transform: Literal["log", "logit", "linear", "of_revenue"]
-    c0: float
-    e_rev: float = 0.0
-    b_i: float = 0.0
-    g_innov: float = 0.0
-    g_const: float = 0.0
-    sd_z: float = 0.3
-    sd_zy: float = 0.05
+    """``log`` → exp(predictor); ``logit`` → lo + (hi − lo)·σ(predictor); ``linear`` → the predictor
+    itself; ``of_revenue`` → revenue·σ(predictor), a share of the zone's revenue."""
+    centre: float
+    """The predictor of a zone of 1,000 亿元 revenue and average innovation in 2022: ``_L(x)`` (ln x)
+    for a ``log`` indicator whose typical value is x, a logit for ``logit`` and ``of_revenue``, the
+    typical value itself for ``linear``."""
+    revenue: float = 0.0
+    """Elasticity to revenue: the change of the predictor per unit of ln(revenue / 1,000 亿元). For a
+    ``log`` indicator 1 is proportional to revenue, below 1 makes the intensity fall with size, and 0
+    is size-free."""
+    innovation: float = 0.0
+    """Loading on the zone's latent innovation factor (about a z-score); negative where innovative
+    zones do less of it (OEM work, process indicators)."""
+    growth: float = 0.0
+    """Yearly trend as a multiple of the zone's own innovation growth rate (about 0.07 a year; 0.30–0.40
+    for the gazelles), so innovation outcomes grow faster in fast-growing zones."""
+    trend: float = 0.0
+    """Yearly trend shared by every zone."""
+    zone_sd: float = 0.3
+    """Standard deviation of the zone's permanent deviation from the recipe."""
+    year_sd: float = 0.05
+    """Standard deviation of the year-to-year noise of a zone."""
     decimals: int = 2
+    """Decimals kept; counts, deltas and flags are rounded to whole numbers instead."""
     lo: float | None = None
+    """Lowest value (``None``: the catalog's minimum): the bottom of a ``logit`` indicator's range,
+    and a clip for every transform."""
     hi: float | None = None
+    """Highest value (``None``: the catalog's maximum): the top of a ``logit`` indicator's range, and
+    a clip for every transform."""
 
 
 _L = math.log
 # Constants are chosen so a zone of 1,000 亿元 revenue and average innovation gets a typical
 # value (e.g. ~300 high-tech enterprises, R&D intensity ~3%); elasticities to revenue below 1
 # make per-capita intensity fall with size, as in the published statistics.
-_SPECS: Final[dict[str, _Spec]] = {
+_RECIPES: Final[dict[str, _Recipe]] = {
     # Innovation outcomes
-    "rd_intensity": _Spec("log", _L(3.0), 0.0, 0.40, 0.3, 0.0, 0.25, 0.05),
-    "rd_staff_share": _Spec("log", _L(10.0), 0.0, 0.35, 0.2, 0.0, 0.25, 0.04),
-    "invention_patents_per_10k": _Spec("log", _L(45.0), 0.05, 0.65, 1.0, 0.0, 0.35, 0.04),
-    "pct_applications": _Spec("log", _L(40.0), 0.9, 0.8, 0.8, 0.0, 0.4, 0.1),
-    "tech_contract_per_capita": _Spec("log", _L(6.0), 0.05, 0.7, 1.0, 0.0, 0.4, 0.05),
-    "hte_count": _Spec("log", _L(300.0), 0.9, 0.45, 1.0, 0.0, 0.3, 0.02),
-    "rd5_revenue_share": _Spec("logit", -0.6, 0.05, 0.55, 0.3, 0.0, 0.35, 0.05),
-    "new_product_share": _Spec("logit", -0.9, 0.05, 0.45, 0.3, 0.0, 0.35, 0.05),
-    "national_rd_platforms": _Spec("log", _L(6.0), 0.75, 0.6, 0.0, 0.04, 0.45, 0.02),
-    "new_rd_institutions": _Spec("log", _L(4.0), 0.6, 0.5, 0.0, 0.08, 0.5, 0.03),
+    "rd_intensity": _Recipe("log", _L(3.0), innovation=0.40, growth=0.3, zone_sd=0.25),
+    "rd_staff_share": _Recipe("log", _L(10.0), innovation=0.35, growth=0.2, zone_sd=0.25, year_sd=0.04),
+    "invention_patents_per_10k": _Recipe(
+        "log", _L(45.0), revenue=0.05, innovation=0.65, growth=1.0, zone_sd=0.35, year_sd=0.04
+    ),
+    "pct_applications": _Recipe("log", _L(40.0), revenue=0.9, innovation=0.8, growth=0.8, zone_sd=0.4, year_sd=0.1),
+    "tech_contract_per_capita": _Recipe("log", _L(6.0), revenue=0.05, innovation=0.7, growth=1.0, zone_sd=0.4),
+    "hte_count": _Recipe("log", _L(300.0), revenue=0.9, innovation=0.45, growth=1.0, year_sd=0.02),
+    "rd5_revenue_share": _Recipe("logit", -0.6, revenue=0.05, innovation=0.55, growth=0.3, zone_sd=0.35),
+    "new_product_share": _Recipe("logit", -0.9, revenue=0.05, innovation=0.45, growth=0.3, zone_sd=0.35),
+    "national_rd_platforms": _Recipe(
+        "log", _L(6.0), revenue=0.75, innovation=0.6, trend=0.04, zone_sd=0.45, year_sd=0.02
+    ),
+    "new_rd_institutions": _Recipe("log", _L(4.0), revenue=0.6, innovation=0.5, trend=0.08, zone_sd=0.5, year_sd=0.03),
     # Entrepreneurship
-    "tech_sme_count": _Spec("log", _L(500.0), 0.85, 0.45, 0.5, 0.05, 0.35, 0.04),
-    "new_firms": _Spec("log", _L(2500.0), 0.85, 0.3, 0.0, 0.03, 0.35, 0.08),
-    "incubatees": _Spec("log", _L(400.0), 0.75, 0.4, 0.0, 0.04, 0.4, 0.06),
-    "vc_backed_firms": _Spec("log", _L(25.0), 0.9, 0.8, 0.3, 0.0, 0.5, 0.15),
-    "vc_investment": _Spec("log", _L(12.0), 1.0, 0.9, 0.3, 0.0, 0.55, 0.2),
-    "gazelle_firms": _Spec("log", _L(30.0), 0.85, 0.6, 0.6, 0.0, 0.45, 0.06),
-    "unicorn_firms": _Spec("log", _L(0.12), 1.1, 1.0, 0.0, 0.03, 0.6, 0.05),
+    "tech_sme_count": _Recipe(
+        "log", _L(500.0), revenue=0.85, innovation=0.45, growth=0.5, trend=0.05, zone_sd=0.35, year_sd=0.04
+    ),
+    "new_firms": _Recipe("log", _L(2500.0), revenue=0.85, innovation=0.3, trend=0.03, zone_sd=0.35, year_sd=0.08),
+    "incubatees": _Recipe("log", _L(400.0), revenue=0.75, innovation=0.4, trend=0.04, zone_sd=0.4, year_sd=0.06),
+    "vc_backed_firms": _Recipe("log", _L(25.0), revenue=0.9, innovation=0.8, growth=0.3, zone_sd=0.5, year_sd=0.15),
+    "vc_investment": _Recipe("log", _L(12.0), revenue=1.0, innovation=0.9, growth=0.3, zone_sd=0.55, year_sd=0.2),
+    "gazelle_firms": _Recipe("log", _L(30.0), revenue=0.85, innovation=0.6, growth=0.6, zone_sd=0.45, year_sd=0.06),
+    "unicorn_firms": _Recipe("log", _L(0.12), revenue=1.1, innovation=1.0, trend=0.03, zone_sd=0.6),
     # Leading chain (the chain-derived ones and the 链长制 pair are generated separately)
-    "chain_anchor_firms": _Spec("log", _L(2.5), 0.6, 0.3, 0.0, 0.03, 0.45, 0.02),
-    "single_champion_firms": _Spec("log", _L(1.5), 0.7, 0.5, 0.0, 0.05, 0.5, 0.02),
-    "little_giant_firms": _Spec("log", _L(15.0), 0.75, 0.6, 0.0, 0.1, 0.4, 0.02),
+    "chain_anchor_firms": _Recipe("log", _L(2.5), revenue=0.6, innovation=0.3, trend=0.03, zone_sd=0.45, year_sd=0.02),
+    "single_champion_firms": _Recipe(
+        "log", _L(1.5), revenue=0.7, innovation=0.5, trend=0.05, zone_sd=0.5, year_sd=0.02
+    ),
+    "little_giant_firms": _Recipe("log", _L(15.0), revenue=0.75, innovation=0.6, trend=0.1, zone_sd=0.4, year_sd=0.02),
     # Chief innovation officer and environment (the CIO flags are generated separately)
-    "major_facilities": _Spec("log", _L(0.35), 0.7, 1.0, 0.0, 0.03, 0.6, 0.01),
-    "school_places_per_10k": _Spec("log", _L(120.0), 0.05, 0.15, 0.0, 0.02, 0.25, 0.03),
-    "innovation_events": _Spec("log", _L(120.0), 0.6, 0.5, 0.0, 0.05, 0.4, 0.1),
-    "tech_finance_products": _Spec("log", _L(20.0), 0.5, 0.5, 0.0, 0.08, 0.4, 0.05),
-    "top_talent_retention": _Spec("logit", 0.8, 0.05, 0.4, 0.0, 0.02, 0.35, 0.08),
-    "iur_platforms": _Spec("log", _L(15.0), 0.6, 0.6, 0.0, 0.05, 0.4, 0.04),
-    "basic_applied_projects": _Spec("log", _L(60.0), 0.7, 0.7, 0.0, 0.06, 0.45, 0.08),
+    "major_facilities": _Recipe("log", _L(0.35), revenue=0.7, innovation=1.0, trend=0.03, zone_sd=0.6, year_sd=0.01),
+    "school_places_per_10k": _Recipe(
+        "log", _L(120.0), revenue=0.05, innovation=0.15, trend=0.02, zone_sd=0.25, year_sd=0.03
+    ),
+    "innovation_events": _Recipe("log", _L(120.0), revenue=0.6, innovation=0.5, trend=0.05, zone_sd=0.4, year_sd=0.1),
+    "tech_finance_products": _Recipe("log", _L(20.0), revenue=0.5, innovation=0.5, trend=0.08, zone_sd=0.4),
+    "top_talent_retention": _Recipe("logit", 0.8, revenue=0.05, innovation=0.4, trend=0.02, zone_sd=0.35, year_sd=0.08),
+    "iur_platforms": _Recipe("log", _L(15.0), revenue=0.6, innovation=0.6, trend=0.05, zone_sd=0.4, year_sd=0.04),
+    "basic_applied_projects": _Recipe(
+        "log", _L(60.0), revenue=0.7, innovation=0.7, trend=0.06, zone_sd=0.45, year_sd=0.08
+    ),
     # Open cooperation
-    "joint_rd_projects": _Spec("log", _L(20.0), 0.6, 0.5, 0.0, 0.08, 0.45, 0.1),
+    "joint_rd_projects": _Recipe("log", _L(20.0), revenue=0.6, innovation=0.5, trend=0.08, zone_sd=0.45, year_sd=0.1),
     # OEM work falls with innovation: the 贴牌生产 of big, weakly innovative zones
-    "oem_revenue_share": _Spec("logit", -1.3, 0.1, -0.6, 0.0, -0.03, 0.5, 0.05),
-    "benefit_sharing_agreements": _Spec("log", _L(6.0), 0.5, 0.4, 0.0, 0.1, 0.5, 0.1),
-    "foreign_talent_share": _Spec("logit", -3.0, 0.15, 0.45, 0.0, 0.02, 0.4, 0.05),
-    "intl_copatents": _Spec("log", _L(25.0), 0.9, 0.8, 0.4, 0.0, 0.5, 0.1),
-    "intl_joint_labs": _Spec("log", _L(3.0), 0.6, 0.7, 0.0, 0.04, 0.5, 0.03),
-    "overseas_rd_firms": _Spec("log", _L(5.0), 0.8, 0.6, 0.0, 0.05, 0.5, 0.05),
-    "intl_standards": _Spec("log", _L(2.0), 0.8, 0.8, 0.0, 0.05, 0.6, 0.08),
-    "hightech_export_share": _Spec("logit", -0.2, 0.1, 0.5, 0.0, 0.01, 0.5, 0.05),
+    "oem_revenue_share": _Recipe("logit", -1.3, revenue=0.1, innovation=-0.6, trend=-0.03, zone_sd=0.5),
+    "benefit_sharing_agreements": _Recipe(
+        "log", _L(6.0), revenue=0.5, innovation=0.4, trend=0.1, zone_sd=0.5, year_sd=0.1
+    ),
+    "foreign_talent_share": _Recipe("logit", -3.0, revenue=0.15, innovation=0.45, trend=0.02, zone_sd=0.4),
+    "intl_copatents": _Recipe("log", _L(25.0), revenue=0.9, innovation=0.8, growth=0.4, zone_sd=0.5, year_sd=0.1),
+    "intl_joint_labs": _Recipe("log", _L(3.0), revenue=0.6, innovation=0.7, trend=0.04, zone_sd=0.5, year_sd=0.03),
+    "overseas_rd_firms": _Recipe("log", _L(5.0), revenue=0.8, innovation=0.6, trend=0.05, zone_sd=0.5),
+    "intl_standards": _Recipe("log", _L(2.0), revenue=0.8, innovation=0.8, trend=0.05, zone_sd=0.6, year_sd=0.08),
+    "hightech_export_share": _Recipe("logit", -0.2, revenue=0.1, innovation=0.5, trend=0.01, zone_sd=0.5),
     # Scale and efficiency (revenue itself is calibrated separately)
-    "value_added": _Spec("of_revenue", -1.3, 0.0, 0.15, 0.0, 0.0, 0.2, 0.03),
-    "tax": _Spec("of_revenue", -2.9, 0.0, 0.1, 0.0, 0.0, 0.25, 0.04),
-    "exports": _Spec("of_revenue", -1.6, 0.1, 0.1, 0.0, 0.0, 0.7, 0.08),
-    "va_share_city_gdp": _Spec("logit", -1.6, 0.5, 0.0, 0.0, 0.02, 0.5, 0.03),
-    "labour_productivity": _Spec("log", _L(55.0), 0.05, 0.15, 0.0, 0.04, 0.25, 0.03),
+    "value_added": _Recipe("of_revenue", -1.3, innovation=0.15, zone_sd=0.2, year_sd=0.03),
+    "tax": _Recipe("of_revenue", -2.9, innovation=0.1, zone_sd=0.25, year_sd=0.04),
+    "exports": _Recipe("of_revenue", -1.6, revenue=0.1, innovation=0.1, zone_sd=0.7, year_sd=0.08),
+    "va_share_city_gdp": _Recipe("logit", -1.6, revenue=0.5, trend=0.02, zone_sd=0.5, year_sd=0.03),
+    "labour_productivity": _Recipe(
+        "log", _L(55.0), revenue=0.05, innovation=0.15, trend=0.04, zone_sd=0.25, year_sd=0.03
+    ),
     # Margins can be negative (loss-making years), hence linear rather than log
-    "profit_margin": _Spec("linear", 6.5, 0.3, 1.2, 0.0, 0.0, 4.0, 1.5),
+    "profit_margin": _Recipe("linear", 6.5, revenue=0.3, innovation=1.2, zone_sd=4.0, year_sd=1.5),
     # Green and liveable
-    "energy_per_va": _Spec("log", _L(0.35), 0.0, -0.25, 0.0, -0.03, 0.35, 0.04, 4),
-    "green_space_share": _Spec("logit", 0.0, 0.0, 0.2, 0.0, 0.02, 0.5, 0.03, 2, 10.0, 55.0),
+    "energy_per_va": _Recipe("log", _L(0.35), innovation=-0.25, trend=-0.03, zone_sd=0.35, year_sd=0.04, decimals=4),
+    "green_space_share": _Recipe("logit", 0.0, innovation=0.2, trend=0.02, zone_sd=0.5, year_sd=0.03, lo=10.0, hi=55.0),
     # Process (the article says weaken these): weakly or negatively related to innovation
-    "policies_issued": _Spec("log", _L(25.0), 0.3, 0.0, 0.0, 0.0, 0.4, 0.15),
-    "promotion_events": _Spec("log", _L(30.0), 0.4, -0.1, 0.0, 0.0, 0.5, 0.15),
-    "land_developed": _Spec("log", _L(120.0), 0.5, -0.2, 0.0, 0.0, 0.5, 0.25),
+    "policies_issued": _Recipe("log", _L(25.0), revenue=0.3, zone_sd=0.4, year_sd=0.15),
+    "promotion_events": _Recipe("log", _L(30.0), revenue=0.4, innovation=-0.1, zone_sd=0.5, year_sd=0.15),
+    "land_developed": _Recipe("log", _L(120.0), revenue=0.5, innovation=-0.2, zone_sd=0.5, year_sd=0.25),
 }
 
-# Indicators generated by dedicated code below rather than by a _Spec.
+# The chain-derived indicators and the decimals they are published with (the local supporting rate is
+# a breakdown figure, already rounded).
+_CHAIN_INDICATOR_DECIMALS: Final[dict[str, int | None]] = {
+    "leading_chain_share": 2,
+    "chain_hhi": 4,
+    "leading_chain_lq": 4,
+    "chain_completeness": 2,
+    "local_supporting_rate": None,
+    "alt_source_coverage": 2,
+}
+
+
+# Indicators generated by dedicated code below rather than by a _Recipe.
 _SPECIAL: Final[frozenset[str]] = frozenset(
     {
         "revenue",
         "hte_net_new",
-        "leading_chain_share",
-        "chain_hhi",
-        "leading_chain_lq",
-        "chain_completeness",
-        "local_supporting_rate",
-        "alt_source_coverage",
+        *_CHAIN_INDICATOR_DECIMALS,
         "chain_leader_system",
         "chain_leader_elements",
         "cio_established",
@@ -294,15 +344,15 @@ _SPECIAL: Final[frozenset[str]] = frozenset(
 )
 
 
-def _fallback_spec(ind: Indicator) -> _Spec:
+def _fallback_recipe(ind: Indicator) -> _Recipe:
     """A neutral recipe for an indicator added to the catalog after this generator was written."""
     if ind.kind is ValueKind.RATIO:
-        return _Spec("logit", -0.5, 0.05, 0.3)
+        return _Recipe("logit", -0.5, revenue=0.05, innovation=0.3)
     if ind.kind is ValueKind.DELTA:
-        return _Spec("linear", 0.0, 0.0, 0.0, 0.0, 0.0, 2.0, 2.0)
+        return _Recipe("linear", 0.0, zone_sd=2.0, year_sd=2.0)
     if ind.kind is ValueKind.FLAG:
-        return _Spec("logit", 0.0, 0.0, 1.0, 0.0, 0.0, 2.0, 0.0, 0, 0.0, 1.0)
-    return _Spec("log", _L(10.0), 0.5, 0.4)
+        return _Recipe("logit", 0.0, innovation=1.0, zone_sd=2.0, year_sd=0.0, decimals=0, lo=0.0, hi=1.0)
+    return _Recipe("log", _L(10.0), revenue=0.5, innovation=0.4)
 
 
 # --------------------------------------------------------------------------------------------
@@ -312,6 +362,11 @@ def _fallback_spec(ind: Indicator) -> _Spec:
 def _rng(seed: int, stage: int) -> np.random.Generator:
     # One independent stream per stage, so changing one stage never reshuffles the others.
     return np.random.default_rng(np.random.SeedSequence([seed, stage]))
+
+
+def _years_from_calibration() -> FloatArray:
+    """Each simulated year minus the calibration year (2022), as floats."""
+    return np.array(_SIM_YEARS, dtype=np.float64) - _CAL_YEAR
 
 
 def _sigmoid(x: FloatArray) -> FloatArray:
@@ -357,7 +412,7 @@ def _dither_round(x: FloatArray, u: FloatArray) -> FloatArray:
 
 
 # --------------------------------------------------------------------------------------------
-# Generation
+# Zones
 
 
 @dataclass
@@ -370,76 +425,106 @@ class _Zones:
     lead: IntArray  # index of the leading chain in the chain catalog
 
 
-def _make_zones(seed: int, chain_codes: list[str]) -> _Zones:
-    rng = _rng(seed, 1)
-    provinces: list[str] = []
-    nat: list[bool] = []
-    weights: list[float] = []
-    idx_in_prov: list[int] = []
-    for prov in _PROVINCES:
-        for level_national, count in ((True, prov.national), (False, prov.provincial)):
-            for i in range(1, count + 1):
-                provinces.append(prov.code)
-                nat.append(level_national)
-                weights.append(prov.weight)
-                idx_in_prov.append(i)
-    n = len(provinces)
-    national = np.array(nat, dtype=np.bool_)
-    raw_scale = 0.9 * np.array(weights) + 0.8 * rng.standard_normal(n)
+class _ZoneSlot(NamedTuple):
+    province: _Province
+    national: bool
+    number: int  # 1-based number of the zone within its province and level
+
+
+def _zone_slots() -> list[_ZoneSlot]:
+    """Province, level and number of every demo zone, in the fixed order of ``_PROVINCES``."""
+    return [
+        _ZoneSlot(prov, national, number)
+        for prov in _PROVINCES
+        for national, count in ((True, prov.national), (False, prov.provincial))
+        for number in range(1, count + 1)
+    ]
+
+
+def _latent_factors(
+    rng: np.random.Generator, national: BoolArray, weights: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Each zone's raw scale, scale (z-score within its level) and innovation factor."""
+    n = national.size
+    raw_scale = 0.9 * weights + 0.8 * rng.standard_normal(n)
     scale = np.empty(n)
     scale[national] = _zscore(raw_scale[national])
     scale[~national] = _zscore(raw_scale[~national])
     # Innovation correlates with scale (r ≈ 0.45) but far from perfectly: that gap is what makes
     # 产业高原 (big, weakly innovative) and 创新成长 (small, innovative) zones appear.
     innovation = 0.45 * scale + math.sqrt(1 - 0.45**2) * rng.standard_normal(n) - 0.4 * (~national)
+    return raw_scale, scale, innovation
 
-    weights_c = np.array([_CHAIN_WEIGHTS.get(c, _DEFAULT_CHAIN_WEIGHT) for c in chain_codes])
+
+def _leading_chains(rng: np.random.Generator, chain_codes: list[str], n: int) -> IntArray:
+    """Each zone's leading chain (an index into ``chain_codes``)."""
+    weights = np.array([_CHAIN_WEIGHTS.get(c, _DEFAULT_CHAIN_WEIGHT) for c in chain_codes])
     # Quota allocation (largest remainder) rather than independent draws: every chain is then the
     # leading chain of several zones for any seed, so "top 3 among zones sharing a chain" and
     # top-decile LQ within a chain are always meaningful.
-    quota = weights_c / weights_c.sum() * n
+    quota = weights / weights.sum() * n
     counts = np.floor(quota).astype(np.int64)
     remainder_order = np.argsort(-(quota - counts), kind="stable")
     counts[remainder_order[: n - int(counts.sum())]] += 1
-    lead = rng.permutation(np.repeat(np.arange(len(chain_codes), dtype=np.int64), counts))
+    return rng.permutation(np.repeat(np.arange(len(chain_codes), dtype=np.int64), counts))
 
-    # Approval years: the big national zones are the old ones (1988 / 1991–1992 batches).
+
+def _approval_years(
+    rng: np.random.Generator, national: BoolArray, scale: FloatArray, raw_scale: FloatArray
+) -> IntArray:
+    """Approval years: the big national zones are the old ones (1988 / 1991–1992 batches)."""
+    n = national.size
     early = rng.random(n) < _sigmoid(1.2 * scale - 0.3)
     year_nat = np.where(early, rng.choice([1991, 1992], size=n), rng.integers(1997, 2024, size=n))
     year_prov = rng.integers(1995, 2023, size=n)
     years = np.where(national, year_nat, year_prov)
     years[int(np.argmax(np.where(national, raw_scale, -np.inf)))] = 1988
+    return years
+
+
+def _demo_zone(slot: _ZoneSlot, *, year_approved: int, pilot: bool, leading_chain: str) -> DemoZone:
+    prov, i = slot.province, slot.number
+    if slot.national:
+        code = f"{DEMO_CODE_PREFIX}{prov.code}-N{i:02d}"
+        name_zh = f"示例高新区-{province_short_name(prov.code)}{i:02d}"
+        name_en = f"Demo Hi-tech Zone {province_short_name(prov.code, 'en')} {i:02d}"
+    else:
+        code = f"{DEMO_CODE_PREFIX}{prov.code}-P{i:02d}"
+        name_zh = f"示例省级高新区-{province_short_name(prov.code)}{i:02d}"
+        name_en = f"Demo Provincial Hi-tech Zone {province_short_name(prov.code, 'en')} {i:02d}"
+    return DemoZone(
+        code=code,
+        name_zh=name_zh,
+        name_en=name_en,
+        province=prov.code,
+        city=prov.cities[(i - 1) % len(prov.cities)],
+        level="national" if slot.national else "provincial",
+        kind="hitech",
+        year_approved=year_approved,
+        pilot=pilot,
+        leading_chain=leading_chain,
+    )
+
+
+def _make_zones(seed: int, chain_codes: list[str]) -> _Zones:
+    rng = _rng(seed, 1)
+    slots = _zone_slots()
+    n = len(slots)
+    national = np.array([s.national for s in slots], dtype=np.bool_)
+    raw_scale, scale, innovation = _latent_factors(rng, national, np.array([s.province.weight for s in slots]))
+    lead = _leading_chains(rng, chain_codes, n)
+    years = _approval_years(rng, national, scale, raw_scale)
     # Pilot zones of the innovation-specific evaluation: national, leaning innovative.
     pilot = national & (rng.random(n) < _sigmoid(1.2 * innovation - 2.2))
+    zones = [
+        _demo_zone(slot, year_approved=int(years[k]), pilot=bool(pilot[k]), leading_chain=chain_codes[int(lead[k])])
+        for k, slot in enumerate(slots)
+    ]
+    return _Zones(zones, national, scale, innovation, [s.province.code for s in slots], lead)
 
-    prov_by_code = {p.code: p for p in _PROVINCES}
-    zones: list[DemoZone] = []
-    for k in range(n):
-        prov = prov_by_code[provinces[k]]
-        i = idx_in_prov[k]
-        if national[k]:
-            code = f"{DEMO_CODE_PREFIX}{prov.code}-N{i:02d}"
-            name_zh = f"示例高新区-{prov.name_zh}{i:02d}"
-            name_en = f"Demo Hi-tech Zone {prov.name_en} {i:02d}"
-        else:
-            code = f"{DEMO_CODE_PREFIX}{prov.code}-P{i:02d}"
-            name_zh = f"示例省级高新区-{prov.name_zh}{i:02d}"
-            name_en = f"Demo Provincial Hi-tech Zone {prov.name_en} {i:02d}"
-        zones.append(
-            DemoZone(
-                code=code,
-                name_zh=name_zh,
-                name_en=name_en,
-                province=prov.code,
-                city=prov.cities[(i - 1) % len(prov.cities)],
-                level="national" if national[k] else "provincial",
-                kind="hitech",
-                year_approved=int(years[k]),
-                pilot=bool(pilot[k]),
-                leading_chain=chain_codes[int(lead[k])],
-            )
-        )
-    return _Zones(zones, national, scale, innovation, provinces, lead)
+
+# --------------------------------------------------------------------------------------------
+# Revenue and the recipe indicators
 
 
 def _revenue(seed: int, zs: _Zones) -> tuple[FloatArray, BoolArray, FloatArray]:
@@ -464,7 +549,7 @@ def _revenue(seed: int, zs: _Zones) -> tuple[FloatArray, BoolArray, FloatArray]:
     g_innov = np.clip(rng.normal(0.07, 0.04, size=n) + 0.02 * zs.innovation, -0.05, 0.18)
     g_innov[gazelle] = rng.uniform(0.30, 0.40, size=int(gazelle.sum()))
 
-    t = np.array(_SIM_YEARS, dtype=np.float64) - _CAL_YEAR
+    t = _years_from_calibration()
     noise = rng.normal(0.0, 0.03, size=(n, len(_SIM_YEARS)))
     noise[:, _SIM_YEARS.index(_CAL_YEAR)] = 0.0  # the calibration year is exact
     revenue = np.round(rev22[:, None] * np.exp(g_rev[:, None] * t[None, :] + noise), 2)
@@ -472,7 +557,7 @@ def _revenue(seed: int, zs: _Zones) -> tuple[FloatArray, BoolArray, FloatArray]:
 
 
 def _generic(
-    spec: _Spec,
+    recipe: _Recipe,
     ind: Indicator,
     revenue: FloatArray,
     innovation: FloatArray,
@@ -480,30 +565,77 @@ def _generic(
     rng: np.random.Generator,
 ) -> FloatArray:
     n, ny = revenue.shape
-    t = np.array(_SIM_YEARS, dtype=np.float64) - _CAL_YEAR
+    t = _years_from_calibration()
     mean = (
-        spec.c0
-        + spec.e_rev * np.log(revenue / 1_000.0)
-        + spec.b_i * innovation[:, None]
-        + (spec.g_innov * g_innov[:, None] + spec.g_const) * t[None, :]
-        + spec.sd_z * rng.standard_normal((n, 1))
-        + spec.sd_zy * rng.standard_normal((n, ny))
+        recipe.centre
+        + recipe.revenue * np.log(revenue / 1_000.0)
+        + recipe.innovation * innovation[:, None]
+        + (recipe.growth * g_innov[:, None] + recipe.trend) * t[None, :]
+        + recipe.zone_sd * rng.standard_normal((n, 1))
+        + recipe.year_sd * rng.standard_normal((n, ny))
     )
     dither = rng.random((n, 1))
-    lo = ind.min_value if spec.lo is None else max(spec.lo, ind.min_value)
-    hi = ind.max_value if spec.hi is None else min(spec.hi, ind.max_value)
-    if spec.transform == "log":
+    lo = ind.min_value if recipe.lo is None else max(recipe.lo, ind.min_value)
+    hi = ind.max_value if recipe.hi is None else min(recipe.hi, ind.max_value)
+    if recipe.transform == "log":
         raw = np.exp(mean)
-    elif spec.transform == "logit":
+    elif recipe.transform == "logit":
         raw = lo + (hi - lo) * _sigmoid(mean)
-    elif spec.transform == "of_revenue":
+    elif recipe.transform == "of_revenue":
         raw = revenue * _sigmoid(mean)
     else:
         raw = mean
     if ind.kind in (ValueKind.COUNT, ValueKind.DELTA, ValueKind.FLAG):
         val = _dither_round(raw, dither)
         return np.asarray(np.clip(val, math.ceil(lo), math.floor(hi)), dtype=np.float64)
-    return np.asarray(np.clip(np.round(raw, spec.decimals), lo, hi), dtype=np.float64)
+    return np.asarray(np.clip(np.round(raw, recipe.decimals), lo, hi), dtype=np.float64)
+
+
+def _recipe_values(
+    seed: int, indicators: tuple[Indicator, ...], zs: _Zones, revenue: FloatArray, g_innov: FloatArray
+) -> dict[str, FloatArray]:
+    """Revenue and every indicator drawn from a recipe (zones × simulated years)."""
+    rng = _rng(seed, 4)
+    values: dict[str, FloatArray] = {"revenue": revenue}
+    for ind in indicators:
+        if ind.code in _SPECIAL:
+            continue
+        recipe = _RECIPES.get(ind.code) or _fallback_recipe(ind)
+        values[ind.code] = _generic(recipe, ind, revenue, zs.innovation, g_innov, rng)
+    return values
+
+
+def _enforce_growth(values: FloatArray, rows: BoolArray, integral: bool, decimals: int) -> None:
+    """Make each published year ≥ 20% above the previous one for the gazelle rows (in place).
+
+    The latent growth is already 30–40% a year; this only guards against noise and rounding so
+    the 瞪羚 badge reliably triggers (a small margin keeps float rounding on the safe side).
+    """
+    scale = 10.0**decimals
+    for y in range(_FIRST_PUBLISHED + 1, len(_SIM_YEARS)):
+        target = values[rows, y - 1] * _GAZELLE_GROWTH * 1.001
+        floor_val = np.ceil(target) if integral else np.ceil(target * scale) / scale
+        values[rows, y] = np.maximum(values[rows, y], floor_val)
+
+
+def _grow_gazelles(values: dict[str, FloatArray], gazelle: BoolArray) -> None:
+    """Give the gazelle zones their ≥ 20% yearly growth of the badge indicators (in place)."""
+    by_code = indicator_catalog().by_code()
+    for code in _GAZELLE_CODES:
+        if code in values:
+            _enforce_growth(values[code], gazelle, by_code[code].kind is ValueKind.COUNT, _RECIPES[code].decimals)
+            values[code] = np.minimum(values[code], by_code[code].max_value)
+
+
+def _net_change(stock: FloatArray) -> FloatArray:
+    """Year-on-year change of a stock (zones × simulated years; 0 in the first year)."""
+    net = np.zeros_like(stock)
+    net[:, 1:] = np.diff(stock, axis=1)
+    return net
+
+
+# --------------------------------------------------------------------------------------------
+# Policy systems: 链长制 and the chief innovation officer
 
 
 def _adoption(
@@ -518,36 +650,83 @@ def _adoption(
     return np.asarray(adopts[:, None] & (sim[None, :] >= start[:, None]), dtype=np.float64)
 
 
-class _ChainResult(NamedTuple):
+def _chain_leader_system(frng: np.random.Generator, zs: _Zones) -> dict[str, FloatArray]:
+    """The 链长制 flag and its element count: adopted once, kept afterwards.
+
+    Zhejiang started the 链长制 in 2019, so its zones adopt it more and earlier.
+    """
+    n, ny = len(zs.zones), len(_SIM_YEARS)
+    zhejiang = np.array([p == "33" for p in zs.province])
+    chain_sys = _adoption(
+        frng, 0.3 * zs.scale + 0.3 * zs.innovation + 1.5 * zhejiang - 0.2, _SIM_YEARS, [3, 2, 2, 2, 1.5, 1]
+    )
+    since = np.cumsum(chain_sys, axis=1)
+    elements = np.where(
+        chain_sys > 0,
+        np.minimum(9, 2 + np.floor(since * 1.2 + frng.uniform(0, 2, size=(n, 1)))),
+        np.floor(frng.uniform(0, 3, size=n))[:, None] * np.ones(ny),
+    )
+    return {"chain_leader_system": chain_sys, "chain_leader_elements": elements}
+
+
+def _chief_innovation_officer(frng: np.random.Generator, zs: _Zones) -> dict[str, FloatArray]:
+    """The CIO flags and policy-instrument count; pilot zones appoint one more often."""
+    n = len(zs.zones)
+    pilot = np.array([z.pilot for z in zs.zones])
+    cio = _adoption(
+        frng, 0.8 * zs.innovation + 0.3 * zs.scale + 1.5 * pilot - 0.6, _SIM_YEARS, [0.5, 1, 1.5, 2, 2.5, 2.5]
+    )
+    reports = cio * (frng.random(n) < 0.55 + 0.25 * pilot)[:, None]
+    cio_since = np.cumsum(cio, axis=1)
+    instruments = cio * np.maximum(
+        1.0,
+        np.floor(
+            np.exp(_L(5.0) + 0.3 * zs.innovation[:, None] + 0.15 * cio_since + frng.normal(0, 0.4, (n, 1)))
+        ),
+    )
+    return {"cio_established": cio, "cio_reports_to_head": reports, "cio_policy_instruments": instruments}
+
+
+def _policy_systems(seed: int, zs: _Zones) -> dict[str, FloatArray]:
+    frng = _rng(seed, 5)
+    return {**_chain_leader_system(frng, zs), **_chief_innovation_officer(frng, zs)}
+
+
+# --------------------------------------------------------------------------------------------
+# Industry-chain breakdowns and the indicators derived from them
+
+
+class _ChainBreakdowns(NamedTuple):
     member: BoolArray  # zones × chains
     chain_rev: FloatArray  # zones × sim years × chains
     segments: IntArray  # zones × sim years × chains
     key_components: IntArray  # zones × chains
     with_alt: IntArray  # zones × sim years × chains
     local_share: FloatArray  # zones × sim years × chains
-    derived: dict[str, FloatArray]  # chain-derived indicators, zones × sim years
 
 
-def _chains(seed: int, zs: _Zones, revenue: FloatArray) -> _ChainResult:
-    rng = _rng(seed, 3)
-    chains = chain_catalog().chains
-    nc = len(chains)
-    n, ny = revenue.shape
-    t = np.array(_SIM_YEARS, dtype=np.float64) - _CAL_YEAR
-    zi = np.arange(n)
-    lead = zs.lead
-
-    # Which chains each zone runs: the leading one plus 1–4 others, stable over the years.
+def _chain_membership(rng: np.random.Generator, lead: IntArray, n_chains: int) -> tuple[BoolArray, FloatArray]:
+    """Which chains each zone runs — the leading one plus 1–4 others, stable over the years — and how
+    the revenue outside the leading chain splits among the others (both zones × chains)."""
+    n = lead.size
     k_chains = rng.choice([2, 3, 4, 5], size=n, p=[0.2, 0.35, 0.3, 0.15])
-    member = np.zeros((n, nc), dtype=np.bool_)
-    member[zi, lead] = True
-    other_w = np.zeros((n, nc))
+    member = np.zeros((n, n_chains), dtype=np.bool_)
+    member[np.arange(n), lead] = True
+    other_w = np.zeros((n, n_chains))
     for z in range(n):
-        others = [c for c in range(nc) if c != lead[z]]
+        others = [c for c in range(n_chains) if c != lead[z]]
         pick = rng.choice(others, size=min(int(k_chains[z]) - 1, len(others)), replace=False)
         member[z, pick] = True
         other_w[z, pick] = rng.dirichlet(np.full(pick.size, 2.0))
+    return member, other_w
 
+
+def _chain_revenue(rng: np.random.Generator, revenue: FloatArray, lead: IntArray, other_w: FloatArray) -> FloatArray:
+    """Revenue of each chain of each zone and simulated year (亿元, zones × sim years × chains)."""
+    n, ny = revenue.shape
+    nc = other_w.shape[1]
+    zi = np.arange(n)
+    t = _years_from_calibration()
     # Leading-chain share of zone revenue: mostly 22–48%, about 8% of zones concentrated (≥ 50%).
     concentrated = rng.random(n) < 0.08
     s0 = np.where(concentrated, rng.uniform(0.52, 0.66, size=n), rng.uniform(0.22, 0.48, size=n))
@@ -562,12 +741,14 @@ def _chains(seed: int, zs: _Zones, revenue: FloatArray) -> _ChainResult:
     share = np.where(other_w[:, None, :] > 0, np.clip(share, 0.02, 0.95 * s_lead[:, :, None]), 0.0)
     share[zi, :, lead] = s_lead
     # Flooring to 0.01 亿元 guarantees Σ chain revenue ≤ zone revenue after rounding.
-    chain_rev = np.floor(revenue[:, :, None] * share * 100.0) / 100.0
+    return np.floor(revenue[:, :, None] * share * 100.0) / 100.0
 
-    n_seg = np.array([len(c.segments) for c in chains])
-    n_kc = np.array([len(c.key_components) for c in chains])
+
+def _segments_covered(rng: np.random.Generator, zs: _Zones, n_seg: IntArray) -> IntArray:
+    """Segments of each chain a zone covers (zones × sim years × chains)."""
+    n, nc, ny = len(zs.zones), n_seg.size, len(_SIM_YEARS)
     is_lead = np.zeros((n, nc))
-    is_lead[zi, lead] = 1.0
+    is_lead[np.arange(n), zs.lead] = 1.0
     # Coverage of a chain's segments grows with size, innovation and focus (leading chain),
     # and only ever increases over time.
     frac = np.clip(
@@ -583,11 +764,17 @@ def _chains(seed: int, zs: _Zones, revenue: FloatArray) -> _ChainResult:
     seg0 = np.maximum(1.0 + is_lead, np.round(frac * n_seg[None, :])).astype(np.int64)
     steps = rng.random((n, ny, nc)) < 0.12
     steps[:, 0, :] = False
-    segments = np.minimum(seg0[:, None, :] + np.cumsum(steps, axis=1), n_seg[None, None, :]).astype(np.int64)
+    return np.minimum(seg0[:, None, :] + np.cumsum(steps, axis=1), n_seg[None, None, :]).astype(np.int64)
 
+
+def _key_components(rng: np.random.Generator, zs: _Zones, n_kc: IntArray) -> tuple[IntArray, IntArray]:
+    """Key components of each chain a zone depends on (zones × chains), and how many of them have an
+    alternative (domestic) source (zones × sim years × chains)."""
+    n, nc, ny = len(zs.zones), n_kc.size, len(_SIM_YEARS)
+    t = _years_from_calibration()
     key_components = np.maximum(1, np.round(n_kc[None, :] * rng.uniform(0.4, 1.0, (n, nc)))).astype(np.int64)
-    # Alternative (domestic) sources: more in innovative zones, rising over the years as
-    # substitution proceeds (never falling).
+    # Alternative sources: more in innovative zones, rising over the years as substitution
+    # proceeds (never falling).
     alt_frac = _sigmoid(
         -0.2
         + 0.5 * zs.innovation[:, None, None]
@@ -597,51 +784,134 @@ def _chains(seed: int, zs: _Zones, revenue: FloatArray) -> _ChainResult:
     )
     alt_raw = np.floor(key_components[:, None, :] * alt_frac + 0.5)
     with_alt = np.minimum(np.maximum.accumulate(alt_raw, axis=1), key_components[:, None, :]).astype(np.int64)
-    local_share = np.round(
+    return key_components, with_alt
+
+
+def _local_share(rng: np.random.Generator, zs: _Zones, n_chains: int) -> FloatArray:
+    """Local procurement share of each chain (percent, zones × sim years × chains): higher in big zones."""
+    n, ny = len(zs.zones), len(_SIM_YEARS)
+    t = _years_from_calibration()
+    return np.round(
         8.0
         + 72.0
         * _sigmoid(
             -0.3
             + 0.3 * zs.scale[:, None, None]
-            + rng.normal(0, 0.5, (n, 1, nc))
+            + rng.normal(0, 0.5, (n, 1, n_chains))
             + 0.05 * t[None, :, None]
-            + rng.normal(0, 0.05, (n, ny, nc))
+            + rng.normal(0, 0.05, (n, ny, n_chains))
         ),
         2,
     )
+
+
+def _chains(seed: int, zs: _Zones, revenue: FloatArray) -> _ChainBreakdowns:
+    """The industry chains of every zone and simulated year."""
+    rng = _rng(seed, 3)
+    chains = chain_catalog().chains
+    member, other_w = _chain_membership(rng, zs.lead, len(chains))
+    chain_rev = _chain_revenue(rng, revenue, zs.lead, other_w)
+    segments = _segments_covered(rng, zs, np.array([len(c.segments) for c in chains]))
+    key_components, with_alt = _key_components(rng, zs, np.array([len(c.key_components) for c in chains]))
+    local_share = _local_share(rng, zs, len(chains))
     chain_rev = np.where(member[:, None, :], chain_rev, 0.0)
-
-    lead_rev = chain_rev[zi, :, lead]
-    total_chain = chain_rev.sum(axis=2)
-    hhi = ((chain_rev / total_chain[:, :, None]) ** 2).sum(axis=2)
-    # LQ = (e_ij/e_j)/(e_i/e): e_ij leading-chain revenue of zone j, e_j its revenue, e_i the
-    # chain's revenue over all demo zones of the year, e all zones' revenue that year.
-    e_i = chain_rev.sum(axis=0)  # sim years × chains
-    e = revenue.sum(axis=0)  # sim years
-    lq = (lead_rev / revenue) / (e_i[:, lead].T / e[None, :])
-    derived = {
-        "leading_chain_share": np.round(lead_rev / revenue * 100.0, 2),
-        "chain_hhi": np.round(hhi, 4),
-        "leading_chain_lq": np.round(lq, 4),
-        "chain_completeness": np.round(segments[zi, :, lead] / n_seg[lead][:, None] * 100.0, 2),
-        "local_supporting_rate": local_share[zi, :, lead],
-        "alt_source_coverage": np.round(with_alt[zi, :, lead] / key_components[zi, lead][:, None] * 100.0, 2),
-    }
-    return _ChainResult(member, chain_rev, segments, key_components, with_alt, local_share, derived)
+    return _ChainBreakdowns(member, chain_rev, segments, key_components, with_alt, local_share)
 
 
-def _enforce_growth(values: FloatArray, rows: BoolArray, integral: bool, decimals: int) -> None:
-    """Make each published year ≥ 20% above the previous one for the gazelle rows (in place).
+def _chain_indicators(cb: _ChainBreakdowns, revenue: FloatArray, lead: IntArray) -> dict[str, FloatArray]:
+    """The chain-derived indicators (zones × sim years), computed from the breakdowns by
+    :func:`scoring_models.chain_metrics.derive_chain_metrics` exactly as an evaluation derives them."""
+    segments_defined = np.array([len(c.segments) for c in chain_catalog().chains], dtype=np.float64)
+    zone, chain = np.nonzero(cb.member)
+    n, ny, nc = cb.chain_rev.shape
+    per_year: list[dict[str, FloatArray]] = []
+    for y in range(ny):
+        rows = ChainRows(
+            zone=zone.astype(np.int64),
+            chain=chain.astype(np.int64),
+            revenue=cb.chain_rev[zone, y, chain],
+            segments_covered=cb.segments[zone, y, chain].astype(np.float64),
+            segments_defined=segments_defined[chain],
+            key_components=cb.key_components[zone, chain].astype(np.float64),
+            key_components_with_alt=cb.with_alt[zone, y, chain].astype(np.float64),
+            local_procurement_share=cb.local_share[zone, y, chain],
+        )
+        metrics = derive_chain_metrics(rows, n_zones=n, n_chains=nc, zone_revenue=revenue[:, y], declared_leading=lead)
+        per_year.append(metrics.as_dict())
+    derived: dict[str, FloatArray] = {}
+    for code, decimals in _CHAIN_INDICATOR_DECIMALS.items():
+        by_year = np.stack([year[code] for year in per_year], axis=1)
+        derived[code] = by_year if decimals is None else np.round(by_year, decimals)
+    return derived
 
-    The latent growth is already 30–40% a year; this only guards against noise and rounding so
-    the 瞪羚 badge reliably triggers (a small margin keeps float rounding on the safe side).
+
+# --------------------------------------------------------------------------------------------
+# Assembly
+
+
+def _published(values: dict[str, FloatArray], indicators: tuple[Indicator, ...]) -> FloatArray:
+    """The published years of every indicator, zones × years × indicators (catalog order).
+
+    Every value is kept inside its catalog range: the recipes aim well inside; this is a guard.
     """
-    first = _SIM_YEARS.index(DEMO_YEARS[0])
-    scale = 10.0**decimals
-    for y in range(first + 1, len(_SIM_YEARS)):
-        target = values[rows, y - 1] * _GAZELLE_GROWTH * 1.001
-        floor_val = np.ceil(target) if integral else np.ceil(target * scale) / scale
-        values[rows, y] = np.maximum(values[rows, y], floor_val)
+    return np.stack(
+        [np.clip(values[ind.code], ind.min_value, ind.max_value)[:, _FIRST_PUBLISHED:] for ind in indicators], axis=2
+    )
+
+
+def _missing_cells(seed: int, shape: tuple[int, ...], codes: list[str], gazelle: BoolArray) -> BoolArray:
+    """About 3% of cells missing at random (zones × years × indicators).
+
+    Revenue is always kept (it anchors every scale measure), and the gazelle zones keep their badge
+    indicators so the badge can be shown.
+    """
+    mrng = _rng(seed, 6)
+    missing = mrng.random(shape) < _MISSING_RATE
+    missing[:, :, codes.index("revenue")] = False
+    for code in _GAZELLE_CODES:
+        if code in codes:
+            missing[gazelle, :, codes.index(code)] = False
+    return missing
+
+
+def _observations(
+    zones: list[DemoZone], codes: list[str], published: FloatArray, missing: BoolArray
+) -> list[DemoObservation]:
+    stack_list = published.tolist()
+    keep_list = (~missing).tolist()
+    observations: list[DemoObservation] = []
+    for zi, zone in enumerate(zones):
+        for yi, year in enumerate(DEMO_YEARS):
+            row = stack_list[zi][yi]
+            keep = keep_list[zi][yi]
+            observations.extend(
+                DemoObservation(zone.code, code, year, float(row[k])) for k, code in enumerate(codes) if keep[k]
+            )
+    return observations
+
+
+def _breakdowns(zs: _Zones, cb: _ChainBreakdowns, chain_codes: list[str]) -> list[DemoChainBreakdown]:
+    """The breakdown rows of the published years, leading chain first, then catalog order."""
+    breakdowns: list[DemoChainBreakdown] = []
+    for zi, zone in enumerate(zs.zones):
+        lead = int(zs.lead[zi])
+        order = [lead] + [c for c in range(len(chain_codes)) if c != lead and cb.member[zi, c]]
+        for yi, year in enumerate(DEMO_YEARS):
+            sy = yi + _FIRST_PUBLISHED
+            breakdowns.extend(
+                DemoChainBreakdown(
+                    zone_code=zone.code,
+                    year=year,
+                    chain_code=chain_codes[c],
+                    revenue=float(cb.chain_rev[zi, sy, c]),
+                    segments_covered=int(cb.segments[zi, sy, c]),
+                    key_components=int(cb.key_components[zi, c]),
+                    key_components_with_alt=int(cb.with_alt[zi, sy, c]),
+                    local_procurement_share=float(cb.local_share[zi, sy, c]),
+                )
+                for c in order
+            )
+    return breakdowns
 
 
 def generate_demo(seed: int = DEMO_SEED) -> DemoDataset:
@@ -651,119 +921,21 @@ def generate_demo(seed: int = DEMO_SEED) -> DemoDataset:
     every zone and year of :data:`DEMO_YEARS` except about 3% omitted cells (never ``revenue``),
     and 2–5 industry-chain breakdowns per zone-year consistent with the chain-derived indicators.
     """
-    cat = indicator_catalog()
-    indicators = cat.indicators
-    chains = chain_catalog().chains
-    chain_codes = [c.code for c in chains]
-
+    indicators = indicator_catalog().indicators
+    chain_codes = [c.code for c in chain_catalog().chains]
     zs = _make_zones(seed, chain_codes)
     revenue, gazelle, g_innov = _revenue(seed, zs)
-    n, ny = revenue.shape
-    chain_res = _chains(seed, zs, revenue)
+    chains = _chains(seed, zs, revenue)
 
-    rng = _rng(seed, 4)
-    values: dict[str, FloatArray] = {"revenue": revenue}
-    for ind in indicators:
-        if ind.code in _SPECIAL:
-            continue
-        spec = _SPECS.get(ind.code) or _fallback_spec(ind)
-        values[ind.code] = _generic(spec, ind, revenue, zs.innovation, g_innov, rng)
-    values.update(chain_res.derived)
-
-    by_code = cat.by_code()
-    for code in _GAZELLE_CODES:
-        if code in values:
-            _enforce_growth(
-                values[code], gazelle, by_code[code].kind is ValueKind.COUNT, _SPECS[code].decimals
-            )
-            values[code] = np.minimum(values[code], by_code[code].max_value)
+    values = _recipe_values(seed, indicators, zs, revenue, g_innov)
+    values.update(_chain_indicators(chains, revenue, zs.lead))
+    _grow_gazelles(values, gazelle)
     if "hte_count" in values:
-        hte = values["hte_count"]
-        net = np.zeros_like(hte)
-        net[:, 1:] = np.diff(hte, axis=1)
-        values["hte_net_new"] = net
+        values["hte_net_new"] = _net_change(values["hte_count"])
+    values.update(_policy_systems(seed, zs))
 
-    # Flags and the policy-system counts: adopted once, kept afterwards. Zhejiang started the
-    # 链长制 in 2019, so its zones adopt it more and earlier.
-    frng = _rng(seed, 5)
-    zhejiang = np.array([p == "33" for p in zs.province])
-    pilot = np.array([z.pilot for z in zs.zones])
-    chain_sys = _adoption(
-        frng, 0.3 * zs.scale + 0.3 * zs.innovation + 1.5 * zhejiang - 0.2, _SIM_YEARS, [3, 2, 2, 2, 1.5, 1]
-    )
-    since = np.cumsum(chain_sys, axis=1)
-    elements = np.where(
-        chain_sys > 0,
-        np.minimum(9, 2 + np.floor(since * 1.2 + frng.uniform(0, 2, size=(n, 1)))),
-        np.floor(frng.uniform(0, 3, size=n))[:, None] * np.ones(ny),
-    )
-    cio = _adoption(
-        frng, 0.8 * zs.innovation + 0.3 * zs.scale + 1.5 * pilot - 0.6, _SIM_YEARS, [0.5, 1, 1.5, 2, 2.5, 2.5]
-    )
-    reports = cio * (frng.random(n) < 0.55 + 0.25 * pilot)[:, None]
-    cio_since = np.cumsum(cio, axis=1)
-    instruments = cio * np.maximum(
-        1.0,
-        np.floor(
-            np.exp(_L(5.0) + 0.3 * zs.innovation[:, None] + 0.15 * cio_since + frng.normal(0, 0.4, (n, 1)))
-        ),
-    )
-    values.update(
-        {
-            "chain_leader_system": chain_sys,
-            "chain_leader_elements": elements,
-            "cio_established": cio,
-            "cio_reports_to_head": reports,
-            "cio_policy_instruments": instruments,
-        }
-    )
-
-    # Keep every value inside its catalog range (the recipes aim well inside; this is a guard).
     codes = [ind.code for ind in indicators]
-    first = _SIM_YEARS.index(DEMO_YEARS[0])
-    stack = np.stack(
-        [np.clip(values[ind.code], ind.min_value, ind.max_value)[:, first:] for ind in indicators], axis=2
-    )  # zones × years × indicators
-
-    # About 3% of cells missing at random; revenue always kept (it anchors every scale measure),
-    # and the gazelle zones keep their badge indicators so the badge can be shown.
-    mrng = _rng(seed, 6)
-    missing = mrng.random(stack.shape) < _MISSING_RATE
-    missing[:, :, codes.index("revenue")] = False
-    for code in _GAZELLE_CODES:
-        if code in codes:
-            missing[gazelle, :, codes.index(code)] = False
-
-    zone_codes = [z.code for z in zs.zones]
-    stack_list = stack.tolist()
-    keep_list = (~missing).tolist()
-    observations: list[DemoObservation] = []
-    for zi, zcode in enumerate(zone_codes):
-        for yi, year in enumerate(DEMO_YEARS):
-            row = stack_list[zi][yi]
-            keep = keep_list[zi][yi]
-            observations.extend(
-                DemoObservation(zcode, code, year, float(row[k])) for k, code in enumerate(codes) if keep[k]
-            )
-
-    breakdowns: list[DemoChainBreakdown] = []
-    member = chain_res.member
-    for zi, zcode in enumerate(zone_codes):
-        lead = int(zs.lead[zi])
-        order = [lead] + [c for c in range(len(chains)) if c != lead and member[zi, c]]
-        for yi, year in enumerate(DEMO_YEARS):
-            sy = yi + first
-            for c in order:
-                breakdowns.append(
-                    DemoChainBreakdown(
-                        zone_code=zcode,
-                        year=year,
-                        chain_code=chain_codes[c],
-                        revenue=float(chain_res.chain_rev[zi, sy, c]),
-                        segments_covered=int(chain_res.segments[zi, sy, c]),
-                        key_components=int(chain_res.key_components[zi, c]),
-                        key_components_with_alt=int(chain_res.with_alt[zi, sy, c]),
-                        local_procurement_share=float(chain_res.local_share[zi, sy, c]),
-                    )
-                )
-    return DemoDataset(tuple(zs.zones), tuple(observations), tuple(breakdowns))
+    published = _published(values, indicators)
+    missing = _missing_cells(seed, published.shape, codes, gazelle)
+    observations = _observations(zs.zones, codes, published, missing)
+    return DemoDataset(tuple(zs.zones), tuple(observations), tuple(_breakdowns(zs, chains, chain_codes)))

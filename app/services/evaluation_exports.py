@@ -1,9 +1,10 @@
 """Downloads of evaluation results: rankings and scorecards as CSV or XLSX, with a methodology sheet.
 
-Every label (tier, profile, badge, province, level, pillar, indicator) comes from :mod:`app.i18n`
-in the language asked for; numbers stay numbers so a spreadsheet can sort and chart them. The
-methodology sheet is built from what the run stored (``methodology`` and ``info``), never from the
-model as it is today, so a download always describes exactly the run it belongs to.
+Every label (tier, profile, badge, province, level, indicator) comes from the label catalog in the
+language asked for, every header and phrase from :mod:`app.texts`; numbers stay numbers so a
+spreadsheet can sort and chart them. The methodology sheet is built from what the run stored (its
+methodology and info), never from the model as it is today, so a download always describes exactly
+the run it belongs to.
 """
 
 from __future__ import annotations
@@ -18,63 +19,54 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.i18n import LabelSet, Language, label, localized
-from app.orm import EvaluationRun
 from app.schemas.evaluation import RankingRow
 from app.services import evaluations as service
-from app.services.exports import Column, Sheet, key_value_sheet
+from app.services.exports import FileFormat, Sheet, key_value_sheet, text_column, to_csv, to_xlsx
+from app.services.run_document import StoredRun
+from app.texts import text
+from scoring_models.base import Highlight
 
 RANKING_COLUMNS = (
-    Column("rank", "排名", "Rank"),
-    Column("zone_code", "园区代码", "Zone code"),
-    Column("name", "园区名称", "Zone"),
-    Column("province", "省份", "Province"),
-    Column("level", "级别", "Level"),
-    Column("composite", "综合得分", "Composite"),
-    Column("rpi", "相对绩效指数", "RPI"),
-    Column("tier", "梯队", "Tier"),
-    Column("subgroup", "梯队细分", "Subgroup"),
-    Column("peer_group", "同类组", "Peer group"),
-    Column("peer_rank", "组内排名", "Rank in peer group"),
-    Column("profile", "类型", "Profile"),
-    Column("badges", "培育称号", "Badges"),
-    Column("rank_p5", "排名区间下限(P5)", "Rank P5"),
-    Column("rank_median", "排名中位数", "Median rank"),
-    Column("rank_p95", "排名区间上限(P95)", "Rank P95"),
+    text_column("rank"),
+    text_column("zone_code"),
+    text_column("name", "zone_name"),
+    text_column("province"),
+    text_column("level"),
+    text_column("composite"),
+    text_column("rpi"),
+    text_column("tier"),
+    text_column("subgroup"),
+    text_column("peer_group"),
+    text_column("peer_rank", "rank_in_peer_group"),
+    text_column("profile"),
+    text_column("badges"),
+    text_column("rank_p5"),
+    text_column("rank_median"),
+    text_column("rank_p95"),
 )
 
 CONTRIBUTION_COLUMNS = (
-    Column("code", "指标代码", "Indicator code"),
-    Column("name", "指标名称", "Indicator"),
-    Column("pillar", "支柱", "Pillar"),
-    Column("unit", "单位", "Unit"),
-    Column("raw", "原始值", "Raw value"),
-    Column("normalised", "标准化得分", "Normalised"),
-    Column("weight", "权重", "Weight"),
-    Column("contribution", "贡献", "Contribution"),
-    Column("imputed", "是否插补", "Imputed"),
-    Column("highlight", "优势/短板", "Strength/weakness"),
+    text_column("code", "indicator_code"),
+    text_column("name", "indicator_name"),
+    text_column("pillar"),
+    text_column("unit"),
+    text_column("raw", "raw_value"),
+    text_column("normalised"),
+    text_column("weight"),
+    text_column("contribution"),
+    text_column("imputed"),
+    text_column("highlight", "strength_or_weakness"),
 )
 
 HIGHLIGHT_COLUMNS = (
-    Column("kind", "类别", "Kind"),
-    Column("code", "指标代码", "Indicator code"),
-    Column("name", "指标名称", "Indicator"),
-    Column("normalised", "标准化得分", "Normalised"),
-    Column("peer_median", "同类组中位数", "Peer median"),
-    Column("delta", "差距", "Difference"),
-    Column("text", "说明", "In words"),
+    text_column("kind"),
+    text_column("code", "indicator_code"),
+    text_column("name", "indicator_name"),
+    text_column("normalised"),
+    text_column("peer_median", "peer_median_short"),
+    text_column("delta", "difference"),
+    text_column("text", "in_words"),
 )
-
-SHEET_NAMES = {
-    "rankings": ("排名", "Rankings"),
-    "methodology": ("方法说明", "Methodology"),
-    "summary": ("概览", "Summary"),
-    "contributions": ("指标贡献", "Contributions"),
-    "highlights": ("优势与短板", "Strengths and weaknesses"),
-}
-
-_KIND = {"strength": ("优势", "Strength"), "weakness": ("短板", "Weakness")}
-_DIRECTION = {"higher": ("越高越好", "higher is better"), "lower": ("越低越好", "lower is better")}
 
 
 _CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)")
@@ -102,18 +94,14 @@ def pin_xlsx(body: bytes, when: datetime) -> bytes:
     return out.getvalue()
 
 
-def _t(pair: tuple[str, str], lang: Language) -> str:
-    return pair[0] if lang is Language.ZH_CN else pair[1]
-
-
 def sheet_name(key: str, lang: Language) -> str:
     """The worksheet name of ``key`` (rankings, methodology, summary, contributions, highlights)."""
-    return _t(SHEET_NAMES[key], lang)
+    return text(f"sheet_{key}", lang)
 
 
 def badge_text(badges: Iterable[str], lang: Language) -> str:
     """Badge labels joined the way each language lists things."""
-    return ("、" if lang is Language.ZH_CN else ", ").join(label(LabelSet.BADGES, b, lang) for b in badges)
+    return text("list_separator", lang).join(label(LabelSet.BADGES, b, lang) for b in badges)
 
 
 def ranking_export_row(row: RankingRow, lang: Language) -> dict[str, Any]:
@@ -147,62 +135,68 @@ def _pct(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.2f}%"
 
 
-def methodology_items(run: EvaluationRun, lang: Language) -> list[tuple[str, Any]]:
+def _in_sentence(phrase: str, lang: Language) -> str:
+    # A label inside an English sentence starts in lower case ("…; higher is better").
+    return phrase[:1].lower() + phrase[1:] if lang is Language.EN else phrase
+
+
+def _tier_span(upper: float | None, lower: float | None) -> str:
+    if upper is None:
+        return "" if lower is None else f"RPI > {lower:g}"
+    return f"RPI ≤ {upper:g}" if lower is None else f"{lower:g} < RPI ≤ {upper:g}"
+
+
+def _indicator_items(run: StoredRun, lang: Language) -> list[tuple[str, Any]]:
+    doc, info = run.methodology, run.info
+    pillars = doc.pillar_names(lang)
+    items: list[tuple[str, Any]] = []
+    for ind in doc.indicators:
+        parts = [
+            text("indicator_pillar", lang).format(name=pillars.get(ind.pillar, ind.pillar)),
+            text("indicator_nominal_weight", lang).format(value=_pct(ind.nominal_weight)),
+            text("indicator_applied_weight", lang).format(value=_pct(info.applied_weights.get(ind.code))),
+            text("indicator_effective_weight", lang).format(value=_pct(info.effective_weights.get(ind.code))),
+            _in_sentence(label(LabelSet.DIRECTIONS, ind.direction.value, lang), lang),
+        ]
+        name = localized(ind.name_zh, ind.name_en, lang)
+        items.append((text("item_indicator", lang).format(name=name, code=ind.code), "; ".join(parts)))
+    return items
+
+
+def methodology_items(run: StoredRun, lang: Language) -> list[tuple[str, Any]]:
     """(item, value) pairs describing the run: model, pillars, indicators with weights, methods and
     thresholds, from the run's stored methodology and info."""
     doc, info = run.methodology, run.info
-    zh = lang is Language.ZH_CN
     items: list[tuple[str, Any]] = [
-        ("模型" if zh else "Model", f"{doc.get('key', run.model_key)} {run.model_version}"),
-        ("模型名称" if zh else "Model title", doc.get("title_zh" if zh else "title_en", "")),
-        ("评价年度" if zh else "Year", run.year),
-        ("运行编号" if zh else "Run id", run.id),
-        ("参评园区" if zh else "Zones ranked", run.zones_ranked),
-        ("未参评园区" if zh else "Zones excluded", run.zones_excluded),
-        ("输入哈希" if zh else "Input hash", run.input_hash),
-        ("随机种子" if zh else "Seed", run.options.get("seed")),
-        ("蒙特卡洛次数" if zh else "Monte Carlo runs", info.get("uncertainty_runs")),
+        (text("model", lang), f"{doc.key} {run.model_version}"),
+        (text("model_title", lang), localized(doc.title_zh, doc.title_en, lang)),
+        (text("evaluation_year", lang), run.year),
+        (text("run_id", lang), run.id),
+        (text("zones_ranked", lang), run.zones_ranked),
+        (text("zones_excluded_total", lang), run.zones_excluded),
+        (text("input_hash", lang), run.input_hash),
+        (text("seed", lang), run.options.seed),
+        (text("monte_carlo_runs", lang), info.uncertainty_runs),
     ]
-    pillar_total = sum(float(p.get("weight", 0)) for p in doc.get("pillars", [])) or 1.0
-    for p in doc.get("pillars", []):
-        name = p.get("name_zh") if zh else p.get("name_en")
-        items.append((f"{'支柱' if zh else 'Pillar'}: {name}", _pct(float(p.get("weight", 0)) / pillar_total)))
-    effective = info.get("effective_weights", {})
-    applied = info.get("applied_weights", {})
-    pillars = {p.get("code"): (p.get("name_zh") if zh else p.get("name_en")) for p in doc.get("pillars", [])}
-    for ind in doc.get("indicators", []):
-        code = ind.get("code", "")
-        name = ind.get("name_zh") if zh else ind.get("name_en")
-        parts = [
-            f"{'支柱' if zh else 'pillar'} {pillars.get(ind.get('pillar'), ind.get('pillar'))}",
-            f"{'名义权重' if zh else 'nominal weight'} {_pct(ind.get('nominal_weight'))}",
-            f"{'实际权重' if zh else 'applied weight'} {_pct(applied.get(code))}",
-            f"{'有效权重' if zh else 'effective weight'} {_pct(effective.get(code))}",
-            _t(_DIRECTION.get(str(ind.get("direction")), ("", "")), lang),
-        ]
-        items.append((f"{'指标' if zh else 'Indicator'}: {name} ({code})", "; ".join(p for p in parts if p)))
-    for step, method in sorted(info.get("methods", {}).items()):
-        items.append((f"{'方法' if zh else 'Method'}: {step}", method))
-    scheme = doc.get("tier_scheme", {})
-    tiers, thresholds = scheme.get("tiers", []), scheme.get("thresholds", [])
-    for n, tier in enumerate(tiers):
+    pillar_total = sum(p.weight for p in doc.pillars) or 1.0
+    items += [(text("item_pillar", lang).format(name=localized(p.name_zh, p.name_en, lang)),
+               _pct(p.weight / pillar_total)) for p in doc.pillars]
+    items += _indicator_items(run, lang)
+    items += [(text("item_method", lang).format(step=step), method) for step, method in sorted(info.methods.items())]
+    thresholds = doc.tier_scheme.thresholds
+    for n, tier in enumerate(doc.tier_scheme.tiers):
         upper = thresholds[n - 1] if n > 0 and n - 1 < len(thresholds) else None
         lower = thresholds[n] if n < len(thresholds) else None
-        span = (f"RPI > {lower:g}" if upper is None and lower is not None
-                else f"{lower:g} < RPI ≤ {upper:g}" if upper is not None and lower is not None
-                else f"RPI ≤ {upper:g}" if upper is not None else "")
-        items.append((f"{'梯队' if zh else 'Tier'}: {tier.get('name_zh') if zh else tier.get('name_en')}", span))
-    spec = doc.get("spec") or {}
-    checks = spec.get("checks") or {}
-    for key, value in sorted(checks.items()):
-        items.append((f"{'数据检查阈值' if zh else 'Check threshold'}: {key}", value))
-    for flag in info.get("correlation_flags", []):
-        items.append(("高相关指标对" if zh else "Highly correlated pair",
-                      f"{flag['a']} ~ {flag['b']}: r = {flag['r']:.3f}"))
-    for ex in info.get("excluded_indicators", []):
-        items.append((f"{'剔除指标' if zh else 'Excluded indicator'}: {ex['code']}", ex["reason"]))
-    if doc.get("description"):
-        items.append(("模型说明" if zh else "Description", doc["description"].strip()))
+        items.append((text("item_tier", lang).format(name=localized(tier.name_zh, tier.name_en, lang)),
+                      _tier_span(upper, lower)))
+    items += [(text("item_check", lang).format(key=key), value)
+              for key, value in sorted(doc.check_thresholds().items())]
+    items += [(text("correlated_pair", lang), f"{flag.a} ~ {flag.b}: r = {flag.r:.3f}")
+              for flag in info.correlation_flags]
+    items += [(text("item_excluded_indicator", lang).format(code=ex.code), ex.reason)
+              for ex in info.excluded_indicators]
+    if doc.description:
+        items.append((text("model_description", lang), doc.description.strip()))
     return items
 
 
@@ -216,15 +210,80 @@ def ranking_sheets(
             key_value_sheet(sheet_name("methodology", lang), methodology_items(run, lang))]
 
 
-def highlight_sentence(kind: str, name: str, delta: float, lang: Language) -> str:
+def rankings_file(
+    session: Session, run_id: int, file_format: FileFormat, lang: Language, *, max_rows: int, **filters: Any
+) -> bytes:
+    """A run's ranking download: the rankings as CSV, or as XLSX with the methodology sheet (dated as the run)."""
+    if file_format is FileFormat.CSV:
+        return to_csv(ranking_rows(session, run_id, lang, max_rows=max_rows, **filters), RANKING_COLUMNS, lang)
+    run = service.get_run(session, run_id)
+    return pin_xlsx(to_xlsx(ranking_sheets(session, run_id, lang, max_rows=max_rows, **filters), lang), run.created_at)
+
+
+def highlight_sentence(name: str, delta: float, lang: Language) -> str:
     """A strength or weakness in words, e.g. "R&D经费投入强度高于同类组中位数 23.4 分"."""
-    if lang is Language.ZH_CN:
-        return f"{name}{'高于' if delta >= 0 else '低于'}同类组中位数 {abs(delta):.1f} 分"
-    return f"{name} is {abs(delta):.1f} points {'above' if delta >= 0 else 'below'} the peer-group median"
+    return text("highlight_above" if delta >= 0 else "highlight_below", lang).format(name=name, delta=abs(delta))
 
 
-def _indicator_meta(run: EvaluationRun) -> dict[str, dict[str, Any]]:
-    return {i["code"]: i for i in run.methodology.get("indicators", [])}
+def _headline(card: service.ZoneCard, lang: Language) -> list[tuple[str, Any]]:
+    run, result = card.run, card.result
+    interval = result.rank_interval
+    tier = label(LabelSet.TIERS, result.tier, lang) + (result.subgroup or "") if result.tier else None
+    headline: list[tuple[str, Any]] = [
+        (text("zone_code", lang), card.zone_code),
+        (text("zone_name", lang), localized(card.name_zh or card.zone_code, card.name_en, lang)),
+        (text("province", lang), label(LabelSet.PROVINCES, card.province, lang) if card.province else None),
+        (text("model", lang), f"{run.model_key} {run.model_version}"),
+        (text("evaluation_year", lang), run.year),
+        (text("composite", lang), round(result.composite, 4)),
+        (text("rank", lang), f"{result.rank} / {run.zones_ranked}"),
+        (text("peer_group", lang), result.peer_group),
+        (text("rank_in_peer_group", lang), f"{result.peer_rank} / {result.peer_group_size}"),
+        (text("rpi", lang), None if result.rpi is None else round(result.rpi, 2)),
+        (text("tier", lang), tier),
+        (text("profile", lang), label(LabelSet.PROFILES, result.profile, lang) if result.profile else None),
+        (text("badges", lang), badge_text(result.badges, lang)),
+        (text("rank_interval_p5_p95", lang), f"{interval.p5:g}–{interval.p95:g}" if interval else None),
+        (text("gap_to_next_tier_short", lang),
+         None if result.gap_to_next_tier is None else round(result.gap_to_next_tier, 2)),
+        (text("coverage_short", lang), _pct(result.coverage)),
+    ]
+    pillars = run.methodology.pillar_names(lang)
+    headline += [(text("item_pillar_score", lang).format(name=pillars.get(pillar, pillar)),
+                  None if score is None else round(score, 2)) for pillar, score in result.pillar_scores.items()]
+    if card.previous_year is not None and card.previous_year.rank_change is not None:
+        headline.append((text("rank_change_on_previous_year", lang), card.previous_year.rank_change))
+    return headline
+
+
+def indicator_name(card: service.ZoneCard, code: str, lang: Language) -> str:
+    """An indicator's label, else its name as the run's methodology gives it, else its code."""
+    meta = card.run.methodology.indicators_by_code().get(code)
+    return label(LabelSet.INDICATORS, code, lang, default=localized(meta.name_zh, meta.name_en, lang) if meta else code)
+
+
+def highlights(card: service.ZoneCard) -> list[tuple[str, Highlight]]:
+    """The zone's strengths then weaknesses, each with its kind (``strength`` or ``weakness``)."""
+    return [("strength", h) for h in card.result.strengths] + [("weakness", h) for h in card.result.weaknesses]
+
+
+def _contribution_rows(card: service.ZoneCard, lang: Language) -> list[dict[str, Any]]:
+    meta = card.run.methodology.indicators_by_code()
+    pillars = card.run.methodology.pillar_names(lang)
+    kinds = {h.code: kind for kind, h in highlights(card)}
+    rows = []
+    for i in sorted(card.result.indicators, key=lambda x: -x.contribution):
+        known = meta.get(i.code)
+        rows.append({
+            "code": i.code, "name": indicator_name(card, i.code, lang),
+            "pillar": pillars.get(known.pillar, known.pillar) if known else None,
+            "unit": known.unit if known else None, "raw": i.raw,
+            "normalised": None if i.normalised is None else round(i.normalised, 2),
+            "weight": round(i.weight, 6), "contribution": round(i.contribution, 4),
+            "imputed": text("yes" if i.imputed else "no", lang),
+            "highlight": text(kinds[i.code], lang) if i.code in kinds else None,
+        })
+    return rows
 
 
 def scorecard_tables(
@@ -232,72 +291,29 @@ def scorecard_tables(
 ) -> tuple[list[tuple[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """A zone's scorecard as (headline items, contribution rows, strength/weakness rows) in ``lang``."""
     card = service.scorecard(session, run_id, code)
-    run = service.get_run(session, run_id)
-    result, zh = card.result, lang is Language.ZH_CN
-    meta = _indicator_meta(run)
-    pillars = {p["code"]: (p["name_zh"] if zh else p["name_en"]) for p in run.methodology.get("pillars", [])}
-
-    def ind_name(c: str) -> str:
-        m = meta.get(c)
-        return label(LabelSet.INDICATORS, c, lang, default=(m or {}).get("name_zh" if zh else "name_en", c))
-
-    interval = result.get("rank_interval") or {}
-    tier = label(LabelSet.TIERS, result["tier"], lang) + (result.get("subgroup") or "") if result.get("tier") else None
-    profile = label(LabelSet.PROFILES, result["profile"], lang) if result.get("profile") else None
-    headline: list[tuple[str, Any]] = [
-        ("园区代码" if zh else "Zone code", card.zone_code),
-        ("园区名称" if zh else "Zone", localized(card.name_zh or card.zone_code, card.name_en, lang)),
-        ("省份" if zh else "Province", label(LabelSet.PROVINCES, card.province, lang) if card.province else None),
-        ("模型" if zh else "Model", f"{card.model_key} {card.model_version}"),
-        ("评价年度" if zh else "Year", card.year),
-        ("综合得分" if zh else "Composite", round(float(result["composite"]), 4)),
-        ("排名" if zh else "Rank", f"{result['rank']} / {card.zones_ranked}"),
-        ("同类组" if zh else "Peer group", result.get("peer_group")),
-        ("组内排名" if zh else "Rank in peer group", f"{result.get('peer_rank')} / {result.get('peer_group_size')}"),
-        ("相对绩效指数" if zh else "RPI", None if result.get("rpi") is None else round(float(result["rpi"]), 2)),
-        ("梯队" if zh else "Tier", tier),
-        ("类型" if zh else "Profile", profile),
-        ("培育称号" if zh else "Badges", badge_text(result.get("badges", []), lang)),
-        ("排名区间(P5–P95)" if zh else "Rank interval (P5–P95)",
-         f"{interval['p5']:g}–{interval['p95']:g}" if interval else None),
-        ("距下一梯队差距" if zh else "Gap to next tier",
-         None if result.get("gap_to_next_tier") is None else round(float(result["gap_to_next_tier"]), 2)),
-        ("数据覆盖率" if zh else "Coverage", _pct(result.get("coverage"))),
-    ]
-    for pillar, score in (result.get("pillar_scores") or {}).items():
-        headline.append((f"{'支柱得分' if zh else 'Pillar score'}: {pillars.get(pillar, pillar)}",
-                         None if score is None else round(float(score), 2)))
-    if card.previous_year is not None and card.previous_year.rank_change is not None:
-        headline.append(("较上年排名变化" if zh else "Rank change on previous year", card.previous_year.rank_change))
-    kinds = {h["code"]: "strength" for h in result.get("strengths", [])}
-    kinds.update({h["code"]: "weakness" for h in result.get("weaknesses", [])})
-    contributions = [
+    highlight_rows = [
         {
-            "code": i["code"], "name": ind_name(i["code"]),
-            "pillar": pillars.get(meta.get(i["code"], {}).get("pillar", ""), meta.get(i["code"], {}).get("pillar")),
-            "unit": meta.get(i["code"], {}).get("unit"), "raw": i.get("raw"),
-            "normalised": None if i.get("normalised") is None else round(float(i["normalised"]), 2),
-            "weight": round(float(i["weight"]), 6), "contribution": round(float(i["contribution"]), 4),
-            "imputed": ("是" if zh else "yes") if i.get("imputed") else ("否" if zh else "no"),
-            "highlight": _t(_KIND[kinds[i["code"]]], lang) if i["code"] in kinds else None,
+            "kind": text(kind, lang), "code": h.code, "name": indicator_name(card, h.code, lang),
+            "normalised": round(h.normalised, 2), "peer_median": round(h.peer_median, 2),
+            "delta": round(h.delta, 2), "text": highlight_sentence(indicator_name(card, h.code, lang), h.delta, lang),
         }
-        for i in sorted(result.get("indicators", []), key=lambda x: -float(x["contribution"]))
+        for kind, h in highlights(card)
     ]
-    highlights = [
-        {
-            "kind": _t(_KIND[kind], lang), "code": h["code"], "name": ind_name(h["code"]),
-            "normalised": round(float(h["normalised"]), 2), "peer_median": round(float(h["peer_median"]), 2),
-            "delta": round(float(h["delta"]), 2),
-            "text": highlight_sentence(kind, ind_name(h["code"]), float(h["delta"]), lang),
-        }
-        for kind, key in (("strength", "strengths"), ("weakness", "weaknesses")) for h in result.get(key, [])
-    ]
-    return headline, contributions, highlights
+    return _headline(card, lang), _contribution_rows(card, lang), highlight_rows
 
 
 def scorecard_sheets(session: Session, run_id: int, code: str, lang: Language) -> list[Sheet]:
     """The three sheets of a scorecard download: headline fields, contributions, strengths/weaknesses."""
-    headline, contributions, highlights = scorecard_tables(session, run_id, code, lang)
+    headline, contributions, highlight_rows = scorecard_tables(session, run_id, code, lang)
     return [key_value_sheet(sheet_name("summary", lang), headline),
             Sheet(sheet_name("contributions", lang), contributions, CONTRIBUTION_COLUMNS),
-            Sheet(sheet_name("highlights", lang), highlights, HIGHLIGHT_COLUMNS)]
+            Sheet(sheet_name("highlights", lang), highlight_rows, HIGHLIGHT_COLUMNS)]
+
+
+def scorecard_file(session: Session, run_id: int, code: str, file_format: FileFormat, lang: Language) -> bytes:
+    """A zone's scorecard download: the contributions as CSV, or the three sheets as XLSX (dated as the run)."""
+    if file_format is FileFormat.CSV:
+        _headline_items, contributions, _highlights = scorecard_tables(session, run_id, code, lang)
+        return to_csv(contributions, CONTRIBUTION_COLUMNS, lang)
+    run = service.get_run(session, run_id)
+    return pin_xlsx(to_xlsx(scorecard_sheets(session, run_id, code, lang), lang), run.created_at)

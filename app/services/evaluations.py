@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import statistics
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound, Problem, ValidationFailed
@@ -21,6 +23,7 @@ from app.schemas.common import Page
 from app.schemas.evaluation import (
     Comparison,
     EvaluationRequest,
+    EvaluationRunDetail,
     EvaluationRunOut,
     Mover,
     RankChange,
@@ -32,19 +35,28 @@ from app.services import audit
 from app.services.audit import CLI_ACTOR, Actor
 from app.services.matrix import build_matrix, select_zones
 from app.services.model_catalog import methodology, resolve_model
+from app.services.run_document import (
+    Methodology,
+    RunDocument,
+    StoredRun,
+    read_run,
+    read_zone_result,
+    stored_version,
+)
+from app.services.run_history import previous_run_id
 from app.services.validation import current_year
-from scoring_models.base import EvaluationResult, IndicatorMatrix
+from scoring_models.base import EvaluationResult, IndicatorMatrix, ZoneResult
 
 
 def _canonical(obj: Any) -> bytes:
     return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
 
 
-def input_hash(model_doc: dict[str, Any], request: EvaluationRequest, matrix: IndicatorMatrix) -> str:
+def input_hash(model_doc: Methodology, request: EvaluationRequest, matrix: IndicatorMatrix) -> str:
     """SHA-256 of everything that determines a run's result: methodology, year, filter, options, data."""
     digest = hashlib.sha256()
     digest.update(_canonical({
-        "methodology": model_doc,
+        "methodology": model_doc.model_dump(mode="json"),
         "year": request.year,
         "zones": request.zones.model_dump(mode="json"),
         "options": request.options.model_dump(mode="json"),
@@ -79,7 +91,7 @@ def _check_request(request: EvaluationRequest) -> None:
         )
 
 
-def run_evaluation(session: Session, request: EvaluationRequest, *, actor: Actor = CLI_ACTOR) -> EvaluationRun:
+def run_evaluation(session: Session, request: EvaluationRequest, *, actor: Actor = CLI_ACTOR) -> StoredRun:
     """Compute and store one run; the run and its zone results are never changed afterwards."""
     _check_request(request)
     model, _source = resolve_model(session, request.model, request.version)
@@ -109,13 +121,13 @@ def run_evaluation(session: Session, request: EvaluationRequest, *, actor: Actor
             errors=[Problem(column="options", code="unsupported_options", message=str(exc))],
         ) from None
     duration_ms = (time.perf_counter() - started) * 1000.0
+    document = RunDocument(zone_filter=request.zones, options=request.options, info=result.info,
+                           excluded=result.excluded, methodology=doc)
     run = EvaluationRun(
         model_key=model.key, model_version=model.version, year=request.year,
-        zone_filter=request.zones.model_dump(mode="json"), options=request.options.model_dump(mode="json"),
         input_hash=input_hash(doc, request, matrix), result_hash=result_hash(result),
         zones_ranked=len(result.zones), zones_excluded=len(result.excluded),
-        info=result.info.model_dump(mode="json"), excluded=[e.model_dump(mode="json") for e in result.excluded],
-        methodology=doc, duration_ms=duration_ms, created_by=actor.name, note=request.note,
+        duration_ms=duration_ms, created_by=actor.name, note=request.note, **document.columns(),
     )
     session.add(run)
     session.flush()
@@ -137,41 +149,87 @@ def run_evaluation(session: Session, request: EvaluationRequest, *, actor: Actor
         "options": run.options, "input_hash": run.input_hash, "zones_ranked": run.zones_ranked,
         "zones_excluded": run.zones_excluded,
     })
-    return run
+    return read_run(run)
 
 
-def get_run(session: Session, run_id: int) -> EvaluationRun:
+def get_run(session: Session, run_id: int) -> StoredRun:
     """The run with ``run_id``, or NotFound."""
     run = session.get(EvaluationRun, run_id)
     if run is None:
         raise NotFound(f"no evaluation run {run_id}")
-    return run
+    return read_run(run)
 
 
-def tier_counts(session: Session, run_id: int) -> dict[str, int]:
-    """How many zones of the run fall in each tier."""
-    rows = session.execute(
-        select(EvaluationZoneResult.tier, func.count()).where(EvaluationZoneResult.run_id == run_id)
-        .group_by(EvaluationZoneResult.tier)
-    ).all()
+def run_schema_version(session: Session, run_id: int) -> int:
+    """The document version of run ``run_id`` (NotFound for no such run), without reading its documents."""
+    found = session.execute(select(EvaluationRun.id, EvaluationRun.schema_version)
+                            .where(EvaluationRun.id == run_id)).first()
+    if found is None:
+        raise NotFound(f"no evaluation run {run_id}")
+    return stored_version(found.schema_version)
+
+
+_S = TypeVar("_S", bound=Select[*tuple[Any, ...]])
+
+_FILTER_COLUMNS = {
+    "province": EvaluationZoneResult.province,
+    "level": EvaluationZoneResult.level,
+    "tier": EvaluationZoneResult.tier,
+    "peer_group": EvaluationZoneResult.peer_group,
+    "profile": EvaluationZoneResult.profile,
+}
+
+
+def _filtered(query: _S, filters: Mapping[str, str | None]) -> _S:
+    """``query`` over zone results narrowed to the given column values (None: no condition)."""
+    for name, value in filters.items():
+        if value is not None:
+            query = query.where(_FILTER_COLUMNS[name] == value)
+    return query
+
+
+def tier_counts(
+    session: Session, run_id: int, *, province: str | None = None, level: str | None = None,
+    tier: str | None = None, peer_group: str | None = None, profile: str | None = None,
+) -> dict[str, int]:
+    """How many zones of the run (matching the filters, as in :func:`rankings`) fall in each tier."""
+    filters = {"province": province, "level": level, "tier": tier, "peer_group": peer_group, "profile": profile}
+    rows = session.execute(_filtered(
+        select(EvaluationZoneResult.tier, func.count()).where(EvaluationZoneResult.run_id == run_id), filters
+    ).group_by(EvaluationZoneResult.tier)).all()
     # Sorted: GROUP BY returns groups in no fixed order, and the reply must be byte-stable (strong ETag).
     return {str(tier): int(n) for tier, n in sorted(rows, key=lambda r: str(r[0])) if tier is not None}
 
 
-def run_out(session: Session, run: EvaluationRun) -> EvaluationRunOut:
+def provinces_of(session: Session, run_id: int) -> list[str]:
+    """The provinces of the run's ranked zones, sorted."""
+    found = session.scalars(select(EvaluationZoneResult.province).distinct()
+                            .where(EvaluationZoneResult.run_id == run_id))
+    return sorted(p for p in found if p)
+
+
+def run_out(session: Session, run: StoredRun) -> EvaluationRunOut:
     """The run's summary as served."""
+    columns = run.columns()
     return EvaluationRunOut(
         id=run.id, model_key=run.model_key, model_version=run.model_version, year=run.year,
-        zone_filter=run.zone_filter, options=run.options, input_hash=run.input_hash, result_hash=run.result_hash,
-        zones_ranked=run.zones_ranked, zones_excluded=run.zones_excluded, tier_counts=tier_counts(session, run.id),
-        excluded=run.excluded, duration_ms=run.duration_ms, created_at=run.created_at, created_by=run.created_by,
-        note=run.note,
+        zone_filter=columns["zone_filter"], options=columns["options"], input_hash=run.input_hash,
+        result_hash=run.result_hash, zones_ranked=run.zones_ranked, zones_excluded=run.zones_excluded,
+        tier_counts=tier_counts(session, run.id), excluded=columns["excluded"], duration_ms=run.duration_ms,
+        created_at=run.created_at, created_by=run.created_by, note=run.note,
     )
+
+
+def run_detail(session: Session, run: StoredRun) -> EvaluationRunDetail:
+    """The run's summary with its model-level information and methodology, as served."""
+    columns = run.columns()
+    return EvaluationRunDetail(**run_out(session, run).model_dump(), info=columns["info"],
+                               methodology=columns["methodology"])
 
 
 def list_runs(
     session: Session, *, model: str | None, year: int | None, limit: int, offset: int
-) -> tuple[list[EvaluationRun], int]:
+) -> tuple[list[StoredRun], int]:
     """Runs, newest first, filtered by model key and year."""
     query = select(EvaluationRun)
     if model is not None:
@@ -179,18 +237,19 @@ def list_runs(
     if year is not None:
         query = query.where(EvaluationRun.year == year)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    runs = list(session.scalars(query.order_by(EvaluationRun.id.desc()).limit(limit).offset(offset)))
-    return runs, total
+    runs = session.scalars(query.order_by(EvaluationRun.id.desc()).limit(limit).offset(offset))
+    return [read_run(r) for r in runs], total
 
 
-def _row(r: EvaluationZoneResult) -> RankingRow:
-    interval = r.payload.get("rank_interval")
+def _row(r: EvaluationZoneResult, schema_version: int) -> RankingRow:
+    result = read_zone_result(r.payload, schema_version)
+    interval = result.rank_interval
     return RankingRow(
         zone_code=r.zone_code, name_zh=r.name_zh, name_en=r.name_en, province=r.province, level=r.level,
-        rank=r.rank, composite=r.composite, rpi=r.rpi, tier=r.tier, tier_zh=r.payload.get("tier_zh"),
+        rank=r.rank, composite=r.composite, rpi=r.rpi, tier=r.tier, tier_zh=result.tier_zh,
         subgroup=r.subgroup, peer_group=r.peer_group, peer_rank=r.peer_rank, profile=r.profile,
-        profile_zh=r.payload.get("profile_zh"), badges=list(r.badges),
-        rank_interval=RankIntervalOut(**interval) if interval else None,
+        profile_zh=result.profile_zh, badges=list(r.badges),
+        rank_interval=RankIntervalOut(p5=interval.p5, median=interval.median, p95=interval.p95) if interval else None,
     )
 
 
@@ -221,22 +280,18 @@ def rankings(
     offset: int = 0,
 ) -> tuple[list[RankingRow], int]:
     """A page of the run's ranking, filtered and sorted; ties in the sort fall back to zone code."""
-    get_run(session, run_id)
-    query = select(EvaluationZoneResult).where(EvaluationZoneResult.run_id == run_id)
-    for column, value in ((EvaluationZoneResult.province, province), (EvaluationZoneResult.level, level),
-                          (EvaluationZoneResult.tier, tier), (EvaluationZoneResult.peer_group, peer_group),
-                          (EvaluationZoneResult.profile, profile)):
-        if value is not None:
-            query = query.where(column == value)
+    version = run_schema_version(session, run_id)
+    filters = {"province": province, "level": level, "tier": tier, "peer_group": peer_group, "profile": profile}
+    query = _filtered(select(EvaluationZoneResult).where(EvaluationZoneResult.run_id == run_id), filters)
     order = (*SORTS[sort], EvaluationZoneResult.zone_code)
     if badge is None:
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = session.scalars(query.order_by(*order).limit(limit).offset(offset))
-        return [_row(r) for r in rows], total
+        return [_row(r, version) for r in rows], total
     # Badges are a JSON list; filtering them portably (SQLite and PostgreSQL) is simplest in Python,
     # and a run holds at most a few thousand zones.
     matching = [r for r in session.scalars(query.order_by(*order)) if badge in r.badges]
-    return [_row(r) for r in matching[offset : offset + limit]], len(matching)
+    return [_row(r, version) for r in matching[offset : offset + limit]], len(matching)
 
 
 class RankingsCache:
@@ -280,57 +335,74 @@ def _zone_result(session: Session, run_id: int, code: str) -> EvaluationZoneResu
     )
 
 
-def previous_run(session: Session, run: EvaluationRun) -> EvaluationRun | None:
-    """The newest run of the same model for the previous year made before ``run``, preferring the same
-    zone filter.
-
-    Only earlier runs count, so a scorecard never changes once written: it is served as immutable
-    (cached for a year), and a later run for the previous year must not alter it.
-    """
-    candidates = list(session.scalars(
-        select(EvaluationRun).where(EvaluationRun.model_key == run.model_key, EvaluationRun.year == run.year - 1,
-                                    EvaluationRun.id < run.id)
-        .order_by(EvaluationRun.id.desc())
-    ))
-    same_filter = [c for c in candidates if c.zone_filter == run.zone_filter]
-    chosen = same_filter or candidates
-    return chosen[0] if chosen else None
+def peer_pillar_medians(session: Session, run_id: int, peer_group: str, pillars: Sequence[str]) -> list[float | None]:
+    """The median score of each of ``pillars`` among the run's zones in ``peer_group`` (None: no scores)."""
+    version = run_schema_version(session, run_id)
+    results = [read_zone_result(p, version) for p in session.scalars(select(EvaluationZoneResult.payload).where(
+        EvaluationZoneResult.run_id == run_id, EvaluationZoneResult.peer_group == peer_group))]
+    medians: list[float | None] = []
+    for code in pillars:
+        values = [score for r in results if (score := r.pillar_scores.get(code)) is not None]
+        medians.append(statistics.median(values) if values else None)
+    return medians
 
 
-def _tier_order(run: EvaluationRun) -> list[str]:
-    scheme = run.methodology.get("tier_scheme", {})
-    return [t["code"] for t in scheme.get("tiers", [])]
+@dataclass(frozen=True)
+class ZoneCard:
+    """Everything about one zone in one run, typed: the run, the zone as it was, its full result and its
+    change against the previous year."""
+
+    run: StoredRun
+    zone_code: str
+    name_zh: str | None
+    name_en: str | None
+    province: str | None
+    level: str | None
+    result: ZoneResult
+    previous_year: RankChange | None
+
+    def out(self) -> Scorecard:
+        """The scorecard as served."""
+        run = self.run
+        return Scorecard(
+            run_id=run.id, model_key=run.model_key, model_version=run.model_version, year=run.year,
+            zone_code=self.zone_code, name_zh=self.name_zh, name_en=self.name_en, province=self.province,
+            level=self.level, result=self.result.model_dump(mode="json"), zones_ranked=run.zones_ranked,
+            previous_year=self.previous_year,
+        )
 
 
-def scorecard(session: Session, run_id: int, code: str) -> Scorecard:
+def _rank_change(session: Session, run: StoredRun, row: EvaluationZoneResult) -> RankChange | None:
+    prev_id = previous_run_id(session, run)
+    if prev_id is None:
+        return None
+    prev_row = _zone_result(session, prev_id, row.zone_code)
+    order = run.methodology.tier_codes()
+    tier_change: str | None = None
+    if prev_row is not None and prev_row.tier in order and row.tier in order:
+        delta = order.index(prev_row.tier) - order.index(row.tier)
+        tier_change = "up" if delta > 0 else "down" if delta < 0 else "same"
+    return RankChange(
+        previous_run_id=prev_id,
+        previous_rank=prev_row.rank if prev_row else None,
+        rank_change=(prev_row.rank - row.rank) if prev_row else None,
+        previous_tier=prev_row.tier if prev_row else None,
+        tier_change=tier_change,
+    )
+
+
+def scorecard(session: Session, run_id: int, code: str) -> ZoneCard:
     """The zone's full result in the run, with its rank and tier change against the previous year."""
     run = get_run(session, run_id)
     row = _zone_result(session, run_id, code)
     if row is None:
-        excluded = next((e for e in run.excluded if e.get("code") == code), None)
+        excluded = next((e for e in run.excluded if e.code == code), None)
         if excluded is not None:
-            raise NotFound(f"zone {code!r} was excluded from run {run_id}: {excluded.get('reason')}")
+            raise NotFound(f"zone {code!r} was excluded from run {run_id}: {excluded.reason}")
         raise NotFound(f"zone {code!r} is not part of evaluation run {run_id}")
-    change: RankChange | None = None
-    prev = previous_run(session, run)
-    if prev is not None:
-        prev_row = _zone_result(session, prev.id, code)
-        order = _tier_order(run)
-        tier_change: str | None = None
-        if prev_row is not None and prev_row.tier in order and row.tier in order:
-            delta = order.index(prev_row.tier) - order.index(row.tier)
-            tier_change = "up" if delta > 0 else "down" if delta < 0 else "same"
-        change = RankChange(
-            previous_run_id=prev.id,
-            previous_rank=prev_row.rank if prev_row else None,
-            rank_change=(prev_row.rank - row.rank) if prev_row else None,
-            previous_tier=prev_row.tier if prev_row else None,
-            tier_change=tier_change,
-        )
-    return Scorecard(
-        run_id=run.id, model_key=run.model_key, model_version=run.model_version, year=run.year, zone_code=code,
-        name_zh=row.name_zh, name_en=row.name_en, province=row.province, level=row.level, result=row.payload,
-        zones_ranked=run.zones_ranked, previous_year=change,
+    return ZoneCard(
+        run=run, zone_code=code, name_zh=row.name_zh, name_en=row.name_en, province=row.province, level=row.level,
+        result=read_zone_result(row.payload, run.schema_version), previous_year=_rank_change(session, run, row),
     )
 
 
@@ -369,12 +441,12 @@ def compare(session: Session, base_id: int, other_id: int, *, threshold: int | N
         ))
     up = sorted((m for m in movers if m.rank_change >= cut), key=lambda m: (-m.rank_change, m.zone_code))
     down = sorted((m for m in movers if m.rank_change <= -cut), key=lambda m: (m.rank_change, m.zone_code))
-    order = _tier_order(other)
+    order = other.methodology.tier_codes()
     # Overrated by the base scheme: falls by at least the threshold AND either lands in a lower tier
     # or shows the 产业高原型 profile (big but not innovative) under the other scheme.
     overrated = [
         m for m in down
-        if m.low_tech_risk or _tier_pos(order, m.other_tier) > _tier_pos(_tier_order(base), m.base_tier)
+        if m.low_tech_risk or _tier_pos(order, m.other_tier) > _tier_pos(base.methodology.tier_codes(), m.base_tier)
     ]
     return Comparison(
         base=run_out(session, base), other=run_out(session, other), common_zones=len(common), threshold=cut,

@@ -1,16 +1,15 @@
-"""Tabular exports (CSV, XLSX) and the choice of format for a request; pure functions, no database.
+"""Tabular files (CSV, XLSX) from rows and column specs; pure functions, no database and no HTTP.
 
 A table is a sequence of rows (mappings) plus an ordered column spec; headers are in zh-CN or en.
 CSV is UTF-8 *with* BOM and CRLF line ends because that is what Excel needs to show Chinese
 correctly when the file is double-clicked (without the BOM it guesses the ANSI code page). XLSX has
-a bold, frozen header row and column widths fitted to the content.
-
-For the lead's evaluation exports::
+a bold, frozen header row and column widths fitted to the content. For example::
 
     ranking = Sheet("排名", rows, RANKING_COLUMNS)
-    method = key_value_sheet("方法说明", [("模型", "innovation-peak 1.0"), ("权重", "专家权重")], lang)
+    method = key_value_sheet("方法说明", [("模型", "innovation-peak 1.0"), ("权重", "专家权重")])
     body = to_xlsx([ranking, method], lang)
-    return export_response(body, ExportFormat.XLSX, "evaluation-42")
+
+Choosing a format for a request and wrapping the bytes in a response is :mod:`app.api.downloads`.
 """
 
 from __future__ import annotations
@@ -24,43 +23,22 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
-from urllib.parse import quote
 
-from fastapi import Response
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from app.errors import AppError
-from app.i18n import Language
-from app.negotiation import by_preference
-
-CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-JSON_MEDIA_TYPE = "application/json"
+from app.i18n import Language, localized
+from app.texts import TEXTS
 
 
-class ExportFormat(StrEnum):
-    """The representations a list endpoint can return."""
+class FileFormat(StrEnum):
+    """The file formats a table is written in."""
 
-    JSON = "json"
     CSV = "csv"
     XLSX = "xlsx"
-
-
-_MEDIA_TYPES = {
-    ExportFormat.JSON: JSON_MEDIA_TYPE,
-    ExportFormat.CSV: "text/csv",
-    ExportFormat.XLSX: XLSX_MEDIA_TYPE,
-}
-
-
-class NotAcceptable(AppError):
-    """None of the formats the client asked for can be produced."""
-
-    status, slug, title = 406, "not-acceptable", "Not acceptable"
 
 
 @dataclass(frozen=True)
@@ -73,7 +51,7 @@ class Column:
 
     def header(self, lang: Language) -> str:
         """The header in ``lang``."""
-        return self.header_zh if lang is Language.ZH_CN else self.header_en
+        return localized(self.header_zh, self.header_en, lang)
 
 
 @dataclass(frozen=True)
@@ -85,7 +63,13 @@ class Sheet:
     columns: Sequence[Column]
 
 
-KEY_VALUE_COLUMNS = (Column("key", "项目", "Item"), Column("value", "内容", "Value"))
+def text_column(key: str, text_key: str | None = None) -> Column:
+    """A column reading ``key``, headed by the app text ``text_key`` (default: ``key``) of :mod:`app.texts`."""
+    zh, en = TEXTS[text_key or key]
+    return Column(key, zh, en)
+
+
+KEY_VALUE_COLUMNS = (text_column("key", "item"), text_column("value"))
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 # Spreadsheet programs run a text cell that starts with these as a formula ("CSV injection");
@@ -188,59 +172,3 @@ def to_xlsx(sheets: Sequence[Sheet], lang: Language = Language.ZH_CN) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _matches(media_range: str, media_type: str) -> bool:
-    if media_range == "*/*":
-        return True
-    kind, _, sub = media_range.partition("/")
-    return media_range == media_type or (sub == "*" and media_type.startswith(kind + "/"))
-
-
-def choose_format(
-    format_param: str | None,
-    accept: str | None,
-    allowed: Sequence[ExportFormat] = (ExportFormat.JSON, ExportFormat.CSV, ExportFormat.XLSX),
-) -> ExportFormat:
-    """The format for a reply: ``?format=`` when given, else the best match of ``Accept``, else JSON.
-
-    Raises :class:`NotAcceptable` (406 problem+json) when ``?format=`` names a format not in
-    ``allowed`` or when ``Accept`` admits none of them. JSON wins ties, so browsers (``*/*``) get JSON.
-    """
-    choices = ", ".join(f.value for f in allowed)
-    if format_param is not None:
-        try:
-            wanted = ExportFormat(format_param.strip().lower())
-        except ValueError:
-            wanted = None
-        if wanted is None or wanted not in allowed:
-            raise NotAcceptable(f"format {format_param!r} is not available; choose one of {choices}")
-        return wanted
-    if not accept or not accept.strip():
-        return ExportFormat.JSON if ExportFormat.JSON in allowed else allowed[0]
-    for media_range in (m.lower() for m in by_preference(accept)):
-        if media_range == "application/problem+json":
-            continue  # asks for error bodies, not a representation of the resource
-        for fmt in allowed:
-            if _matches(media_range, _MEDIA_TYPES[fmt]):
-                return fmt
-    raise NotAcceptable(f"none of the media types in Accept can be produced; available: {choices} "
-                        "(application/json, text/csv, "
-                        f"{XLSX_MEDIA_TYPE})")
-
-
-def content_disposition(filename: str) -> str:
-    """An ``attachment`` Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266/8187)."""
-    ascii_name = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_" for ch in filename)
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
-def export_response(
-    body: bytes, fmt: ExportFormat, filename_stem: str, headers: Mapping[str, str] | None = None
-) -> Response:
-    """A download of ``body`` as ``<filename_stem>.<csv|xlsx>`` with the right media type."""
-    if fmt is ExportFormat.JSON:
-        raise ValueError("JSON replies are ordinary responses, not downloads")
-    media_type = CSV_MEDIA_TYPE if fmt is ExportFormat.CSV else XLSX_MEDIA_TYPE
-    all_headers = {"Content-Disposition": content_disposition(f"{filename_stem}.{fmt.value}"), **(headers or {})}
-    return Response(body, media_type=media_type, headers=all_headers)

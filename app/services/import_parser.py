@@ -585,61 +585,18 @@ def _plan_columns(
     indicators: list[tuple[int, str, str]] = []
     seen_codes: dict[str, str] = {}
     unused: list[int] = []
+    # One pass in column order, so the problems come out in file order.
     for index, cell in enumerate(cells):
-        name = headers[index]
         key = _normalise_header(cell)
         role = _ROLE_ALIASES.get(key)
         if role is not None:
-            if role in roles:
-                first = headers[roles[role]]
-                problems.append(
-                    CellProblem(
-                        header_row, name, f"columns {first!r} and {name!r} both mean {_ROLE_NAMES[role]}"
-                    )
-                )
-            else:
-                roles[role] = index
-            continue
-        if layout == "long" or key in IGNORED_WIDE_COLUMNS:
-            continue
-        if not key:
-            unused.append(index)
-            continue
-        code = name
-        if known is not None:
-            canonical = known.get(name) or known.get(name.casefold())
-            if canonical is None:
-                problems.append(
-                    CellProblem(header_row, name, "unknown indicator code in header", _echo(name))
-                )
-                continue
-            code = canonical
-        if code in seen_codes:
-            problems.append(
-                CellProblem(
-                    header_row, name, f"columns {seen_codes[code]!r} and {name!r} are the same indicator"
-                )
-            )
-            continue
-        seen_codes[code] = name
-        indicators.append((index, name, code))
-    if layout == "long":
-        missing = [_ROLE_NAMES[r] for r in ("zone", "indicator", "year", "value") if r not in roles]
-        if missing:
-            raise ImportParseError(
-                [
-                    *problems,
-                    CellProblem(header_row, None, f"missing required column(s): {', '.join(missing)}"),
-                ]
-            )
-    elif not indicators and not problems:
-        raise ImportParseError(
-            [
-                CellProblem(
-                    header_row, None, "no indicator columns: a wide-form file needs one column per indicator"
-                )
-            ]
-        )
+            _claim_role(roles, role, index, headers, header_row, problems)
+        elif layout == "wide" and key not in IGNORED_WIDE_COLUMNS:
+            if not key:
+                unused.append(index)
+            elif (code := _indicator_code(headers[index], known, seen_codes, header_row, problems)) is not None:
+                indicators.append((index, headers[index], code))
+    _require_columns(layout, roles, indicators, header_row, problems)
     return _Columns(
         layout=layout,
         zone=roles["zone"],
@@ -650,6 +607,59 @@ def _plan_columns(
         indicators=indicators,
         unused=tuple(unused),
     )
+
+
+def _claim_role(
+    roles: dict[str, int], role: str, index: int, headers: list[str], header_row: int, problems: list[CellProblem]
+) -> None:
+    """Give ``role`` to column ``index`` unless an earlier column has it (a problem)."""
+    if role not in roles:
+        roles[role] = index
+        return
+    first, name = headers[roles[role]], headers[index]
+    problems.append(CellProblem(header_row, name, f"columns {first!r} and {name!r} both mean {_ROLE_NAMES[role]}"))
+
+
+def _indicator_code(
+    name: str, known: dict[str, str] | None, seen_codes: dict[str, str], header_row: int, problems: list[CellProblem]
+) -> str | None:
+    """The indicator a wide-form header names, or ``None`` after recording why it names none
+    (an unknown code, or an indicator an earlier column already holds)."""
+    code = name
+    if known is not None:
+        canonical = known.get(name) or known.get(name.casefold())
+        if canonical is None:
+            problems.append(CellProblem(header_row, name, "unknown indicator code in header", _echo(name)))
+            return None
+        code = canonical
+    if code in seen_codes:
+        problems.append(
+            CellProblem(header_row, name, f"columns {seen_codes[code]!r} and {name!r} are the same indicator")
+        )
+        return None
+    seen_codes[code] = name
+    return code
+
+
+def _require_columns(
+    layout: Layout,
+    roles: dict[str, int],
+    indicators: list[tuple[int, str, str]],
+    header_row: int,
+    problems: list[CellProblem],
+) -> None:
+    """Raise when the header cannot be read at all: long form without one of its four columns, or wide
+    form without a single indicator column (and no other header problem explaining why)."""
+    if layout == "long":
+        missing = [_ROLE_NAMES[r] for r in ("zone", "indicator", "year", "value") if r not in roles]
+        if missing:
+            raise ImportParseError(
+                [*problems, CellProblem(header_row, None, f"missing required column(s): {', '.join(missing)}")]
+            )
+    elif not indicators and not problems:
+        raise ImportParseError(
+            [CellProblem(header_row, None, "no indicator columns: a wide-form file needs one column per indicator")]
+        )
 
 
 def _find_header(
@@ -676,6 +686,23 @@ def _find_header(
     raise _missing_header_error(*first)
 
 
+def _known_codes(known_indicators: frozenset[str] | None) -> dict[str, str] | None:
+    """Lookup from a code as written (exactly or case-folded) to the catalog's spelling."""
+    if known_indicators is None:
+        return None
+    known = {code.casefold(): code for code in known_indicators}
+    known.update({code: code for code in known_indicators})
+    return known
+
+
+def _is_blank_row(raw_cells: Sequence[_Raw]) -> bool:
+    try:
+        # One C-level join beats a per-cell check; it only works for all-text (CSV) rows.
+        return not "".join(raw_cells).strip()  # type: ignore[arg-type]
+    except TypeError:
+        return all(_is_blank(c) for c in raw_cells)
+
+
 def _parse_rows(
     rows: Iterable[tuple[int, Sequence[_Raw]]],
     col_offset: int,
@@ -684,122 +711,147 @@ def _parse_rows(
 ) -> tuple[Layout, list[ParsedCell], int]:
     iterator = iter(rows)
     header_row, header_cells = _find_header(iterator)
-    known: dict[str, str] | None = None
-    if known_indicators is not None:
-        known = {code.casefold(): code for code in known_indicators}
-        known.update({code: code for code in known_indicators})
+    known = _known_codes(known_indicators)
     problems: list[CellProblem] = []
     cols = _plan_columns(header_row, header_cells, known, problems)
-    headers = cols.headers
-    zone_col, year_col = cols.zone, cols.year
-    zone_name, year_name = headers[zone_col], headers[year_col]
-    cells: list[ParsedCell] = []
-    first_seen: dict[tuple[str, str, int], int] = {}
-    reported_unused: set[int] = set()
+    reader = _RowReader(cols, known, len(header_cells), col_offset, problems)
     row_count = 0
-    width = len(header_cells)
-
-    def duplicate(row: int, column: str, zone: str, code: str, year: int, raw: _Raw) -> bool:
-        first = first_seen.setdefault((zone, code, year), row)
-        if first == row:
-            return False
-        problems.append(
-            CellProblem(
-                row,
-                column,
-                f"duplicate entry: rows {first} and {row} both give zone {zone!r}, "
-                f"indicator {code!r}, year {year}",
-                _echo(raw),
-            )
-        )
-        return True
-
-    # Years repeat on almost every row; keyed by type too, because True == 1 == 1.0 as dict keys.
-    year_cache: dict[tuple[type, _Raw], int | str] = {}
-
     for row, raw_cells in iterator:
-        try:
-            # One C-level join beats a per-cell check; it only works for all-text (CSV) rows.
-            blank = not "".join(raw_cells).strip()  # type: ignore[arg-type]
-        except TypeError:
-            blank = all(_is_blank(c) for c in raw_cells)
-        if blank:
+        if _is_blank_row(raw_cells):
             continue
         row_count += 1
         if max_rows is not None and row_count > max_rows:
             raise _fail(f"too many rows: the file has more than {max_rows} data rows")
-        n = len(raw_cells)
-        # In wide form a value beyond the header or under a blank header would otherwise be lost
-        # silently; long form ignores extra columns by design.
-        if cols.layout == "wide" and (n > width or cols.unused):
-            for index in (*cols.unused, *range(width, n)):
-                if index < n and index not in reported_unused and not _is_blank(raw_cells[index]):
-                    reported_unused.add(index)
-                    problems.append(
-                        CellProblem(
-                            row,
-                            f"column {_column_letter(index + col_offset)}",
-                            "value in a column without a header",
-                            _echo(raw_cells[index]),
-                        )
-                    )
-
-        zone = _text(raw_cells[zone_col]) if zone_col < n else ""
-        if not zone:
-            problems.append(CellProblem(row, zone_name, "missing zone code"))
-        raw_year: _Raw = raw_cells[year_col] if year_col < n else ""
-        year_key = (raw_year.__class__, raw_year)
-        year = year_cache.get(year_key)
-        if year is None:
-            year = year_cache[year_key] = _parse_year(raw_year)
-        if isinstance(year, str):
-            problems.append(
-                CellProblem(row, year_name, year, None if _is_blank(raw_year) else _echo(raw_year))
-            )
-
-        if cols.layout == "wide":
-            for index, column, code in cols.indicators:
-                if index >= n:
-                    continue
-                raw = raw_cells[index]
-                if _is_blank(raw):
-                    continue
-                value = _parse_number(raw)
-                if isinstance(value, str):
-                    problems.append(CellProblem(row, column, value, _echo(raw)))
-                elif zone and not isinstance(year, str) and not duplicate(row, column, zone, code, year, raw):
-                    cells.append(ParsedCell(row, column, zone, code, year, value))
-            continue
-
-        raw_code: _Raw = raw_cells[cols.indicator] if cols.indicator < n else ""
-        code = _text(raw_code)
-        indicator_name = headers[cols.indicator]
-        if not code:
-            problems.append(CellProblem(row, indicator_name, "missing indicator code"))
-        elif known is not None:
-            canonical = known.get(code) or known.get(code.casefold())
-            if canonical is None:
-                problems.append(CellProblem(row, indicator_name, "unknown indicator code", _echo(raw_code)))
-            code = canonical or ""
-        value_name = headers[cols.value]
-        raw_value: _Raw = raw_cells[cols.value] if cols.value < n else ""
-        if _is_blank(raw_value):
-            problems.append(CellProblem(row, value_name, "missing value"))
-            continue
-        value = _parse_number(raw_value)
-        if isinstance(value, str):
-            problems.append(CellProblem(row, value_name, value, _echo(raw_value)))
-        elif (
-            zone
-            and code
-            and not isinstance(year, str)
-            and not duplicate(row, value_name, zone, code, year, raw_value)
-        ):
-            cells.append(ParsedCell(row, value_name, zone, code, year, value))
-
+        reader.read(row, raw_cells)
     if problems:
         raise ImportParseError(problems)
-    return cols.layout, cells, row_count
+    return cols.layout, reader.cells, row_count
+
+
+class _RowReader:
+    """Turns the data rows below the header into cells, recording every problem in file order."""
+
+    def __init__(
+        self,
+        cols: _Columns,
+        known: dict[str, str] | None,
+        width: int,
+        col_offset: int,
+        problems: list[CellProblem],
+    ) -> None:
+        self.cols = cols
+        self.known = known
+        self.width = width
+        self.col_offset = col_offset
+        self.problems = problems
+        self.cells: list[ParsedCell] = []
+        self._first_seen: dict[tuple[str, str, int], int] = {}
+        self._reported_unused: set[int] = set()
+        # Years repeat on almost every row; keyed by type too, because True == 1 == 1.0 as dict keys.
+        self._years: dict[tuple[type, _Raw], int | str] = {}
+
+    def read(self, row: int, raw_cells: Sequence[_Raw]) -> None:
+        """Read one non-blank data row."""
+        cols = self.cols
+        # In wide form a value beyond the header or under a blank header would otherwise be lost
+        # silently; long form ignores extra columns by design.
+        if cols.layout == "wide" and (len(raw_cells) > self.width or cols.unused):
+            self._check_headerless_columns(row, raw_cells)
+        zone = self._zone(row, raw_cells)
+        year = self._year(row, raw_cells)
+        if cols.layout == "wide":
+            self._read_wide(row, raw_cells, zone, year)
+        else:
+            self._read_long(row, raw_cells, zone, year)
+
+    def _check_headerless_columns(self, row: int, raw_cells: Sequence[_Raw]) -> None:
+        n = len(raw_cells)
+        for index in (*self.cols.unused, *range(self.width, n)):
+            if index < n and index not in self._reported_unused and not _is_blank(raw_cells[index]):
+                self._reported_unused.add(index)
+                self.problems.append(
+                    CellProblem(
+                        row,
+                        f"column {_column_letter(index + self.col_offset)}",
+                        "value in a column without a header",
+                        _echo(raw_cells[index]),
+                    )
+                )
+
+    def _zone(self, row: int, raw_cells: Sequence[_Raw]) -> str:
+        """The row's zone code; ``""`` (a problem) when missing."""
+        zone_col = self.cols.zone
+        zone = _text(raw_cells[zone_col]) if zone_col < len(raw_cells) else ""
+        if not zone:
+            self.problems.append(CellProblem(row, self.cols.headers[zone_col], "missing zone code"))
+        return zone
+
+    def _year(self, row: int, raw_cells: Sequence[_Raw]) -> int | str:
+        """The row's year, or the message of the problem recorded about it."""
+        year_col = self.cols.year
+        raw_year: _Raw = raw_cells[year_col] if year_col < len(raw_cells) else ""
+        year_key = (raw_year.__class__, raw_year)
+        year = self._years.get(year_key)
+        if year is None:
+            year = self._years[year_key] = _parse_year(raw_year)
+        if isinstance(year, str):
+            self.problems.append(
+                CellProblem(row, self.cols.headers[year_col], year, None if _is_blank(raw_year) else _echo(raw_year))
+            )
+        return year
+
+    def _add(self, row: int, column: str, zone: str, code: str, year: int | str, raw: _Raw) -> None:
+        """Keep the cell's value unless it is not a number, its zone, code or year is wrong (already a
+        problem) or an earlier row gave the same zone, indicator and year (a problem)."""
+        value = _parse_number(raw)
+        if isinstance(value, str):
+            self.problems.append(CellProblem(row, column, value, _echo(raw)))
+            return
+        if not zone or not code or isinstance(year, str):
+            return
+        first = self._first_seen.setdefault((zone, code, year), row)
+        if first == row:
+            self.cells.append(ParsedCell(row, column, zone, code, year, value))
+            return
+        self.problems.append(
+            CellProblem(
+                row,
+                column,
+                f"duplicate entry: rows {first} and {row} both give zone {zone!r}, indicator {code!r}, year {year}",
+                _echo(raw),
+            )
+        )
+
+    def _read_wide(self, row: int, raw_cells: Sequence[_Raw], zone: str, year: int | str) -> None:
+        n = len(raw_cells)
+        for index, column, code in self.cols.indicators:
+            if index < n and not _is_blank(raw_cells[index]):
+                self._add(row, column, zone, code, year, raw_cells[index])
+
+    def _read_long(self, row: int, raw_cells: Sequence[_Raw], zone: str, year: int | str) -> None:
+        n = len(raw_cells)
+        cols = self.cols
+        raw_code: _Raw = raw_cells[cols.indicator] if cols.indicator < n else ""
+        code = self._long_code(row, raw_code, cols.headers[cols.indicator])
+        value_name = cols.headers[cols.value]
+        raw_value: _Raw = raw_cells[cols.value] if cols.value < n else ""
+        if _is_blank(raw_value):
+            self.problems.append(CellProblem(row, value_name, "missing value"))
+        else:
+            self._add(row, value_name, zone, code, year, raw_value)
+
+    def _long_code(self, row: int, raw_code: _Raw, column: str) -> str:
+        """The long-form row's indicator code in the catalog's spelling; ``""`` (a problem) when it is
+        missing or unknown."""
+        code = _text(raw_code)
+        if not code:
+            self.problems.append(CellProblem(row, column, "missing indicator code"))
+        elif self.known is not None:
+            canonical = self.known.get(code) or self.known.get(code.casefold())
+            if canonical is None:
+                self.problems.append(CellProblem(row, column, "unknown indicator code", _echo(raw_code)))
+            code = canonical or ""
+        return code
 
 
 def _summarise(problems: Sequence[CellProblem]) -> str:

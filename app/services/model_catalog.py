@@ -11,10 +11,12 @@ from app.errors import Conflict, NotFound
 from app.orm import EvaluationRun, ModelSpecRow
 from app.services import audit
 from app.services.audit import CLI_ACTOR, Actor
+from app.services.run_document import Methodology, MethodologyIndicator, read_run
 from scoring_models.base import ScoringModel
 from scoring_models.catalog import indicator_catalog
+from scoring_models.pipeline import build_model
 from scoring_models.registry import default_registry, version_sort_key
-from scoring_models.spec import ModelSpec, build_model
+from scoring_models.spec import ModelSpec
 
 
 def _custom_rows(session: Session, key: str) -> list[ModelSpecRow]:
@@ -55,33 +57,25 @@ def nominal_weights(model: ScoringModel) -> dict[str, float]:
     return {code: w / total for code, w in raw.items()}
 
 
-def methodology(model: ScoringModel) -> dict[str, Any]:
+def methodology(model: ScoringModel) -> Methodology:
     """The model's full methodology as stored with every run (and served by GET /models/{key})."""
     catalog = indicator_catalog().by_code()
     weights = nominal_weights(model)
     spec = getattr(model, "spec", None)
-    return {
-        "key": model.key,
-        "version": model.version,
-        "title_zh": model.title_zh,
-        "title_en": model.title_en,
-        "description": model.description,
-        "pillars": [p.model_dump(mode="json") for p in model.pillars],
-        "indicators": [
-            {
-                **i.model_dump(mode="json"),
-                "name_zh": catalog[i.code].name_zh if i.code in catalog else i.code,
-                "name_en": catalog[i.code].name_en if i.code in catalog else i.code,
-                "nature": catalog[i.code].nature.value if i.code in catalog else None,
-                "dimension": catalog[i.code].dimension if i.code in catalog else None,
-                "unit": catalog[i.code].unit if i.code in catalog else None,
-                "nominal_weight": weights.get(i.code, 0.0),
-            }
-            for i in model.indicators
-        ],
-        "tier_scheme": model.tier_scheme.model_dump(mode="json"),
-        "spec": spec.model_dump(mode="json") if isinstance(spec, ModelSpec) else None,
-    }
+    indicators = []
+    for i in model.indicators:
+        known = catalog.get(i.code)
+        indicators.append(MethodologyIndicator(
+            **i.model_dump(),
+            name_zh=known.name_zh if known else i.code, name_en=known.name_en if known else i.code,
+            nature=known.nature.value if known else None, dimension=known.dimension if known else None,
+            unit=known.unit if known else None, nominal_weight=weights.get(i.code, 0.0),
+        ))
+    return Methodology(
+        key=model.key, version=model.version, title_zh=model.title_zh, title_en=model.title_en,
+        description=model.description, pillars=list(model.pillars), indicators=indicators,
+        tier_scheme=model.tier_scheme, spec=spec.model_dump(mode="json") if isinstance(spec, ModelSpec) else None,
+    )
 
 
 def list_models(session: Session) -> list[dict[str, Any]]:
@@ -114,11 +108,16 @@ def used_versions(session: Session, key: str) -> set[str]:
     return set(session.scalars(select(EvaluationRun.model_version).where(EvaluationRun.model_key == key).distinct()))
 
 
-def latest_run_id(session: Session, key: str, version: str) -> int | None:
-    """The newest run of this model version, whose effective weights describe it on real data."""
-    return session.scalar(
+def effective_weights(session: Session, key: str, version: str) -> tuple[int | None, dict[str, float] | None]:
+    """The newest run of this model version and its effective weights, which describe the model on real
+    data; (None, None) before its first run."""
+    run_id = session.scalar(
         select(func.max(EvaluationRun.id)).where(EvaluationRun.model_key == key, EvaluationRun.model_version == version)
     )
+    if run_id is None:
+        return None, None
+    run = session.get(EvaluationRun, run_id)
+    return run_id, (None if run is None else read_run(run).info.effective_weights)
 
 
 def register_spec(session: Session, spec: ModelSpec, *, actor: Actor = CLI_ACTOR) -> tuple[ModelSpecRow, bool]:

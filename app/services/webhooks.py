@@ -36,6 +36,7 @@ from app.schemas.webhook import WebhookCreate
 from app.services import audit
 from app.services import evaluations as evaluation_service
 from app.services.audit import CLI_ACTOR, Actor
+from app.services.run_document import StoredRun, read_run
 from app.services.webhook_targets import resolve_target, url_problem
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ def deliveries(session: Session, webhook_id: int, *, limit: int, offset: int) ->
     return rows, total
 
 
-def run_payload(session: Session, run: EvaluationRun) -> dict[str, Any]:
+def run_payload(session: Session, run: StoredRun) -> dict[str, Any]:
     """The JSON a receiver gets: the event, when it was sent, and the run summary (as GET /evaluations)."""
     summary = evaluation_service.run_out(session, run).model_dump(mode="json")
     return {"event": EVENT_RUN_CREATED, "sent_at": datetime.now(UTC).isoformat(timespec="seconds"), "run": summary}
@@ -167,9 +168,10 @@ class WebhookDispatcher:
     def deliver_run(self, run_id: int) -> None:
         """Send run ``run_id`` to every webhook whose filter matches (synchronously)."""
         with session_scope(self._factory) as session:
-            run = session.get(EvaluationRun, run_id)
-            if run is None:
+            row = session.get(EvaluationRun, run_id)
+            if row is None:
                 return
+            run = read_run(row)
             hooks = [(h.id, h.url, h.secret) for h in session.scalars(select(Webhook).order_by(Webhook.id))
                      if h.model_key is None or h.model_key == run.model_key]
             body = json.dumps(run_payload(session, run), ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -8,7 +8,6 @@ offline intranets. Language: ``?lang=en`` or ``Accept-Language``; zh-CN by defau
 from __future__ import annotations
 
 import functools
-import statistics
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec
@@ -17,21 +16,23 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.api.deps import SessionDep
 from app.errors import AppError
 from app.i18n import LabelSet, Language, label, labels_for, localized, resolve_language
-from app.orm import EvaluationRun, EvaluationZoneResult
 from app.security_headers import html_policy
 from app.services import evaluations as service
 from app.services import model_catalog as catalog
+from app.services import run_history as history
 from app.services.evaluation_exports import badge_text, highlight_sentence
+from app.services.evaluation_exports import highlights as card_highlights
+from app.services.evaluations import ZoneCard
 from app.services.observations import query_long
+from app.services.run_document import StoredRun
+from app.texts import TEXTS, text
 from app.ui import charts
 from app.ui.access import signed_in, ui_read_access
-from app.ui.text import UI_TEXT
 
 router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(ui_read_access)])
 
@@ -54,7 +55,7 @@ class Page:
         self.lang = resolve_language(explicit, request.headers.get("accept-language"))
         self.explicit_lang = bool(explicit)
         self.labels = labels_for(self.lang)
-        self.texts = UI_TEXT
+        self.texts = TEXTS
 
     @property
     def signed_in(self) -> bool:
@@ -62,9 +63,8 @@ class Page:
         return signed_in(self.request)
 
     def t(self, key: str) -> str:
-        """The UI text ``key`` in the page's language."""
-        zh, en = UI_TEXT[key]
-        return zh if self.lang is Language.ZH_CN else en
+        """The text ``key`` (:mod:`app.texts`) in the page's language."""
+        return text(key, self.lang)
 
     def url(self, path: str, **params: Any) -> str:
         """A link to ``path`` keeping the chosen language; ``None`` parameters are left out."""
@@ -118,8 +118,7 @@ def html_errors(handler: Callable[P, HTMLResponse]) -> Callable[P, HTMLResponse]
 
 
 def _model_titles(session: Session, lang: Language) -> dict[str, str]:
-    zh = lang is Language.ZH_CN
-    return {m["key"]: (m["title_zh"] if zh else m["title_en"]) for m in catalog.list_models(session)}
+    return {m["key"]: localized(m["title_zh"], m["title_en"], lang) for m in catalog.list_models(session)}
 
 
 @router.get("", response_class=HTMLResponse)
@@ -128,12 +127,7 @@ def index(request: Request, session: SessionDep) -> HTMLResponse:
     """The latest runs of every model, with links to rankings and methodology."""
     page = Page(request)
     titles = _model_titles(session, page.lang)
-    # The newest few hundred runs are enough to find the latest ones of every model in use.
-    runs = list(session.scalars(select(EvaluationRun).order_by(EvaluationRun.id.desc()).limit(500)))
-    by_model: dict[str, list[EvaluationRun]] = {}
-    for run in runs:
-        if len(by_model.setdefault(run.model_key, [])) < RUNS_PER_MODEL:
-            by_model[run.model_key].append(run)
+    by_model = history.latest_runs(session, per_model=RUNS_PER_MODEL)
     # Models with runs first (newest run first), then the others in catalog order.
     keys = [*by_model, *(k for k in titles if k not in by_model)]
     groups = [
@@ -145,14 +139,14 @@ def index(request: Request, session: SessionDep) -> HTMLResponse:
     return page.render("index.html", groups=groups)
 
 
-def _ordered_tiers(run: EvaluationRun, counts: dict[str, int]) -> list[tuple[str, int]]:
+def _ordered_tiers(run: StoredRun, counts: dict[str, int]) -> list[tuple[str, int]]:
     """Tier counts from the best tier down, as the run's tier scheme orders them."""
-    order = [t["code"] for t in run.methodology.get("tier_scheme", {}).get("tiers", [])]
+    order = run.methodology.tier_codes()
     return sorted(counts.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
 
 
-def _tier_bars(page: Page, run: EvaluationRun, counts: dict[str, int]) -> list[charts.Bar]:
-    tiers = [t["code"] for t in run.methodology.get("tier_scheme", {}).get("tiers", [])] or sorted(counts)
+def _tier_bars(page: Page, run: StoredRun, counts: dict[str, int]) -> list[charts.Bar]:
+    tiers = run.methodology.tier_codes() or sorted(counts)
     return [charts.Bar(page.label("tiers", t), counts.get(t, 0), charts.TIER_COLOURS.get(t, charts.PALETTE[0]),
                        note=str(counts.get(t, 0))) for t in tiers]
 
@@ -167,59 +161,29 @@ def ranking(request: Request, session: SessionDep, run_id: int, province: str | 
     filters: dict[str, Any] = {"province": province or None, "tier": tier or None, "peer_group": peer_group or None}
     offset = max(offset, 0)
     rows, total = service.rankings(session, run_id, limit=PAGE_SIZE, offset=offset, **filters)
-    everything, _ = service.rankings(session, run_id, limit=100_000, offset=0, **filters)
-    counts: dict[str, int] = {}
-    for row in everything:
-        if row.tier:
-            counts[row.tier] = counts.get(row.tier, 0) + 1
-    provinces = sorted(p for p in session.scalars(select(EvaluationZoneResult.province).distinct()
-                                                  .where(EvaluationZoneResult.run_id == run_id)) if p)
+    counts = service.tier_counts(session, run_id, **filters)
     chart = charts.bar_chart(_tier_bars(page, run, counts), title=page.t("tier_distribution"),
                              css_class="bar-chart tier-chart")
     downloads = {fmt: page.url(f"/api/v1/evaluations/{run_id}/rankings", format=fmt, **filters)
                  for fmt in ("csv", "xlsx")}
     return page.render(
         "ranking.html", run=run, rows=rows, total=total, offset=offset, page_size=PAGE_SIZE, filters=filters,
-        chart=chart, provinces=provinces, downloads=downloads, badge_text=lambda b: badge_text(b, page.lang),
-        tiers=[t["code"] for t in run.methodology.get("tier_scheme", {}).get("tiers", [])],
-        peer_groups=[g["code"] for g in run.info.get("peer_groups", [])],
+        chart=chart, provinces=service.provinces_of(session, run_id), downloads=downloads,
+        badge_text=lambda b: badge_text(b, page.lang), tiers=run.methodology.tier_codes(),
+        peer_groups=[g.code for g in run.info.peer_groups],
         model_title=_model_titles(session, page.lang).get(run.model_key, run.model_key),
     )
 
 
-def _peer_pillar_medians(session: Session, run_id: int, peer_group: str, pillars: list[str]) -> list[float | None]:
-    payloads = list(session.scalars(select(EvaluationZoneResult.payload).where(
-        EvaluationZoneResult.run_id == run_id, EvaluationZoneResult.peer_group == peer_group)))
-    medians: list[float | None] = []
-    for code in pillars:
-        values = [float(p["pillar_scores"][code]) for p in payloads
-                  if p.get("pillar_scores", {}).get(code) is not None]
-        medians.append(statistics.median(values) if values else None)
-    return medians
-
-
-def _trend(page: Page, session: Session, run: EvaluationRun, code: str,
+def _trend(page: Page, session: Session, run: StoredRun, code: str,
            key_indicators: list[str]) -> tuple[list[Any], str]:
     """Charts of the zone across years: composite and rank in the same model's runs of other years when
     there are any, else the raw values of its key indicators (indexed, first year = 100)."""
-    runs = list(session.scalars(select(EvaluationRun).where(EvaluationRun.model_key == run.model_key)
-                                .order_by(EvaluationRun.id.desc())))
-    per_year: dict[int, EvaluationRun] = {run.year: run}
-    for other in runs:
-        # Prefer, per year, the newest run over the same zones as this one.
-        current = per_year.get(other.year)
-        if current is None or (current.zone_filter != run.zone_filter and other.zone_filter == run.zone_filter):
-            per_year[other.year] = other
-    points: list[tuple[int, float, int]] = []
-    for year, other in sorted(per_year.items()):
-        row = session.scalar(select(EvaluationZoneResult).where(EvaluationZoneResult.run_id == other.id,
-                                                                EvaluationZoneResult.zone_code == code))
-        if row is not None:
-            points.append((year, row.composite, row.rank))
+    points = history.zone_history(session, run, code)
     if len(points) >= 2:
-        composite = charts.line_chart([charts.Series(page.t("composite"), [(y, c) for y, c, _ in points])],
+        composite = charts.line_chart([charts.Series(page.t("composite"), [(p.year, p.composite) for p in points])],
                                       title=page.t("trend_composite"), y_label=page.t("composite"))
-        rank = charts.line_chart([charts.Series(page.t("rank"), [(y, float(r)) for y, _, r in points],
+        rank = charts.line_chart([charts.Series(page.t("rank"), [(p.year, float(p.rank)) for p in points],
                                                 colour=charts.PALETTE[1])],
                                  title=page.t("trend_rank"), y_label=page.t("rank_top_is_best"), invert=True,
                                  integer=True)
@@ -240,6 +204,22 @@ def _trend(page: Page, session: Session, run: EvaluationRun, code: str,
         "indicators"
 
 
+def _neighbours(page: Page, session: Session, card: ZoneCard) -> str:
+    """The rank-interval plot of the zone among the zones ranked around it."""
+    run, rank = card.run, card.result.rank
+    neighbours, _ = service.rankings(session, run.id, limit=9, offset=max(0, rank - 5))
+    intervals = [
+        charts.Interval(f"{r.rank}. {page.name(r.name_zh, r.name_en, r.zone_code)}", r.rank,
+                        r.rank_interval.p5 if r.rank_interval else None,
+                        r.rank_interval.median if r.rank_interval else None,
+                        r.rank_interval.p95 if r.rank_interval else None, highlight=r.zone_code == card.zone_code,
+                        href=page.url(f"/ui/evaluations/{run.id}/zones/{r.zone_code}"))
+        for r in neighbours
+    ]
+    return charts.interval_plot(intervals, field_size=run.zones_ranked, title=page.t("rank_interval"),
+                                axis_label=page.t("rank_axis").format(n=run.zones_ranked))
+
+
 @router.get("/evaluations/{run_id}/zones/{code}", response_class=HTMLResponse)
 @html_errors
 def zone(request: Request, session: SessionDep, run_id: int, code: str) -> HTMLResponse:
@@ -247,44 +227,27 @@ def zone(request: Request, session: SessionDep, run_id: int, code: str) -> HTMLR
     field, trend across years, and strengths and weaknesses in words."""
     page = Page(request)
     card = service.scorecard(session, run_id, code)
-    run = service.get_run(session, run_id)
-    result = card.result
-    pillars = [p for p in run.methodology.get("pillars", []) if float(p.get("weight", 0)) > 0]
-    pillar_codes = [p["code"] for p in pillars]
-    zh = page.lang is Language.ZH_CN
-    axes = [(p["name_zh"] if zh else p["name_en"], result.get("pillar_scores", {}).get(p["code"])) for p in pillars]
-    radar = charts.radar_chart(axes, title=page.t("pillar_radar"),
-                               reference=_peer_pillar_medians(session, run_id, result["peer_group"], pillar_codes),
+    run, result = card.run, card.result
+    pillars = [p for p in run.methodology.pillars if p.weight > 0]
+    axes = [(page.name(p.name_zh, p.name_en), result.pillar_scores.get(p.code)) for p in pillars]
+    medians = service.peer_pillar_medians(session, run_id, result.peer_group, [p.code for p in pillars])
+    radar = charts.radar_chart(axes, title=page.t("pillar_radar"), reference=medians,
                                reference_label=page.t("peer_median"),
                                zone_label=page.name(card.name_zh, card.name_en, code))
-    indicators = sorted(result.get("indicators", []), key=lambda i: -float(i["contribution"]))
-    top = indicators[:10]
+    indicators = sorted(result.indicators, key=lambda i: -i.contribution)
     contributions = charts.bar_chart(
-        [charts.Bar(page.label("indicators", i["code"]), float(i["contribution"]), charts.PALETTE[2],
-                    note=f"{float(i['contribution']):.2f}") for i in top],
+        [charts.Bar(page.label("indicators", i.code), i.contribution, charts.PALETTE[2],
+                    note=f"{i.contribution:.2f}") for i in indicators[:10]],
         title=page.t("top_contributions"), css_class="bar-chart contribution-chart")
-    rank = int(result["rank"])
-    neighbours, _ = service.rankings(session, run_id, limit=9, offset=max(0, rank - 5))
-    intervals = [
-        charts.Interval(f"{r.rank}. {page.name(r.name_zh, r.name_en, r.zone_code)}", r.rank,
-                        r.rank_interval.p5 if r.rank_interval else None,
-                        r.rank_interval.median if r.rank_interval else None,
-                        r.rank_interval.p95 if r.rank_interval else None, highlight=r.zone_code == code,
-                        href=page.url(f"/ui/evaluations/{run_id}/zones/{r.zone_code}"))
-        for r in neighbours
-    ]
-    interval = charts.interval_plot(intervals, field_size=run.zones_ranked, title=page.t("rank_interval"),
-                                    axis_label=page.t("rank_axis").format(n=run.zones_ranked))
-    trend, trend_source = _trend(page, session, run, code, [i["code"] for i in indicators[:3]])
+    trend, trend_source = _trend(page, session, run, code, [i.code for i in indicators[:3]])
     highlights = [
-        {"kind": kind, "code": h["code"],
-         "text": highlight_sentence(kind, page.label("indicators", h["code"]), float(h["delta"]), page.lang)}
-        for kind, key in (("strength", "strengths"), ("weakness", "weaknesses")) for h in result.get(key, [])
+        {"kind": kind, "code": h.code, "text": highlight_sentence(page.label("indicators", h.code), h.delta, page.lang)}
+        for kind, h in card_highlights(card)
     ]
     downloads = {fmt: page.url(f"/api/v1/evaluations/{run_id}/zones/{code}", format=fmt) for fmt in ("csv", "xlsx")}
     return page.render("zone.html", run=run, card=card, result=result, radar=radar, contributions=contributions,
-                       interval=interval, trend=trend, trend_source=trend_source, highlights=highlights,
-                       downloads=downloads, badge_text=badge_text(result.get("badges", []), page.lang),
+                       interval=_neighbours(page, session, card), trend=trend, trend_source=trend_source,
+                       highlights=highlights, downloads=downloads, badge_text=badge_text(result.badges, page.lang),
                        model_title=_model_titles(session, page.lang).get(run.model_key, run.model_key))
 
 
@@ -295,20 +258,16 @@ def model(request: Request, session: SessionDep, key: str, version: str | None =
     page = Page(request)
     scoring_model, source = catalog.resolve_model(session, key, version)
     doc = catalog.methodology(scoring_model)
-    total = sum(float(p["weight"]) for p in doc["pillars"]) or 1.0
-    zh = page.lang is Language.ZH_CN
+    total = sum(p.weight for p in doc.pillars) or 1.0
     pillar_chart = charts.bar_chart(
-        [charts.Bar(p["name_zh"] if zh else p["name_en"], 100 * float(p["weight"]) / total, charts.PALETTE[n % 5],
-                    note=f"{100 * float(p['weight']) / total:.1f}%") for n, p in enumerate(doc["pillars"])],
+        [charts.Bar(page.name(p.name_zh, p.name_en), 100 * p.weight / total, charts.PALETTE[n % 5],
+                    note=f"{100 * p.weight / total:.1f}%") for n, p in enumerate(doc.pillars)],
         title=page.t("pillar_weights"), css_class="bar-chart pillar-chart")
-    spec = doc.get("spec") or {}
+    spec = doc.spec or {}
     steps = [(step, spec[step]) for step in ("checks", "imputation", "outliers", "normalisation", "weighting",
                                              "aggregation", "peer_groups", "uncertainty", "constraints", "badges")
              if step in spec]
-    scheme = doc["tier_scheme"]
-    runs = list(session.scalars(select(EvaluationRun).where(EvaluationRun.model_key == scoring_model.key)
-                                .order_by(EvaluationRun.id.desc()).limit(10)))
-    pillar_names = {p["code"]: (p["name_zh"] if zh else p["name_en"]) for p in doc["pillars"]}
+    runs, _total = service.list_runs(session, model=scoring_model.key, year=None, limit=10, offset=0)
     return page.render("model.html", doc=doc, source=source, pillar_chart=pillar_chart, steps=steps,
-                       scheme=scheme, runs=runs, pillar_names=pillar_names, pillar_total=total,
-                       versions=catalog.versions_of(session, key))
+                       scheme=doc.tier_scheme, runs=runs, pillar_names=doc.pillar_names(page.lang),
+                       pillar_total=total, versions=catalog.versions_of(session, key))

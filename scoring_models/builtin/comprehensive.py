@@ -9,6 +9,7 @@ ones, weighted equally inside each pillar.
 
 from __future__ import annotations
 
+from scoring_models.pipeline import build_model
 from scoring_models.spec import ModelSpec
 
 SPEC = ModelSpec.model_validate(
@@ -85,4 +86,4 @@ SPEC = ModelSpec.model_validate(
     }
 )
 
-MODEL = SPEC.build()
+MODEL = build_model(SPEC)

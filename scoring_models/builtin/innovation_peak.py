@@ -18,6 +18,7 @@ the RPI tiers; OECD/JRC Handbook (2008) for the method steps.
 
 from __future__ import annotations
 
+from scoring_models.pipeline import build_model
 from scoring_models.spec import ModelSpec
 
 SPEC = ModelSpec.model_validate(
@@ -75,4 +76,4 @@ SPEC = ModelSpec.model_validate(
     }
 )
 
-MODEL = SPEC.build()
+MODEL = build_model(SPEC)

@@ -13,6 +13,7 @@ Weights: innovation outputs 45, entrepreneurship 25, structural upgrading 20, ef
 
 from __future__ import annotations
 
+from scoring_models.pipeline import build_model
 from scoring_models.spec import ModelSpec
 
 SPEC = ModelSpec.model_validate(
@@ -56,4 +57,4 @@ SPEC = ModelSpec.model_validate(
     }
 )
 
-MODEL = SPEC.build()
+MODEL = build_model(SPEC)

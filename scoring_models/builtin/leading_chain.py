@@ -16,6 +16,7 @@ indicators. Sources: domain brief sections 1 and 3; Zhejiang's chain-leader syst
 
 from __future__ import annotations
 
+from scoring_models.pipeline import build_model
 from scoring_models.spec import ModelSpec
 
 SPEC = ModelSpec.model_validate(
@@ -53,4 +54,4 @@ SPEC = ModelSpec.model_validate(
     }
 )
 
-MODEL = SPEC.build()
+MODEL = build_model(SPEC)

@@ -5,14 +5,21 @@ zone's missing cells drop out and its remaining weights are rescaled to sum 1 (a
 aggregation), so a zone is never penalised as if a missing value were zero; the checks step
 decides beforehand whether a zone has enough data to be scored at all. All functions accept a
 weight matrix (runs × indicators) as well, returning zones × runs, which the uncertainty step
-uses to score every Monte Carlo run in one matrix product.
+uses to score every Monte Carlo run in one matrix product. The registered methods
+(:data:`AGGREGATIONS`: ``arithmetic``, ``geometric``, ``topsis``) wrap the functions below.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
 
-from scoring_models.base import FloatArray
+import numpy as np
+from pydantic import Field
+
+from scoring_models.arrays import FloatArray
+from scoring_models.steps.registry import MethodName, StepRegistry, StepSettings
 
 
 def row_weights(x: FloatArray, w: FloatArray) -> FloatArray:
@@ -119,3 +126,57 @@ def _topsis_complete(x: FloatArray, w: FloatArray) -> FloatArray | None:
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(total > 0, dm / np.where(total > 0, total, 1.0), 0.5)
     return np.asarray(out, dtype=np.float64)
+
+
+# --------------------------------------------------------------------------------------------
+# registered methods
+
+
+@dataclass(frozen=True)
+class AggregationMethod:
+    """A registered aggregation: its name, its function and what it needs or gives.
+
+    ``needs_nonnegative``: a spec may not pair it with a normalisation whose scores can be
+    negative (a per-run override or a Monte Carlo alternative still runs: the function shifts
+    such columns itself). ``own_scale``: the composite lies on the method's own 0–100 scale
+    whatever the normalisation (TOPSIS closeness), so the RPI stays meaningful even on z-scores.
+    """
+
+    name: str
+    func: Aggregate
+    needs_nonnegative: bool = False
+    own_scale: bool = False
+
+
+AGGREGATIONS: StepRegistry[AggregationMethod] = StepRegistry("aggregation")
+AggregationName = Annotated[str, MethodName(AGGREGATIONS)]
+
+
+class AggregationSpec(StepSettings):
+    """Aggregation method and the positive shift of the geometric mean (0–100 points)."""
+
+    method: AggregationName = "arithmetic"
+    geometric_shift: float = Field(default=1.0, gt=0)
+
+
+Aggregate = Callable[[FloatArray, FloatArray, AggregationSpec], FloatArray]
+"""An aggregation method: ``(x, w, settings) -> composites``; ``w`` 1-D gives a zones vector, ``w``
+2-D (runs × indicators) zones × runs (the Monte Carlo scores all its weight draws at once)."""
+
+
+def _arithmetic(x: FloatArray, w: FloatArray, _: AggregationSpec) -> FloatArray:
+    return arithmetic(x, w)
+
+
+def _geometric(x: FloatArray, w: FloatArray, settings: AggregationSpec) -> FloatArray:
+    # specs reject geometric + z-scores; an override or Monte Carlo run gets the documented column shift
+    return geometric(shift_nonnegative(x), w, shift=settings.geometric_shift)
+
+
+def _topsis(x: FloatArray, w: FloatArray, _: AggregationSpec) -> FloatArray:
+    return 100.0 * topsis(x, w)
+
+
+AGGREGATIONS.add(AggregationMethod("arithmetic", _arithmetic))
+AGGREGATIONS.add(AggregationMethod("geometric", _geometric, needs_nonnegative=True))
+AGGREGATIONS.add(AggregationMethod("topsis", _topsis, own_scale=True))

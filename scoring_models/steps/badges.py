@@ -1,5 +1,7 @@
 """Cultivation badges (培育梯队): 瞪羚园区 gazelle, 隐形冠军园区 hidden champion, 单项冠军园区 single-item champion.
 
+Their zh/en labels are in the label catalog (:mod:`scoring_models.labels`, kind ``badges``).
+
 The rules of the domain brief (section 5), every threshold a parameter:
 
 * **gazelle** — each growth indicator (default: high-tech enterprises, technology-contract
@@ -29,8 +31,6 @@ IntArray = npt.NDArray[np.int64]
 GAZELLE = "gazelle"
 HIDDEN_CHAMPION = "hidden_champion"
 SINGLE_CHAMPION = "single_champion"
-
-BADGE_ZH = {GAZELLE: "瞪羚园区", HIDDEN_CHAMPION: "隐形冠军园区", SINGLE_CHAMPION: "单项冠军园区"}
 
 
 def enough_history(revenue_history: FloatArray, *, min_years: int) -> BoolArray:

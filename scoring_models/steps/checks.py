@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoring_models.base import BoolArray, FloatArray
+from scoring_models.arrays import BoolArray, FloatArray
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from scoring_models.base import FloatArray
+from scoring_models.arrays import FloatArray
 
 
 def contributions(x: FloatArray, applied_weights: FloatArray) -> FloatArray:

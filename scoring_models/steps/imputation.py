@@ -1,11 +1,20 @@
-"""Imputation of missing evaluation-year cells; every imputed cell is flagged in a mask."""
+"""Imputation of missing evaluation-year cells; every imputed cell is flagged in a mask.
+
+The registered methods (:data:`IMPUTATIONS`: ``none``, ``peer_median``, ``last_observed``) wrap
+the functions below.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
 
 import numpy as np
 import numpy.typing as npt
 
-from scoring_models.base import BoolArray, FloatArray
+from scoring_models.arrays import BoolArray, FloatArray, IntArray
+from scoring_models.steps.registry import MethodName, StepRegistry, StepSettings
 
 
 def impute_none(x: FloatArray) -> tuple[FloatArray, BoolArray]:
@@ -49,3 +58,56 @@ def impute_last_observed(history: FloatArray) -> tuple[FloatArray, BoolArray]:
     out = np.where(last >= 0, filled, np.nan)
     mask = np.isnan(current) & ~np.isnan(out)
     return out.astype(np.float64), mask
+
+
+# --------------------------------------------------------------------------------------------
+# registered methods
+
+
+@dataclass(frozen=True)
+class Cells:
+    """What an imputation method reads: the evaluation year's zones × indicators values, the
+    zones × indicators × years history ending with that year, and each zone's peer-group index."""
+
+    current: FloatArray
+    history: FloatArray
+    groups: IntArray
+
+
+@dataclass(frozen=True)
+class ImputationMethod:
+    """A registered imputation method: its name and its function."""
+
+    name: str
+    func: Impute
+
+
+IMPUTATIONS: StepRegistry[ImputationMethod] = StepRegistry("imputation")
+ImputationName = Annotated[str, MethodName(IMPUTATIONS)]
+
+
+class ImputationSpec(StepSettings):
+    """Imputation method for missing evaluation-year cells."""
+
+    method: ImputationName = "none"
+
+
+Impute = Callable[[Cells, ImputationSpec], tuple[FloatArray, BoolArray]]
+"""An imputation method: ``(cells, settings) -> (values, imputed mask)``, both zones × indicators."""
+
+
+def _none(cells: Cells, _: ImputationSpec) -> tuple[FloatArray, BoolArray]:
+    return impute_none(cells.current)
+
+
+def _peer_median(cells: Cells, _: ImputationSpec) -> tuple[FloatArray, BoolArray]:
+    return impute_peer_median(cells.current, cells.groups)
+
+
+def _last_observed(cells: Cells, _: ImputationSpec) -> tuple[FloatArray, BoolArray]:
+    return impute_last_observed(cells.history)
+
+
+IMPUTATIONS.add(ImputationMethod("none", _none))
+IMPUTATIONS.add(ImputationMethod("peer_median", _peer_median))
+IMPUTATIONS.add(ImputationMethod("last_observed", _last_observed))

@@ -3,15 +3,22 @@
 ``directions[i]`` is +1 when higher raw values are better and -1 when lower is better; every
 method returns values where higher is better. Missing cells stay NaN. Constant columns (all
 present values equal) are defined, never divided by zero: min-max and distance-to-target give 50,
-z-score gives 0, rank gives the mid percentile 50.
+z-score gives 0, rank gives the mid percentile 50. The registered methods (:data:`NORMALISATIONS`:
+``minmax``, ``zscore``, ``rank``, ``target``) wrap the functions below; a spec, a per-run override
+or an uncertainty alternative names one of them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
 import numpy as np
 import numpy.typing as npt
 
-from scoring_models.base import FloatArray
+from scoring_models.arrays import FloatArray
+from scoring_models.steps.registry import MethodName, StepRegistry, StepSettings
 
 
 def _signed(x: FloatArray, directions: npt.NDArray[np.float64]) -> FloatArray:
@@ -114,3 +121,71 @@ def distance_to_target(
     out = np.where(met[None, :], 100.0, out)
     out = np.where((const & ~met)[None, :], 50.0, out)
     return np.where(np.isnan(s), np.nan, out)
+
+
+# --------------------------------------------------------------------------------------------
+# registered methods
+
+
+@dataclass(frozen=True)
+class Columns:
+    """What a normalisation method reads: zones × indicators values (NaN = missing), each
+    indicator's direction (+1 higher is better, -1 lower) and target (NaN where none)."""
+
+    values: FloatArray
+    directions: FloatArray
+    targets: FloatArray
+
+
+@dataclass(frozen=True)
+class NormalisationMethod:
+    """A registered normalisation: its name, its function and what its scores are like.
+
+    ``nonnegative``: scores are never negative — geometric aggregation needs it and a composite
+    on such scores has a meaningful ratio to its peer mean (the RPI); z-scores are not.
+    ``needs_targets``: every indicator needs a ``target`` (a spec using it without one is rejected).
+    """
+
+    name: str
+    func: Normalise
+    nonnegative: bool = True
+    needs_targets: bool = False
+
+
+NORMALISATIONS: StepRegistry[NormalisationMethod] = StepRegistry("normalisation")
+NormalisationName = Annotated[str, MethodName(NORMALISATIONS)]
+
+
+class NormalisationSpec(StepSettings):
+    """Normalisation method."""
+
+    method: NormalisationName = "minmax"
+
+
+Normalise = Callable[[Columns, NormalisationSpec], FloatArray]
+"""A normalisation method: ``(columns, settings) -> zones × indicators`` scores, higher is better."""
+
+
+def _minmax(c: Columns, _: NormalisationSpec) -> FloatArray:
+    return minmax(c.values, c.directions)
+
+
+def _zscore(c: Columns, _: NormalisationSpec) -> FloatArray:
+    return zscore(c.values, c.directions)
+
+
+def _rank(c: Columns, _: NormalisationSpec) -> FloatArray:
+    return rank_percentile(c.values, c.directions)
+
+
+def _target(c: Columns, _: NormalisationSpec) -> FloatArray:
+    # specs are checked for targets; a per-run override on a spec without them cannot be honoured
+    if np.isnan(c.targets).any():
+        raise ValueError("distance-to-target normalisation needs a target for every indicator")
+    return distance_to_target(c.values, c.directions, c.targets)
+
+
+NORMALISATIONS.add(NormalisationMethod("minmax", _minmax))
+NORMALISATIONS.add(NormalisationMethod("zscore", _zscore, nonnegative=False))
+NORMALISATIONS.add(NormalisationMethod("rank", _rank))
+NORMALISATIONS.add(NormalisationMethod("target", _target, needs_targets=True))

@@ -17,16 +17,21 @@ Treatment of an outlying column:
    ``-ln(1 + 100 (max - x) / (max - min))`` for negative skew. Both are monotone (ranks and
    direction are kept) and independent of the unit.
 
-Columns with fewer than 3 values or no variance are never outlying.
+Columns with fewer than 3 values or no variance are never outlying. The registered methods
+(:data:`OUTLIER_TREATMENTS`: ``none``, ``winsorise_log``) wrap :func:`treat_outliers`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Annotated
 
 import numpy as np
+from pydantic import Field
 
-from scoring_models.base import BoolArray, FloatArray
+from scoring_models.arrays import BoolArray, FloatArray
+from scoring_models.steps.registry import MethodName, StepRegistry, StepSettings
 
 
 def skew_kurtosis(x: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -53,7 +58,9 @@ def skew_kurtosis(x: FloatArray) -> tuple[FloatArray, FloatArray]:
 
 @dataclass(frozen=True)
 class OutlierResult:
-    """Treated values and, per column, the statistics before treatment and what was done."""
+    """Treated values and, per column, the statistics before treatment and what was done.
+
+    Statistics a method did not compute are NaN (the ``none`` method computes none)."""
 
     values: FloatArray
     skewness: FloatArray
@@ -113,3 +120,53 @@ def treat_outliers(
         winsorised_points=points,
         log_transformed=still,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# registered methods
+
+
+@dataclass(frozen=True)
+class OutlierMethod:
+    """A registered outlier treatment: its name and its function."""
+
+    name: str
+    func: Treat
+
+
+OUTLIER_TREATMENTS: StepRegistry[OutlierMethod] = StepRegistry("outliers")
+OutlierName = Annotated[str, MethodName(OUTLIER_TREATMENTS)]
+
+
+class OutlierSpec(StepSettings):
+    """Outlier rule (see ``steps.outliers``): |skewness| and excess-kurtosis limits, max points."""
+
+    method: OutlierName = "winsorise_log"
+    skew_max: float = Field(default=2.0, gt=0)
+    kurtosis_max: float = Field(default=3.5, gt=0)
+    max_points: int = Field(default=5, ge=0)
+
+
+Treat = Callable[[FloatArray, OutlierSpec], OutlierResult]
+"""An outlier treatment: ``(zones × indicators values, settings) -> OutlierResult``."""
+
+
+def _none(x: FloatArray, _: OutlierSpec) -> OutlierResult:
+    n = x.shape[1]
+    return OutlierResult(
+        values=x,
+        skewness=np.full(n, np.nan),
+        kurtosis=np.full(n, np.nan),
+        winsorised_points=np.zeros(n, dtype=np.int64),
+        log_transformed=np.zeros(n, dtype=bool),
+    )
+
+
+def _winsorise_log(x: FloatArray, settings: OutlierSpec) -> OutlierResult:
+    return treat_outliers(
+        x, skew_max=settings.skew_max, kurt_max=settings.kurtosis_max, max_points=settings.max_points
+    )
+
+
+OUTLIER_TREATMENTS.add(OutlierMethod("none", _none))
+OUTLIER_TREATMENTS.add(OutlierMethod("winsorise_log", _winsorise_log))

@@ -1,15 +1,24 @@
-"""Peer groups: transparent rule bands (default) or k-means, labelled deterministically."""
+"""Peer groups: transparent rule bands (default) or k-means, labelled deterministically.
+
+The registered methods (:data:`PEER_GROUPINGS`: ``none``, ``rules``, ``kmeans``) wrap the
+functions below; :func:`group_zones` applies one and splits its groups by the spec's categories.
+"""
 
 from __future__ import annotations
 
+import itertools
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Annotated, Protocol
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
-from scoring_models.base import FloatArray
+from scoring_models.arrays import FloatArray
+from scoring_models.steps.registry import MethodName, StepRegistry, StepSettings
 
 
 @dataclass(frozen=True)
@@ -136,3 +145,122 @@ def group_stat(values: FloatArray, groups: PeerGroups, stat: str) -> FloatArray:
             warnings.simplefilter("ignore", RuntimeWarning)
             out[rows] = fn(block, axis=0)
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# registered methods
+
+
+class ZoneFacts(Protocol):
+    """What peer grouping reads about the zones (an :class:`~scoring_models.base.IndicatorMatrix` has it)."""
+
+    @property
+    def zones(self) -> tuple[str, ...]:
+        """Zone codes."""
+        ...
+
+    def lookup(self, name: str) -> FloatArray:
+        """A number per zone: a feature, else the latest value of the indicator ``name`` (NaN if none)."""
+        ...
+
+    def meta_values(self, name: str) -> list[str]:
+        """A metadata field per zone as text (``"na"`` when missing)."""
+        ...
+
+
+@dataclass(frozen=True)
+class PeerGroupMethod:
+    """A registered peer-grouping method: its name, its function, and whether the spec's
+    ``categories`` split its groups further (not for ``none``, which means no peer groups)."""
+
+    name: str
+    func: Group
+    split_by_categories: bool = True
+
+
+PEER_GROUPINGS: StepRegistry[PeerGroupMethod] = StepRegistry("peer_groups")
+PeerGroupName = Annotated[str, MethodName(PEER_GROUPINGS)]
+
+_CODE = r"^[a-z][a-z0-9_]*$"
+
+
+class BandRule(StepSettings):
+    """A rule band: a feature (zone feature or indicator code) cut at increasing thresholds."""
+
+    feature: str = Field(min_length=1)
+    label: str = Field(pattern=_CODE)
+    thresholds: list[float] = Field(min_length=1)
+
+    @field_validator("thresholds")
+    @classmethod
+    def _increasing(cls, v: list[float]) -> list[float]:
+        if any(b <= a for a, b in itertools.pairwise(v)):
+            raise PydanticCustomError("thresholds_order", "band thresholds must be strictly increasing")
+        return v
+
+
+def _default_rules() -> list[BandRule]:
+    # revenue in 亿元: below ¥100 bn (1000亿), up to ¥1 tn, above; national R&D platforms 0–4, 5–19, 20+
+    return [
+        BandRule(feature="revenue", label="revenue", thresholds=[1000.0, 10000.0]),
+        BandRule(feature="national_rd_platforms", label="platforms", thresholds=[5.0, 20.0]),
+    ]
+
+
+class PeerGroupSpec(StepSettings):
+    """Peer grouping: rule bands (default), k-means on features, or none (one group).
+
+    ``categories`` names zone metadata fields (``level``, ``province``, ``leading_chain`` or an
+    ``extra`` key) whose values split every group further, e.g. national vs provincial zones.
+    Band features are looked up as zone features first, then as indicators of the matrix (latest
+    value up to the evaluation year), whether or not the model scores them.
+    """
+
+    method: PeerGroupName = "rules"
+    categories: list[str] = Field(default_factory=list)
+    rules: list[BandRule] = Field(default_factory=_default_rules)
+    kmeans_features: list[str] = Field(default_factory=lambda: ["revenue", "national_rd_platforms"])
+    n_clusters: int = Field(default=4, ge=1)
+    n_init: int = Field(default=10, ge=1)
+    seed: int = Field(default=0, ge=0)
+
+
+Group = Callable[[ZoneFacts, PeerGroupSpec], PeerGroups]
+"""A peer-grouping method: ``(zones, settings) -> PeerGroups``."""
+
+
+def group_zones(method: PeerGroupMethod, zones: ZoneFacts, settings: PeerGroupSpec) -> PeerGroups:
+    """Peer groups of ``zones`` by ``method``, split by ``settings.categories`` when the method allows."""
+    groups = method.func(zones, settings)
+    if method.split_by_categories:
+        for name in settings.categories:
+            groups = cross(categorical_groups(zones.meta_values(name)), groups)
+    return groups
+
+
+def _features(zones: ZoneFacts, names: Sequence[str]) -> FloatArray:
+    if not zones.zones:
+        return np.zeros((0, len(names)))
+    return np.column_stack([zones.lookup(name) for name in names])
+
+
+def _none(zones: ZoneFacts, _: PeerGroupSpec) -> PeerGroups:
+    return single_group(len(zones.zones))
+
+
+def _rules(zones: ZoneFacts, settings: PeerGroupSpec) -> PeerGroups:
+    rules = settings.rules
+    if not rules:
+        return single_group(len(zones.zones))
+    feats = _features(zones, [r.feature for r in rules])
+    return rule_bands(feats, [r.thresholds for r in rules], [r.label for r in rules])
+
+
+def _kmeans(zones: ZoneFacts, settings: PeerGroupSpec) -> PeerGroups:
+    feats = _features(zones, settings.kmeans_features)
+    return kmeans_groups(feats, settings.n_clusters, seed=settings.seed, n_init=settings.n_init)
+
+
+PEER_GROUPINGS.add(PeerGroupMethod("none", _none, split_by_categories=False))
+PEER_GROUPINGS.add(PeerGroupMethod("rules", _rules))
+PEER_GROUPINGS.add(PeerGroupMethod("kmeans", _kmeans))

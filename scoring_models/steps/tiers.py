@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from scoring_models.base import FloatArray
+from scoring_models.arrays import FloatArray
 
 
 def rpi(composite: FloatArray, peer_mean: FloatArray) -> FloatArray:

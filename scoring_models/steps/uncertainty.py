@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoring_models.base import FloatArray
-from scoring_models.steps.aggregation import arithmetic, geometric, shift_nonnegative, topsis
+from scoring_models.arrays import FloatArray
+from scoring_models.steps.aggregation import AGGREGATIONS, AggregationSpec
 from scoring_models.steps.normalisation import average_ranks
 
 _RANK_BLOCK = 64  # runs ranked at a time
@@ -58,44 +58,40 @@ def noisy_weights(weights: FloatArray, n: int, noise: float, rng: np.random.Gene
     return np.asarray(w / w.sum(axis=1, keepdims=True), dtype=np.float64)
 
 
-def _score(x: FloatArray, w: FloatArray, aggregation: str, shift: float) -> FloatArray:
-    if aggregation == "arithmetic":
-        return arithmetic(x, w)
-    if aggregation == "geometric":
-        return geometric(shift_nonnegative(x), w, shift=shift)
-    if aggregation == "topsis":
-        return topsis(x, w)
-    raise ValueError(f"unknown aggregation alternative {aggregation!r}")
-
-
 def monte_carlo(
     normalised: Sequence[FloatArray],
     weights: FloatArray,
     *,
-    aggregations: Sequence[str] = ("arithmetic", "geometric"),  # "topsis" also accepted
+    aggregations: Sequence[str] = ("arithmetic", "geometric"),
     runs: int = 1000,
     noise: float = 0.25,
     seed: int = 0,
-    shift: float = 1.0,
+    settings: AggregationSpec | None = None,
 ) -> UncertaintyResult:
     """Run the Monte Carlo described in the module docstring.
 
     ``normalised`` holds one zones × indicators matrix per normalisation alternative (higher is
-    better, NaN = missing); ``weights`` are the nominal indicator weights.
+    better, NaN = missing); ``weights`` are the nominal indicator weights; ``aggregations`` name
+    registered aggregation methods, run with ``settings`` (e.g. the geometric shift).
     """
     if runs < 1:
         raise ValueError("runs must be at least 1")
     n_norm, n_agg = len(normalised), len(aggregations)
     if n_norm == 0 or n_agg == 0:
         raise ValueError("need at least one normalisation and one aggregation alternative")
+    unknown = [a for a in aggregations if a not in AGGREGATIONS]
+    if unknown:
+        raise ValueError(f"unknown aggregation alternatives {unknown}; registered: {AGGREGATIONS.names()}")
+    settings = settings or AggregationSpec()
     n_zones = normalised[0].shape[0]
     n_w = -(-runs // (n_norm * n_agg))
     rng = np.random.default_rng(seed)
     w = noisy_weights(np.asarray(weights, dtype=np.float64), n_w, noise, rng)
     scores = np.empty((n_zones, n_w, n_norm, n_agg))
-    for a, agg in enumerate(aggregations):
+    for a, name in enumerate(aggregations):
+        aggregate = AGGREGATIONS.get(name).func
         for k, x in enumerate(normalised):
-            scores[:, :, k, a] = _score(x, w, agg, shift)
+            scores[:, :, k, a] = aggregate(x, w, settings)
     flat = scores.reshape(n_zones, -1)
     # Ranks are column-wise, so rank blocks of runs: the same result with bounded temporaries
     # (ranking all runs at once needs ~10 zones × runs arrays: over 1 GiB for 10,000 zones).

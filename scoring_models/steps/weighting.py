@@ -2,17 +2,22 @@
 
 All functions return weights that are non-negative and sum to 1. Data-driven methods expect a
 complete matrix with higher-is-better columns (the pipeline passes min-max normalised values
-with missing cells set to the column mean).
+with missing cells set to the column mean). The registered methods (:data:`WEIGHTINGS`) set the
+weights inside one pillar; :func:`within_pillars` applies one to every pillar.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import Field
 
-from scoring_models.base import FloatArray
+from scoring_models.arrays import FloatArray
+from scoring_models.steps.registry import MethodName, StepRegistry, StepSettings
 
 
 def _normalise(w: FloatArray) -> FloatArray:
@@ -182,3 +187,93 @@ def within_groups(
     totals = np.bincount(group_index, weights=values, minlength=len(group_weights))
     share = np.where(totals[group_index] > 0, values / np.where(totals > 0, totals, 1.0)[group_index], 0.0)
     return _normalise(share * group_weights[group_index])
+
+
+# --------------------------------------------------------------------------------------------
+# registered methods
+
+
+@dataclass(frozen=True)
+class PillarBlock:
+    """What a weighting method reads for one pillar: min-max scores of its indicators (zones ×
+    indicators, complete, higher is better) and the spec's (expert) weights of those indicators."""
+
+    scores: FloatArray
+    expert: FloatArray
+
+
+@dataclass(frozen=True)
+class WeightingMethod:
+    """A registered weighting method: its name and its function."""
+
+    name: str
+    func: Weigh
+
+
+WEIGHTINGS: StepRegistry[WeightingMethod] = StepRegistry("weighting")
+WeightingName = Annotated[str, MethodName(WEIGHTINGS)]
+
+
+class WeightingSpec(StepSettings):
+    """How indicator weights inside each pillar are set; pillar weights always come from the spec.
+
+    ``expert`` uses the spec's indicator weights; ``equal``, ``entropy``, ``critic`` and ``pca``
+    derive them from the data — always from min-max scores (complete, non-negative and
+    higher-is-better, as these methods need; missing cells take the column mean), whatever the
+    normalisation. Indicators with spec weight 0 stay at 0, and nature caps apply afterwards.
+    """
+
+    method: WeightingName = "expert"
+    pca_min_eigenvalue: float = Field(default=1.0, gt=0)
+
+
+Weigh = Callable[[PillarBlock, WeightingSpec], FloatArray]
+"""A weighting method: ``(block, settings) -> weights`` of the block's indicators (any positive total)."""
+
+
+def within_pillars(
+    method: WeightingMethod,
+    scores: FloatArray,
+    pillar_index: npt.NDArray[np.int_],
+    expert: FloatArray,
+    settings: WeightingSpec,
+) -> FloatArray:
+    """Weights inside each pillar by ``method``; indicators with expert weight 0 stay at 0.
+
+    ``scores`` are min-max scores (zones × indicators); a missing cell takes its column mean (50
+    when the column is empty) because data-driven methods need a complete matrix.
+    """
+    col_mean = np.nanmean(np.where(np.isnan(scores).all(axis=0), 50.0, scores), axis=0)
+    filled = np.where(np.isnan(scores), col_mean[None, :], scores)
+    out = np.zeros(len(expert))
+    for p in np.unique(pillar_index):
+        cols = pillar_index == p
+        out[cols] = method.func(PillarBlock(scores=filled[:, cols], expert=expert[cols]), settings)
+    return np.where(expert > 0, out, 0.0)
+
+
+def _expert(block: PillarBlock, _: WeightingSpec) -> FloatArray:
+    return block.expert
+
+
+def _equal(block: PillarBlock, _: WeightingSpec) -> FloatArray:
+    return equal_weights(block.scores.shape[1])
+
+
+def _entropy(block: PillarBlock, _: WeightingSpec) -> FloatArray:
+    return entropy_weights(block.scores)
+
+
+def _critic(block: PillarBlock, _: WeightingSpec) -> FloatArray:
+    return critic_weights(block.scores)
+
+
+def _pca(block: PillarBlock, settings: WeightingSpec) -> FloatArray:
+    return pca_weights(block.scores, min_eigenvalue=settings.pca_min_eigenvalue)
+
+
+WEIGHTINGS.add(WeightingMethod("expert", _expert))
+WEIGHTINGS.add(WeightingMethod("equal", _equal))
+WEIGHTINGS.add(WeightingMethod("entropy", _entropy))
+WEIGHTINGS.add(WeightingMethod("critic", _critic))
+WEIGHTINGS.add(WeightingMethod("pca", _pca))

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from scoring_models.base import EvaluationOptions, IndicatorMatrix, ZoneMeta
+from scoring_models.pipeline import build_model
 from scoring_models.spec import ModelSpec
 from scoring_models.steps import badges
 
@@ -90,7 +91,7 @@ def test_pipeline_attaches_badges_from_history() -> None:
     rows = [r for r in rows if not (r[0] == "C" and r[2] == 2021 and r[1] == "hte_count")]
     meta = {z: ZoneMeta(level="national", leading_chain="integrated_circuits") for z in growth}
     matrix = IndicatorMatrix.from_rows(rows, zone_meta=meta)
-    result = _spec().build().evaluate(matrix, options=EvaluationOptions(seed=1, uncertainty_runs=0))
+    result = build_model(_spec()).evaluate(matrix, options=EvaluationOptions(seed=1, uncertainty_runs=0))
     got = {z.code: z.badges for z in result.zones}
     # A grows 25%/yr on all three (gazelle); C misses its 2021 base for hte_count (no gazelle).
     # Chain revenue = revenue × share: B (540), C (180), A (60) are the top three → single champions.
@@ -107,7 +108,7 @@ def test_badges_need_enough_history() -> None:
     rows = [(z, "revenue", 2024, 10.0) for z in "AB"] + [(z, "rd_intensity", 2024, 1.0) for z in "AB"]
     rows += [(z, "hte_count", 2024, 5.0) for z in "AB"]
     matrix = IndicatorMatrix.from_rows(rows, zone_meta={z: ZoneMeta(leading_chain="biomedicine") for z in "AB"})
-    result = _spec().build().evaluate(matrix, options=EvaluationOptions(uncertainty_runs=0))
+    result = build_model(_spec()).evaluate(matrix, options=EvaluationOptions(uncertainty_runs=0))
     assert all(z.badges == [] for z in result.zones)
 
 

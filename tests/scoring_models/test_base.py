@@ -39,7 +39,6 @@ def test_from_rows_axes_and_values() -> None:
     np.testing.assert_array_equal(m.lookup("revenue"), [50.0, 12.0])
     assert np.isnan(m.lookup("unknown")).all()
     assert m.indicators[1] == indicator_catalog().by_code()["revenue"]
-    assert m.directions()[0] == "higher" and m.natures()[1] == "scale" and m.dimensions()[1] == "scale"
 
 
 def test_from_rows_accepts_observations_and_fixed_axes() -> None:
@@ -64,13 +63,11 @@ def test_from_rows_rejects_bad_input() -> None:
         IndicatorMatrix.from_rows(_rows(), evaluation_year=2030)
 
 
-def test_for_year_keeps_history_and_drops_later_years() -> None:
-    m = IndicatorMatrix.from_rows(_rows()).for_year(2023)
-    assert m.years == (2022, 2023) and m.evaluation_year == 2023
+def test_earlier_evaluation_year_keeps_history_up_to_it() -> None:
+    m = IndicatorMatrix.from_rows(_rows(), evaluation_year=2023)
+    assert m.years == (2022, 2023, 2024) and m.evaluation_year == 2023
     np.testing.assert_array_equal(m.current[:, 1], [nan, 10.0])
     assert m.history.shape == (2, 2, 2)
-    with pytest.raises(ValueError):
-        m.for_year(2024)
 
 
 def test_select_adds_missing_indicators_and_orders_zones() -> None:

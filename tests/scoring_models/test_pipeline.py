@@ -9,9 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring_models.base import EvaluationOptions, IndicatorMatrix, MethodOverrides, Observation, ZoneMeta
-from scoring_models.pipeline import run_pipeline
-from scoring_models.spec import ModelSpec, build_model
+from scoring_models.base import EvaluationOptions, IndicatorMatrix, Observation, ZoneMeta
+from scoring_models.methods import MethodOverrides
+from scoring_models.pipeline import build_model, run_pipeline
+from scoring_models.spec import ModelSpec
 
 ROWS_2024 = {
     "A": {"rd_intensity": 1.0, "energy_per_va": 4.0, "revenue": 100.0},
@@ -207,7 +208,7 @@ def test_full_evaluation_300_zones_40_indicators_1000_runs() -> None:
         }
     )
     matrix = synthetic_matrix(codes, n_zones=300)
-    model = spec.build()
+    model = build_model(spec)
     model.evaluate(matrix, options=EvaluationOptions(uncertainty_runs=10))
     # Its speed is measured by `make bench` (flagship section), not asserted here.
     result = model.evaluate(matrix, options=EvaluationOptions(uncertainty_runs=1000))

@@ -14,8 +14,7 @@ import pytest
 from scoring_models import registry
 from scoring_models.base import EvaluationOptions, EvaluationResult, IndicatorMatrix
 from scoring_models.conformance import ConformanceError, check_metadata, check_model, synthetic_matrix
-from scoring_models.pipeline import SpecModel
-from scoring_models.spec import build_model
+from scoring_models.pipeline import SpecModel, build_model
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,28 +43,44 @@ def test_comprehensive_counts_scale_in_full() -> None:
     assert weights["revenue"] == pytest.approx(0.30 / 6)
 
 
-def test_example_plugin_is_listed_from_its_entry_point() -> None:
+def test_example_plugin_is_listed_from_its_entry_point(example_plugin: str) -> None:
     reg = registry.load_registry()
     listed = {s.key: s.source for s in reg.list()}
-    assert listed.get("green-liveable") == "entry_point:zonescore_example_plugin:MODEL", (
-        "install the example plug-in: pip install -e tests/plugin_pkg"
-    )
+    assert listed.get(example_plugin) == "entry_point:zonescore_example_plugin:MODEL"
     assert "comprehensive" in listed
 
 
+def test_without_the_fixture_the_example_plugin_is_not_listed() -> None:
+    # The registry `make run` serves: every installed entry point, the example plug-in not requested.
+    assert "green-liveable" not in {s.key for s in registry.load_registry().list()}
+    registry.default_registry.cache_clear()
+    assert "green-liveable" not in {s.key for s in registry.available()}
+
+
+def test_the_installed_environment_has_no_example_plugin() -> None:
+    # A fresh interpreter of this environment, as `zonescore serve` starts: pytest's sys.path is not in play.
+    code = "from scoring_models import registry; print(' '.join(s.key for s in registry.available()))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert "green-liveable" not in out.stdout.split(), (
+        "the example plug-in is pip-installed in this environment; `make install` removes it"
+    )
+    assert "comprehensive" in out.stdout.split()
+
+
 @pytest.mark.parametrize("key", ["comprehensive", "green-liveable"])
-def test_check_model_passes_for_builtins_and_plugin(key: str) -> None:
+def test_check_model_passes_for_builtins_and_plugin(key: str, example_plugin: str) -> None:
     check_model(registry.load_registry().get(key))
 
 
-def test_every_registered_model_conforms() -> None:
+def test_every_registered_model_conforms(example_plugin: str) -> None:
     reg = registry.load_registry()
     assert reg.errors == []
+    assert example_plugin in reg
     for model in reg.models():
         check_model(model)
 
 
-def test_broken_plugins_are_reported_not_raised(mini_spec: dict[str, Any]) -> None:
+def test_broken_plugins_are_reported_not_raised(mini_spec: dict[str, Any], example_plugin: str) -> None:
     group = registry.ENTRY_POINT_GROUP
     eps = [
         EntryPoint("missing-module", "zonescore_no_such_module:MODEL", group),

@@ -8,7 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from scoring_models.base import ScoringModel
-from scoring_models.spec import ModelSpec, build_model
+from scoring_models.pipeline import build_model
+from scoring_models.spec import ModelSpec
 
 
 def _locs(data: dict[str, Any]) -> list[tuple[str | int, ...]]:

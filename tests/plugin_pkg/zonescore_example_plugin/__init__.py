@@ -3,6 +3,7 @@
 Registered under the entry-point group ``zonescore.scoring_models`` (see ``pyproject.toml``).
 """
 
+from scoring_models.pipeline import build_model
 from scoring_models.spec import ModelSpec
 
 SPEC = ModelSpec.model_validate(
@@ -31,4 +32,4 @@ SPEC = ModelSpec.model_validate(
     }
 )
 
-MODEL = SPEC.build()
+MODEL = build_model(SPEC)

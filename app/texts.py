@@ -1,8 +1,17 @@
-"""The portal pages' own texts in zh-CN and en (labels of codes come from :mod:`app.i18n`)."""
+"""The app's own texts in zh-CN and en: page texts, download headers and sheet names, sentences.
+
+One table for the pages (:mod:`app.ui`), the downloads (:mod:`app.services.evaluation_exports`) and the
+CLI. Labels of codes (tiers, profiles, badges, provinces, indicators …) are not here: they come from
+the label catalog (:mod:`scoring_models.labels`, through :mod:`app.i18n`). A text may hold ``{name}``
+placeholders, the same in both languages.
+"""
 
 from __future__ import annotations
 
-UI_TEXT: dict[str, tuple[str, str]] = {
+from app.i18n import Language, localized
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # pages
     "site": ("高新区创新评价", "High-tech zone evaluation"),
     "home": ("首页", "Home"),
     "api_docs": ("接口文档", "API docs"),
@@ -89,6 +98,74 @@ UI_TEXT: dict[str, tuple[str, str]] = {
     "error": ("出错了", "Something went wrong"),
     "error_404": ("未找到", "Not found"),
     "back_home": ("返回首页", "Back to the start page"),
+    "colon": ("：", ": "),
+    # downloads: column headers
+    "zone_code": ("园区代码", "Zone code"),
+    "zone_name": ("园区名称", "Zone"),
+    "level": ("级别", "Level"),
+    "subgroup": ("梯队细分", "Subgroup"),
+    "rank_in_peer_group": ("组内排名", "Rank in peer group"),
+    "rank_p5": ("排名区间下限(P5)", "Rank P5"),
+    "rank_median": ("排名中位数", "Median rank"),
+    "rank_p95": ("排名区间上限(P95)", "Rank P95"),
+    "indicator_code": ("指标代码", "Indicator code"),
+    "indicator_name": ("指标名称", "Indicator"),
+    "raw_value": ("原始值", "Raw value"),
+    "normalised": ("标准化得分", "Normalised"),
+    "contribution": ("贡献", "Contribution"),
+    "imputed": ("是否插补", "Imputed"),
+    "strength_or_weakness": ("优势/短板", "Strength/weakness"),
+    "kind": ("类别", "Kind"),
+    "peer_median_short": ("同类组中位数", "Peer median"),
+    "difference": ("差距", "Difference"),
+    "in_words": ("说明", "In words"),
+    "item": ("项目", "Item"),
+    "value": ("内容", "Value"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "list_separator": ("、", ", "),
+    # downloads: sheet names
+    "sheet_rankings": ("排名", "Rankings"),
+    "sheet_methodology": ("方法说明", "Methodology"),
+    "sheet_summary": ("概览", "Summary"),
+    "sheet_contributions": ("指标贡献", "Contributions"),
+    "sheet_highlights": ("优势与短板", "Strengths and weaknesses"),
+    "sheet_zones": ("园区", "zones"),
+    "sheet_observations": ("观测值", "observations"),
+    # downloads: the methodology sheet of a run
+    "model_title": ("模型名称", "Model title"),
+    "evaluation_year": ("评价年度", "Year"),
+    "run_id": ("运行编号", "Run id"),
+    "zones_excluded_total": ("未参评园区", "Zones excluded"),
+    "input_hash": ("输入哈希", "Input hash"),
+    "seed": ("随机种子", "Seed"),
+    "monte_carlo_runs": ("蒙特卡洛次数", "Monte Carlo runs"),
+    "item_pillar": ("支柱: {name}", "Pillar: {name}"),
+    "item_indicator": ("指标: {name} ({code})", "Indicator: {name} ({code})"),
+    "item_method": ("方法: {step}", "Method: {step}"),
+    "item_tier": ("梯队: {name}", "Tier: {name}"),
+    "item_check": ("数据检查阈值: {key}", "Check threshold: {key}"),
+    "item_excluded_indicator": ("剔除指标: {code}", "Excluded indicator: {code}"),
+    "correlated_pair": ("高相关指标对", "Highly correlated pair"),
+    "model_description": ("模型说明", "Description"),
+    "indicator_pillar": ("支柱 {name}", "pillar {name}"),
+    "indicator_nominal_weight": ("名义权重 {value}", "nominal weight {value}"),
+    "indicator_applied_weight": ("实际权重 {value}", "applied weight {value}"),
+    "indicator_effective_weight": ("有效权重 {value}", "effective weight {value}"),
+    # downloads: the summary sheet of a scorecard
+    "rank_interval_p5_p95": ("排名区间(P5–P95)", "Rank interval (P5–P95)"),
+    "gap_to_next_tier_short": ("距下一梯队差距", "Gap to next tier"),
+    "coverage_short": ("数据覆盖率", "Coverage"),
+    "item_pillar_score": ("支柱得分: {name}", "Pillar score: {name}"),
+    "rank_change_on_previous_year": ("较上年排名变化", "Rank change on previous year"),
+    # the command line
+    "cli_tiers": ("梯队: ", "tiers: "),
+    # sentences
+    "highlight_above": ("{name}高于同类组中位数 {delta:.1f} 分",
+                        "{name} is {delta:.1f} points above the peer-group median"),
+    "highlight_below": ("{name}低于同类组中位数 {delta:.1f} 分",
+                        "{name} is {delta:.1f} points below the peer-group median"),
+    # the /ui sign-in form
     "error_401": ("需要登录", "Sign-in needed"),
     "error_403": ("无权访问", "Forbidden"),
     "error_503": ("暂不可用", "Unavailable"),
@@ -104,3 +181,9 @@ UI_TEXT: dict[str, tuple[str, str]] = {
                             "Sign-in is not set up on this server (ZONESCORE_SESSION_SECRET)."),
     "sign_in_cross_site": ("登录表单只能从本站提交。", "The sign-in form can only be sent from this site."),
 }
+
+
+def text(key: str, lang: Language) -> str:
+    """The text ``key`` in ``lang`` (KeyError for an unknown key: a typo must fail a test, not ship)."""
+    zh, en = TEXTS[key]
+    return localized(zh, en, lang)

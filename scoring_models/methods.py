@@ -1,0 +1,48 @@
+"""The method a spec model's run uses at each step that offers a choice, as typed records.
+
+Every field names a method of its step's registry (``steps.<step>``) and is validated against it
+when set, so a newly registered method is accepted here without editing this module.
+:class:`Methods` is what a run used; :class:`MethodOverrides` is what a caller asks to change
+for one run (part of :class:`~scoring_models.base.EvaluationOptions`).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from scoring_models.steps.aggregation import AggregationName
+from scoring_models.steps.imputation import ImputationName
+from scoring_models.steps.normalisation import NormalisationName
+from scoring_models.steps.outliers import OutlierName
+from scoring_models.steps.peer_groups import PeerGroupName
+from scoring_models.steps.weighting import WeightingName
+
+
+class Methods(BaseModel):
+    """The method of every step with a choice; ``model_dump()`` is a run's ``info.methods``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    imputation: ImputationName
+    outliers: OutlierName
+    normalisation: NormalisationName
+    weighting: WeightingName
+    aggregation: AggregationName
+    peer_groups: PeerGroupName
+
+
+class MethodOverrides(BaseModel):
+    """Per-run replacements for a model's default step methods (None = keep the model's)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    imputation: ImputationName | None = None
+    outliers: OutlierName | None = None
+    normalisation: NormalisationName | None = None
+    weighting: WeightingName | None = None
+    aggregation: AggregationName | None = None
+    peer_groups: PeerGroupName | None = None
+
+    def apply(self, defaults: Methods) -> Methods:
+        """``defaults`` with every override that is set (both are validated already)."""
+        return defaults.model_copy(update=self.model_dump(exclude_none=True))
