@@ -105,21 +105,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error": ("出错了", "Something went wrong"),
     "error_404": ("未找到", "Not found"),
     "back_home": ("返回首页", "Back to the start page"),
-    "error_401": ("需要登录", "Sign-in needed"),
-    "error_403": ("无权访问", "Forbidden"),
-    "error_410": ("已撤回", "Withdrawn"),
-    "error_503": ("暂不可用", "Unavailable"),
-    "sign_in": ("登录", "Sign in"),
-    "sign_out": ("退出", "Sign out"),
-    "api_key": ("API 密钥", "API key"),
-    "sign_in_explain": ("本服务的数据仅对持有 API 密钥者开放。请输入您的密钥（任何权限均可）；"
-                        "密钥本身不会保存在浏览器中。",
-                        "The data of this service is open to holders of an API key only. Enter your key (any "
-                        "scope); the key itself is not stored in the browser."),
-    "sign_in_failed": ("密钥无效或已被撤销。", "The key is unknown or revoked."),
-    "sign_in_unavailable": ("本服务器未启用网页登录（需设置 ZONESCORE_SESSION_SECRET）。",
-                            "Sign-in is not set up on this server (ZONESCORE_SESSION_SECRET)."),
-    "sign_in_cross_site": ("登录表单只能从本站提交。", "The sign-in form can only be sent from this site."),
     "colon": ("：", ": "),
     # downloads: column headers
     "zone_code": ("园区代码", "Zone code"),
@@ -187,6 +172,22 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "{name} is {delta:.1f} points above the peer-group median"),
     "highlight_below": ("{name}低于同类组中位数 {delta:.1f} 分",
                         "{name} is {delta:.1f} points below the peer-group median"),
+    # the /ui sign-in form
+    "error_401": ("需要登录", "Sign-in needed"),
+    "error_403": ("无权访问", "Forbidden"),
+    "error_410": ("已撤回", "Withdrawn"),
+    "error_503": ("暂不可用", "Unavailable"),
+    "sign_in": ("登录", "Sign in"),
+    "sign_out": ("退出", "Sign out"),
+    "api_key": ("API 密钥", "API key"),
+    "sign_in_explain": ("本服务的数据仅对持有 API 密钥者开放。请输入您的密钥（任何权限均可）；"
+                        "密钥本身不会保存在浏览器中。",
+                        "The data of this service is open to holders of an API key only. Enter your key (any "
+                        "scope); the key itself is not stored in the browser."),
+    "sign_in_failed": ("密钥无效或已被撤销。", "The key is unknown or revoked."),
+    "sign_in_unavailable": ("本服务器未启用网页登录（需设置 ZONESCORE_SESSION_SECRET）。",
+                            "Sign-in is not set up on this server (ZONESCORE_SESSION_SECRET)."),
+    "sign_in_cross_site": ("登录表单只能从本站提交。", "The sign-in form can only be sent from this site."),
 }
 
 

@@ -1,4 +1,4 @@
-"""Migration 0006_publication on a database holding runs made before it: they were public, so they become
+"""Migration 0007_publication on a database holding runs made before it: they were public, so they become
 published — one per model, year and zone filter, the earlier ones superseded by the newest — with the
 same filter key the service computes, and nothing else in the database changes."""
 

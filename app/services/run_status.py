@@ -26,7 +26,7 @@ PUBLIC_STATUSES = (RunStatus.PUBLISHED, RunStatus.SUPERSEDED)
 
 def filter_key(zone_filter: ZoneFilter) -> str:
     """SHA-256 of the canonical zone filter: the same zones chosen the same way give the same key
-    (province and zone lists are sets). migrations/versions/0006_publication.py computes the same."""
+    (province and zone lists are sets). migrations/versions/0007_publication.py computes the same."""
     data = zone_filter.model_dump(mode="json")
     data["provinces"] = sorted(set(data["provinces"]))
     data["zones"] = sorted(set(data["zones"]))

@@ -1,7 +1,7 @@
 """publication states of evaluation runs; the webhook outbox (events and their per-receiver messages)
 
-Revision ID: 0006_publication
-Revises: 0005_client_request_ids
+Revision ID: 0007_publication
+Revises: 0006
 Create Date: 2026-12-01 16:00:00.000000
 
 Every run stored before this migration was public the moment it was made, so existing runs become
@@ -21,8 +21,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "0006_publication"
-down_revision: str | None = "0005_client_request_ids"
+revision: str = "0007_publication"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

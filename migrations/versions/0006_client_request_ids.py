@@ -1,6 +1,6 @@
 """the client's X-Request-ID beside the server's request id in the audit trail and cell history
 
-Revision ID: 0005_client_request_ids
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-04 09:00:00.000000
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "0005_client_request_ids"
+revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
