@@ -2,7 +2,8 @@
 
 Registered on the Typer app in :mod:`app.cli`. Uses the same service function as
 ``POST /api/v1/evaluations`` in one transaction, so a run made here is identical (same input hash,
-same results) to one made through the API, is timed in the same metric and notifies the same webhooks.
+same results) to one made through the API and is timed in the same metric. The run is a draft unless
+``--publish`` publishes it in the same transaction (then the registered webhooks are told, from the outbox).
 """
 
 from __future__ import annotations
@@ -39,10 +40,12 @@ def evaluate(
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f", help="table or json"),
     lang: Language = typer.Option(Language.ZH_CN, "--lang", help="language of names and labels in the table"),
     note: str | None = typer.Option(None, "--note", help="free text stored with the run"),
-    notify: bool = typer.Option(True, "--notify/--no-notify", help="send registered webhooks after the run"),
+    publish: bool = typer.Option(False, "--publish", help="publish the run at once (default: a draft)"),
+    deliver: bool = typer.Option(True, "--deliver/--no-deliver",
+                                 help="with --publish: send the webhooks now rather than leave them to a worker"),
 ) -> None:
-    """Run MODEL for YEAR over the selected zones, store the immutable run and print its id, tier counts
-    and top 10. Exit code 1 with the reason when the run cannot be made."""
+    """Run MODEL for YEAR over the selected zones, store the run (a draft unless --publish) and print its id,
+    tier counts and top 10. Exit code 1 with the reason when the run cannot be made."""
     from pydantic import ValidationError
     from rich.console import Console
 
@@ -50,7 +53,8 @@ def evaluate(
     from app.errors import AppError, ValidationFailed
     from app.schemas.evaluation import EvaluationRequest
     from app.services import evaluations as service
-    from app.services.webhooks import WebhookDispatcher, notify_after_commit
+    from app.services import publication
+    from app.services.webhook_worker import WebhookWorker
 
     try:
         request = EvaluationRequest.model_validate({
@@ -64,18 +68,22 @@ def evaluate(
     settings = get_settings()
     engine = ready_engine(settings)
     factory = make_session_factory(engine)
-    dispatcher = WebhookDispatcher(factory, settings)
     console = Console(stderr=True)
     try:
         # A spinner on stderr (only on a terminal), so stdout stays clean for --format json.
         spinner = console.status(f"evaluating {model} {year} ({runs} Monte Carlo runs)…", spinner="dots")
         with spinner, session_scope(factory) as session:
             run = service.run_evaluation(session, request, actor=CLI_ACTOR)
-            if notify:
-                notify_after_commit(session, run.id, dispatcher)
+            if publish:
+                run = publication.publish(session, run.id, publication.Publisher(CLI_ACTOR))
         with session_scope(factory) as session:
             summary = service.run_out(session, run)
             top, _total = service.rankings(session, run.id, limit=TOP_N)
+        if publish and deliver:
+            with console.status("delivering webhooks…", spinner="dots"):
+                worker = WebhookWorker(factory, settings)
+                worker.run_once()
+                worker.stop()
     except AppError as exc:
         typer.echo(f"error: {exc.detail}", err=True)
         if isinstance(exc, ValidationFailed):
@@ -83,8 +91,6 @@ def evaluate(
                 typer.echo(f"  {problem.column or 'request'}: {problem.message}", err=True)
         raise typer.Exit(code=1) from None
     finally:
-        with console.status("delivering webhooks…", spinner="dots"):
-            dispatcher.shutdown(wait=True)
         engine.dispose()
     if output_format is OutputFormat.JSON:
         document = {"run": summary.model_dump(mode="json"), "top": [r.model_dump(mode="json") for r in top]}
@@ -92,7 +98,7 @@ def evaluate(
         return
     typer.echo(f"run {summary.id}: {summary.model_key} {summary.model_version}, year {summary.year}, "
                f"{summary.zones_ranked} zones ranked, {summary.zones_excluded} excluded, "
-               f"{summary.duration_ms / 1000:.1f} s")
+               f"{summary.duration_ms / 1000:.1f} s, {summary.status}")
     tiers = [f"{label(LabelSet.TIERS, code, lang)} {n}" for code, n in summary.tier_counts.items()]
     typer.echo(text("cli_tiers", lang) + ", ".join(tiers))
     for row in top:

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.services.bounded import ParserBounds
@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     # Webhook deliveries: attempts per run and receiver, the first retry delay (doubling after each
     # failure) and the per-request timeout. Receivers on loopback/private addresses are refused unless
     # allowed, so a registered URL cannot make the service probe its own intranet.
-    webhook_attempts: int = Field(default=3, ge=1, le=10)
+    webhook_attempts: int = Field(default=8, ge=1, le=30)
     webhook_backoff_seconds: float = Field(default=2.0, ge=0)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
     webhook_allow_private: bool = False
@@ -78,6 +78,17 @@ class Settings(BaseSettings):
     import_parser_parallel: int = Field(default=ParserBounds.parallel, ge=1)
     # Problems listed in a 422 (files and JSON batches); the rest are counted per code in error_totals.
     max_problems: int = Field(default=DEFAULT_MAX_PROBLEMS, ge=1)
+    # The outbox worker: run in every server process (false: only `zonescore webhooks work` delivers),
+    # how many deliveries at once per process, how often other processes' events are looked for, and how
+    # long a claimed delivery stays locked before another worker may take it over (its worker died).
+    webhook_worker: bool = True
+    webhook_concurrency: int = Field(default=4, ge=1, le=64)
+    webhook_poll_seconds: float = Field(default=1.0, gt=0)
+    webhook_lease_seconds: float = Field(default=60.0, gt=0)
+    webhook_max_backoff_seconds: float = Field(default=3600.0, ge=0)
+    # How long shared caches may keep a published evaluation result before asking again (it may be
+    # superseded or withdrawn at any time); 0: revalidate every time.
+    result_max_age_seconds: int = Field(default=60, ge=0, le=86400)
 
     @field_validator("database_url")
     @classmethod
@@ -117,6 +128,13 @@ class Settings(BaseSettings):
             raise ValueError(f"ZONESCORE_ALLOWED_HOSTS entries must be host names such as api.example.org, "
                              f"*.example.org or 127.0.0.1: {bad}")
         return hosts
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_delivery(self) -> Settings:
+        # A lease shorter than a delivery would let a second worker send a message still being sent.
+        if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
+            raise ValueError("ZONESCORE_WEBHOOK_LEASE_SECONDS must be longer than ZONESCORE_WEBHOOK_TIMEOUT_SECONDS")
+        return self
 
 
 @lru_cache(maxsize=1)

@@ -29,12 +29,16 @@ OPENAPI_TAGS = [
     {"name": "imports", "description": "文件导入 · CSV/XLSX imports of observations, all or nothing."},
     {"name": "chain breakdowns", "description": "首位产业链分解 · Industry-chain figures per zone and year."},
     {"name": "models", "description": "评价模型 · Scoring models: methodology, versions, custom specs (forks)."},
-    {"name": "evaluations", "description": "评价运行 · Immutable evaluation runs, rankings, scorecards, comparisons."},
+    {"name": "evaluations", "description": "评价运行 · Evaluation runs (draft → published → superseded / withdrawn), "
+                                           "rankings, scorecards, comparisons."},
     {"name": "panels", "description": "面板评价 · A model over a window of years on one scale: progress, tier "
                                        "transitions, trajectories."},
+    {"name": "official", "description": "正式发布结果 · The published run of a model, year and province, and its "
+                                        "ranking: the URLs a portal embeds."},
     {"name": "keys", "description": "API 密钥 · API keys (admin): create (secret shown once), list, revoke."},
     {"name": "audit", "description": "审计日志 · Who changed what and when (admin)."},
-    {"name": "webhooks", "description": "事件通知 · Signed POSTs to your URL when an evaluation run is published."},
+    {"name": "webhooks", "description": "事件通知 · Signed POSTs to your URL when a run is published, superseded or "
+                                         "withdrawn; durable, retried, redeliverable."},
     {"name": "labels", "description": "界面标签 · zh-CN / en labels for codes (tiers, profiles, badges …)."},
     {"name": "health", "description": "运行状态 · Liveness, readiness and Prometheus metrics."},
 ]

@@ -11,6 +11,7 @@ from collections import Counter
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -67,6 +68,7 @@ class AppError(Exception):
         errors: list[Problem] | None = None,
         headers: dict[str, str] | None = None,
         error_totals: dict[str, int] | None = None,
+        extensions: dict[str, Any] | None = None,
     ):
         super().__init__(detail)
         self.detail = detail
@@ -74,6 +76,8 @@ class AppError(Exception):
         self.headers = headers or {}
         self.error_totals = error_totals
         """per code, every problem found when ``errors`` holds only the first of them"""
+        # RFC 9457 extension members: more fields of the problem body, e.g. a withdrawal's reason.
+        self.extensions = extensions or {}
 
 
 class NotFound(AppError):
@@ -96,6 +100,12 @@ class Unauthorized(AppError):
     def __init__(self, detail: str, *, errors: list[Problem] | None = None, headers: dict[str, str] | None = None):
         # RFC 9110: a 401 names the scheme the client should use.
         super().__init__(detail, errors=errors, headers={"WWW-Authenticate": "Bearer", **(headers or {})})
+
+
+class Gone(AppError):
+    """The resource existed and was taken back for good, e.g. a withdrawn evaluation run."""
+
+    status, slug, title = 410, "gone", "Gone"
 
 
 class Forbidden(AppError):
@@ -144,6 +154,7 @@ _TITLES = {
     406: "Not acceptable",
     408: "Request timeout",
     409: "Conflict",
+    410: "Gone",
     413: "Payload too large",
     415: "Unsupported media type",
     422: "Validation failed",
@@ -172,9 +183,10 @@ def problem_response(
     errors: list[Problem] | None = None,
     headers: dict[str, str] | None = None,
     error_totals: dict[str, int] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> JSONResponse:
-    """Build a problem+json response carrying the request id; ``errors`` cut to the first
-    ``max_problems`` (setting), ``error_totals`` counting all of them per code."""
+    """Build a problem+json response carrying the request id (and ``extensions`` as more members); ``errors``
+    cut to the first ``max_problems`` (setting), ``error_totals`` counting all of them per code."""
     errors = errors or []
     if errors and error_totals is None:
         error_totals = dict(Counter(p.code for p in errors))
@@ -192,9 +204,8 @@ def problem_response(
     all_headers = {**API_HEADERS, **(headers or {})}
     if body.request_id:
         all_headers["X-Request-ID"] = body.request_id
-    return JSONResponse(
-        body.model_dump(mode="json"), status_code=status, media_type=PROBLEM_JSON, headers=all_headers
-    )
+    content = {**jsonable_encoder(extensions or {}), **body.model_dump(mode="json")}
+    return JSONResponse(content, status_code=status, media_type=PROBLEM_JSON, headers=all_headers)
 
 
 def _max_problems(request: Request) -> int:
@@ -242,7 +253,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
         return problem_response(
             request, exc.status, exc.detail, slug=exc.slug, title=exc.title, errors=exc.errors, headers=exc.headers,
-            error_totals=exc.error_totals,
+            error_totals=exc.error_totals, extensions=exc.extensions,
         )
 
     @app.exception_handler(RequestValidationError)

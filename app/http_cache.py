@@ -1,12 +1,13 @@
 """HTTP caching helpers: strong ETags, ``If-None-Match`` → 304, and ``Cache-Control`` policies.
 
 Portals poll the catalog and published rankings often; a 304 costs no body and no serialisation.
-Two policies exist: resources whose URL names an immutable thing (a stored evaluation run, which
-never changes once written) get ``public, max-age=31536000, immutable``; everything else gets
-``no-cache``, meaning "store it, but revalidate with the ETag before each reuse".
+Policies: ``no-cache`` ("store it, but revalidate with the ETag before each reuse") by default;
+``public, max-age=31536000, immutable`` for what can never change (``immutable=True``); and any other
+``cache_control`` a caller names — evaluation results, whose visibility can change (a run may be
+superseded or withdrawn), get a short freshness and must revalidate (:func:`short_public`), drafts
+``private, no-cache`` (:data:`CACHE_PRIVATE`).
 
-Usage in a handler (the lead's evaluation results follow the same pattern with ``immutable=True``
-and ``etag=version_etag(run_id)``)::
+Usage in a handler::
 
     etag = version_etag(f"{catalog_version}:{lang}")
     if (hit := not_modified(request, etag, immutable=False)) is not None:
@@ -27,6 +28,13 @@ from fastapi.responses import JSONResponse
 
 CACHE_IMMUTABLE = "public, max-age=31536000, immutable"
 CACHE_REVALIDATE = "no-cache"
+# For one caller only (a draft shown to a key): no shared cache may store it, and the browser revalidates.
+CACHE_PRIVATE = "private, no-cache"
+
+
+def short_public(max_age: int) -> str:
+    """Shared caches may serve it for ``max_age`` seconds, then must revalidate (``no-cache`` for 0)."""
+    return f"public, max-age={max_age}, must-revalidate" if max_age > 0 else CACHE_REVALIDATE
 
 
 def version_etag(version: str) -> str:
@@ -65,15 +73,19 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     return any(_opaque(candidate) == wanted for candidate in if_none_match.split(","))
 
 
-def cache_headers(etag: str, *, immutable: bool, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The ``ETag`` and ``Cache-Control`` headers (plus ``extra``) for a cacheable reply."""
-    headers = {"ETag": etag, "Cache-Control": CACHE_IMMUTABLE if immutable else CACHE_REVALIDATE}
+def cache_headers(etag: str, *, immutable: bool = False, extra: Mapping[str, str] | None = None,
+                  cache_control: str | None = None) -> dict[str, str]:
+    """The ``ETag`` and ``Cache-Control`` headers (plus ``extra``) for a cacheable reply; ``cache_control``
+    names the policy outright, otherwise ``immutable`` chooses between the two standard ones."""
+    policy = cache_control or (CACHE_IMMUTABLE if immutable else CACHE_REVALIDATE)
+    headers = {"ETag": etag, "Cache-Control": policy}
     headers.update(extra or {})
     return headers
 
 
 def not_modified(
-    request: Request, etag: str, *, immutable: bool, extra: Mapping[str, str] | None = None
+    request: Request, etag: str, *, immutable: bool = False, extra: Mapping[str, str] | None = None,
+    cache_control: str | None = None,
 ) -> Response | None:
     """A 304 response when the request's ``If-None-Match`` matches ``etag``, else ``None``.
 
@@ -81,15 +93,17 @@ def not_modified(
     """
     if not etag_matches(request.headers.get("if-none-match"), etag):
         return None
-    return Response(status_code=304, headers=cache_headers(etag, immutable=immutable, extra=extra))
+    return Response(status_code=304,
+                    headers=cache_headers(etag, immutable=immutable, extra=extra, cache_control=cache_control))
 
 
 def json_response(
-    content: Any, *, etag: str, immutable: bool, extra: Mapping[str, str] | None = None, status_code: int = 200
+    content: Any, *, etag: str, immutable: bool = False, extra: Mapping[str, str] | None = None,
+    status_code: int = 200, cache_control: str | None = None,
 ) -> JSONResponse:
     """A JSON reply (pydantic models are encoded) carrying ``etag`` and the matching Cache-Control."""
     return JSONResponse(
         jsonable_encoder(content), status_code=status_code,
-        headers=cache_headers(etag, immutable=immutable, extra=extra),
+        headers=cache_headers(etag, immutable=immutable, extra=extra, cache_control=cache_control),
     )
 

@@ -19,6 +19,7 @@ from app.api import (
     labels,
     models,
     observations,
+    official,
     panels,
     webhooks,
     zones,
@@ -35,7 +36,7 @@ from app.metrics import router as metrics_router
 from app.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestIdMiddleware
 from app.ratelimit import make_rate_limiter
 from app.security_headers import SecurityHeadersMiddleware
-from app.services.webhooks import WebhookDispatcher
+from app.services.webhook_worker import WebhookWorker
 from app.ui.panels import router as ui_panels_router
 from app.ui.routes import router as ui_router
 from app.ui.session import install_sign_in
@@ -57,9 +58,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # (measured: an ~80 ms pause of the event loop per full collection otherwise; benchmarks/README.md).
     gc.collect()
     gc.freeze()
+    worker: WebhookWorker | None = None
+    if app.state.settings.webhook_worker:
+        worker = app.state.webhook_worker = WebhookWorker(app.state.session_factory, app.state.settings)
+        worker.start()
     yield
-    # Let queued webhook deliveries finish (they are bounded by attempts × timeout) before exiting.
-    app.state.webhook_dispatcher.shutdown(wait=True)
+    if worker is not None:
+        # Deliveries under way finish (each is bounded by the timeout); what is left is sent again by some
+        # worker once its lease runs out.
+        worker.stop(timeout=app.state.settings.webhook_timeout_seconds + 5)
     await app.state.rate_limiter.aclose()
 
 
@@ -74,7 +81,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
     app.state.rate_limiter = make_rate_limiter(settings.redis_url, settings.redis_prefix)
-    app.state.webhook_dispatcher = WebhookDispatcher(app.state.session_factory, settings)
     # Added first = innermost. Outermost to innermost: request id, access log (sees every refusal),
     # security headers, allowed hosts, CORS (answers preflights), rate limit, body limits, the routes.
     app.add_middleware(BodyLimitMiddleware)
@@ -89,7 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics_router)
     # The /api/v1 routes authenticate; every route but the probes counts against the rate limit.
     for router in (zones.router, indicators.router, observations.router, chains.router, imports.router,
-                   labels.router, models.router, evaluations.router, panels.router, webhooks.router, keys.router,
+                   labels.router, models.router, evaluations.router, official.router, panels.router, webhooks.router,
+                   keys.router,
                    audit.router):
         app.include_router(router, responses=API_RESPONSES)
     app.include_router(ui_router)

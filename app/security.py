@@ -13,6 +13,7 @@ Apply to a route by adding a parameter of one of the aliases below:
   ZONESCORE_REQUIRE_READ_KEY is set; a header key or the /ui sign-in cookie);
 * ``SubmitKey`` — observation, chain-breakdown and import writes; also call ``ensure_may_write_zones``;
 * ``EvaluateKey`` — creating evaluation runs;
+* ``PublishKey`` — publishing and withdrawing runs (also call ``ensure_may_publish``);
 * ``AdminKey`` — zones, models, keys and the audit trail.
 
 Rate limits are charged before any of these run, by :class:`app.middleware.RateLimitMiddleware`, to the
@@ -40,6 +41,8 @@ from app.db import session_scope
 from app.errors import Forbidden, Problem, Unauthorized
 from app.orm import ApiKey, Zone
 from app.services.audit import Actor
+from app.services.publication import Publisher
+from app.services.run_status import Viewer
 
 KEY_PREFIX = "zs_"
 _SHOWN_CHARS = 11  # "zs_" and 8 characters of the secret: identifies a key, reveals ~48 of its 256 bits
@@ -51,6 +54,7 @@ class Scope(StrEnum):
     READ = "read"
     SUBMIT = "submit"
     EVALUATE = "evaluate"
+    PUBLISH = "publish"
     ADMIN = "admin"
 
 
@@ -262,6 +266,7 @@ async def read_access(request: Request, reader: ReaderDep) -> Principal | None:
 ReadAccess = Annotated[Principal | None, Depends(read_access)]
 SubmitKey = Annotated[Principal, Depends(_require(Scope.SUBMIT))]
 EvaluateKey = Annotated[Principal, Depends(_require(Scope.EVALUATE))]
+PublishKey = Annotated[Principal, Depends(_require(Scope.PUBLISH))]
 AdminKey = Annotated[Principal, Depends(_require(Scope.ADMIN))]
 
 
@@ -290,3 +295,14 @@ def ensure_may_write_zones(session: Session, principal: Principal, zone_codes: I
                 for code, province in sorted(outside)
             ],
         )
+
+
+def viewer_of(principal: Principal | None) -> Viewer:
+    """What the caller may see of evaluation runs: drafts only with the ``evaluate`` or ``publish`` scope."""
+    return Viewer(sees_drafts=principal is not None
+                  and (principal.has(Scope.EVALUATE) or principal.has(Scope.PUBLISH)))
+
+
+def publisher_of(principal: Principal) -> Publisher:
+    """The publishing caller for the service: who (audit) and which provinces (None: every province)."""
+    return Publisher(actor=principal.actor, provinces=principal.provinces or None)

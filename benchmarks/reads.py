@@ -25,8 +25,10 @@ CONNECTIONS = 32
 def _prepare(url: str) -> int:
     from app.db import make_engine, make_session_factory, session_scope
     from app.schemas.evaluation import EvaluationRequest
+    from app.services.audit import CLI_ACTOR
     from app.services.demo_loader import load_demo
     from app.services.evaluations import run_evaluation
+    from app.services.publication import Publisher, publish
     from scoring_models import EvaluationOptions
 
     engine = make_engine(url)
@@ -37,7 +39,8 @@ def _prepare(url: str) -> int:
     with session_scope(factory) as session:
         run = run_evaluation(session, EvaluationRequest(
             model="innovation-peak", year=2024, options=EvaluationOptions(seed=1, uncertainty_runs=1000)))
-        run_id = run.id
+        # Published, as portals read it (a draft is 404 without a key).
+        run_id = publish(session, run.id, Publisher(CLI_ACTOR)).id
     engine.dispose()
     return run_id
 

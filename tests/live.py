@@ -10,6 +10,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -32,9 +33,19 @@ def free_port() -> int:
         return port
 
 
+@dataclass(frozen=True)
+class LiveServer:
+    """A running server: its base URL and its process (to kill it the hard way)."""
+
+    base: str
+    process: subprocess.Popen[bytes]
+
+
 @contextmanager
-def live_server(database_url: str, *, env: dict[str, str] | None = None, timeout: float = 30.0) -> Iterator[str]:
-    """Run the app in a uvicorn subprocess on ``database_url``; yield its base URL; stop it afterwards."""
+def live_process(database_url: str, *, env: dict[str, str] | None = None, timeout: float = 30.0
+                 ) -> Iterator[LiveServer]:
+    """Run ``zonescore serve`` in a subprocess on ``database_url``; yield it once it answers; stop it afterwards
+    (unless the test killed it already)."""
     port = free_port()
     environment = {**os.environ, "ZONESCORE_DATABASE_URL": database_url, "ZONESCORE_LOG_LEVEL": "WARNING",
                    # this checkout's ``app``, whatever is installed in the environment
@@ -63,7 +74,7 @@ def live_server(database_url: str, *, env: dict[str, str] | None = None, timeout
                 if time.monotonic() > deadline:
                     raise RuntimeError("server did not start in time")
                 time.sleep(0.1)
-            yield base
+            yield LiveServer(base, process)
         finally:
             SERVER_PIDS.pop(base, None)
             process.terminate()
@@ -72,6 +83,13 @@ def live_server(database_url: str, *, env: dict[str, str] | None = None, timeout
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextmanager
+def live_server(database_url: str, *, env: dict[str, str] | None = None, timeout: float = 30.0) -> Iterator[str]:
+    """Run the app in a ``zonescore serve`` subprocess on ``database_url``; yield its base URL; stop it afterwards."""
+    with live_process(database_url, env=env, timeout=timeout) as server:
+        yield server.base
 
 
 def seed_writer(database_url: str, zone_code: str) -> str:

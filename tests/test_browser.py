@@ -35,8 +35,10 @@ from app.db import make_engine, make_session_factory, session_scope
 from app.main import create_app
 from app.schemas.evaluation import EvaluationRequest
 from app.schemas.panel import PanelRequest
+from app.services.audit import CLI_ACTOR
 from app.services.evaluations import run_evaluation
 from app.services.panels import run_panel
+from app.services.publication import Publisher, publish
 from tests.live import free_port
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "browser"
@@ -78,7 +80,7 @@ class Server:
 
 @pytest.fixture
 def server(sqlite_demo_template: Path, tmp_path: Path) -> Iterator[Server]:
-    """uvicorn in a thread on a copy of the demo database holding two runs (2023 and 2024) and a panel
+    """uvicorn in a thread on a copy of the demo database holding two published runs (2023 and 2024) and a panel
     (2020–2024)."""
     import uvicorn
 
@@ -91,7 +93,7 @@ def server(sqlite_demo_template: Path, tmp_path: Path) -> Iterator[Server]:
         with session_scope(make_session_factory(engine)) as session:
             request = EvaluationRequest.model_validate(
                 {"model": "innovation-peak", "year": year, "options": {"seed": 1, "uncertainty_runs": 100}})
-            run_ids.append(run_evaluation(session, request).id)
+            run_ids.append(publish(session, run_evaluation(session, request).id, Publisher(CLI_ACTOR)).id)
     with session_scope(make_session_factory(engine)) as session:
         panel_id = run_panel(session, PanelRequest.model_validate(
             {"model": "innovation-peak", "years": [2020, 2024], "options": {"seed": 1, "uncertainty_runs": 100}})).id

@@ -109,28 +109,22 @@ def test_export_rankings_csv_and_xlsx(demo_env: str, tmp_path: Path) -> None:
     assert no_run.exit_code == 1 and "--run" in no_run.stderr
 
 
-def test_evaluate_notifies_webhooks_before_exiting(demo_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.db import session_scope
-    from app.schemas.webhook import WebhookCreate
-    from app.services import webhooks
-    from tests.test_webhooks import SECRET, Receiver
+def test_evaluate_publishes_and_notifies_webhooks_before_exiting(demo_env: str,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_webhooks import Receiver, register_in
 
     monkeypatch.setenv("ZONESCORE_WEBHOOK_ALLOW_PRIVATE", "true")
     get_settings.cache_clear()
     with Receiver() as receiver:
-        engine = make_engine(demo_env)
-        try:
-            with session_scope(make_session_factory(engine)) as session:
-                webhooks.create_webhook(session, WebhookCreate.model_validate({"url": receiver.url, "secret": SECRET}),
-                                        allow_private=True)
-        finally:
-            engine.dispose()
-        quiet = CliRunner().invoke(cli, ["evaluate", "-m", "innovation-peak", "-y", "2024", "--runs", "0",
-                                         "--no-notify"])
-        assert quiet.exit_code == 0 and receiver.requests == []
-        result = CliRunner().invoke(cli, ["evaluate", "-m", "innovation-peak", "-y", "2024", "--runs", "0"])
+        register_in(demo_env, receiver.url)
+        draft = CliRunner().invoke(cli, ["evaluate", "-m", "innovation-peak", "-y", "2024", "--runs", "0"])
+        assert draft.exit_code == 0 and draft.stdout.splitlines()[0].endswith(", draft") and receiver.requests == []
+        result = CliRunner().invoke(cli, ["evaluate", "-m", "innovation-peak", "-y", "2024", "--runs", "0",
+                                          "--publish"])
         assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines()[0].endswith(", published")
         # The command returns only after the delivery, so the receiver already has it.
         assert len(receiver.requests) == 1 and receiver.requests[0]["valid"]
     run_id = int(result.stdout.split(":", 1)[0].removeprefix("run "))
-    assert json.loads(receiver.requests[0]["body"])["run"]["id"] == run_id
+    body = json.loads(receiver.requests[0]["body"])
+    assert (body["event"], body["run"]["id"]) == ("evaluation.published", run_id)

@@ -101,20 +101,22 @@ def test_scorecard_downloads(demo_client: TestClient) -> None:
     assert demo_client.get(f"/api/v1/evaluations/{run['id']}/zones/NOPE", params={"format": "csv"}).status_code == 404
 
 
-def test_results_are_immutable_and_revalidate_with_304(demo_client: TestClient) -> None:
+def test_results_are_briefly_cached_and_revalidate_with_304(demo_client: TestClient) -> None:
     run = _evaluate(demo_client)
+    assert demo_client.post(f"/api/v1/evaluations/{run['id']}/publish").status_code == 200
     for path in (f"/api/v1/evaluations/{run['id']}", f"/api/v1/evaluations/{run['id']}/rankings",
                  f"/api/v1/evaluations/{run['id']}/zones/DEMO-33-N01"):
         first = demo_client.get(path)
         assert first.status_code == 200, path
         etag = first.headers["etag"]
         assert etag.startswith('"') and not etag.startswith("W/"), "a strong ETag"
-        assert first.headers["cache-control"] == "public, max-age=31536000, immutable"
+        # A published run may be superseded or withdrawn at any time: never immutable, revalidated soon.
+        assert first.headers["cache-control"] == "public, max-age=60, must-revalidate"
         again = demo_client.get(path)
         assert again.headers["etag"] == etag and again.content == first.content
         hit = demo_client.get(path, headers={"If-None-Match": etag})
         assert hit.status_code == 304 and hit.content == b""
-        assert hit.headers["etag"] == etag and hit.headers["cache-control"].endswith("immutable")
+        assert hit.headers["etag"] == etag and hit.headers["cache-control"] == first.headers["cache-control"]
         assert demo_client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
     rankings = f"/api/v1/evaluations/{run['id']}/rankings"
     tags = {
@@ -136,18 +138,26 @@ def test_results_are_immutable_and_revalidate_with_304(demo_client: TestClient) 
 
 def test_run_list_is_not_cached_as_immutable(demo_client: TestClient) -> None:
     _evaluate(demo_client)
-    listed = demo_client.get("/api/v1/evaluations")
-    assert listed.status_code == 200 and listed.headers["cache-control"] == "no-cache"
-    assert "immutable" not in listed.headers["cache-control"]
+    listed = demo_client.get("/api/v1/evaluations")  # an admin key: the list holds drafts
+    assert listed.status_code == 200 and listed.headers["cache-control"] == "private, no-cache"
+    anonymous = demo_client.get("/api/v1/evaluations", headers={"Authorization": ""})
+    assert anonymous.headers["cache-control"] == "no-cache"
 
 
-def test_scorecard_ignores_previous_year_runs_made_later(demo_client: TestClient) -> None:
+def test_scorecard_previous_year_follows_that_years_official_run(demo_client: TestClient) -> None:
     run = _evaluate(demo_client, year=2024)
     path = f"/api/v1/evaluations/{run['id']}/zones/DEMO-33-N01"
-    before = demo_client.get(path).json()
-    _evaluate(demo_client, year=2023)
-    after = demo_client.get(path).json()
-    assert before["previous_year"] is None and after == before, "a cached immutable scorecard stays true"
+    before = demo_client.get(path)
+    draft = _evaluate(demo_client, year=2023)
+    assert demo_client.get(path).json() == before.json(), "a draft of 2023 is not that year's result"
+    demo_client.post(f"/api/v1/evaluations/{draft['id']}/publish")
+    first = demo_client.get(path, headers={"If-None-Match": before.headers["etag"]})
+    assert first.status_code == 200 and first.json()["previous_year"]["previous_run_id"] == draft["id"]
+    correction = _evaluate(demo_client, model="innovation-peak", year=2023)
+    demo_client.post(f"/api/v1/evaluations/{correction['id']}/publish")
+    second = demo_client.get(path, headers={"If-None-Match": first.headers["etag"]})
+    assert second.status_code == 200 and second.json()["previous_year"]["previous_run_id"] == correction["id"]
+    assert before.json()["previous_year"] is None
 
 
 def test_evaluation_duration_is_observed(demo_client: TestClient) -> None:

@@ -104,7 +104,12 @@ def test_scorecard_and_change_against_previous_year(demo_client: TestClient) -> 
     previous = _evaluate(demo_client, "innovation-peak", year=2023)
     run = _evaluate(demo_client, "innovation-peak", year=2024)
     code = _all_rows(demo_client, run["id"])[5]["zone_code"]
-    card = demo_client.get(f"/api/v1/evaluations/{run['id']}/zones/{code}").json()
+    unofficial = demo_client.get(f"/api/v1/evaluations/{run['id']}/zones/{code}")
+    assert unofficial.json()["previous_year"] is None, "a draft of 2023 is not that year's official result"
+    assert demo_client.post(f"/api/v1/evaluations/{previous['id']}/publish").status_code == 200
+    response = demo_client.get(f"/api/v1/evaluations/{run['id']}/zones/{code}")
+    assert response.headers["etag"] != unofficial.headers["etag"], "the ETag names the previous year's run"
+    card = response.json()
     result = card["result"]
     for field in ("composite", "pillar_scores", "rank", "peer_group", "peer_rank", "tier", "subgroup", "profile",
                   "badges", "indicators", "strengths", "weaknesses", "gap_to_next_tier", "rank_interval"):

@@ -1,4 +1,5 @@
-"""Webhooks: registration, signed deliveries to a local receiver after commit, retries and the log."""
+"""Webhooks over HTTP: registration, signed deliveries of the publication events to a local receiver, retries,
+the delivery log and redelivery. The outbox and the worker themselves: tests/test_webhook_outbox.py."""
 
 from __future__ import annotations
 
@@ -12,24 +13,29 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
-from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.db import make_session_factory
 from app.main import create_app
 from app.services import webhooks
+from app.services.webhook_worker import WebhookWorker, backoff_seconds
 from tests.conftest import admin_headers
 
 SECRET = "s3cret-for-tests-only-0123456789"
 
 
 class Receiver:
-    """A tiny HTTP server on 127.0.0.1 that records requests, checks signatures and answers ``status``."""
+    """A tiny HTTP server on 127.0.0.1 that records requests, checks signatures and answers ``status``.
 
-    def __init__(self, status: int = 200) -> None:
+    With ``hang_first`` the first request gets no answer until the receiver closes (a sender killed while
+    waiting for it never hears back); ``got_first`` is set when it arrives.
+    """
+
+    def __init__(self, status: int = 200, *, hang_first: bool = False) -> None:
         self.status = status
         self.requests: list[dict[str, Any]] = []
+        self.got_first = threading.Event()
+        self._release = threading.Event()
+        self._hang_first = hang_first
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -41,6 +47,11 @@ class Receiver:
                     "valid": webhooks.verify(SECRET, headers.get("x-zonescore-timestamp", ""), body,
                                              headers.get("x-zonescore-signature", "")),
                 })
+                first = len(receiver.requests) == 1
+                receiver.got_first.set()
+                if first and receiver._hang_first:
+                    receiver._release.wait(120)
+                    return
                 self.send_response(receiver.status)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
@@ -58,19 +69,40 @@ class Receiver:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._release.set()
         self.server.shutdown()
         self.server.server_close()
 
 
+def register_in(database_url: str, receiver_url: str) -> None:
+    """Register ``receiver_url`` (with SECRET) straight in the database, as a test of the CLI needs it."""
+    from app.db import make_engine, make_session_factory, session_scope
+    from app.schemas.webhook import WebhookCreate
+
+    engine = make_engine(database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            webhooks.create_webhook(session, WebhookCreate.model_validate({"url": receiver_url, "secret": SECRET}),
+                                    allow_private=True)
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def hook_client(demo_database_url: str) -> Iterator[TestClient]:
-    """A client on the demo data whose app may call loopback receivers and retries within milliseconds."""
-    settings = Settings(database_url=demo_database_url, webhook_allow_private=True, webhook_backoff_seconds=0.01,
-                        webhook_timeout_seconds=5)
-    application = create_app(settings)
+    """A client (admin key) on the demo data whose app may call loopback receivers, polls and retries within
+    milliseconds, and tries three times."""
+    application = create_app(_settings(demo_database_url))
     with TestClient(application, raise_server_exceptions=False, headers=admin_headers(application)) as client:
         yield client
     application.state.engine.dispose()
+
+
+def _settings(url: str, **changes: Any) -> Settings:
+    values: dict[str, Any] = {"database_url": url, "webhook_allow_private": True, "webhook_backoff_seconds": 0.01,
+                              "webhook_timeout_seconds": 5, "webhook_lease_seconds": 6, "webhook_poll_seconds": 0.05,
+                              "webhook_attempts": 3, **changes}
+    return Settings(**values)
 
 
 def _register(client: TestClient, url: str, **extra: Any) -> dict[str, Any]:
@@ -80,11 +112,14 @@ def _register(client: TestClient, url: str, **extra: Any) -> dict[str, Any]:
     return hook
 
 
-def _evaluate(client: TestClient, model: str = "innovation-peak") -> dict[str, Any]:
-    response = client.post("/api/v1/evaluations",
-                           json={"model": model, "year": 2024, "options": {"seed": 1, "uncertainty_runs": 0}})
+def _evaluate(client: TestClient, model: str = "innovation-peak", *, seed: int = 1, publish: bool = True
+              ) -> dict[str, Any]:
+    response = client.post("/api/v1/evaluations", json={"model": model, "year": 2024, "zones": {"provinces": ["33"]},
+                                                        "options": {"seed": seed, "uncertainty_runs": 0}})
     assert response.status_code == 201, response.text
     run: dict[str, Any] = response.json()
+    if publish:
+        assert client.post(f"/api/v1/evaluations/{run['id']}/publish").status_code == 200
     return run
 
 
@@ -97,26 +132,57 @@ def _deliveries(client: TestClient, hook_id: int, expected: int, timeout: float 
         time.sleep(0.05)
 
 
-def test_signed_delivery_after_the_run_is_committed(hook_client: TestClient) -> None:
+def _settled(client: TestClient, hook_id: int, delivery_id: str, timeout: float = 15.0) -> dict[str, Any]:
+    """The delivery once it is delivered or failed for good."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found: dict[str, Any] = client.get(f"/api/v1/webhooks/{hook_id}/deliveries/{delivery_id}").json()
+        if found["state"] != "pending" or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
+def _events(receiver: Receiver) -> list[tuple[str, int]]:
+    return [(r["headers"]["x-zonescore-event"], json.loads(r["body"])["run"]["id"]) for r in receiver.requests]
+
+
+def test_publication_events_are_delivered_signed_once_each(hook_client: TestClient) -> None:
     with Receiver() as receiver:
         hook = _register(hook_client, receiver.url, description="省门户")
         assert "secret" not in hook and hook["description"] == "省门户" and hook["model_key"] is None
         assert "secret" not in json.dumps(hook_client.get("/api/v1/webhooks").json())
-        run = _evaluate(hook_client)
-        log = _deliveries(hook_client, hook["id"], 1)
-    assert len(receiver.requests) == 1
-    request = receiver.requests[0]
-    assert request["valid"], "the signature verifies with the shared secret"
-    headers = request["headers"]
-    assert headers["x-zonescore-event"] == "evaluation.created"
+        draft = _evaluate(hook_client, publish=False)
+        time.sleep(0.3)
+        assert receiver.requests == [], "a draft is nobody's business"
+        assert hook_client.post(f"/api/v1/evaluations/{draft['id']}/publish").status_code == 200
+        _deliveries(hook_client, hook["id"], 1)
+        second = _evaluate(hook_client, seed=2)
+        _deliveries(hook_client, hook["id"], 3)
+        assert hook_client.post(f"/api/v1/evaluations/{second['id']}/withdraw",
+                                json={"reason": "口径错误"}).status_code == 200
+        log = _deliveries(hook_client, hook["id"], 4)
+        time.sleep(0.3)
+    assert sorted(_events(receiver)) == sorted([
+        ("evaluation.published", draft["id"]), ("evaluation.published", second["id"]),
+        ("evaluation.superseded", draft["id"]), ("evaluation.withdrawn", second["id"])])
+    assert all(r["valid"] for r in receiver.requests), "every signature verifies with the shared secret"
+    assert len({r["headers"]["x-zonescore-delivery"] for r in receiver.requests}) == 4
+    assert {d["delivery_id"] for d in log} == {r["headers"]["x-zonescore-delivery"] for r in receiver.requests}
+    assert all((d["attempt"], d["status_code"], d["succeeded"]) == (1, 200, True) for d in log)
+    bodies = {(r["headers"]["x-zonescore-event"], json.loads(r["body"])["run"]["id"]): json.loads(r["body"])
+              for r in receiver.requests}
+    superseded = bodies[("evaluation.superseded", draft["id"])]
+    assert superseded["run"]["status"] == "superseded" and superseded["run"]["superseded_by"] == second["id"]
+    assert superseded["run"]["links"]["successor"] == f"/api/v1/evaluations/{second['id']}"
+    withdrawn = bodies[("evaluation.withdrawn", second["id"])]["run"]
+    assert withdrawn["status"] == "withdrawn" and withdrawn["withdrawal_reason"] == "口径错误"
+    published = bodies[("evaluation.published", draft["id"])]
+    assert published["event"] == "evaluation.published" and published["run"]["status"] == "published"
+    assert published["run"]["links"]["official"] == "/api/v1/official?model=innovation-peak&year=2024&province=33"
+    headers = receiver.requests[0]["headers"]
     assert abs(int(headers["x-zonescore-timestamp"]) - time.time()) < 60
-    payload = json.loads(request["body"])
-    assert payload["event"] == "evaluation.created" and payload["run"]["id"] == run["id"]
-    assert payload["run"]["tier_counts"] == run["tier_counts"]
-    assert [(d["run_id"], d["attempt"], d["status_code"], d["succeeded"]) for d in log] == [(run["id"], 1, 200, True)]
-    assert log[0]["delivery_id"] == headers["x-zonescore-delivery"]
-    # The same bytes with another secret, or replayed later, do not verify.
-    ts, body, sig = headers["x-zonescore-timestamp"], request["body"], headers["x-zonescore-signature"]
+    # The same bytes with another secret, or replayed later, or changed, do not verify.
+    ts, body, sig = headers["x-zonescore-timestamp"], receiver.requests[0]["body"], headers["x-zonescore-signature"]
     assert not webhooks.verify("another-secret-0123456789", ts, body, sig)
     assert not webhooks.verify(SECRET, ts, body, sig, now=int(ts) + 3600)
     assert not webhooks.verify(SECRET, ts, body + b" ", sig)
@@ -135,19 +201,31 @@ def test_model_filter(hook_client: TestClient) -> None:
     assert run_ids == sorted([peak["id"], comprehensive["id"], comprehensive["id"]])
 
 
-def test_failing_receiver_is_retried_and_logged(hook_client: TestClient) -> None:
+def test_failing_receiver_is_retried_then_failed_and_can_be_redelivered(hook_client: TestClient) -> None:
     with Receiver(status=503) as receiver:
         hook = _register(hook_client, receiver.url)
-        run = _evaluate(hook_client)  # a failing receiver never breaks the evaluation request
+        run = _evaluate(hook_client)  # a failing receiver never breaks the request
         log = _deliveries(hook_client, hook["id"], 3)
+        delivery_id = log[0]["delivery_id"]
+        failed = _settled(hook_client, hook["id"], delivery_id)
         time.sleep(0.2)
         assert len(_deliveries(hook_client, hook["id"], 3)) == 3, "no more than three attempts"
-    assert len(receiver.requests) == 3 and all(r["valid"] for r in receiver.requests)
-    assert sorted(d["attempt"] for d in log) == [1, 2, 3]
-    assert all(d["status_code"] == 503 and not d["succeeded"] and "503" in d["error"] for d in log)
-    assert all(d["run_id"] == run["id"] for d in log)
-    assert len({d["delivery_id"] for d in log}) == 1, "retries carry the same delivery id"
-    assert len({r["headers"]["x-zonescore-delivery"] for r in receiver.requests}) == 1
+        assert failed["state"] == "failed" and failed["attempts"] == 3 and failed["last_status_code"] == 503
+        assert failed["last_error"] == "HTTP 503 Service Unavailable" and len(failed["attempt_log"]) == 3
+        assert (failed["event"], failed["run_id"]) == ("evaluation.published", run["id"])
+        receiver.status = 200
+        again = hook_client.post(f"/api/v1/webhooks/{hook['id']}/deliveries/{delivery_id}/redeliver")
+        assert again.status_code == 202 and again.json()["state"] == "pending" and again.json()["attempts"] == 0
+        delivered = _settled(hook_client, hook["id"], delivery_id)
+    assert delivered["state"] == "delivered" and delivered["last_status_code"] == 200
+    assert [a["status_code"] for a in delivered["attempt_log"]] == [503, 503, 503, 200]
+    assert len(receiver.requests) == 4 and all(r["valid"] for r in receiver.requests)
+    assert {r["headers"]["x-zonescore-delivery"] for r in receiver.requests} == {delivery_id}
+    assert len({r["body"] for r in receiver.requests}) == 1, "every attempt sends the same bytes"
+    events = hook_client.get("/api/v1/audit", params={"action": "webhook.redeliver"}).json()["items"]
+    assert events[0]["new_values"]["delivery_id"] == delivery_id and events[0]["old_values"]["state"] == "failed"
+    missing = hook_client.post(f"/api/v1/webhooks/{hook['id']}/deliveries/nope/redeliver")
+    assert missing.status_code == 404
 
 
 def test_unreachable_receiver_logs_the_error(hook_client: TestClient) -> None:
@@ -165,6 +243,7 @@ def test_receiver_rejecting_for_good_is_not_retried(hook_client: TestClient) -> 
         hook = _register(hook_client, receiver.url)
         _evaluate(hook_client)
         log = _deliveries(hook_client, hook["id"], 1)
+        assert _settled(hook_client, hook["id"], log[0]["delivery_id"])["state"] == "failed"
         time.sleep(0.2)
     assert len(receiver.requests) == 1 and [d["status_code"] for d in log] == [410]
 
@@ -192,30 +271,11 @@ def test_delete_webhook(hook_client: TestClient) -> None:
     assert hook_client.get("/api/v1/webhooks").json() == []
 
 
-class _Recorder:
-    def __init__(self) -> None:
-        self.submitted: list[int] = []
-
-    def submit(self, run_id: int) -> None:
-        self.submitted.append(run_id)
-
-
-def test_notification_waits_for_commit_and_skips_rollback(hook_client: TestClient) -> None:
-    factory = make_session_factory(hook_client.app.state.engine)  # type: ignore[attr-defined]
-    recorder = _Recorder()
-    with factory() as session:
-        webhooks.notify_after_commit(session, 41, recorder)  # type: ignore[arg-type]
-        session.execute(text("SELECT 1"))  # the request's transaction is open, as after flushing a run
-        assert recorder.submitted == [], "nothing is sent before the commit"
-        session.rollback()
-        session.commit()
-    assert recorder.submitted == [], "a rolled-back run is never announced"
-    session2: Session
-    with factory() as session2:
-        webhooks.notify_after_commit(session2, 42, recorder)  # type: ignore[arg-type]
-        session2.commit()
-        session2.commit()
-    assert recorder.submitted == [42], "announced once, after the commit"
+def test_backoff_doubles_up_to_the_cap() -> None:
+    settings = Settings(webhook_backoff_seconds=2, webhook_max_backoff_seconds=20)
+    assert [backoff_seconds(settings, n) for n in range(1, 6)] == [2, 4, 8, 16, 20]
+    with pytest.raises(ValueError, match="LEASE"):
+        Settings(webhook_timeout_seconds=10, webhook_lease_seconds=10)
 
 
 def test_webhooks_need_an_admin_key(anon_client: TestClient, make_key: Any, app: Any) -> None:
@@ -295,14 +355,19 @@ def test_delivery_connects_to_the_checked_address_and_keeps_no_body(
         sent.append(request)
         return httpx.Response(500, text="Traceback: secret internals of the receiver, password=hunter2")
 
-    settings = Settings(database_url=demo_database_url, webhook_backoff_seconds=0.01, webhook_attempts=2)
+    settings = Settings(database_url=demo_database_url, webhook_backoff_seconds=0.01, webhook_attempts=2,
+                        webhook_worker=False)
     application = create_app(settings)
-    application.state.webhook_dispatcher = webhooks.WebhookDispatcher(
-        application.state.session_factory, settings, transport=httpx.MockTransport(receiver))
+    worker = WebhookWorker(application.state.session_factory, settings, transport=httpx.MockTransport(receiver))
     with TestClient(application, raise_server_exceptions=False, headers=admin_headers(application)) as client:
         hook = _register(client, "https://hooks.example.org:8443/zonescore?via=test")
         _evaluate(client)
-        log = _deliveries(client, hook["id"], 2)
+        deadline = time.monotonic() + 10
+        while len(log := client.get(f"/api/v1/webhooks/{hook['id']}/deliveries").json()["items"]) < 2:
+            assert time.monotonic() < deadline, log
+            worker.run_once()
+            time.sleep(0.02)
+    worker.stop()
     application.state.engine.dispose()
     (request,) = sent  # the second attempt resolved to loopback and was refused without connecting
     assert str(request.url) == "https://93.184.216.34:8443/zonescore?via=test"

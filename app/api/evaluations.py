@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import MAX_INT, JsonBody, Limit, Offset, SessionDep, SettingsDep
 from app.api.downloads import DOWNLOAD_CONTENT, ExportFormat, FormatDep, export_response
 from app.api.responses import NOT_MODIFIED, WRITE_RESPONSES, problem_responses
+from app.config import Settings
 from app.db import session_scope
-from app.http_cache import CACHE_REVALIDATE, cache_headers, json_response, not_modified, representation_tag
+from app.errors import Forbidden
+from app.http_cache import (
+    CACHE_PRIVATE,
+    CACHE_REVALIDATE,
+    cache_headers,
+    json_response,
+    not_modified,
+    short_public,
+    version_etag,
+)
 from app.i18n import Lang, Language
 from app.schemas.common import Page
 from app.schemas.evaluation import (
@@ -23,15 +34,18 @@ from app.schemas.evaluation import (
     EvaluationRunOut,
     RankingRow,
     Scorecard,
+    WithdrawalRequest,
 )
-from app.security import EvaluateKey, ReadAccess
+from app.security import EvaluateKey, PublishKey, ReadAccess, publisher_of, viewer_of
 from app.services import evaluation_exports as exports
 from app.services import evaluations as service
-from app.services import webhooks
+from app.services import publication
+from app.services.publication import RunState
+from app.services.run_status import RunStatus, Viewer
 
-# Bump when the JSON or file layout of a result changes: stored runs never change, but a new release
-# may render them differently, and clients hold immutable copies for a year.
-RESULT_REPRESENTATION = "1"
+# Bump when the JSON or file layout of a result changes: a new release may render a stored run
+# differently, and clients keep copies (revalidated by ETag).
+RESULT_REPRESENTATION = "2"
 
 router = APIRouter(prefix="/api/v1/evaluations", tags=["evaluations"])
 
@@ -51,13 +65,24 @@ class RankingSort(StrEnum):
     PEER_RANK = "peer_rank"
 
 
-def _cache(request: Request, fmt: ExportFormat, lang: Language) -> tuple[str, dict[str, str]]:
-    """The strong ETag of an immutable result representation and the headers that go with it.
+def result_cache(request: Request, fmt: ExportFormat, lang: Language, state: RunState, settings: Settings,
+                 *, depends_on: str = "") -> tuple[str, dict[str, str]]:
+    """The strong ETag of a result representation and the headers that go with it.
 
-    A stored run never changes, so the path (run id, zone), every query parameter, the negotiated
-    format and language fully determine the body: no need to build it to know its tag.
+    A run's results never change, so the path (run id, zone), every query parameter, the negotiated
+    format and language, the run's publication state (status and its change counter) and ``depends_on``
+    (e.g. the previous year's official run of a scorecard) fully determine the body: no need to build it
+    to know its tag. Published runs may be superseded or withdrawn at any time, so shared caches keep them
+    only briefly and then revalidate; a draft is for its caller alone. A superseded run links its successor.
     """
-    return representation_tag(request, f"result:{RESULT_REPRESENTATION}", fmt.value, lang.value)
+    query = "&".join(f"{k}={v}" for k, v in sorted(request.query_params.multi_items()))
+    etag = version_etag(f"result:{RESULT_REPRESENTATION}:{request.url.path}?{query}:{fmt.value}:{lang.value}:"
+                        f"{state.validator()}:{depends_on}")
+    policy = CACHE_PRIVATE if state.status is RunStatus.DRAFT else short_public(settings.result_max_age_seconds)
+    headers = {"Content-Language": lang.value, "Vary": "Accept, Accept-Language", "Cache-Control": policy}
+    if state.superseded_by is not None:
+        headers["Link"] = f'</api/v1/evaluations/{state.superseded_by}>; rel="successor-version"'
+    return etag, headers
 
 
 def _detail(session: SessionDep, run_id: int) -> EvaluationRunDetail:
@@ -69,15 +94,39 @@ def _detail(session: SessionDep, run_id: int) -> EvaluationRunDetail:
 def create_evaluation(
     request: Request, session: SessionDep, key: EvaluateKey, body: EvaluationRequest
 ) -> EvaluationRunDetail:
-    """Compute and store an immutable run of ``model`` for ``year`` over the filtered zones.
+    """Compute and store a run of ``model`` for ``year`` over the filtered zones, as a **draft**.
 
     The run records the model version, the options and a hash of all inputs: re-running on unchanged
-    data gives the same input hash and the same results. Registered webhooks are notified once the run
-    is committed. Needs a key with the ``evaluate`` scope.
+    data gives the same input hash and the same results. A draft is visible only to keys with the
+    ``evaluate`` or ``publish`` scope until it is published (`POST /evaluations/{id}/publish`).
+    Needs a key with the ``evaluate`` scope.
     """
     run = service.run_evaluation(session, body, actor=key.actor)
-    webhooks.notify_after_commit(session, run.id, request.app.state.webhook_dispatcher)
     return _detail(session, run.id)
+
+
+@router.post("/{run_id}/publish", summary="Publish a draft run", response_model=EvaluationRunDetail,
+             responses={**WRITE_RESPONSES, **problem_responses(404)})
+def publish_evaluation(session: SessionDep, key: PublishKey, run_id: RunId) -> EvaluationRunDetail:
+    """Make the draft the official result of its model, year and zone filter; the run published there
+    before becomes ``superseded`` and links to this one. Receivers get ``evaluation.published`` (and
+    ``evaluation.superseded`` for the run replaced). Needs the ``publish`` scope; a key limited to
+    provinces may publish only runs whose zone filter lies within them. 409 unless the run is a draft."""
+    run = publication.publish(session, run_id, publisher_of(key))
+    return service.run_detail(session, run)
+
+
+@router.post("/{run_id}/withdraw", summary="Withdraw a run", response_model=EvaluationRunOut,
+             dependencies=[JsonBody], responses={**WRITE_RESPONSES, **problem_responses(404)})
+def withdraw_evaluation(
+    session: SessionDep, key: PublishKey, run_id: RunId, body: WithdrawalRequest
+) -> EvaluationRunOut:
+    """Take a run back for good, with a reason (required): from then on every read of it answers
+    **410 Gone** with the reason and time, in every server process at once. Receivers get
+    ``evaluation.withdrawn`` if the run was public. Needs the ``publish`` scope (province-limited as for
+    publishing); 409 for a run withdrawn before."""
+    run = publication.withdraw(session, run_id, body.reason, publisher_of(key))
+    return service.run_out(session, run)
 
 
 @router.get("", summary="List evaluation runs", response_model=Page[EvaluationRunOut])
@@ -87,19 +136,28 @@ def list_evaluations(
     response: Response,
     model: Annotated[str | None, Query(description="model key")] = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    status: Annotated[RunStatus | None, Query(description="only runs in this state (default: every state the "
+                                              "caller may see except withdrawn)")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[EvaluationRunOut]:
-    """Stored evaluation runs, newest first, filtered by model key and year, with the total count.
+    """Stored evaluation runs, newest first, filtered by model key, year and status, with the total count.
 
-    Not cacheable like a single run: new runs appear in the list at any time."""
-    response.headers["Cache-Control"] = CACHE_REVALIDATE
-    runs, total = service.list_runs(session, model=model, year=year, limit=limit, offset=offset)
+    Anonymous and ``read`` callers see published and superseded runs (and withdrawn ones with
+    ``status=withdrawn``); keys with ``evaluate`` or ``publish`` also see drafts. Not cacheable like a
+    single run: runs appear and change state at any time."""
+    viewer = viewer_of(reader)
+    response.headers["Cache-Control"] = CACHE_PRIVATE if viewer.sees_drafts else CACHE_REVALIDATE
+    if status is not None and not viewer.may_see(status):
+        raise Forbidden("drafts are listed only to keys with the 'evaluate' or 'publish' scope")
+    statuses = viewer.statuses() if status is None else (status,)
+    runs, total = service.list_runs(session, model=model, year=year, limit=limit, offset=offset, statuses=statuses)
     return Page[EvaluationRunOut](items=[service.run_out(session, r) for r in runs], total=total, limit=limit,
                                   offset=offset)
 
 
-@router.get("/compare", summary="Compare two runs", response_model=Comparison, responses=problem_responses(404))
+@router.get("/compare", summary="Compare two runs", response_model=Comparison,
+            responses=problem_responses(404, 410))
 def compare_evaluations(
     session: SessionDep,
     reader: ReadAccess,
@@ -109,29 +167,97 @@ def compare_evaluations(
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> Comparison:
     """Who moves up or down from ``base`` to ``other``; ``overrated`` names the zones the base scheme
-    ranked much higher — under ``comprehensive`` vs ``innovation-peak``, the 产业高原 / 低新化 candidates."""
+    ranked much higher — under ``comprehensive`` vs ``innovation-peak``, the 产业高原 / 低新化 candidates.
+    Both runs must be visible to the caller (a withdrawn one answers 410)."""
+    viewer = viewer_of(reader)
+    publication.visible_state(session, base, viewer)
+    publication.visible_state(session, other, viewer)
     return service.compare(session, base, other, threshold=threshold, limit=limit)
 
 
 @router.get("/{run_id}", summary="One evaluation run", response_model=EvaluationRunDetail,
-            responses={**NOT_MODIFIED, **problem_responses(404)})
+            responses={**NOT_MODIFIED, **problem_responses(404, 410)})
 def get_evaluation(
-    request: Request, session: SessionDep, reader: ReadAccess, lang: Lang, run_id: RunId
+    request: Request, session: SessionDep, settings: SettingsDep, reader: ReadAccess, lang: Lang, run_id: RunId
 ) -> Response:
     """The run with model-level information: nominal, applied and effective weights, correlation flags,
-    excluded indicators and zones with reasons, the methods used, peer groups and sensitivity indices.
+    excluded indicators and zones with reasons, the methods used, peer groups and sensitivity indices —
+    and its publication state (a superseded run names its successor, also in a `Link` header).
 
-    Runs are immutable: the reply has a strong ETag and `Cache-Control: public, max-age=31536000,
-    immutable`; `If-None-Match` with the tag gives `304 Not Modified`."""
-    service.get_run(session, run_id)
-    etag, extra = _cache(request, ExportFormat.JSON, lang)
-    if (hit := not_modified(request, etag, immutable=True, extra=extra)) is not None:
+    A draft is visible only to keys with ``evaluate`` or ``publish`` (404 for others); a withdrawn run
+    answers 410 Gone with the reason and time. The reply has a strong ETag (`If-None-Match` gives
+    `304 Not Modified`) and a short, revalidated freshness (`public, max-age=60, must-revalidate` by
+    default): the run may be superseded or withdrawn at any time."""
+    state = publication.visible_state(session, run_id, viewer_of(reader))
+    etag, headers = result_cache(request, ExportFormat.JSON, lang, state, settings)
+    if (hit := not_modified(request, etag, extra=headers)) is not None:
         return hit
-    return json_response(_detail(session, run_id), etag=etag, immutable=True, extra=extra)
+    return json_response(_detail(session, run_id), etag=etag, extra=headers)
+
+
+class RankingFilters:
+    """The filters, sort and page of a ranking request (shared with the official ranking)."""
+
+    def __init__(
+        self,
+        level: str | None = None,
+        tier: str | None = None,
+        peer_group: str | None = None,
+        profile: str | None = None,
+        badge: str | None = None,
+        sort: RankingSort = RankingSort.RANK,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> None:
+        """Read from the query string."""
+        self.filters: dict[str, Any] = {"level": level, "tier": tier, "peer_group": peer_group, "profile": profile,
+                                        "badge": badge, "sort": sort.value}
+        self.limit, self.offset = limit, offset
+
+
+RankingQuery = Annotated[RankingFilters, Depends()]
+
+
+def read_state(factory: sessionmaker[Session], run_id: int, viewer: Viewer) -> RunState:
+    """The run's state when ``viewer`` may see it (NotFound / Gone otherwise), in a session of its own."""
+    with session_scope(factory) as session:
+        return publication.visible_state(session, run_id, viewer)
+    raise AssertionError("unreachable")
+
+
+async def rankings_response(request: Request, settings: Settings, fmt: ExportFormat, lang: Language,
+                            state: RunState, filters: dict[str, Any], limit: int, offset: int,
+                            extra: dict[str, Any] | None = None) -> Response:
+    """The ranking of the run in ``state`` (already checked visible) as JSON or a download, with its cache
+    headers; ``extra`` adds members to the JSON page (the official ranking names its run)."""
+    etag, headers = result_cache(request, fmt, lang, state, settings)
+    app_state = request.app.state
+    if fmt is not ExportFormat.JSON:
+        body = await run_in_threadpool(_export_rankings, app_state.session_factory, state.id, fmt, lang,
+                                       settings.max_export_rows, filters)
+        if (hit := not_modified(request, etag, extra=headers)) is not None:
+            return hit
+        return export_response(body, fmt, f"evaluation-{state.id}-rankings", headers=cache_headers(etag, extra=headers))
+    # A run's ranking never changes, so a page read once is kept in a per-app cache; whether the run may
+    # still be served is read from the database on every request (read_state), never from the cache.
+    cache: service.RankingsCache | None = getattr(app_state, "rankings_cache", None)
+    if cache is None:
+        cache = app_state.rankings_cache = service.RankingsCache()
+    params = {**filters, "limit": limit, "offset": offset}
+    key = (state.id, *params.values())
+    page = cache.get(key)
+    if page is None:
+        page = await run_in_threadpool(_read_rankings, app_state.session_factory, state.id, params)
+        cache.put(key, page)
+    if (hit := not_modified(request, etag, extra=headers)) is not None:
+        return hit
+    if extra:
+        page = json.dumps({**extra, **json.loads(page)}, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(page, media_type="application/json", headers=cache_headers(etag, extra=headers))
 
 
 @router.get("/{run_id}/rankings", summary="Ranking of a run", response_model=Page[RankingRow],
-            responses={200: {"content": DOWNLOAD_CONTENT}, **NOT_MODIFIED, **problem_responses(404, 406)})
+            responses={200: {"content": DOWNLOAD_CONTENT}, **NOT_MODIFIED, **problem_responses(404, 406, 410)})
 async def get_rankings(
     request: Request,
     reader: ReadAccess,
@@ -139,15 +265,8 @@ async def get_rankings(
     fmt: FormatDep,
     lang: Lang,
     run_id: RunId,
+    query: RankingQuery,
     province: str | None = None,
-    level: str | None = None,
-    tier: str | None = None,
-    peer_group: str | None = None,
-    profile: str | None = None,
-    badge: str | None = None,
-    sort: RankingSort = RankingSort.RANK,
-    limit: Limit = 50,
-    offset: Offset = 0,
 ) -> Response:
     """Ranked zones of a run (composite, RPI, tier and subgroup, peer group, profile, badges, rank interval),
     filtered by province, level, tier, peer group, profile and badge, sorted and paginated.
@@ -155,33 +274,10 @@ async def get_rankings(
     `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (or the matching `Accept`) downloads every matching
     zone (limit/offset apply to JSON only) with headers and labels in `?lang=` (default zh-CN); the XLSX
     file adds a methodology sheet (pillars, indicators and weights, methods, thresholds) of this run.
-    Cached as immutable with a strong ETag, like the run."""
-    etag, extra = _cache(request, fmt, lang)
-    filters: dict[str, Any] = {"province": province, "level": level, "tier": tier, "peer_group": peer_group,
-                               "profile": profile, "badge": badge, "sort": sort.value}
-    state = request.app.state
-    if fmt is not ExportFormat.JSON:
-        body = await run_in_threadpool(_export_rankings, state.session_factory, run_id, fmt, lang,
-                                       settings.max_export_rows, filters)
-        if (hit := not_modified(request, etag, immutable=True, extra=extra)) is not None:
-            return hit
-        return export_response(body, fmt, f"evaluation-{run_id}-rankings",
-                               headers=cache_headers(etag, immutable=True, extra=extra))
-    # Runs never change once stored, so a page read once is served from a per-app cache straight from
-    # the event loop; only a first read opens a session (in the thread pool, like the sync routes).
-    # The first read also proves the run exists, so a cached page is never served for a missing run.
-    cache: service.RankingsCache | None = getattr(state, "rankings_cache", None)
-    if cache is None:
-        cache = state.rankings_cache = service.RankingsCache()
-    params = {**filters, "limit": limit, "offset": offset}
-    key = (run_id, *params.values())
-    page = cache.get(key)
-    if page is None:
-        page = await run_in_threadpool(_read_rankings, state.session_factory, run_id, params)
-        cache.put(key, page)
-    if (hit := not_modified(request, etag, immutable=True, extra=extra)) is not None:
-        return hit
-    return Response(page, media_type="application/json", headers=cache_headers(etag, immutable=True, extra=extra))
+    Visibility and caching as for the run (404 for a draft the caller may not see, 410 once withdrawn)."""
+    state = await run_in_threadpool(read_state, request.app.state.session_factory, run_id, viewer_of(reader))
+    filters = {"province": province, **query.filters}
+    return await rankings_response(request, settings, fmt, lang, state, filters, query.limit, query.offset)
 
 
 def _read_rankings(factory: sessionmaker[Session], run_id: int, params: dict[str, Any]) -> bytes:
@@ -200,23 +296,26 @@ def _export_rankings(
 
 
 @router.get("/{run_id}/zones/{code}", summary="A zone's scorecard", response_model=Scorecard,
-            responses={200: {"content": DOWNLOAD_CONTENT}, **NOT_MODIFIED, **problem_responses(404, 406)})
+            responses={200: {"content": DOWNLOAD_CONTENT}, **NOT_MODIFIED, **problem_responses(404, 406, 410)})
 def get_scorecard(
-    request: Request, session: SessionDep, reader: ReadAccess, fmt: FormatDep, lang: Lang, run_id: RunId,
-    code: str,
+    request: Request, session: SessionDep, settings: SettingsDep, reader: ReadAccess, fmt: FormatDep, lang: Lang,
+    run_id: RunId, code: str,
 ) -> Response:
     """Composite, pillars, ranks, tier, profile, badges, contributions, strengths and weaknesses, gap to
-    the next tier, rank interval, and the change against the same model's earlier run for the previous year.
+    the next tier, rank interval, and the change against the same model's official (published) run for
+    the previous year.
 
     `?format=xlsx` downloads three sheets (headline fields, indicator contributions, strengths and
     weaknesses in words); `?format=csv` the contributions table with strengths and weaknesses marked.
-    Cached as immutable with a strong ETag, like the run."""
+    Visibility and caching as for the run; the ETag also names the previous year's official run, which
+    changes when that year's official run does."""
+    state = publication.visible_state(session, run_id, viewer_of(reader))
     card = service.scorecard(session, run_id, code)  # 404 before any 304: a missing zone has no representation
-    etag, extra = _cache(request, fmt, lang)
-    if (hit := not_modified(request, etag, immutable=True, extra=extra)) is not None:
+    previous = card.previous_year.previous_run_id if card.previous_year else None
+    etag, headers = result_cache(request, fmt, lang, state, settings, depends_on=f"previous:{previous}")
+    if (hit := not_modified(request, etag, extra=headers)) is not None:
         return hit
     if fmt is not ExportFormat.JSON:
         body = exports.scorecard_file(session, run_id, code, fmt.file_format(), lang)
-        return export_response(body, fmt, f"evaluation-{run_id}-{code}",
-                               headers=cache_headers(etag, immutable=True, extra=extra))
-    return json_response(card.out(), etag=etag, immutable=True, extra=extra)
+        return export_response(body, fmt, f"evaluation-{run_id}-{code}", headers=cache_headers(etag, extra=headers))
+    return json_response(card.out(), etag=etag, extra=headers)

@@ -39,6 +39,12 @@ _EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
         "slug": "conflict", "title": "Conflict", "detail": "a zone with code 'DEMO-33-N01' already exists",
         "instance": "/api/v1/zones",
     }),
+    410: ("Gone: the evaluation run was withdrawn; the reason and time are in the body", {
+        "slug": "gone", "title": "Gone",
+        "detail": "evaluation run 12 was withdrawn at 2025-03-02T08:15:00+00:00: 研发投入数据重复计算，将重新发布",
+        "instance": "/api/v1/evaluations/12", "run_id": 12, "withdrawn_at": "2025-03-02T08:15:00+00:00",
+        "reason": "研发投入数据重复计算，将重新发布",
+    }),
     413: ("Body, file or batch too large", {
         "slug": "payload-too-large", "title": "Payload too large",
         "detail": "the file is larger than the limit of 20971520 bytes", "instance": "/api/v1/imports",

@@ -8,7 +8,7 @@ from app.orm.evaluation import EvaluationRun, EvaluationZoneResult, ModelSpecRow
 from app.orm.indicator import IndicatorRow
 from app.orm.observation import Observation, ObservationChange
 from app.orm.panel import PanelRun, PanelTrajectoryRow, PanelZoneYearRow
-from app.orm.webhook import Webhook, WebhookDelivery
+from app.orm.webhook import Webhook, WebhookDelivery, WebhookEvent, WebhookMessage
 from app.orm.zone import Zone
 
 __all__ = [
@@ -30,5 +30,7 @@ __all__ = [
     "PanelZoneYearRow",
     "Webhook",
     "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookMessage",
     "Zone",
 ]

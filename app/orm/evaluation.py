@@ -1,11 +1,12 @@
-"""Custom model specs, immutable evaluation runs and their per-zone results."""
+"""Custom model specs, evaluation runs (results never change; the publication state does) and their per-zone
+results."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.orm.base import Base, UTCDateTime, utcnow
@@ -25,11 +26,22 @@ class ModelSpecRow(Base):
     created_by: Mapped[str | None] = mapped_column(String(120))
 
 
+# At most one published run per model, year and zone filter: two concurrent publications of the same
+# slot cannot both win (the loser's insert of the state fails and is retried, superseding the winner).
+_ONE_PUBLISHED = text("status = 'published'")
+
+
 class EvaluationRun(Base):
-    """One stored, immutable evaluation: model, version, year, filters, options and input hash."""
+    """One stored evaluation: model, version, year, filters, options and input hash (never changed), and
+    its publication state (the only columns that change: app.services.publication)."""
 
     __tablename__ = "evaluation_runs"
-    __table_args__ = (Index("ix_evaluation_runs_model_year", "model_key", "year"),)
+    __table_args__ = (
+        Index("ix_evaluation_runs_model_year", "model_key", "year"),
+        Index("ix_evaluation_runs_status", "status"),
+        Index("uq_evaluation_runs_published_slot", "model_key", "year", "filter_key", unique=True,
+              sqlite_where=_ONE_PUBLISHED, postgresql_where=_ONE_PUBLISHED),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     model_key: Mapped[str] = mapped_column(String(64))
@@ -51,6 +63,21 @@ class EvaluationRun(Base):
     # The shape of the JSON columns above and of the zone results' payloads (app.services.run_document);
     # NULL in rows written before it was stored, which are version 1.
     schema_version: Mapped[int | None] = mapped_column(Integer)
+    # SHA-256 of the canonical zone filter: runs of one model and year with the same key compete for the
+    # same official slot (app.services.publication.filter_key).
+    filter_key: Mapped[str] = mapped_column(String(64), server_default="")
+    # draft → published → superseded | withdrawn; see app.services.publication.
+    status: Mapped[str] = mapped_column(String(16), server_default="draft")
+    # Incremented by every state change: part of every cache key and ETag of the run's representations.
+    state_version: Mapped[int] = mapped_column(Integer, server_default="0")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_by: Mapped[str | None] = mapped_column(String(120))
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The run that replaced it (no foreign key: adding one would make SQLite rebuild the table on upgrade).
+    superseded_by: Mapped[int | None] = mapped_column(Integer)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_by: Mapped[str | None] = mapped_column(String(120))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class EvaluationZoneResult(Base):

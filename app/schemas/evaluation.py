@@ -25,8 +25,18 @@ class EvaluationRequest(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
 
 
+class RunLinks(BaseModel):
+    """Paths of a run's resources; ``successor`` once another run superseded it, ``official`` when its zone
+    filter is one the official endpoints name (all zones, or one province)."""
+
+    run: str
+    rankings: str
+    successor: str | None
+    official: str | None
+
+
 class EvaluationRunOut(BaseModel):
-    """A stored, immutable evaluation run."""
+    """A stored evaluation run (its results never change) and its publication state."""
 
     id: int
     model_key: str
@@ -44,6 +54,14 @@ class EvaluationRunOut(BaseModel):
     created_at: datetime
     created_by: str | None
     note: str | None
+    status: str = Field(description="draft, published, superseded or withdrawn", examples=["published"])
+    published_at: datetime | None
+    published_by: str | None
+    superseded_at: datetime | None
+    superseded_by: int | None = Field(description="the run that replaced this one as the official result")
+    withdrawn_at: datetime | None
+    withdrawal_reason: str | None
+    links: RunLinks
 
 
 class EvaluationRunDetail(EvaluationRunOut):
@@ -152,3 +170,22 @@ class Comparison(BaseModel):
         description="zones ranked much better by the base run than by the other: 产业高原 / 低新化 candidates"
     )
     rank_correlation: float | None = Field(description="Spearman correlation of the two rankings")
+
+
+class WithdrawalRequest(BaseModel):
+    """Why a run is taken back: shown with every 410 answer for it and sent to the receivers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=2000,
+                        examples=["数据报送错误：部分园区2024年研发投入重复计算，将重新发布"])
+
+
+class OfficialRankingPage(BaseModel):
+    """A page of the official ranking and the run it comes from."""
+
+    run: EvaluationRunOut
+    items: list[RankingRow]
+    total: int
+    limit: int
+    offset: int

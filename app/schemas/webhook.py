@@ -50,3 +50,20 @@ class WebhookDeliveryOut(BaseModel):
     succeeded: bool
     duration_ms: float
     created_at: datetime
+
+
+class WebhookMessageOut(BaseModel):
+    """One event to one receiver (a delivery) and where it stands, with every attempt so far."""
+
+    delivery_id: str = Field(description="X-Zonescore-Delivery: the same on every attempt and redelivery")
+    webhook_id: int
+    event: str = Field(examples=["evaluation.withdrawn"])
+    run_id: int
+    state: str = Field(description="pending (due at next_attempt_at), delivered or failed")
+    attempts: int = Field(description="attempts since it was queued (or redelivered)")
+    next_attempt_at: datetime | None
+    last_status_code: int | None
+    last_error: str | None
+    delivered_at: datetime | None
+    created_at: datetime
+    attempt_log: list[WebhookDeliveryOut]

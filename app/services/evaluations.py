@@ -1,4 +1,4 @@
-"""Evaluation runs: database → IndicatorMatrix → model → stored, immutable run; and reads of runs."""
+"""Evaluation runs: database → IndicatorMatrix → model → stored run (its results never change); and reads of runs."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from app.schemas.evaluation import (
     RankChange,
     RankingRow,
     RankIntervalOut,
+    RunLinks,
     Scorecard,
 )
 from app.services import audit
@@ -45,6 +46,7 @@ from app.services.run_document import (
     stored_version,
 )
 from app.services.run_history import previous_run_id
+from app.services.run_status import PUBLIC_STATUSES, RunStatus, filter_key, run_links
 from app.services.validation import current_year
 from scoring_models.base import EvaluationResult, IndicatorMatrix, ModelInfo, PeerGroupInfo, ZoneResult
 
@@ -113,7 +115,8 @@ def _check_request(request: EvaluationRequest) -> None:
 
 
 def run_evaluation(session: Session, request: EvaluationRequest, *, actor: Actor = CLI_ACTOR) -> StoredRun:
-    """Compute and store one run; the run and its zone results are never changed afterwards."""
+    """Compute and store one run as a draft; its results are never changed afterwards (only its publication
+    state is: app.services.publication)."""
     _check_request(request)
     model, _source = resolve_model(session, request.model, request.version)
     zones = select_zones(session, request.zones)
@@ -146,7 +149,8 @@ def run_evaluation(session: Session, request: EvaluationRequest, *, actor: Actor
     document = RunDocument(zone_filter=request.zones, options=request.options, info=result.info,
                            excluded=result.excluded, methodology=doc)
     run = EvaluationRun(
-        model_key=model.key, model_version=model.version, year=request.year,
+        model_key=model.key, model_version=model.version, year=request.year, filter_key=filter_key(request.zones),
+        status=RunStatus.DRAFT, state_version=0,
         input_hash=input_hash(doc, request, matrix), result_hash=result_hash(result),
         zones_ranked=len(result.zones), zones_excluded=len(result.excluded),
         duration_ms=duration_ms, created_by=actor.name, note=request.note, **document.columns(),
@@ -233,12 +237,16 @@ def provinces_of(session: Session, run_id: int) -> list[str]:
 def run_out(session: Session, run: StoredRun) -> EvaluationRunOut:
     """The run's summary as served."""
     columns = run.columns()
+    state = run.publication
     return EvaluationRunOut(
         id=run.id, model_key=run.model_key, model_version=run.model_version, year=run.year,
         zone_filter=columns["zone_filter"], options=columns["options"], input_hash=run.input_hash,
         result_hash=run.result_hash, zones_ranked=run.zones_ranked, zones_excluded=run.zones_excluded,
         tier_counts=tier_counts(session, run.id), excluded=columns["excluded"], duration_ms=run.duration_ms,
-        created_at=run.created_at, created_by=run.created_by, note=run.note,
+        created_at=run.created_at, created_by=run.created_by, note=run.note, status=state.status,
+        published_at=state.published_at, published_by=state.published_by, superseded_at=state.superseded_at,
+        superseded_by=state.superseded_by, withdrawn_at=state.withdrawn_at, withdrawal_reason=state.withdrawal_reason,
+        links=RunLinks.model_validate(run_links(run)),
     )
 
 
@@ -250,10 +258,11 @@ def run_detail(session: Session, run: StoredRun) -> EvaluationRunDetail:
 
 
 def list_runs(
-    session: Session, *, model: str | None, year: int | None, limit: int, offset: int
+    session: Session, *, model: str | None, year: int | None, limit: int, offset: int,
+    statuses: Sequence[str] = PUBLIC_STATUSES,
 ) -> tuple[list[StoredRun], int]:
-    """Runs, newest first, filtered by model key and year."""
-    query = select(EvaluationRun)
+    """Runs in one of ``statuses``, newest first, filtered by model key and year."""
+    query = select(EvaluationRun).where(EvaluationRun.status.in_(list(statuses)))
     if model is not None:
         query = query.where(EvaluationRun.model_key == model)
     if year is not None:
@@ -351,8 +360,9 @@ def rankings(
 class RankingsCache:
     """A bounded, thread-safe LRU of serialised ranking pages.
 
-    A run and its zone results are never changed or deleted once stored, so a page, once read,
-    stays valid for the life of the app (one cache per app, hence per database).
+    A run's zone results are never changed or deleted once stored, so a page, once read, stays valid for
+    the life of the app (one cache per app, hence per database). Whether the run may still be shown is
+    not the cache's business: the route reads the run's state from the database on every request.
     """
 
     def __init__(self, max_entries: int = 512) -> None:

@@ -113,8 +113,37 @@ class RunDocument(BaseModel):
         }
 
 
+class Publication(BaseModel):
+    """Where a run stands: draft, published, superseded (by ``superseded_by``) or withdrawn (with a reason).
+
+    The only part of a run that changes after it is stored (app.services.publication); ``state_version``
+    counts the changes and is part of every cache key and ETag of the run.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    status: str = "draft"
+    state_version: int = 0
+    published_at: datetime | None = None
+    published_by: str | None = None
+    superseded_at: datetime | None = None
+    superseded_by: int | None = None
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None
+    withdrawal_reason: str | None = None
+
+
+def read_publication(row: EvaluationRun) -> Publication:
+    """The publication state of the run ``row``."""
+    return Publication(
+        status=row.status, state_version=row.state_version, published_at=row.published_at,
+        published_by=row.published_by, superseded_at=row.superseded_at, superseded_by=row.superseded_by,
+        withdrawn_at=row.withdrawn_at, withdrawn_by=row.withdrawn_by, withdrawal_reason=row.withdrawal_reason,
+    )
+
+
 class StoredRun(RunDocument):
-    """A stored run read back: its header columns and its typed document."""
+    """A stored run read back: its header columns, its typed document and its publication state."""
 
     id: int
     model_key: str
@@ -128,6 +157,8 @@ class StoredRun(RunDocument):
     created_at: datetime
     created_by: str | None
     note: str | None
+    filter_key: str
+    publication: Publication
 
 
 def stored_version(version: int | None) -> int:
@@ -149,7 +180,7 @@ def read_run(row: EvaluationRun) -> StoredRun:
         id=row.id, model_key=row.model_key, model_version=row.model_version, year=row.year,
         input_hash=row.input_hash, result_hash=row.result_hash, zones_ranked=row.zones_ranked,
         zones_excluded=row.zones_excluded, duration_ms=row.duration_ms, created_at=row.created_at,
-        created_by=row.created_by, note=row.note,
+        created_by=row.created_by, note=row.note, filter_key=row.filter_key, publication=read_publication(row),
     )
 
 

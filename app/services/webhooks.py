@@ -1,47 +1,39 @@
-"""Webhooks: subscriptions, signed deliveries of published evaluation runs, retries and the delivery log.
+"""Webhooks: subscriptions, the signing scheme, the delivery log and redelivery.
 
-Signing scheme (documented in the README): the body is the run summary as JSON; the service sends
+Signing scheme (documented in the README): the body is the event as JSON; the service sends
 ``X-Zonescore-Timestamp: <unix seconds>`` and ``X-Zonescore-Signature: sha256=<hex>`` where the hex
 is HMAC-SHA256 with the webhook's secret over ``"<timestamp>.<raw body>"``. Signing the timestamp
 with the body lets a receiver reject replays of an old, validly signed message.
 
-Deliveries run only after the run is committed (an ``after_commit`` hook on the request's session
-hands the run id to a small thread pool), so a receiver never hears of a run that was rolled back, and
-a slow or failing receiver can never break or delay the evaluation request.
+Events are written to the outbox in the transaction of the change they announce
+(app.services.webhook_outbox) and delivered by a worker in any process (app.services.webhook_worker), so
+a receiver never hears of a change that was rolled back, a slow or failing receiver never delays the
+request, and a restart loses nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import time
-import uuid
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import datetime
 from http import HTTPStatus
-from typing import Any
 
-import httpx
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from app.config import Settings
-from app.db import session_scope
-from app.errors import NotFound, Problem, ValidationFailed
-from app.orm import EvaluationRun, Webhook, WebhookDelivery
+from app.db import lock_for_write
+from app.errors import Conflict, NotFound, Problem, ValidationFailed
+from app.orm import Webhook, WebhookDelivery, WebhookEvent, WebhookMessage
+from app.orm.base import utcnow
 from app.schemas.webhook import WebhookCreate
-from app.services import audit
-from app.services import evaluations as evaluation_service
+from app.services import audit, webhook_outbox
 from app.services.audit import CLI_ACTOR, Actor
-from app.services.run_document import StoredRun, read_run
 from app.services.webhook_targets import resolve_target, url_problem
 
 log = logging.getLogger(__name__)
 
-EVENT_RUN_CREATED = "evaluation.created"
 SIGNATURE_HEADER = "X-Zonescore-Signature"
 TIMESTAMP_HEADER = "X-Zonescore-Timestamp"
 EVENT_HEADER = "X-Zonescore-Event"
@@ -132,115 +124,38 @@ def deliveries(session: Session, webhook_id: int, *, limit: int, offset: int) ->
     return rows, total
 
 
-def run_payload(session: Session, run: StoredRun) -> dict[str, Any]:
-    """The JSON a receiver gets: the event, when it was sent, and the run summary (as GET /evaluations)."""
-    summary = evaluation_service.run_out(session, run).model_dump(mode="json")
-    return {"event": EVENT_RUN_CREATED, "sent_at": datetime.now(UTC).isoformat(timespec="seconds"), "run": summary}
+def message(session: Session, webhook_id: int, delivery_id: str) -> tuple[WebhookMessage, WebhookEvent]:
+    """The delivery ``delivery_id`` of webhook ``webhook_id`` and its event, or NotFound."""
+    get_webhook(session, webhook_id)
+    found = session.execute(
+        select(WebhookMessage, WebhookEvent).join(WebhookEvent, WebhookEvent.id == WebhookMessage.event_id)
+        .where(WebhookMessage.webhook_id == webhook_id, WebhookMessage.delivery_id == delivery_id)).first()
+    if found is None:
+        raise NotFound(f"webhook {webhook_id} has no delivery {delivery_id!r}")
+    return found[0], found[1]
 
 
-class WebhookDispatcher:
-    """Delivers run notifications on a small thread pool with retries, logging every attempt."""
-
-    def __init__(self, session_factory: sessionmaker[Session], settings: Settings, *, max_workers: int = 4,
-                 sleep: Callable[[float], None] = time.sleep, transport: httpx.BaseTransport | None = None) -> None:
-        """Construction starts no thread; the pool starts threads on the first delivery. ``transport``
-        replaces the network (tests)."""
-        self._factory = session_factory
-        self._settings = settings
-        self._sleep = sleep
-        self._transport = transport
-        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="webhook")
-
-    def submit(self, run_id: int) -> Future[None]:
-        """Queue the notifications of a committed run; returns at once."""
-        return self._pool.submit(self._deliver_run_logged, run_id)
-
-    def shutdown(self, *, wait: bool = True) -> None:
-        """Stop taking work; with ``wait``, finish what is queued (deliveries are short and bounded)."""
-        self._pool.shutdown(wait=wait)
-
-    def _deliver_run_logged(self, run_id: int) -> None:
-        try:
-            self.deliver_run(run_id)
-        except Exception:  # a worker thread has no caller to raise to; make the failure visible in the logs
-            log.exception("webhook delivery of run %s failed", run_id)
-
-    def deliver_run(self, run_id: int) -> None:
-        """Send run ``run_id`` to every webhook whose filter matches (synchronously)."""
-        with session_scope(self._factory) as session:
-            row = session.get(EvaluationRun, run_id)
-            if row is None:
-                return
-            run = read_run(row)
-            hooks = [(h.id, h.url, h.secret) for h in session.scalars(select(Webhook).order_by(Webhook.id))
-                     if h.model_key is None or h.model_key == run.model_key]
-            body = json.dumps(run_payload(session, run), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        for hook_id, url, secret in hooks:
-            self._deliver(hook_id, run_id, url, secret, body)
-
-    def _deliver(self, hook_id: int, run_id: int, url: str, secret: str, body: bytes) -> None:
-        delivery_id = str(uuid.uuid4())  # the same across retries, so receivers can drop duplicates
-        settings = self._settings
-        delay = settings.webhook_backoff_seconds
-        with httpx.Client(timeout=settings.webhook_timeout_seconds, follow_redirects=False,
-                          transport=self._transport) as client:
-            for attempt in range(1, settings.webhook_attempts + 1):
-                started = time.perf_counter()
-                status, error, retry = self._attempt(client, url, secret, body, delivery_id)
-                if attempt == settings.webhook_attempts:
-                    retry = False
-                self._log(hook_id, run_id, delivery_id, attempt, status, error,
-                          (time.perf_counter() - started) * 1000.0)
-                if not retry:
-                    return
-                self._sleep(delay)
-                delay *= 2
-
-    def _attempt(self, client: httpx.Client, url: str, secret: str, body: bytes,
-                 delivery_id: str) -> tuple[int | None, str | None, bool]:
-        """(status code, error, whether to retry) of one POST, sent to the very address that was checked."""
-        target = resolve_target(url, allow_private=self._settings.webhook_allow_private)
-        if isinstance(target, str):
-            return None, target, False
-        timestamp = str(int(time.time()))
-        headers = {
-            "Host": target.host_header, "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
-            EVENT_HEADER: EVENT_RUN_CREATED, DELIVERY_HEADER: delivery_id, TIMESTAMP_HEADER: timestamp,
-            SIGNATURE_HEADER: sign(secret, timestamp, body),
-        }
-        try:
-            response = client.post(target.url, content=body, headers=headers, extensions=target.extensions)
-        except httpx.HTTPError as exc:
-            log.warning("webhook delivery to %s failed: %s", url, type(exc).__name__)
-            return None, f"{type(exc).__name__}: {exc}"[:300], True
-        if 200 <= response.status_code < 300:
-            return response.status_code, None, False
-        retry = response.status_code >= 500 or response.status_code in RETRY_STATUSES
-        return response.status_code, failure_reason(response.status_code), retry
-
-    def _log(self, hook_id: int, run_id: int, delivery_id: str, attempt: int, status: int | None,
-             error: str | None, duration_ms: float) -> None:
-        # One short transaction per attempt: the log shows progress even while retries are pending.
-        with session_scope(self._factory) as session:
-            session.add(WebhookDelivery(
-                webhook_id=hook_id, run_id=run_id, delivery_id=delivery_id, attempt=attempt, status_code=status,
-                error=error, succeeded=error is None, duration_ms=duration_ms,
-            ))
+def attempts_of(session: Session, delivery_id: str) -> list[WebhookDelivery]:
+    """Every attempt of one delivery, oldest first."""
+    return list(session.scalars(select(WebhookDelivery).where(WebhookDelivery.delivery_id == delivery_id)
+                                .order_by(WebhookDelivery.id)))
 
 
-def notify_after_commit(session: Session, run_id: int, dispatcher: WebhookDispatcher) -> None:
-    """Hand ``run_id`` to ``dispatcher`` once ``session`` commits (never if it rolls back)."""
-    pending = [True]
-
-    def _committed(_session: Session) -> None:
-        if pending[0]:
-            pending[0] = False
-            dispatcher.submit(run_id)
-
-    def _rolled_back(_session: Session, previous: SessionTransaction) -> None:
-        # Only the outermost transaction's rollback discards the run; a savepoint's does not.
-        if previous.parent is None:
-            pending[0] = False
-
-    event.listen(session, "after_commit", _committed, once=True)
-    event.listen(session, "after_soft_rollback", _rolled_back)
+def redeliver(session: Session, webhook_id: int, delivery_id: str, *, actor: Actor = CLI_ACTOR,
+              now: datetime | None = None) -> tuple[WebhookMessage, WebhookEvent]:
+    """Queue delivery ``delivery_id`` again, now, with the same id and body and a fresh count of attempts
+    (delivered and failed ones included: a receiver may have lost what it got). Conflict while a worker is
+    sending it."""
+    lock_for_write(session)
+    row, event = message(session, webhook_id, delivery_id)
+    now = now or utcnow()
+    if row.state == webhook_outbox.PENDING and row.locked_until is not None and row.locked_until > now:
+        raise Conflict(f"delivery {delivery_id} is being sent right now (by {row.locked_by}); try again shortly")
+    old = {"state": row.state, "attempts": row.attempts}
+    row.state, row.attempts, row.next_attempt_at = webhook_outbox.PENDING, 0, now
+    row.locked_by = row.locked_until = None
+    session.flush()
+    audit.record(session, actor, "webhook.redeliver", "webhook", webhook_id, old=old,
+                 new={"delivery_id": delivery_id, "event": event.event, "run_id": event.run_id})
+    webhook_outbox.wake_after_commit(session)
+    return row, event

@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 from app.api.deps import SessionDep
 from app.errors import AppError
 from app.i18n import LabelSet, Language, label, labels_for, localized, resolve_language
+from app.security import ReaderDep, viewer_of
 from app.security_headers import html_policy
 from app.services import evaluations as service
 from app.services import model_catalog as catalog
-from app.services import panel_views
+from app.services import panel_views, publication
 from app.services import panels as panel_service
 from app.services import run_history as history
 from app.services.evaluation_exports import badge_text, highlight_sentence
@@ -33,6 +34,7 @@ from app.services.evaluations import ZoneCard
 from app.services.observations import query_long
 from app.services.panel_document import StoredPanel
 from app.services.run_document import StoredRun
+from app.services.run_status import RunStatus
 from app.texts import TEXTS, text
 from app.ui import charts, panel_charts
 from app.ui.access import signed_in, ui_read_access
@@ -126,11 +128,14 @@ def model_titles(session: Session, lang: Language) -> dict[str, str]:
 
 @router.get("", response_class=HTMLResponse)
 @html_errors
-def index(request: Request, session: SessionDep) -> HTMLResponse:
-    """The latest runs of every model, with links to rankings and methodology."""
+def index(request: Request, session: SessionDep, principal: ReaderDep) -> HTMLResponse:
+    """The latest published runs of every model, with links to rankings and methodology; a signed-in key
+    allowed to see drafts sees them too, marked as drafts."""
     page = Page(request)
     titles = model_titles(session, page.lang)
-    by_model = history.latest_runs(session, per_model=RUNS_PER_MODEL)
+    viewer = viewer_of(principal)
+    statuses = (RunStatus.PUBLISHED, RunStatus.DRAFT) if viewer.sees_drafts else (RunStatus.PUBLISHED,)
+    by_model = history.latest_runs(session, per_model=RUNS_PER_MODEL, statuses=statuses)
     # Models with runs first (newest run first), then the others in catalog order.
     keys = [*by_model, *(k for k in titles if k not in by_model)]
     groups = [
@@ -157,10 +162,13 @@ def _tier_bars(page: Page, run: StoredRun, counts: dict[str, int]) -> list[chart
 
 @router.get("/evaluations/{run_id}", response_class=HTMLResponse)
 @html_errors
-def ranking(request: Request, session: SessionDep, run_id: int, province: str | None = None,
-            tier: str | None = None, peer_group: str | None = None, offset: int = 0) -> HTMLResponse:
-    """A run's ranking with province, tier and peer-group filters and the tier distribution as bars."""
+def ranking(request: Request, session: SessionDep, principal: ReaderDep, run_id: int,
+            province: str | None = None, tier: str | None = None, peer_group: str | None = None,
+            offset: int = 0) -> HTMLResponse:
+    """A run's ranking with province, tier and peer-group filters and the tier distribution as bars (a draft
+    only for keys that may see drafts, marked; a withdrawn run is a 410 page with the reason)."""
     page = Page(request)
+    publication.visible_state(session, run_id, viewer_of(principal))
     run = service.get_run(session, run_id)
     filters: dict[str, Any] = {"province": province or None, "tier": tier or None, "peer_group": peer_group or None}
     offset = max(offset, 0)
@@ -233,10 +241,11 @@ def _neighbours(page: Page, session: Session, card: ZoneCard) -> str:
 
 @router.get("/evaluations/{run_id}/zones/{code}", response_class=HTMLResponse)
 @html_errors
-def zone(request: Request, session: SessionDep, run_id: int, code: str) -> HTMLResponse:
+def zone(request: Request, session: SessionDep, principal: ReaderDep, run_id: int, code: str) -> HTMLResponse:
     """A zone's scorecard: pillar radar, top contributions, rank interval against its neighbours in the
-    field, trend across years, and strengths and weaknesses in words."""
+    field, trend across years, and strengths and weaknesses in words (visibility as for the ranking)."""
     page = Page(request)
+    publication.visible_state(session, run_id, viewer_of(principal))
     card = service.scorecard(session, run_id, code)
     run, result = card.run, card.result
     pillars = [p for p in run.methodology.pillars if p.weight > 0]
@@ -266,7 +275,8 @@ def zone(request: Request, session: SessionDep, run_id: int, code: str) -> HTMLR
 
 @router.get("/models/{key}", response_class=HTMLResponse)
 @html_errors
-def model(request: Request, session: SessionDep, key: str, version: str | None = None) -> HTMLResponse:
+def model(request: Request, session: SessionDep, principal: ReaderDep, key: str,
+          version: str | None = None) -> HTMLResponse:
     """A model's methodology: pillars and indicators with nominal weights, methods, thresholds, description."""
     page = Page(request)
     scoring_model, source = catalog.resolve_model(session, key, version)
@@ -280,7 +290,8 @@ def model(request: Request, session: SessionDep, key: str, version: str | None =
     steps = [(step, spec[step]) for step in ("checks", "imputation", "outliers", "normalisation", "weighting",
                                              "aggregation", "peer_groups", "uncertainty", "constraints", "badges")
              if step in spec]
-    runs, _total = service.list_runs(session, model=scoring_model.key, year=None, limit=10, offset=0)
+    runs, _total = service.list_runs(session, model=scoring_model.key, year=None, limit=10, offset=0,
+                                     statuses=viewer_of(principal).statuses())
     return page.render("model.html", doc=doc, source=source, pillar_chart=pillar_chart, steps=steps,
                        scheme=doc.tier_scheme, runs=runs, pillar_names=doc.pillar_names(page.lang),
                        pillar_total=total, versions=catalog.versions_of(session, key))
