@@ -1,7 +1,9 @@
 """The zh/en label catalog: one definition of every code's wording, shared by the library and the service.
 
-The hand-written labels (tiers, subgroups, profiles, badges, risk flags, national pillars, levels,
-zone kinds, provinces, peer-group words, statuses, directions, natures) are versioned data in
+The hand-written labels (tiers — the RPI tiers, the ten coupling coordination grades and the DEA
+efficiency tiers —, subgroups, profiles, badges, risk flags, national pillars, levels, zone kinds,
+provinces, peer-group words, statuses, directions, natures, which subsystem lags, DEA efficiency
+status, returns to scale, and the names of the step methods) are versioned data in
 ``scoring_models/data/labels.json`` (``labels_version``). Indicator, dimension and chain names are
 not copied there: they are read from the indicator and chain catalogs (:mod:`scoring_models.catalog`),
 so each name still has exactly one definition. Tier, profile and badge wording is the policy
@@ -51,6 +53,10 @@ class LabelKind(StrEnum):
     STATUSES = "statuses"
     DIRECTIONS = "directions"
     NATURES = "natures"
+    COUPLING_LAGS = "coupling_lags"
+    EFFICIENCY_STATUS = "efficiency_status"
+    RETURNS_TO_SCALE = "returns_to_scale"
+    METHODS = "methods"
 
 
 class LabelPair(BaseModel):

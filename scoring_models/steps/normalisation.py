@@ -130,11 +130,13 @@ def distance_to_target(
 @dataclass(frozen=True)
 class Columns:
     """What a normalisation method reads: zones × indicators values (NaN = missing), each
-    indicator's direction (+1 higher is better, -1 lower) and target (NaN where none)."""
+    indicator's direction (+1 higher is better, -1 lower) and target (NaN where none), and its
+    fixed goalposts (2 × indicators: lower, upper; NaN where none; None when nobody gave any)."""
 
     values: FloatArray
     directions: FloatArray
     targets: FloatArray
+    goalposts: FloatArray | None = None
 
 
 @dataclass(frozen=True)
@@ -143,13 +145,15 @@ class NormalisationMethod:
 
     ``nonnegative``: scores are never negative — geometric aggregation needs it and a composite
     on such scores has a meaningful ratio to its peer mean (the RPI); z-scores are not.
-    ``needs_targets``: every indicator needs a ``target`` (a spec using it without one is rejected).
+    ``needs_targets``: every indicator needs a ``target`` (a spec using it without one is rejected);
+    ``needs_goalposts`` likewise for ``goalposts``.
     """
 
     name: str
     func: Normalise
     nonnegative: bool = True
     needs_targets: bool = False
+    needs_goalposts: bool = False
 
 
 NORMALISATIONS: StepRegistry[NormalisationMethod] = StepRegistry("normalisation")
