@@ -314,6 +314,12 @@ class _Result(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+def _absent(value: object) -> bool:
+    """Optional parts only some models give (coupling, efficiency, AHP …) are left out of a dump when
+    absent, so a result without them is written exactly as before they existed."""
+    return value is None
+
+
 class IndicatorScore(_Result):
     """One indicator of one zone: raw, treated and normalised value, weight and contribution."""
 
@@ -373,10 +379,12 @@ class ZoneResult(_Result):
     next_tier: str | None
     gap_to_next_tier: float | None = Field(description="composite points needed to reach the next tier")
     coupling: CouplingScores | None = Field(
-        default=None, description="coupling coordination of the innovation and industry subsystems (coupling models)"
+        default=None,
+        exclude_if=_absent,
+        description="coupling coordination of the innovation and industry subsystems (coupling models)",
     )
     efficiency: EfficiencyScores | None = Field(
-        default=None, description="DEA efficiency, peers and frontier targets (efficiency models)"
+        default=None, exclude_if=_absent, description="DEA efficiency, peers and frontier targets (efficiency models)"
     )
 
 
@@ -449,12 +457,15 @@ class ModelInfo(_Result):
     sensitivity: list[SensitivityIndex]
     importance: Importance | None = Field(
         default=None,
+        exclude_if=_absent,
         description="each indicator's and pillar's correlation ratio with the composite next to its nominal weight",
     )
     weight_parts: WeightParts | None = Field(
-        default=None, description="the subjective and objective parts of combined weights"
+        default=None, exclude_if=_absent, description="the subjective and objective parts of combined weights"
     )
-    ahp: AhpReport | None = Field(default=None, description="the experts' AHP matrices behind the weights")
+    ahp: AhpReport | None = Field(
+        default=None, exclude_if=_absent, description="the experts' AHP matrices behind the weights"
+    )
 
 
 class EvaluationResult(_Result):

@@ -569,9 +569,10 @@ def weights_from_judgments(data: Any) -> Any:
     except (ValidationError, ValueError, np.linalg.LinAlgError):
         return data
     weights = {m.name: m.priorities for m in report.result}
-    pillar_w = weights.get("pillars", {})
+    pillar_w = weights.get("pillars")
     pillars = [
-        {**p, "weight": pillar_w[p["code"]]} if isinstance(p, dict) and p.get("code") in pillar_w else p
+        # a pillar the matrix leaves out gets 0 if it has no weight: the items check reports the gap
+        {**p, "weight": pillar_w.get(str(p.get("code")), p.get("weight", 0.0))} if isinstance(p, dict) and pillar_w else p
         for p in map(_plain, data.get("pillars") or [])
     ]
     indicators = []

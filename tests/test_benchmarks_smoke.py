@@ -37,3 +37,13 @@ def test_engine_fast_paths_match_masked_paths() -> None:
     assert np.isnan(agg.arithmetic(holed, w)).sum() == 0
     assert np.allclose(nm.minmax(x, np.ones(6)).min(axis=0), 0)
     assert np.allclose(nm.minmax(x, -np.ones(6)).max(axis=0), 100)
+
+
+def test_methods_benchmark_runs_small() -> None:
+    from benchmarks import common, methods
+
+    before = len(common.RESULTS)
+    methods.run(quick=True, sizes=(40,))
+    figures = common.RESULTS[before:]
+    assert any(f.name.startswith("DEA kernel, 40 zones") for f in figures)
+    assert any("AHP" in f.name for f in figures) and any("coupling" in f.name for f in figures)

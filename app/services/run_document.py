@@ -30,8 +30,11 @@ from scoring_models.base import (
     ZoneResult,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 LEGACY_SCHEMA_VERSION = 1  # rows written before the version was stored
+# Version 2 added optional parts: the run's ``info.importance`` (effective importance by correlation
+# ratio), ``info.weight_parts`` and ``info.ahp``, and a zone's ``coupling`` and ``efficiency``. A version 1
+# document is a valid version 2 document without them, so reading it needs no conversion.
 
 
 class MethodologyIndicator(ModelIndicator):

@@ -101,9 +101,10 @@ def coupling_coordination(u1: FloatArray, u2: FloatArray, *, alpha: float = 0.5,
 def coordination_grade(d: FloatArray) -> npt.NDArray[np.int_]:
     """Index into :data:`GRADE_CODES` of each ``D`` (lower edges inclusive; -1 for NaN)."""
     d = np.asarray(d, dtype=np.float64)
-    # 10·D rounded to 1e-9 first, so 0.7 (= 7.000000000000001 / 10 in floating point) is grade 7
-    grade = np.floor(np.round(np.nan_to_num(d, nan=0.0) * 10.0, 9)).astype(np.int_)
-    return np.where(np.isnan(d), -1, np.clip(grade, 0, len(GRADE_CODES) - 1)).astype(np.int_)
+    # compared as 100·D with the edges 10 … 90, exactly as a model's tiers on the composite 100·D are
+    edges = np.arange(10.0, 100.0, 10.0)
+    grade = (100.0 * np.nan_to_num(d, nan=0.0)[..., None] >= edges).sum(axis=-1)
+    return np.where(np.isnan(d), -1, grade).astype(np.int_)
 
 
 def lagging(u1: FloatArray, u2: FloatArray, tolerance: float = 0.1) -> list[Lag | None]:

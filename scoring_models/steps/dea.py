@@ -209,7 +209,7 @@ class _Scored:
 
 
 _ROUNDS = 25  # column-generation rounds before the remaining zones take every candidate column
-_ADD = 8  # columns added per zone and round: the most negative reduced costs
+_ADD = 12  # columns added per zone and round: the most negative reduced costs
 
 
 def _start_columns(xs: FloatArray, ys: FloatArray, pool: IntArray) -> IntArray:
@@ -223,27 +223,31 @@ def _start_columns(xs: FloatArray, ys: FloatArray, pool: IntArray) -> IntArray:
 
 
 def _reduced_costs(
-    solutions: Sequence[LpSolution], xs: FloatArray, ys: FloatArray, rts: ReturnsToScale, phase: int
+    solutions: Sequence[LpSolution], px: FloatArray, py: FloatArray, rts: ReturnsToScale, phase: int
 ) -> FloatArray:
-    """Reduced cost of every column (zone) in every solved programme (rows: programmes).
+    """Reduced cost of every pool column (``px``, ``py``: its inputs and outputs) in every solved
+    programme (rows: programmes; +inf for a programme without a solution).
 
     A λ column has cost 0 and coefficients ``x_j`` on the input rows, ``∓ y_j`` on the output rows
     (−y in phase one's ``≤`` form, +y in phase two's equalities) and 1 on the returns-to-scale row;
     its reduced cost is ``0 − a_jᵀ π`` with π the row duals.
     """
-    m, s = xs.shape[1], ys.shape[1]
-    out = np.full((len(solutions), xs.shape[0]), np.inf)
+    m, s = px.shape[1], py.shape[1]
+    ok = np.array([sol.optimal for sol in solutions], dtype=bool)
+    duals = np.zeros((len(solutions), m + s + 1))
     for k, sol in enumerate(solutions):
         if not sol.optimal:
             continue
         if phase == 1:
-            dx, dy = sol.dual_ub[:m], -sol.dual_ub[m : m + s]
             extra = sol.dual_ub[m + s :] if rts is ReturnsToScale.NON_INCREASING else sol.dual_eq
+            duals[k, : m + s], duals[k, -1] = sol.dual_ub[: m + s], float(extra.sum())
+            duals[k, m : m + s] *= -1.0  # the output rows hold −y
         else:
-            dx, dy = sol.dual_eq[:m], sol.dual_eq[m : m + s]
             extra = sol.dual_ub if rts is ReturnsToScale.NON_INCREASING else sol.dual_eq[m + s :]
-        out[k] = -(xs @ dx + ys @ dy + float(extra.sum()))
-    return out
+            duals[k, : m + s], duals[k, -1] = sol.dual_eq[: m + s], float(extra.sum())
+    costs = -(duals[:, :m] @ px.T + duals[:, m : m + s] @ py.T + duals[:, -1:])
+    costs[~ok] = np.inf
+    return np.asarray(costs, dtype=np.float64)
 
 
 def _generate(
@@ -261,23 +265,21 @@ def _generate(
     """
     cols = [np.asarray(c, dtype=np.int_) for c in start]
     sols: list[LpSolution | None] = [None] * len(zones)
-    in_pool = np.zeros(int(pool.max(initial=-1)) + 1 if pool.size else 0, dtype=bool)
-    in_pool[pool] = True
     pending = list(range(len(zones)))
     for _ in range(_ROUNDS):
         solved = solve_batch([programme(int(zones[k]), cols[k]) for k in pending])
-        costs = reduced(solved)
+        costs = reduced(solved)  # programmes × pool
         again = []
         for row, k in enumerate(pending):
             sols[k] = solved[row]
-            d = costs[row]
-            candidates = np.flatnonzero((d < -1e-9) & np.isfinite(d))
-            candidates = candidates[candidates < in_pool.size]
-            have = np.searchsorted(cols[k], candidates)  # cols[k] is sorted (np.union1d)
-            known = cols[k][np.minimum(have, cols[k].size - 1)] == candidates
-            candidates = candidates[in_pool[candidates] & ~known]
-            if solved[row].optimal and candidates.size:
-                best = candidates[np.argsort(d[candidates], kind="stable")[:_ADD]]
+            candidates = np.flatnonzero(costs[row] < -1e-9)
+            if candidates.size:
+                found = pool[candidates]
+                have = np.searchsorted(cols[k], found)  # cols[k] is sorted (np.union1d)
+                new = ~(cols[k][np.minimum(have, cols[k].size - 1)] == found)
+                candidates = candidates[new]
+            if candidates.size:
+                best = pool[candidates[np.argsort(costs[row, candidates], kind="stable")[:_ADD]]]
                 cols[k] = np.union1d(cols[k], best)
                 again.append(k)
         pending = again
@@ -285,22 +287,33 @@ def _generate(
             break
     if pending:  # degenerate cycling is rare; finish those zones against every candidate
         full = [np.union1d(pool, cols[k]) for k in pending]
-        for k, sol, c in zip(pending, solve_batch([programme(int(zones[k]), c) for k, c in zip(pending, full,
-                                                                                              strict=True)]),
-                             full, strict=True):
+        solved = solve_batch([programme(int(zones[k]), c) for k, c in zip(pending, full, strict=True)])
+        for k, sol, c in zip(pending, solved, full, strict=True):
             sols[k], cols[k] = sol, c
     return [s for s in sols if s is not None], cols
 
 
-def _score(xs: FloatArray, ys: FloatArray, pool: IntArray, rts: ReturnsToScale, *, slacks: bool) -> _Scored:
-    """Phase one (and two) for every zone against the columns of ``pool`` (and its own column)."""
+def _score(
+    xs: FloatArray,
+    ys: FloatArray,
+    pool: IntArray,
+    rts: ReturnsToScale,
+    *,
+    slacks: bool,
+    seed: IntArray | None = None,
+) -> _Scored:
+    """Phase one (and two) for every zone against the columns of ``pool`` (and its own column),
+    starting from ``seed`` columns (e.g. the zones efficient under another model) where given."""
     n, m, s = xs.shape[0], xs.shape[1], ys.shape[1]
     zones = np.arange(n)
     base = _start_columns(xs, ys, pool)
+    if seed is not None:
+        base = np.union1d(base, np.intersect1d(seed, pool))
     start = [np.union1d(base, [o]) for o in zones]
+    px, py = xs[pool], ys[pool]
     first, cols = _generate(
         lambda o, c: _phase_one(xs, ys, o, c, rts), zones, pool, start,
-        lambda sols: _reduced_costs(sols, xs, ys, rts, 1),
+        lambda sols: _reduced_costs(sols, px, py, rts, 1),
     )
     theta = np.array([sol.x[0] if sol.optimal else np.nan for sol in first])
     lambdas = [(c, sol.x[1:]) for c, sol in zip(cols, first, strict=True)]
@@ -308,7 +321,7 @@ def _score(xs: FloatArray, ys: FloatArray, pool: IntArray, rts: ReturnsToScale, 
     if slacks:
         second, cols2 = _generate(
             lambda o, c: _phase_two(xs, ys, o, c, float(theta[o]), rts), zones, pool, cols,
-            lambda sols: _reduced_costs(sols, xs, ys, rts, 2),
+            lambda sols: _reduced_costs(sols, px, py, rts, 2),
         )
         for o, (sol, c) in enumerate(zip(second, cols2, strict=True)):
             if sol.optimal:
@@ -325,12 +338,14 @@ def envelopment(
     slacks: bool = True,
     tol: float = TOLERANCE,
     undominated: BoolArray | None = None,
+    seed: IntArray | None = None,
 ) -> Envelopment:
     """The input-oriented envelopment model ``rts`` for every zone (module docstring).
 
     ``x`` is zones × inputs (positive), ``y`` zones × outputs (non-negative). Without ``slacks``
     only phase one runs (slacks 0, intensities of phase one). ``undominated`` may pass the
-    frontier candidates already known (``~dominated(x, y, ray=rts is CONSTANT)``).
+    frontier candidates already known (``~dominated(x, y, ray=rts is CONSTANT)``), ``seed`` zones
+    likely on the frontier (every programme starts with them as columns).
     """
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     _check(x, y)
@@ -340,11 +355,11 @@ def envelopment(
     if undominated is None:
         undominated = ~dominated(xs, ys, ray=rts is ReturnsToScale.CONSTANT)
     pool = np.flatnonzero(undominated)
-    scored = _score(xs, ys, pool, rts, slacks=slacks)
+    scored = _score(xs, ys, pool, rts, slacks=slacks, seed=seed)
     rows = np.repeat(np.arange(n), [c.size for c, _ in scored.lambdas])
     cols = np.concatenate([c for c, _ in scored.lambdas]) if n else np.zeros(0, dtype=np.int_)
     vals = np.concatenate([v for _, v in scored.lambdas]) if n else np.zeros(0)
-    keep = vals > 1e-9  # the phase-two hair leaves ~1e-9 on zones that are not peers
+    keep = vals > 1e-7  # the phase-two hair and solver tolerances leave ~1e-9 on zones that are not peers
     lambdas = sparse.csr_array((vals[keep], (rows[keep], cols[keep])), shape=(n, n))
     return Envelopment(
         theta=np.minimum(scored.theta, 1.0),
@@ -440,9 +455,11 @@ def dea(
     ray, plain = ~dominated(x, y, ray=True), ~dominated(x, y, ray=False)  # dominance ignores column scales
     ccr = envelopment(x, y, ReturnsToScale.CONSTANT, slacks=headline is ReturnsToScale.CONSTANT, tol=tol,
                       undominated=ray)
+    # the CCR-efficient zones are BCC- and NIRS-efficient too: good first columns for those models
+    frontier = np.flatnonzero(ccr.theta >= 1.0 - tol)
     bcc = envelopment(x, y, ReturnsToScale.VARIABLE, slacks=headline is ReturnsToScale.VARIABLE, tol=tol,
-                      undominated=plain)
-    nirs = envelopment(x, y, ReturnsToScale.NON_INCREASING, slacks=False, tol=tol, undominated=plain)
+                      undominated=plain, seed=frontier)
+    nirs = envelopment(x, y, ReturnsToScale.NON_INCREASING, slacks=False, tol=tol, undominated=plain, seed=frontier)
     main = ccr if headline is ReturnsToScale.CONSTANT else bcc
     status = main.status(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64), tol)
     sup = np.array(main.theta, dtype=np.float64)

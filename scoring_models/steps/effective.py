@@ -163,8 +163,12 @@ def calibrate(
     constrain: Callable[[FloatArray], FloatArray],
     settings: CalibrationSpec,
 ) -> CalibrationResult:
-    """Multiplicative updates ``w_i ← w_i (t_i / share_i)^step``, renormalised and passed through
-    ``constrain`` (e.g. nature caps), keeping the best weights seen.
+    """Multiplicative updates ``w_i ← w_i (t_i / share_i)^step`` from the best weights so far,
+    renormalised and passed through ``constrain`` (e.g. nature caps); an update that does not
+    lower the largest gap halves the step.
+
+    Correlated indicators share the variance they explain, so their shares cannot always be
+    separated to any targets: the result then is the best found (``converged`` False).
 
     ``x`` is zones × indicators (the normalised scores), ``composite(w)`` the composite for weights
     ``w``, ``target`` the nominal shares (0 where an indicator has no weight; zero weights stay 0).
@@ -178,13 +182,15 @@ def calibrate(
         return sh, float(np.abs(sh - t)[active].max(initial=0.0))
 
     first, err0 = measure(w)
-    best, best_sh, best_err, sh = w, first, err0, first
-    iterations = 0
+    best, best_sh, best_err = w, first, err0
+    step, iterations = settings.step, 0
     while best_err > settings.tolerance and iterations < settings.max_iterations:
         iterations += 1
-        ratio = np.where(active, t / np.maximum(sh, 1e-6), 1.0)
-        w = constrain(shares(w * ratio**settings.step, w))
-        sh, err = measure(w)
+        ratio = np.where(active, t / np.maximum(best_sh, 1e-6), 1.0)
+        candidate = constrain(shares(best * ratio**step, best))
+        sh, err = measure(candidate)
         if err < best_err:
-            best, best_sh, best_err = w, sh, err
+            best, best_sh, best_err = candidate, sh, err
+        else:  # shares react more than in proportion (correlated inputs): a shorter step from the best
+            step /= 2.0
     return CalibrationResult(best, first, best_sh, err0, best_err, iterations, best_err <= settings.tolerance)

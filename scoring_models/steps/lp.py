@@ -20,7 +20,8 @@ from scipy.optimize import linprog
 
 from scoring_models.arrays import FloatArray
 
-_CHUNK_NONZEROS = 400_000  # coefficients per stacked LP: large enough to amortise a call, small enough for memory
+_CHUNK_NONZEROS = 150_000  # coefficients per stacked LP: large enough to amortise a call, small enough that the
+# simplex (whose pricing runs over the whole stack) does not slow down per block
 
 
 @dataclass(frozen=True)
