@@ -572,7 +572,9 @@ def weights_from_judgments(data: Any) -> Any:
     pillar_w = weights.get("pillars")
     pillars = [
         # a pillar the matrix leaves out gets 0 if it has no weight: the items check reports the gap
-        {**p, "weight": pillar_w.get(str(p.get("code")), p.get("weight", 0.0))} if isinstance(p, dict) and pillar_w else p
+        {**p, "weight": pillar_w.get(str(p.get("code")), p.get("weight", 0.0))}
+        if isinstance(p, dict) and pillar_w
+        else p
         for p in map(_plain, data.get("pillars") or [])
     ]
     indicators = []
