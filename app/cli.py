@@ -1,16 +1,17 @@
-"""Command line: ``zonescore migrate | seed-demo | serve | import | export | evaluate | keys``."""
+"""Command line: ``zonescore migrate | seed-demo | serve | import | export | evaluate | keys | judgments``."""
 
 from __future__ import annotations
 
 import typer
 
-from app import cli_data, cli_evaluate
+from app import cli_data, cli_evaluate, cli_judgments
 from app.config import get_settings
 from app.db import make_engine, make_session_factory, session_scope
 
 cli = typer.Typer(help="zonescore: store, score and rank high-tech zones.", no_args_is_help=True)
 keys_cli = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 cli.add_typer(keys_cli, name="keys")
+cli.add_typer(cli_judgments.judgments_cli, name="judgments")
 
 
 @cli.command()

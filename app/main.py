@@ -16,6 +16,7 @@ from app.api import (
     health,
     imports,
     indicators,
+    judgments,
     keys,
     labels,
     models,
@@ -77,7 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics_router)
     # Only the /api/v1 routes authenticate and count requests.
     for router in (zones.router, indicators.router, observations.router, chains.router, imports.router,
-                   labels.router, models.router, evaluations.router, webhooks.router, keys.router, audit.router):
+                   labels.router, models.router, judgments.router, evaluations.router, webhooks.router, keys.router,
+                   audit.router):
         app.include_router(router, responses=API_RESPONSES)
     app.include_router(ui_router)
     install_docs(app)

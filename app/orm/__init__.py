@@ -6,6 +6,7 @@ from app.orm.base import Base
 from app.orm.chain import ChainBreakdown
 from app.orm.evaluation import EvaluationRun, EvaluationZoneResult, ModelSpecRow
 from app.orm.indicator import IndicatorRow
+from app.orm.judgment import ExpertJudgmentRow
 from app.orm.observation import Observation, ObservationChange
 from app.orm.webhook import Webhook, WebhookDelivery
 from app.orm.zone import Zone
@@ -17,6 +18,7 @@ __all__ = [
     "ChainBreakdown",
     "EvaluationRun",
     "EvaluationZoneResult",
+    "ExpertJudgmentRow",
     "IdempotencyRecord",
     "IndicatorRow",
     "ModelSpecRow",

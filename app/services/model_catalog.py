@@ -12,11 +12,12 @@ from app.orm import EvaluationRun, ModelSpecRow
 from app.services import audit
 from app.services.audit import CLI_ACTOR, Actor
 from app.services.run_document import Methodology, MethodologyIndicator, read_run
-from scoring_models.base import ScoringModel
+from scoring_models.base import ModelInfo, ScoringModel
 from scoring_models.catalog import indicator_catalog
 from scoring_models.pipeline import build_model
 from scoring_models.registry import default_registry, version_sort_key
 from scoring_models.spec import ModelSpec
+from scoring_models.steps.ahp import ahp_report
 
 
 def _custom_rows(session: Session, key: str) -> list[ModelSpecRow]:
@@ -75,6 +76,7 @@ def methodology(model: ScoringModel) -> Methodology:
         key=model.key, version=model.version, title_zh=model.title_zh, title_en=model.title_en,
         description=model.description, pillars=list(model.pillars), indicators=indicators,
         tier_scheme=model.tier_scheme, spec=spec.model_dump(mode="json") if isinstance(spec, ModelSpec) else None,
+        ahp=ahp_report(spec.weighting.ahp) if isinstance(spec, ModelSpec) and spec.weighting.ahp else None,
     )
 
 
@@ -108,16 +110,16 @@ def used_versions(session: Session, key: str) -> set[str]:
     return set(session.scalars(select(EvaluationRun.model_version).where(EvaluationRun.model_key == key).distinct()))
 
 
-def effective_weights(session: Session, key: str, version: str) -> tuple[int | None, dict[str, float] | None]:
-    """The newest run of this model version and its effective weights, which describe the model on real
-    data; (None, None) before its first run."""
+def newest_run_info(session: Session, key: str, version: str) -> tuple[int | None, ModelInfo | None]:
+    """The newest run of this model version and what it found about the whole field — effective weights
+    and importance describe the model on real data; (None, None) before its first run."""
     run_id = session.scalar(
         select(func.max(EvaluationRun.id)).where(EvaluationRun.model_key == key, EvaluationRun.model_version == version)
     )
     if run_id is None:
         return None, None
     run = session.get(EvaluationRun, run_id)
-    return run_id, (None if run is None else read_run(run).info.effective_weights)
+    return run_id, (None if run is None else read_run(run).info)
 
 
 def register_spec(session: Session, spec: ModelSpec, *, actor: Actor = CLI_ACTOR) -> tuple[ModelSpecRow, bool]:

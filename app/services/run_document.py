@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.i18n import Language, localized
 from app.orm import EvaluationRun
@@ -29,6 +29,7 @@ from scoring_models.base import (
     TierScheme,
     ZoneResult,
 )
+from scoring_models.steps.ahp import AhpReport
 
 SCHEMA_VERSION = 2
 LEGACY_SCHEMA_VERSION = 1  # rows written before the version was stored
@@ -64,6 +65,8 @@ class Methodology(BaseModel):
     # The declarative spec verbatim, as it was: the spec language may grow, and a run stays readable
     # without upgrading every spec it ever stored.
     spec: dict[str, Any] | None
+    # The experts' AHP matrices behind the weights (priorities, λmax, CI, CR each), when there are any.
+    ahp: AhpReport | None = Field(default=None, exclude_if=lambda v: v is None)
 
     def tier_codes(self) -> list[str]:
         """Tier codes from the best tier down."""
