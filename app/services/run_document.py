@@ -72,6 +72,17 @@ class Methodology(BaseModel):
         """Tier codes from the best tier down."""
         return [t.code for t in self.tier_scheme.tiers]
 
+    def tier_basis(self) -> str:
+        """What the tier thresholds apply to: ``rpi`` (default) or ``composite``."""
+        tiers = (self.spec or {}).get("tiers")
+        return str(tiers.get("basis", "rpi")) if isinstance(tiers, dict) else "rpi"
+
+    def spec_methods(self) -> dict[str, str]:
+        """The method the spec names for each step that offers a choice (empty without a spec)."""
+        spec = self.spec or {}
+        return {step: str(section["method"]) for step, section in spec.items()
+                if isinstance(section, dict) and isinstance(section.get("method"), str)}
+
     def check_thresholds(self) -> dict[str, Any]:
         """The data-check thresholds of the spec (coverage shares, correlation limit); empty without a spec."""
         checks = (self.spec or {}).get("checks")
