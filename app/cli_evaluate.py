@@ -46,8 +46,8 @@ def evaluate(
     from pydantic import ValidationError
     from rich.console import Console
 
-    from app.cli_data import ready_engine
-    from app.errors import AppError, ValidationFailed
+    from app.cli_data import fail, ready_engine
+    from app.errors import AppError
     from app.schemas.evaluation import EvaluationRequest
     from app.services import evaluations as service
     from app.services.webhooks import WebhookDispatcher, notify_after_commit
@@ -77,11 +77,7 @@ def evaluate(
             summary = service.run_out(session, run)
             top, _total = service.rankings(session, run.id, limit=TOP_N)
     except AppError as exc:
-        typer.echo(f"error: {exc.detail}", err=True)
-        if isinstance(exc, ValidationFailed):
-            for problem in exc.errors:
-                typer.echo(f"  {problem.column or 'request'}: {problem.message}", err=True)
-        raise typer.Exit(code=1) from None
+        fail(exc)
     finally:
         with console.status("delivering webhooks…", spinner="dots"):
             dispatcher.shutdown(wait=True)

@@ -10,40 +10,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import typer
-from sqlalchemy.orm import Session
 
-from app.config import get_settings
-from app.db import make_session_factory, session_scope
+from app.cli_data import service_session
 from app.services.audit import CLI_ACTOR
 from scoring_models.steps.ahp import GroupMethod, MatrixReport, PriorityMethod
 
 judgments_cli = typer.Typer(help="An expert panel's AHP judgments: submit, show, withdraw, publish.",
                             no_args_is_help=True)
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    """A committed-on-success session; a service error becomes exit code 1 with its problems listed."""
-    from app.cli_data import ready_engine
-    from app.errors import AppError, ValidationFailed
-
-    engine = ready_engine(get_settings())
-    try:
-        with session_scope(make_session_factory(engine)) as session:
-            yield session
-    except AppError as exc:
-        typer.echo(f"error: {exc.detail}", err=True)
-        if isinstance(exc, ValidationFailed):
-            for problem in exc.errors:
-                typer.echo(f"  {problem.column or 'request'}: {problem.message}", err=True)
-        raise typer.Exit(code=1) from None
-    finally:
-        engine.dispose()
 
 
 def _matrix_lines(matrices: list[MatrixReport]) -> Iterator[str]:
@@ -76,7 +53,7 @@ def submit(
     except (ValidationError, ValueError) as exc:
         typer.echo(f"error: {file}: {exc}", err=True)
         raise typer.Exit(code=1) from None
-    with _session() as session:
+    with service_session() as session:
         stored, created = service.submit(session, model, body, max_cr=max_cr, actor=CLI_ACTOR)
     typer.echo(f"{'stored' if created else 'replaced'} the judgments of {stored.expert} for {model}, panel {panel}")
     for line in _matrix_lines(stored.matrices):
@@ -94,7 +71,7 @@ def show(
     """Review a panel: each expert's matrices and CRs, the group's priorities and resulting weights."""
     from app.services import judgments as service
 
-    with _session() as session:
+    with service_session() as session:
         review = service.review(session, model, panel, group=group, max_cr=max_cr)
     if as_json:
         _echo_json(review.model_dump(mode="json"))
@@ -118,7 +95,7 @@ def withdraw(
     """Remove one expert's judgments from the panel."""
     from app.services import judgments as service
 
-    with _session() as session:
+    with service_session() as session:
         service.withdraw(session, model, panel, expert, actor=CLI_ACTOR)
     typer.echo(f"withdrew the judgments of {expert}")
 
@@ -138,7 +115,7 @@ def publish(
     from app.services import judgments as service
 
     request = PublishRequest(panel=panel, key=as_key, version=version, group=group, priority=priority, max_cr=max_cr)
-    with _session() as session:
+    with service_session() as session:
         row = service.publish(session, model, request, actor=CLI_ACTOR)
         message = f"registered {row.key} {row.version} with the judgments of panel {panel}"
     typer.echo(message)

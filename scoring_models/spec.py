@@ -342,11 +342,29 @@ def _check_pillars(spec: ModelSpec, errors: _Errors) -> None:
         seen.add(p.code)
 
 
+# What a normalisation may need of every indicator: (the record's flag, the indicator's field, the error
+# type, how the message names it)
+_NEEDS = (("needs_targets", "target", "missing_target", "a target"),
+          ("needs_goalposts", "goalposts", "missing_goalposts", "goalposts"))
+
+
+def _missing_needs(spec: ModelSpec, method: str, errors: _Errors, at: tuple[str | int, ...] | None = None) -> None:
+    """Errors for indicators lacking what normalisation ``method`` needs: one at each such indicator's
+    field, or a single one at ``at`` (where an alternative method is named)."""
+    record = NORMALISATIONS.get(method)
+    for flag, field, kind, what in _NEEDS:
+        lacking = [n for n, ind in enumerate(spec.indicators) if getattr(ind, field) is None]
+        if not (getattr(record, flag) and lacking):
+            continue
+        places = [("indicators", n, field) for n in lacking] if at is None else [at]
+        for place in places:
+            errors.add(place, kind, "{method} normalisation needs {what} for every indicator",
+                       None if at is None else method, method=method, what=what)
+
+
 def _check_indicators(spec: ModelSpec, errors: _Errors) -> None:
     pillars = {p.code for p in spec.pillars}
-    method = spec.normalisation.method
-    needs_target = NORMALISATIONS.get(method).needs_targets
-    needs_goalposts = NORMALISATIONS.get(method).needs_goalposts
+    _missing_needs(spec, spec.normalisation.method, errors)
     seen: set[str] = set()
     for n, ind in enumerate(spec.indicators):
         if ind.code in seen:
@@ -356,22 +374,6 @@ def _check_indicators(spec: ModelSpec, errors: _Errors) -> None:
         seen.add(ind.code)
         if ind.pillar not in pillars:
             errors.add(("indicators", n, "pillar"), "unknown_pillar", "unknown pillar '{p}'", ind.pillar, p=ind.pillar)
-        if needs_target and ind.target is None:
-            errors.add(
-                ("indicators", n, "target"),
-                "missing_target",
-                "{method} normalisation needs a target for every indicator",
-                None,
-                method=method,
-            )
-        if needs_goalposts and ind.goalposts is None:
-            errors.add(
-                ("indicators", n, "goalposts"),
-                "missing_goalposts",
-                "{method} normalisation needs goalposts for every indicator",
-                None,
-                method=method,
-            )
 
 
 def _check_weights(spec: ModelSpec, errors: _Errors) -> None:
@@ -406,25 +408,8 @@ def _check_methods(spec: ModelSpec, errors: _Errors) -> None:
             agg=agg,
             norm=norm,
         )
-    lacking = any(i.target is None for i in spec.indicators)
-    no_goalposts = any(i.goalposts is None for i in spec.indicators)
     for k, name in enumerate(spec.uncertainty.normalisations):
-        if lacking and NORMALISATIONS.get(name).needs_targets:
-            errors.add(
-                ("uncertainty", "normalisations", k),
-                "missing_target",
-                "{method} normalisation needs a target for every indicator",
-                name,
-                method=name,
-            )
-        if no_goalposts and NORMALISATIONS.get(name).needs_goalposts:
-            errors.add(
-                ("uncertainty", "normalisations", k),
-                "missing_goalposts",
-                "{method} normalisation needs goalposts for every indicator",
-                name,
-                method=name,
-            )
+        _missing_needs(spec, name, errors, at=("uncertainty", "normalisations", k))
 
 
 def _check_profiles(spec: ModelSpec, errors: _Errors) -> None:

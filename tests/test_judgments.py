@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +11,10 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.config import get_settings
 from app.db import make_engine, make_session_factory
 from app.services.model_catalog import resolve_model
 from scoring_models.registry import load_registry
+from tests.test_cli import env  # noqa: F401 - the fixture pointing the CLI at the test database
 
 MODEL = "innovation-peak"
 PEAK = load_registry(plugins=False).get(MODEL)
@@ -113,15 +112,8 @@ def test_writing_judgments_needs_a_key_with_the_evaluate_scope(anon_client: Test
     assert denied.status_code == 403  # publishing registers a model: admin only
 
 
-@pytest.fixture
-def env(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("ZONESCORE_DATABASE_URL", database_url)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
-def test_the_cli_submits_shows_and_publishes(env: None, database_url: str, tmp_path: Path) -> None:
+@pytest.mark.usefixtures("env")
+def test_the_cli_submits_shows_and_publishes(database_url: str, tmp_path: Path) -> None:
     # no app (and so no logging to stdout) in this test: --json output must parse as it is
     path = tmp_path / "张三.json"
     expert = _expert("张三")
