@@ -144,3 +144,15 @@ def test_the_cli_submits_shows_and_publishes(database_url: str, tmp_path: Path) 
     assert withdrawn.exit_code == 0
     gone = runner.invoke(cli, ["judgments", "show", "--model", MODEL, "--panel", "2025"])
     assert gone.exit_code == 1 and "no judgments" in gone.output
+
+
+def test_a_panel_judges_one_set_of_matrices_within_the_models_caps(client: TestClient) -> None:
+    url = f"/api/v1/models/{MODEL}/judgments"
+    assert client.post(url, json=_expert("甲")).status_code == 201
+    pillars_only = {"panel": "2025", "expert": "乙", "pillars": _pillars()}
+    mismatch = client.post(url, json=pillars_only)
+    assert mismatch.status_code == 422 and "same matrices" in mismatch.text
+    # scale rated as important as innovation: over the model's 10% cap, so refused like a spec would be
+    heavy = _expert("丙", panel="2026", pillars=_consistent(PILLARS, [9, 3, 5, 4, 3, 9]))
+    refused = client.post(url, json=heavy)
+    assert refused.status_code == 422 and any(p["code"] == "cap_exceeded" for p in refused.json()["errors"])

@@ -80,6 +80,13 @@ def submit(session: Session, key: str, submission: JudgmentSubmission, *, max_cr
     spec = model_spec(session, key)
     expert = ExpertJudgments.model_validate(submission.model_dump(exclude={"panel"}))
     checked_spec(spec, [expert], group=GroupMethod.AIJ, priority=priority, max_cr=max_cr)
+    others = [ExpertJudgments.model_validate(r.judgments) for r in session.scalars(select(ExpertJudgmentRow).where(
+        ExpertJudgmentRow.model_key == spec.key, ExpertJudgmentRow.panel == submission.panel,
+        ExpertJudgmentRow.expert != expert.expert).order_by(ExpertJudgmentRow.id))]
+    try:  # one panel, one set of matrices: the group can only be formed over the same comparisons
+        AhpSpec(experts=[*others, expert])
+    except ValidationError as exc:
+        raise invalid_spec(exc, "the judgments") from None
     document = expert.model_dump(mode="json")
     row = _row(session, spec.key, submission.panel, expert.expert)
     created = row is None
@@ -120,10 +127,15 @@ def review(session: Session, key: str, panel: str, *, group: GroupMethod = Group
     experts = [ExpertJudgments.model_validate(r.judgments) for r in rows]
     ahp = AhpSpec(priority=priority, group=group, max_cr=max_cr, experts=experts)
     report = ahp_report(ahp)
-    # the weights the judgments give, whatever their consistency: derived, then read as plain weights
+    # the weights the judgments give, whatever their consistency or the model's caps (publishing checks
+    # both): derived, then read as plain weights
     raw = weights_from_judgments(_with_judgments(spec, ahp.model_dump(mode="json")))
     raw["weighting"] = {k: v for k, v in raw["weighting"].items() if k != "ahp"} | {"method": "expert"}
-    weighted = ModelSpec.model_validate(raw)
+    raw["constraints"] = {}
+    try:
+        weighted = ModelSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise invalid_spec(exc, "the weights of the judgments") from None
     total = sum(p.weight for p in weighted.pillars)
     return PanelReview(
         model_key=spec.key, panel=panel, priority=priority, group=group, max_cr=max_cr,
