@@ -22,7 +22,7 @@ Panel = Annotated[str, Path(pattern=PANEL, description="the panel (consultation 
 
 
 @router.post("", summary="Submit an expert's AHP judgments", response_model=JudgmentOut, status_code=201,
-             dependencies=[JsonBody], responses=WRITE_RESPONSES)
+             dependencies=[JsonBody], responses={**WRITE_RESPONSES, **problem_responses(404)})
 def submit(session: SessionDep, principal: EvaluateKey, response: Response, key: str, body: JudgmentSubmission,
            max_cr: MaxCr = 0.10, priority: Priority = PriorityMethod.EIGENVECTOR) -> JudgmentOut:
     """One expert's pairwise comparisons (Saaty's 1–9 scale) of the model's pillars and/or of the
@@ -36,14 +36,15 @@ def submit(session: SessionDep, principal: EvaluateKey, response: Response, key:
     return stored
 
 
-@router.get("", summary="Panels with judgments for a model", response_model=list[str])
+@router.get("", summary="Panels with judgments for a model", response_model=list[str],
+            responses=problem_responses(404))
 def list_panels(session: SessionDep, reader: ReadAccess, key: str) -> list[str]:
-    """The panels holding judgments for this model."""
+    """The panels holding judgments for this model (404 for an unknown model)."""
     return service.panels(session, key)
 
 
 @router.get("/{panel}", summary="Review a panel's judgments", response_model=PanelReview,
-            responses=problem_responses(404))
+            responses=problem_responses(404, 409))
 def review(session: SessionDep, reader: ReadAccess, key: str, panel: Panel,
            group: Annotated[GroupMethod, Query(description="aij: geometric mean of the judgments; aip: of the "
                                                            "priorities")] = GroupMethod.AIJ,
@@ -62,7 +63,7 @@ def withdraw(session: SessionDep, principal: EvaluateKey, key: str, panel: Panel
 
 
 @router.post("/publish", summary="Publish a panel's judgments as a model version", response_model=Methodology,
-             status_code=201, dependencies=[JsonBody], responses=WRITE_RESPONSES)
+             status_code=201, dependencies=[JsonBody], responses={**WRITE_RESPONSES, **problem_responses(404)})
 def publish(session: SessionDep, admin: AdminKey, key: str, body: PublishRequest) -> Methodology:
     """Register `body.key` @ `body.version`: this model's spec with the panel's judgments as its AHP
     weights (`weighting: {"method": "ahp"}`), so they are part of that version's methodology and of

@@ -114,7 +114,8 @@ def panel_rows(session: Session, key: str, panel: str) -> list[ExpertJudgmentRow
 
 
 def panels(session: Session, key: str) -> list[str]:
-    """The panels with judgments for model ``key``."""
+    """The panels with judgments for model ``key`` (a NotFound for an unknown model)."""
+    catalog.resolve_model(session, key)
     found = session.scalars(select(ExpertJudgmentRow.panel).where(ExpertJudgmentRow.model_key == key).distinct())
     return sorted(found)
 

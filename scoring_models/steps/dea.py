@@ -24,10 +24,12 @@ Speed: every zone's LP is small, so they are solved stacked (:mod:`scoring_model
 only frontier candidates enter them as columns. A zone dominated by another — no more of any
 input and no less of any output, better somewhere; under constant returns after scaling both by
 the first input — can be replaced in any combination by its dominator without losing feasibility
-or slack, so removing it changes neither θ* nor the maximal slacks. When many candidates remain,
-they are first scored against each other; the efficient ones among them span the same frontier
-as all zones (a max-slack solution only ever uses efficient zones, CST Thm 3.3), and every zone
-is then scored against those alone.
+or slack, so removing it changes neither θ* nor the maximal slacks. The candidates enter by
+column generation: each zone starts from a few likely frontier zones (the best output/input
+ratios, the extremes, for BCC and NIRS the CCR-efficient zones) and its own column; after each
+stacked solve the row duals price every candidate, the most attractive join, and a zone is done
+when no candidate has a negative reduced cost — its restricted optimum is then the optimum over
+all zones.
 """
 
 from __future__ import annotations
