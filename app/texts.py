@@ -196,7 +196,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "passes": ("通过", "passes"),
     "fails": ("未通过", "fails"),
     "group_priorities": ("群组权重（{group}）", "Group priorities ({group})"),
-    "combined_weights": ("主客观组合赋权", "Combined subjective–objective weights"),
     "subjective_part": ("主观权重", "Subjective"),
     "objective_part": ("客观权重", "Objective"),
     "combined_part": ("组合权重", "Combined"),

@@ -242,7 +242,7 @@ def _method_items(run: StoredRun, lang: Language) -> list[tuple[str, Any]]:
     name = details.indicator_namer(run.methodology, lang)
     if info.weight_parts is not None:
         p = info.weight_parts
-        items.append((text("combined_weights", lang), text("combination_rule", lang).format(
+        items.append((label(LabelSet.METHODS, "combined", lang), text("combination_rule", lang).format(
             rule=label(LabelSet.METHODS, p.rule.value, lang), alpha=p.alpha,
             objective=label(LabelSet.METHODS, p.objective_method, lang))))
         items += [(text("item_weight_parts", lang).format(name=name(code)), text("weight_parts_value", lang).format(
