@@ -1,10 +1,11 @@
-"""Command line: ``zonescore migrate | seed-demo | serve | import | export | evaluate | runs | webhooks | keys``."""
+"""Command line: ``zonescore migrate | seed-demo | serve | import | export | evaluate | runs | webhooks | keys |
+judgments``."""
 
 from __future__ import annotations
 
 import typer
 
-from app import cli_data, cli_evaluate, cli_runs
+from app import cli_data, cli_evaluate, cli_judgments, cli_runs
 from app.config import get_settings
 from app.db import make_engine, make_session_factory, session_scope
 
@@ -13,6 +14,7 @@ keys_cli = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help
 cli.add_typer(keys_cli, name="keys")
 cli.add_typer(cli_runs.runs_cli, name="runs")
 cli.add_typer(cli_runs.webhooks_cli, name="webhooks")
+cli.add_typer(cli_judgments.judgments_cli, name="judgments")
 
 
 @cli.command()

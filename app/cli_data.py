@@ -6,10 +6,12 @@ Registered on the Typer app in :mod:`app.cli`.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from sqlalchemy import Engine
@@ -22,6 +24,7 @@ from app.schemas.zone import Level
 from app.texts import text
 
 if TYPE_CHECKING:
+    from app.errors import AppError
     from app.services.exports import Sheet
 
 MAX_LISTED_PROBLEMS = 20
@@ -47,6 +50,33 @@ def ready_engine(settings: Settings) -> Engine:
                    err=True)
         raise typer.Exit(code=1)
     return engine
+
+
+def fail(exc: AppError) -> NoReturn:
+    """Print a service's refusal (with every problem of a 422) to standard error and exit with code 1."""
+    from app.errors import ValidationFailed
+
+    typer.echo(f"error: {exc.detail}", err=True)
+    if isinstance(exc, ValidationFailed):
+        for problem in exc.errors:
+            typer.echo(f"  {problem.column or 'request'}: {problem.message}", err=True)
+    raise typer.Exit(code=1) from None
+
+
+@contextmanager
+def service_session() -> Iterator[Session]:
+    """A session on the configured database (at the newest migration) that commits when the block ends;
+    a service error is reported and ends the command with exit code 1 (nothing written)."""
+    from app.errors import AppError
+
+    engine = ready_engine(get_settings())
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            yield session
+    except AppError as exc:
+        fail(exc)
+    finally:
+        engine.dispose()
 
 
 def import_file(
@@ -193,18 +223,8 @@ def _check_export_arguments(table: ExportTable, run: int | None, output: str, fi
 def _load_sheets(query: _ExportQuery) -> list[Sheet]:
     """The sheets to export, read from the configured database; an error message and exit code 1 when
     the service refuses (an unknown run, too many rows …)."""
-    from app.errors import AppError
-
-    settings = get_settings()
-    engine = ready_engine(settings)
-    try:
-        with session_scope(make_session_factory(engine)) as session:
-            return _read_sheets(session, query, settings.max_export_rows)
-    except AppError as exc:
-        typer.echo(f"error: {exc.detail}", err=True)
-        raise typer.Exit(code=1) from None
-    finally:
-        engine.dispose()
+    with service_session() as session:
+        return _read_sheets(session, query, get_settings().max_export_rows)
 
 
 def _read_sheets(session: Session, query: _ExportQuery, max_rows: int) -> list[Sheet]:

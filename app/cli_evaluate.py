@@ -49,8 +49,8 @@ def evaluate(
     from pydantic import ValidationError
     from rich.console import Console
 
-    from app.cli_data import ready_engine
-    from app.errors import AppError, ValidationFailed
+    from app.cli_data import fail, ready_engine
+    from app.errors import AppError
     from app.schemas.evaluation import EvaluationRequest
     from app.services import evaluations as service
     from app.services import publication
@@ -85,11 +85,7 @@ def evaluate(
                 worker.run_once()
                 worker.stop()
     except AppError as exc:
-        typer.echo(f"error: {exc.detail}", err=True)
-        if isinstance(exc, ValidationFailed):
-            for problem in exc.errors:
-                typer.echo(f"  {problem.column or 'request'}: {problem.message}", err=True)
-        raise typer.Exit(code=1) from None
+        fail(exc)
     finally:
         engine.dispose()
     if output_format is OutputFormat.JSON:

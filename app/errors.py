@@ -15,6 +15,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -124,6 +125,17 @@ class ValidationFailed(AppError):
     """The input is well-formed but its content is invalid; ``errors`` lists every bad row/field."""
 
     status, slug, title = 422, "validation-failed", "Validation failed"
+
+
+def invalid_spec(exc: PydanticValidationError, what: str) -> ValidationFailed:
+    """A 422 listing every error of a validated document (a model spec, expert judgments) at its
+    dotted location, e.g. ``weighting.ahp.experts.0.pillars``."""
+    problems = [
+        Problem(column=".".join(str(p) for p in err["loc"]) or None, code=err["type"], message=err["msg"],
+                value=None if err.get("input") is None else str(err.get("input"))[:200])
+        for err in exc.errors()
+    ]
+    return ValidationFailed(f"{what} is invalid: {len(problems)} problem(s)", errors=problems)
 
 
 class PayloadTooLarge(AppError):

@@ -15,6 +15,7 @@ from app.api import (
     health,
     imports,
     indicators,
+    judgments,
     keys,
     labels,
     models,
@@ -95,8 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics_router)
     # The /api/v1 routes authenticate; every route but the probes counts against the rate limit.
     for router in (zones.router, indicators.router, observations.router, chains.router, imports.router,
-                   labels.router, models.router, evaluations.router, official.router, panels.router, webhooks.router,
-                   keys.router,
+                   labels.router, models.router, judgments.router, evaluations.router, official.router, panels.router,
+                   webhooks.router, keys.router,
                    audit.router):
         app.include_router(router, responses=API_RESPONSES)
     app.include_router(ui_router)

@@ -1,6 +1,6 @@
 """``python -m benchmarks [SECTION ...] [--quick] [--markdown FILE]`` — run the benchmarks and print every figure.
 
-Sections: kernels, flagship, ingest, reads, memory, panel, uploads (default: all, in that order).
+Sections: kernels, flagship, methods, ingest, reads, memory, panel, uploads (default: all, in that order).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from benchmarks import common
 
-SECTIONS = ("kernels", "flagship", "ingest", "reads", "memory", "panel", "uploads")
+SECTIONS = ("kernels", "flagship", "methods", "ingest", "reads", "memory", "panel", "uploads")
 
 
 def markdown(machine: dict[str, str]) -> str:

@@ -18,6 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from scoring_models.arrays import FloatArray
 from scoring_models.catalog import Direction, Indicator, indicator_catalog
 from scoring_models.methods import MethodOverrides as MethodOverrides  # part of the options contract
+from scoring_models.steps.ahp import AhpReport
+from scoring_models.steps.combined_weights import WeightParts
+from scoring_models.steps.coupling import CouplingScores
+from scoring_models.steps.effective import Importance
+from scoring_models.steps.efficiency import EfficiencyScores
 
 MetaValue = str | int | float | bool | None
 
@@ -342,6 +347,12 @@ class _Result(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+def _absent(value: object) -> bool:
+    """Optional parts only some models give (coupling, efficiency, AHP …) are left out of a dump when
+    absent, so a result without them is written exactly as before they existed."""
+    return value is None
+
+
 class IndicatorScore(_Result):
     """One indicator of one zone: raw, treated and normalised value, weight and contribution."""
 
@@ -404,6 +415,14 @@ class ZoneResult(_Result):
     weaknesses: list[Highlight]
     next_tier: str | None
     gap_to_next_tier: float | None = Field(description="composite points needed to reach the next tier")
+    coupling: CouplingScores | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="coupling coordination of the innovation and industry subsystems (coupling models)",
+    )
+    efficiency: EfficiencyScores | None = Field(
+        default=None, exclude_if=_absent, description="DEA efficiency, peers and frontier targets (efficiency models)"
+    )
 
 
 class ExcludedZone(_Result):
@@ -484,6 +503,17 @@ class ModelInfo(_Result):
         "the run's own first (empty when it did not run)",
     )
     sensitivity: list[SensitivityIndex]
+    importance: Importance | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="each indicator's and pillar's correlation ratio with the composite next to its nominal weight",
+    )
+    weight_parts: WeightParts | None = Field(
+        default=None, exclude_if=_absent, description="the subjective and objective parts of combined weights"
+    )
+    ahp: AhpReport | None = Field(
+        default=None, exclude_if=_absent, description="the experts' AHP matrices behind the weights"
+    )
 
 
 class EvaluationResult(_Result):

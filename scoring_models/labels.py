@@ -1,11 +1,13 @@
 """The zh/en label catalog: one definition of every code's wording, shared by the library and the service.
 
-The hand-written labels (tiers, subgroups, profiles, badges, risk flags, panel trends and moves, national
-pillars, levels, zone kinds, provinces, peer-group words, statuses, directions, natures, the four quadrants of a
-chain's key products) are versioned data in ``scoring_models/data/labels.json`` (``labels_version``).
-Indicator, dimension and chain names are not copied there: they are read from the indicator and chain catalogs
-(:mod:`scoring_models.catalog`), so each name still has exactly one definition. Tier, profile and badge wording
-is the policy
+The hand-written labels (tiers — the RPI tiers, the ten coupling coordination grades and the DEA
+efficiency tiers —, subgroups, profiles, badges, risk flags, panel trends and moves, national pillars,
+levels, zone kinds, provinces, peer-group words, statuses, directions, natures, the four quadrants of a
+chain's key products, which subsystem lags, DEA efficiency status, returns to scale, and the names of the
+step methods) are versioned data in ``scoring_models/data/labels.json`` (``labels_version``). Indicator,
+dimension and chain names are not copied there: they are read from the indicator and chain catalogs
+(:mod:`scoring_models.catalog`), so each name still has exactly one definition. Tier, profile and badge
+wording is the policy
 article's (domain brief §5); provinces are the 31 GB/T 2260 provincial-level regions.
 
 Peer-group codes are composite (see :mod:`scoring_models.steps.peer_groups`): rule bands join
@@ -55,6 +57,10 @@ class LabelKind(StrEnum):
     DIRECTIONS = "directions"
     NATURES = "natures"
     QUADRANTS = "quadrants"
+    COUPLING_LAGS = "coupling_lags"
+    EFFICIENCY_STATUS = "efficiency_status"
+    RETURNS_TO_SCALE = "returns_to_scale"
+    METHODS = "methods"
 
 
 class LabelPair(BaseModel):

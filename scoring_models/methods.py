@@ -1,7 +1,9 @@
 """The method a spec model's run uses at each step that offers a choice, as typed records.
 
 Every field names a method of its step's registry (``steps.<step>``) and is validated against it
-when set, so a newly registered method is accepted here without editing this module.
+when set, so a newly registered method is accepted here without editing this module. The methods
+kept in their own modules register themselves when imported; importing them here makes every
+built-in method known wherever method names are validated.
 :class:`Methods` is what a run used; :class:`MethodOverrides` is what a caller asks to change
 for one run (part of :class:`~scoring_models.base.EvaluationOptions`).
 """
@@ -10,7 +12,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from scoring_models.steps import benefit_of_doubt as _registers_bod  # noqa: F401
+from scoring_models.steps import mazziotta_pareto as _registers_ampi  # noqa: F401
+from scoring_models.steps import weight_settings as _registers_ahp_combined  # noqa: F401
 from scoring_models.steps.aggregation import AggregationName
+from scoring_models.steps.composite import CompositeName
 from scoring_models.steps.imputation import ImputationName
 from scoring_models.steps.normalisation import NormalisationName
 from scoring_models.steps.outliers import OutlierName
@@ -29,6 +35,7 @@ class Methods(BaseModel):
     weighting: WeightingName
     aggregation: AggregationName
     peer_groups: PeerGroupName
+    composite: CompositeName = "weighted"
 
 
 class MethodOverrides(BaseModel):

@@ -19,22 +19,28 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+import numpy as np
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from scoring_models.base import ModelIndicator, Pillar, Tier, TierScheme
 from scoring_models.catalog import Direction, Nature, indicator_catalog
 from scoring_models.labels import LabelKind, labels
 from scoring_models.methods import Methods
-from scoring_models.steps.aggregation import AGGREGATIONS, AggregationName, AggregationSpec
+from scoring_models.steps import mazziotta_pareto as _registers_goalposts_and_ampi  # noqa: F401
+from scoring_models.steps.aggregation import AGGREGATIONS, AggregationName
+from scoring_models.steps.ahp import AhpSpec, ahp_report, inconsistencies
+from scoring_models.steps.benefit_of_doubt import AggregationSettings
+from scoring_models.steps.composite import COMPOSITES, CompositeSpec
+from scoring_models.steps.effective import DEFAULT_BANDWIDTH
 from scoring_models.steps.imputation import ImputationSpec
 from scoring_models.steps.normalisation import NORMALISATIONS, NormalisationName, NormalisationSpec
 from scoring_models.steps.outliers import OutlierSpec
 from scoring_models.steps.peer_groups import PeerGroupSpec
 from scoring_models.steps.registry import StepSettings as _Spec
-from scoring_models.steps.weighting import WeightingSpec
+from scoring_models.steps.weight_settings import WeightingSettings
 
 _CODE = r"^[a-z][a-z0-9_]*$"
 
@@ -48,11 +54,26 @@ class PillarSpec(_Spec):
     weight: float = Field(ge=0, allow_inf_nan=False)
 
 
+class Goalposts(_Spec):
+    """Fixed goalposts of an indicator (its unit): what scores 0 and 100 under ``goalposts``
+    normalisation, the same in every year."""
+
+    lower: float = Field(allow_inf_nan=False)
+    upper: float = Field(allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Goalposts:
+        if not self.upper > self.lower:
+            raise ValueError("the upper goalpost must lie above the lower one")
+        return self
+
+
 class IndicatorSpec(_Spec):
     """An indicator the model reads: catalog code, pillar, weight inside the pillar.
 
     ``direction`` overrides the catalog direction; ``target`` is the value scoring 100 under
-    distance-to-target normalisation (in the indicator's unit).
+    distance-to-target normalisation (in the indicator's unit); ``goalposts`` fix the range of
+    ``goalposts`` normalisation.
     """
 
     code: str
@@ -60,6 +81,7 @@ class IndicatorSpec(_Spec):
     weight: float = Field(default=1.0, ge=0, allow_inf_nan=False)
     direction: Direction | None = None
     target: float | None = Field(default=None, allow_inf_nan=False)
+    goalposts: Goalposts | None = None
 
     @field_validator("code")
     @classmethod
@@ -77,18 +99,34 @@ class ChecksSpec(_Spec):
     correlation_threshold: float = Field(default=0.9, gt=0, le=1)
 
 
-def _default_tiers() -> list[Tier]:
-    # the label catalog's tiers, best first: peak, strong, moderate, emerging
+RPI_TIERS = ("peak", "strong", "moderate", "emerging")
+"""The default tiers by RPI, best first (the catalog's tier set also names coupling grades and
+efficiency tiers)."""
+
+
+def catalog_tiers(codes: tuple[str, ...] | list[str]) -> list[Tier]:
+    """Tiers named as the label catalog names them, in the order given (best first)."""
     zh, en = labels(LabelKind.TIERS), labels(LabelKind.TIERS, "en")
-    return [Tier(code=code, name_zh=name, name_en=en[code]) for code, name in zh.items()]
+    return [Tier(code=code, name_zh=zh[code], name_en=en[code]) for code in codes]
+
+
+def _default_tiers() -> list[Tier]:
+    return catalog_tiers(RPI_TIERS)
 
 
 class TierSpec(_Spec):
-    """Tier scheme on the RPI: strictly decreasing positive thresholds, one more tier than thresholds."""
+    """Tier scheme: strictly decreasing positive thresholds, one more tier than thresholds.
+
+    ``basis`` ``rpi`` (default): thresholds on the relative performance index against the peer
+    mean (the top band strictly above its threshold, as the EIS). ``composite``: thresholds on the
+    composite itself, every band including its lower edge — absolute grades such as the ten
+    coupling coordination grades.
+    """
 
     thresholds: list[float] = Field(default_factory=lambda: [125.0, 100.0, 70.0], min_length=1)
     tiers: list[Tier] = Field(default_factory=_default_tiers)
     subgroups: bool = True
+    basis: Literal["rpi", "composite"] = "rpi"
 
     @field_validator("thresholds")
     @classmethod
@@ -156,9 +194,11 @@ class ConstraintsSpec(_Spec):
 
 
 class ExplainSpec(_Spec):
-    """How many strengths and weaknesses to report per zone."""
+    """How many strengths and weaknesses to report per zone, and the smoother bandwidth of the
+    effective importance (correlation ratio, ``steps.effective``) on the 0–1 rank scale."""
 
     top_n: int = Field(default=3, ge=0)
+    importance_bandwidth: float = Field(default=DEFAULT_BANDWIDTH, gt=0, le=1)
 
 
 class BadgeSpec(_Spec):
@@ -198,8 +238,9 @@ class ModelSpec(_Spec):
     imputation: ImputationSpec = Field(default_factory=ImputationSpec)
     outliers: OutlierSpec = Field(default_factory=OutlierSpec)
     normalisation: NormalisationSpec = Field(default_factory=NormalisationSpec)
-    weighting: WeightingSpec = Field(default_factory=WeightingSpec)
-    aggregation: AggregationSpec = Field(default_factory=AggregationSpec)
+    weighting: WeightingSettings = Field(default_factory=WeightingSettings)
+    aggregation: AggregationSettings = Field(default_factory=AggregationSettings)
+    composite: CompositeSpec = Field(default_factory=CompositeSpec)
     peer_groups: PeerGroupSpec = Field(default_factory=PeerGroupSpec)
     tiers: TierSpec = Field(default_factory=TierSpec)
     profiles: ProfileSpec = Field(default_factory=ProfileSpec)
@@ -207,6 +248,12 @@ class ModelSpec(_Spec):
     constraints: ConstraintsSpec = Field(default_factory=ConstraintsSpec)
     explain: ExplainSpec = Field(default_factory=ExplainSpec)
     badges: BadgeSpec = Field(default_factory=BadgeSpec)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _weights_from_judgments(cls, data: Any) -> Any:
+        """With AHP judgments, the pillar and indicator weights are their group priorities."""
+        return weights_from_judgments(data)
 
     @model_validator(mode="after")
     def _semantics(self) -> ModelSpec:
@@ -228,6 +275,7 @@ class ModelSpec(_Spec):
             weighting=self.weighting.method,
             aggregation=self.aggregation.method,
             peer_groups=self.peer_groups.method,
+            composite=self.composite.method,
         )
 
     def nominal_weights(self) -> dict[str, float]:
@@ -294,10 +342,29 @@ def _check_pillars(spec: ModelSpec, errors: _Errors) -> None:
         seen.add(p.code)
 
 
+# What a normalisation may need of every indicator: (the record's flag, the indicator's field, the error
+# type, how the message names it)
+_NEEDS = (("needs_targets", "target", "missing_target", "a target"),
+          ("needs_goalposts", "goalposts", "missing_goalposts", "goalposts"))
+
+
+def _missing_needs(spec: ModelSpec, method: str, errors: _Errors, at: tuple[str | int, ...] | None = None) -> None:
+    """Errors for indicators lacking what normalisation ``method`` needs: one at each such indicator's
+    field, or a single one at ``at`` (where an alternative method is named)."""
+    record = NORMALISATIONS.get(method)
+    for flag, field, kind, what in _NEEDS:
+        lacking = [n for n, ind in enumerate(spec.indicators) if getattr(ind, field) is None]
+        if not (getattr(record, flag) and lacking):
+            continue
+        places = [("indicators", n, field) for n in lacking] if at is None else [at]
+        for place in places:
+            errors.add(place, kind, "{method} normalisation needs {what} for every indicator",
+                       None if at is None else method, method=method, what=what)
+
+
 def _check_indicators(spec: ModelSpec, errors: _Errors) -> None:
     pillars = {p.code for p in spec.pillars}
-    method = spec.normalisation.method
-    needs_target = NORMALISATIONS.get(method).needs_targets
+    _missing_needs(spec, spec.normalisation.method, errors)
     seen: set[str] = set()
     for n, ind in enumerate(spec.indicators):
         if ind.code in seen:
@@ -307,14 +374,6 @@ def _check_indicators(spec: ModelSpec, errors: _Errors) -> None:
         seen.add(ind.code)
         if ind.pillar not in pillars:
             errors.add(("indicators", n, "pillar"), "unknown_pillar", "unknown pillar '{p}'", ind.pillar, p=ind.pillar)
-        if needs_target and ind.target is None:
-            errors.add(
-                ("indicators", n, "target"),
-                "missing_target",
-                "{method} normalisation needs a target for every indicator",
-                None,
-                method=method,
-            )
 
 
 def _check_weights(spec: ModelSpec, errors: _Errors) -> None:
@@ -349,16 +408,8 @@ def _check_methods(spec: ModelSpec, errors: _Errors) -> None:
             agg=agg,
             norm=norm,
         )
-    lacking = any(i.target is None for i in spec.indicators)
     for k, name in enumerate(spec.uncertainty.normalisations):
-        if lacking and NORMALISATIONS.get(name).needs_targets:
-            errors.add(
-                ("uncertainty", "normalisations", k),
-                "missing_target",
-                "{method} normalisation needs a target for every indicator",
-                name,
-                method=name,
-            )
+        _missing_needs(spec, name, errors, at=("uncertainty", "normalisations", k))
 
 
 def _check_profiles(spec: ModelSpec, errors: _Errors) -> None:
@@ -402,6 +453,72 @@ def _check_caps(spec: ModelSpec, errors: _Errors) -> None:
             )
 
 
+def _matrix_loc(name: str) -> tuple[str, ...]:
+    return ("pillars",) if name == "pillars" else ("indicators", name.split(":", 1)[1])
+
+
+def _check_ahp(spec: ModelSpec, errors: _Errors) -> None:
+    """Judgments present where the method needs them, over exactly the model's items, each matrix
+    consistent (CR below the limit; the message names the judgments furthest from the priorities)."""
+    w = spec.weighting
+    if w.method == "ahp" and w.ahp is None:
+        errors.add(("weighting", "ahp"), "missing_judgments", "ahp weighting needs the experts' judgments", None)
+    if w.ahp is None:
+        return
+    pillars = [p.code for p in spec.pillars]
+    for name in w.ahp.matrix_names():
+        pillar = None if name == "pillars" else name.split(":", 1)[1]
+        want = set(pillars) if pillar is None else {i.code for i in spec.indicators if i.pillar == pillar}
+        got = set(w.ahp.items(name))
+        if pillar is not None and pillar not in pillars:
+            errors.add(("weighting", "ahp", "experts", 0, *_matrix_loc(name)), "unknown_pillar",
+                       "no pillar '{p}' to weigh indicators in", pillar, p=pillar)
+        elif got != want:
+            errors.add(("weighting", "ahp", "experts", 0, *_matrix_loc(name)), "matrix_items",
+                       "matrix '{name}' must compare exactly {want}; it compares {got}", sorted(got),
+                       name=name, want=", ".join(sorted(want)), got=", ".join(sorted(got)))
+    for found in inconsistencies(w.ahp):
+        errors.add(("weighting", "ahp", "experts", found.expert_index, *_matrix_loc(found.matrix)),
+                   "inconsistent_judgments", "{detail}", round(found.cr, 4), detail=found.message())
+
+
+def _check_composite(spec: ModelSpec, errors: _Errors) -> None:
+    """What the composite needs: its pillars or indicators in the model, no Monte Carlo it cannot
+    honour, calibration only of a weighted composite."""
+    c = spec.composite
+    if not COMPOSITES.get(c.method).varies_with_weights and spec.uncertainty.enabled:
+        errors.add(("uncertainty", "enabled"), "uncertainty_unsupported",
+                   "the {m} composite does not vary with the weights the Monte Carlo analysis perturbs: "
+                   "disable it (uncertainty.enabled = false)", True, m=c.method)
+    if spec.weighting.calibration.enabled and c.method != "weighted":
+        errors.add(("weighting", "calibration", "enabled"), "calibration_unsupported",
+                   "weights can only be calibrated for a weighted composite, not {m}", True, m=c.method)
+    pillars = {p.code for p in spec.pillars}
+    if c.method == "coupling":
+        for field in ("innovation_pillar", "industry_pillar"):
+            code = getattr(c.coupling, field)
+            if code not in pillars:
+                errors.add(("composite", "coupling", field), "unknown_pillar", "unknown pillar '{p}'", code, p=code)
+        if c.coupling.innovation_pillar == c.coupling.industry_pillar:
+            errors.add(("composite", "coupling", "industry_pillar"), "same_pillar",
+                       "the two subsystems must be different pillars", c.coupling.industry_pillar)
+        if not NORMALISATIONS.get(spec.normalisation.method).nonnegative:
+            errors.add(("normalisation", "method"), "incompatible",
+                       "coupling coordination needs subsystem scores on 0–100, not {norm} scores",
+                       spec.normalisation.method, norm=spec.normalisation.method)
+    if c.method == "dea":
+        codes = {i.code for i in spec.indicators}
+        for field in ("inputs", "outputs"):
+            for k, code in enumerate(getattr(c.dea, field)):
+                if code not in codes:
+                    errors.add(("composite", "dea", field, k), "unknown_indicator",
+                               "'{code}' is not an indicator of the model", code, code=code)
+        both = set(c.dea.inputs) & set(c.dea.outputs)
+        if both or len(set(c.dea.inputs)) < len(c.dea.inputs) or len(set(c.dea.outputs)) < len(c.dea.outputs):
+            errors.add(("composite", "dea"), "duplicate", "inputs and outputs must be distinct indicators",
+                       sorted(both))
+
+
 _CHECKS = (
     _check_pillars,
     _check_indicators,
@@ -410,4 +527,43 @@ _CHECKS = (
     _check_profiles,
     _check_peer_groups,
     _check_tiers,
+    _check_ahp,
+    _check_composite,
 )
+
+
+def _plain(item: Any) -> Any:
+    return item.model_dump() if isinstance(item, BaseModel) else item
+
+
+def weights_from_judgments(data: Any) -> Any:
+    """``data`` (a raw spec) with the pillar and indicator weights the AHP judgments give.
+
+    The pillars matrix sets the pillar weights; a pillar's indicators matrix the weights of its
+    indicators. Judgments that do not validate, or match no pillar, leave ``data`` as it is: the
+    field checks report them.
+    """
+    if not isinstance(data, dict):
+        return data
+    weighting = _plain(data.get("weighting"))
+    raw = weighting.get("ahp") if isinstance(weighting, dict) else None
+    if raw is None:
+        return data
+    try:
+        report = ahp_report(AhpSpec.model_validate(_plain(raw)))
+    except (ValidationError, ValueError, np.linalg.LinAlgError):
+        return data
+    weights = {m.name: m.priorities for m in report.result}
+    pillar_w = weights.get("pillars")
+    pillars = [
+        # a pillar the matrix leaves out gets 0 if it has no weight: the items check reports the gap
+        {**p, "weight": pillar_w.get(str(p.get("code")), p.get("weight", 0.0))}
+        if isinstance(p, dict) and pillar_w
+        else p
+        for p in map(_plain, data.get("pillars") or [])
+    ]
+    indicators = []
+    for ind in map(_plain, data.get("indicators") or []):
+        inside = weights.get(f"indicators:{ind.get('pillar')}", {}) if isinstance(ind, dict) else {}
+        indicators.append({**ind, "weight": inside[ind["code"]]} if inside and ind.get("code") in inside else ind)
+    return {**data, "pillars": pillars, "indicators": indicators}

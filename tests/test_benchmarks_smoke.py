@@ -44,3 +44,13 @@ def test_panel_benchmark_runs_small() -> None:
 
     seconds, five_cross_sections = panel.panel_seconds(40, repeat=1)
     assert seconds > 0 and five_cross_sections > 0
+
+
+def test_methods_benchmark_runs_small() -> None:
+    from benchmarks import common, methods
+
+    before = len(common.RESULTS)
+    methods.run(quick=True, sizes=(40,))
+    figures = common.RESULTS[before:]
+    assert any(f.name.startswith("DEA kernel, 40 zones") for f in figures)
+    assert any("AHP" in f.name for f in figures) and any("coupling" in f.name for f in figures)

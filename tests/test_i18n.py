@@ -44,8 +44,11 @@ def test_query_parameter_wins_unless_unknown() -> None:
 
 
 def test_labels_follow_the_domain_brief_and_catalog() -> None:
-    assert labels_for(Language.ZH_CN)[LabelSet.TIERS] == {
+    tiers = labels_for(Language.ZH_CN)[LabelSet.TIERS]
+    assert {code: tiers[code] for code in ("peak", "strong", "moderate", "emerging")} == {
         "peak": "创新高峰", "strong": "创新强劲", "moderate": "创新追赶", "emerging": "创新培育"}
+    # the tier set also names the coupling coordination grades and the DEA efficiency tiers
+    assert tiers["quality_coordination"] == "优质协调" and tiers["dea_efficient"] == "DEA有效"
     assert labels_for(Language.ZH_CN)[LabelSet.PROFILES] == {
         "peak": "创新高峰型", "plateau": "产业高原型", "growth": "创新成长型", "foundation": "基础培育型"}
     assert labels_for(Language.ZH_CN)[LabelSet.BADGES] == {

@@ -173,3 +173,32 @@ def test_panel_chart_helpers_escape_and_draw_bands() -> None:
                                           y_label="y", trend=(7.5, 30.0, 2020))
     assert chart.count('<rect class="tier-band"') == 2 and chart.count('<circle class="point"') == 2
     assert '<line class="trend-line"' in chart
+
+
+def test_coupling_and_efficiency_runs_show_their_measures(demo_client: TestClient) -> None:
+    coupling = _evaluate(demo_client, model="innovation-industry-coupling")
+    html = _page(demo_client, f"/ui/evaluations/{coupling['id']}")
+    assert "耦合协调度D" in html and ("创新滞后型" in html or "产业滞后型" in html or "同步发展型" in html)
+    first = re.findall(r'href="/ui/evaluations/\d+/zones/([^"?]+)"', html)[0]
+    card = _page(demo_client, f"/ui/evaluations/{coupling['id']}/zones/{first}")
+    assert '<section class="card coupling">' in card and "协调等级" in card
+    efficiency = _evaluate(demo_client, model="innovation-efficiency")
+    html = _page(demo_client, f"/ui/evaluations/{efficiency['id']}", lang="en")
+    assert "Technical efficiency (CCR)" in html and "Super-efficiency" in html and "DEA-efficient" in html
+    codes = re.findall(r'href="/ui/evaluations/\d+/zones/([^"?]+)', html)
+    last = _page(demo_client, f"/ui/evaluations/{efficiency['id']}/zones/{codes[-1]}", lang="en")
+    assert "To reach the frontier: " in last and "Peers on the frontier" in last and "−" in last
+    top = _page(demo_client, f"/ui/evaluations/{efficiency['id']}/zones/{codes[0]}")
+    assert "已在效率前沿上" in top and "DEA有效" in top
+
+
+def test_methodology_page_shows_methods_and_effective_importance(demo_client: TestClient) -> None:
+    before = _page(demo_client, "/ui/models/innovation-peak")
+    assert "尚无运行" in before and "熵权法" not in before
+    _evaluate(demo_client)
+    html = _page(demo_client, "/ui/models/innovation-peak", lang="en")
+    assert "Effective importance (correlation ratio)" in html and "Leading industry chain" in html
+    assert html.count('<table class="importance">') == 2
+    coupling = _page(demo_client, "/ui/models/innovation-industry-coupling")
+    assert "耦合协调度" in coupling and "熵权法" in coupling and "等级阈值（综合得分）" in coupling
+    assert "≥ 90" in coupling

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from app.api.deps import JsonBody, SessionDep
 from app.api.responses import WRITE_RESPONSES, problem_responses
-from app.errors import Problem, ValidationFailed
+from app.errors import invalid_spec
 from app.security import AdminKey, ReadAccess
 from app.services import model_catalog as catalog
 from scoring_models.spec import ModelSpec
@@ -48,9 +48,14 @@ class Methodology(BaseModel):
         "zone with data in the year, whatever the filter: the badges) or 'own' (the zone's own data and the "
         "model's settings) — and its source (the published method); empty for a plug-in that is not a spec",
     )
+    ahp: dict[str, Any] | None = Field(
+        default=None, description="the experts' AHP matrices behind the weights: priorities, λmax, CI, RI, CR")
     immutable: bool
     effective_weights: dict[str, float] | None
     effective_weights_run_id: int | None
+    importance: dict[str, Any] | None = Field(
+        default=None, description="the newest run's effective importance: each indicator's and pillar's correlation "
+                                  "ratio with the composite next to its nominal weight (and a calibration if any)")
 
 
 @router.get("", summary="List scoring models", response_model=list[ModelListItem])
@@ -72,11 +77,12 @@ def get_model(
     (filtered, national or own) and source (`steps`), the tier scheme and all versions."""
     model, source = catalog.resolve_model(session, key, version)
     doc = catalog.methodology(model)
-    run_id, effective = catalog.effective_weights(session, model.key, model.version)
+    run_id, info = catalog.newest_run_info(session, model.key, model.version)
     return Methodology(
         **doc.model_dump(mode="json"), versions=catalog.versions_of(session, key), source=source,
         immutable=source != "custom" or model.version in catalog.used_versions(session, key),
-        effective_weights=effective, effective_weights_run_id=run_id,
+        effective_weights=None if info is None else info.effective_weights, effective_weights_run_id=run_id,
+        importance=None if info is None or info.importance is None else info.importance.model_dump(mode="json"),
     )
 
 
@@ -94,12 +100,7 @@ def register_model(
     try:
         spec = ModelSpec.model_validate(body)
     except ValidationError as exc:
-        problems = [
-            Problem(column=".".join(str(p) for p in err["loc"]) or None, code=err["type"], message=err["msg"],
-                    value=None if err.get("input") is None else str(err.get("input"))[:200])
-            for err in exc.errors()
-        ]
-        raise ValidationFailed(f"the model spec is invalid: {len(problems)} problem(s)", errors=problems) from None
+        raise invalid_spec(exc, "the model spec") from None
     row, created = catalog.register_spec(session, spec, actor=admin.actor)
     if not created:
         response.status_code = 200

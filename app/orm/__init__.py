@@ -6,6 +6,7 @@ from app.orm.base import Base
 from app.orm.chain import ChainBreakdown, ChainBreakdownChange, ChainKeyProduct
 from app.orm.evaluation import EvaluationRun, EvaluationZoneResult, ModelSpecRow
 from app.orm.indicator import IndicatorRow
+from app.orm.judgment import ExpertJudgmentRow
 from app.orm.observation import Observation, ObservationChange
 from app.orm.panel import PanelRun, PanelTrajectoryRow, PanelZoneYearRow
 from app.orm.webhook import Webhook, WebhookDelivery, WebhookEvent, WebhookMessage
@@ -20,6 +21,7 @@ __all__ = [
     "ChainKeyProduct",
     "EvaluationRun",
     "EvaluationZoneResult",
+    "ExpertJudgmentRow",
     "IdempotencyRecord",
     "IndicatorRow",
     "ModelSpecRow",

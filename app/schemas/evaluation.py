@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.schemas.common import WholeNumber
 from app.services.matrix import ZoneFilter
 from scoring_models.base import EvaluationOptions
+from scoring_models.steps.coupling import CouplingScores
+from scoring_models.steps.efficiency import EfficiencyScores
 
 
 class EvaluationRequest(BaseModel):
@@ -104,6 +106,8 @@ class RankingRow(BaseModel):
     profile_zh: str | None
     badges: list[str]
     rank_interval: RankIntervalOut | None
+    coupling: CouplingScores | None = Field(default=None, description="coupling coordination (coupling models)")
+    efficiency: EfficiencyScores | None = Field(default=None, description="DEA efficiency (efficiency models)")
 
 
 class RankChange(BaseModel):

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.i18n import LabelSet, Language, label, localized
 from app.schemas.evaluation import RankingRow
 from app.services import evaluations as service
+from app.services import method_details as details
 from app.services.exports import FileFormat, Sheet, key_value_sheet, text_column, to_csv, to_xlsx
 from app.services.run_document import StoredRun
 from app.texts import text
@@ -45,6 +46,25 @@ RANKING_COLUMNS = (
     text_column("rank_p5"),
     text_column("rank_median"),
     text_column("rank_p95"),
+)
+
+COUPLING_COLUMNS = (
+    text_column("u_innovation"),
+    text_column("u_industry"),
+    text_column("coupling_degree"),
+    text_column("development_index"),
+    text_column("coordination_degree"),
+    text_column("lagging"),
+)
+
+EFFICIENCY_COLUMNS = (
+    text_column("ccr"),
+    text_column("bcc"),
+    text_column("scale_efficiency"),
+    text_column("super_efficiency"),
+    text_column("returns_to_scale"),
+    text_column("efficiency_status"),
+    text_column("frontier_targets"),
 )
 
 CONTRIBUTION_COLUMNS = (
@@ -106,10 +126,37 @@ def badge_text(badges: Iterable[str], lang: Language) -> str:
     return text("list_separator", lang).join(label(LabelSet.BADGES, b, lang) for b in badges)
 
 
-def ranking_export_row(row: RankingRow, lang: Language) -> dict[str, Any]:
-    """One ranking row with codes turned into labels of ``lang``."""
+def ranking_columns(run: StoredRun) -> tuple[Any, ...]:
+    """The ranking download's columns: the common ones, then the run's composite method's measures."""
+    method = run.methodology.spec_methods().get("composite", "weighted")
+    extra = {"coupling": COUPLING_COLUMNS, "dea": EFFICIENCY_COLUMNS}.get(method, ())
+    return (*RANKING_COLUMNS, *extra)
+
+
+def _measures(row: RankingRow, lang: Language, name: details.Namer) -> dict[str, Any]:
+    """The coupling or efficiency columns of a ranking row (none for other models)."""
+    out: dict[str, Any] = {}
+    if row.coupling is not None:
+        c = row.coupling
+        out |= {"u_innovation": round(c.innovation, 6), "u_industry": round(c.industry, 6),
+                "coupling_degree": round(c.coupling, 6), "development_index": round(c.development, 6),
+                "coordination_degree": round(c.coordination, 6), "lagging": label(LabelSet.COUPLING_LAGS, c.lag, lang)}
+    if row.efficiency is not None:
+        e = row.efficiency
+        out |= {"ccr": round(e.ccr, 6), "bcc": round(e.bcc, 6), "scale_efficiency": round(e.scale, 6),
+                "super_efficiency": None if e.super_efficiency is None else round(e.super_efficiency, 6),
+                "returns_to_scale": label(LabelSet.RETURNS_TO_SCALE, e.returns_to_scale, lang),
+                "efficiency_status": label(LabelSet.EFFICIENCY_STATUS, e.status, lang),
+                "frontier_targets": details.frontier_sentence(e, name, lang)}
+    return out
+
+
+def ranking_export_row(row: RankingRow, lang: Language, name: details.Namer | None = None) -> dict[str, Any]:
+    """One ranking row with codes turned into labels of ``lang`` (``name`` names indicators in the
+    frontier targets of an efficiency model; the catalog's labels by default)."""
     interval = row.rank_interval
-    return {
+    namer = name or (lambda code: label(LabelSet.INDICATORS, code, lang))
+    return _measures(row, lang, namer) | {
         "rank": row.rank, "zone_code": row.zone_code,
         "name": localized(row.name_zh or row.zone_code, row.name_en, lang),
         "province": label(LabelSet.PROVINCES, row.province, lang) if row.province else None,
@@ -132,7 +179,8 @@ def ranking_rows(
     """Every ranked zone of the run that matches ``filters`` (as :func:`app.services.evaluations.rankings`),
     as export rows; at most ``max_rows`` (a run holds at most a few thousand zones)."""
     rows, _total = service.rankings(session, run_id, limit=max_rows, offset=0, **filters)
-    return [ranking_export_row(r, lang) for r in rows]
+    name = details.indicator_namer(service.get_run(session, run_id).methodology, lang)
+    return [ranking_export_row(r, lang, name) for r in rows]
 
 
 def _pct(value: float | None) -> str:
@@ -144,7 +192,11 @@ def _in_sentence(phrase: str, lang: Language) -> str:
     return phrase[:1].lower() + phrase[1:] if lang is Language.EN else phrase
 
 
-def _tier_span(upper: float | None, lower: float | None) -> str:
+def _tier_span(upper: float | None, lower: float | None, basis: str = "rpi") -> str:
+    if basis == "composite":  # every band includes its lower edge
+        if upper is None:
+            return "" if lower is None else f"≥ {lower:g}"
+        return f"< {upper:g}" if lower is None else f"{lower:g} ≤ · < {upper:g}"
     if upper is None:
         return "" if lower is None else f"RPI > {lower:g}"
     return f"RPI ≤ {upper:g}" if lower is None else f"{lower:g} < RPI ≤ {upper:g}"
@@ -167,6 +219,51 @@ def _indicator_items(run: StoredRun, lang: Language) -> list[tuple[str, Any]]:
     return items
 
 
+def _ahp_items(run: StoredRun, lang: Language) -> list[tuple[str, Any]]:
+    report = run.info.ahp
+    if report is None:
+        return []
+    name = details.indicator_namer(run.methodology, lang)
+    pillars = run.methodology.pillar_names(lang)
+    items: list[tuple[str, Any]] = []
+    for e in report.experts:
+        for m in e.matrices:
+            verdict = text("passes" if m.consistent else "fails", lang)
+            items.append((text("item_ahp_matrix", lang).format(expert=e.expert, matrix=m.name),
+                          text("ahp_matrix_value", lang).format(lam=f"{m.lambda_max:.3f}", ci=f"{m.ci:.3f}",
+                                                                cr=f"{m.cr:.3f}", verdict=verdict)))
+    sep = text("list_separator", lang)
+    items += [(text("item_ahp_group", lang).format(matrix=m.name),
+               sep.join(f"{pillars.get(i) or name(i)} {details.percent(w)}" for i, w in m.priorities.items()))
+              for m in report.result]
+    return items
+
+
+def _method_items(run: StoredRun, lang: Language) -> list[tuple[str, Any]]:
+    """AHP matrices, combined-weight parts, effective importance and calibration of the run."""
+    info = run.info
+    items = _ahp_items(run, lang)
+    name = details.indicator_namer(run.methodology, lang)
+    if info.weight_parts is not None:
+        p = info.weight_parts
+        items.append((label(LabelSet.METHODS, "combined", lang), text("combination_rule", lang).format(
+            rule=label(LabelSet.METHODS, p.rule.value, lang), alpha=p.alpha,
+            objective=label(LabelSet.METHODS, p.objective_method, lang))))
+        items += [(text("item_weight_parts", lang).format(name=name(code)), text("weight_parts_value", lang).format(
+            subjective=details.percent(p.subjective[code]), objective=details.percent(p.objective[code]),
+            combined=details.percent(w))) for code, w in p.combined.items()]
+    pillars, indicators = details.importance_rows(info, run.methodology, lang)
+    items += [(text("item_importance", lang).format(name=r.name), text("importance_value", lang).format(
+        nominal=details.percent(r.nominal), share=details.percent(r.share), ratio=f"{r.correlation_ratio:.3f}"))
+        for r in [*pillars, *indicators]]
+    cal = info.importance.calibration if info.importance else None
+    if cal is not None:
+        summary = text("calibration_summary", lang).format(
+            iterations=cal.iterations, before=details.percent(cal.error_before), after=details.percent(cal.error_after))
+        items.append((text("item_calibration", lang), summary))
+    return items
+
+
 def methodology_items(run: StoredRun, lang: Language) -> list[tuple[str, Any]]:
     """(item, value) pairs describing the run: model, pillars, indicators with weights, methods and
     thresholds, from the run's stored methodology and info."""
@@ -186,7 +283,12 @@ def methodology_items(run: StoredRun, lang: Language) -> list[tuple[str, Any]]:
     items += [(text("item_pillar", lang).format(name=localized(p.name_zh, p.name_en, lang)),
                _pct(p.weight / pillar_total)) for p in doc.pillars]
     items += _indicator_items(run, lang)
-    items += [(text("item_method", lang).format(step=step), method) for step, method in sorted(info.methods.items())]
+    items += [(text("item_method", lang).format(step=step), f"{method} ({name})")
+              for step, method, name in details.method_labels(info.methods, lang)]
+    composite = details.composite_description(doc, lang)
+    if composite:
+        items.append((text("composite_method", lang), composite))
+    items += _method_items(run, lang)
     items += [(text("item_population", lang).format(step=s.step), text(f"population_{s.population.value}", lang))
               for s in doc.steps]
     thresholds = doc.tier_scheme.thresholds
@@ -194,7 +296,7 @@ def methodology_items(run: StoredRun, lang: Language) -> list[tuple[str, Any]]:
         upper = thresholds[n - 1] if n > 0 and n - 1 < len(thresholds) else None
         lower = thresholds[n] if n < len(thresholds) else None
         items.append((text("item_tier", lang).format(name=localized(tier.name_zh, tier.name_en, lang)),
-                      _tier_span(upper, lower)))
+                      _tier_span(upper, lower, doc.tier_basis())))
     items += [(text("item_check", lang).format(key=key), value)
               for key, value in sorted(doc.check_thresholds().items())]
     items += [(text("correlated_pair", lang), f"{flag.a} ~ {flag.b}: r = {flag.r:.3f}")
@@ -212,7 +314,7 @@ def ranking_sheets(
     """The rankings sheet and the methodology sheet of a run's XLSX download."""
     run = service.get_run(session, run_id)
     rows = ranking_rows(session, run_id, lang, max_rows=max_rows, **filters)
-    return [Sheet(sheet_name("rankings", lang), rows, RANKING_COLUMNS),
+    return [Sheet(sheet_name("rankings", lang), rows, ranking_columns(run)),
             key_value_sheet(sheet_name("methodology", lang), methodology_items(run, lang))]
 
 
@@ -220,9 +322,9 @@ def rankings_file(
     session: Session, run_id: int, file_format: FileFormat, lang: Language, *, max_rows: int, **filters: Any
 ) -> bytes:
     """A run's ranking download: the rankings as CSV, or as XLSX with the methodology sheet (dated as the run)."""
-    if file_format is FileFormat.CSV:
-        return to_csv(ranking_rows(session, run_id, lang, max_rows=max_rows, **filters), RANKING_COLUMNS, lang)
     run = service.get_run(session, run_id)
+    if file_format is FileFormat.CSV:
+        return to_csv(ranking_rows(session, run_id, lang, max_rows=max_rows, **filters), ranking_columns(run), lang)
     return pin_xlsx(to_xlsx(ranking_sheets(session, run_id, lang, max_rows=max_rows, **filters), lang), run.created_at)
 
 
@@ -260,9 +362,37 @@ def _headline(card: service.ZoneCard, lang: Language) -> list[tuple[str, Any]]:
     pillars = run.methodology.pillar_names(lang)
     headline += [(text("item_pillar_score", lang).format(name=pillars.get(pillar, pillar)),
                   None if score is None else round(score, 2)) for pillar, score in result.pillar_scores.items()]
+    headline += _zone_measures(card, lang)
     if card.previous_year is not None and card.previous_year.rank_change is not None:
         headline.append((text("rank_change_on_previous_year", lang), card.previous_year.rank_change))
     return headline
+
+
+def _zone_measures(card: service.ZoneCard, lang: Language) -> list[tuple[str, Any]]:
+    """A scorecard's coupling or efficiency fields, with the way to the frontier in words."""
+    result = card.result
+    items: list[tuple[str, Any]] = []
+    if result.coupling is not None:
+        c = result.coupling
+        items += [(text("u_innovation", lang), round(c.innovation, 4)),
+                  (text("u_industry", lang), round(c.industry, 4)),
+                  (text("coupling_degree", lang), round(c.coupling, 4)),
+                  (text("development_index", lang), round(c.development, 4)),
+                  (text("coordination_degree", lang), round(c.coordination, 4)),
+                  (text("coordination_grade", lang), label(LabelSet.TIERS, c.grade, lang)),
+                  (text("lagging", lang), label(LabelSet.COUPLING_LAGS, c.lag, lang))]
+    if result.efficiency is not None:
+        e = result.efficiency
+        items += [(text("efficiency_status", lang), label(LabelSet.EFFICIENCY_STATUS, e.status, lang)),
+                  (text("ccr", lang), round(e.ccr, 4)), (text("bcc", lang), round(e.bcc, 4)),
+                  (text("scale_efficiency", lang), round(e.scale, 4)),
+                  (text("returns_to_scale", lang), label(LabelSet.RETURNS_TO_SCALE, e.returns_to_scale, lang)),
+                  (text("super_efficiency", lang),
+                   round(e.super_efficiency, 4) if e.super_efficiency is not None else text("infeasible", lang)),
+                  (text("peers", lang), text("list_separator", lang).join(p.zone for p in e.peers)),
+                  (text("frontier_targets", lang),
+                   details.frontier_sentence(e, details.indicator_namer(card.run.methodology, lang), lang))]
+    return items
 
 
 def indicator_name(card: service.ZoneCard, code: str, lang: Language) -> str:

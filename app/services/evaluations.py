@@ -312,6 +312,7 @@ def _row(r: EvaluationZoneResult, schema_version: int, groups: Mapping[str, Peer
         subgroup=r.subgroup, peer_group=r.peer_group, **PeerGroupFacts.of(r.peer_group, groups).fields(),
         peer_rank=r.peer_rank, profile=r.profile, profile_zh=result.profile_zh, badges=list(r.badges),
         rank_interval=RankIntervalOut(p5=interval.p5, median=interval.median, p95=interval.p95) if interval else None,
+        coupling=result.coupling, efficiency=result.efficiency,
     )
 
 

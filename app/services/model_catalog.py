@@ -12,13 +12,14 @@ from app.orm import EvaluationRun, ModelSpecRow, PanelRun
 from app.services import audit
 from app.services.audit import CLI_ACTOR, Actor
 from app.services.run_document import Methodology, MethodologyIndicator, read_run
-from scoring_models.base import ScoringModel
+from scoring_models.base import ModelInfo, ScoringModel
 from scoring_models.catalog import indicator_catalog
 from scoring_models.methodology import describe_steps
 from scoring_models.methods import MethodOverrides
 from scoring_models.pipeline import build_model
 from scoring_models.registry import default_registry, version_sort_key
 from scoring_models.spec import ModelSpec
+from scoring_models.steps.ahp import ahp_report
 
 
 def _custom_rows(session: Session, key: str) -> list[ModelSpecRow]:
@@ -78,8 +79,10 @@ def methodology(model: ScoringModel, overrides: MethodOverrides | None = None) -
     return Methodology(
         key=model.key, version=model.version, title_zh=model.title_zh, title_en=model.title_en,
         description=model.description, pillars=list(model.pillars), indicators=indicators,
-        tier_scheme=model.tier_scheme, spec=None if spec is None else spec.model_dump(mode="json"),
-        steps=[] if spec is None else describe_steps(spec, (overrides or MethodOverrides()).apply(spec.methods())),
+        tier_scheme=model.tier_scheme, spec=spec.model_dump(mode="json") if isinstance(spec, ModelSpec) else None,
+        steps=[] if not isinstance(spec, ModelSpec)
+        else describe_steps(spec, (overrides or MethodOverrides()).apply(spec.methods())),
+        ahp=ahp_report(spec.weighting.ahp) if isinstance(spec, ModelSpec) and spec.weighting.ahp else None,
     )
 
 
@@ -115,16 +118,16 @@ def used_versions(session: Session, key: str) -> set[str]:
     return set(runs) | set(panels)
 
 
-def effective_weights(session: Session, key: str, version: str) -> tuple[int | None, dict[str, float] | None]:
-    """The newest run of this model version and its effective weights, which describe the model on real
-    data; (None, None) before its first run."""
+def newest_run_info(session: Session, key: str, version: str) -> tuple[int | None, ModelInfo | None]:
+    """The newest run of this model version and what it found about the whole field — effective weights
+    and importance describe the model on real data; (None, None) before its first run."""
     run_id = session.scalar(
         select(func.max(EvaluationRun.id)).where(EvaluationRun.model_key == key, EvaluationRun.model_version == version)
     )
     if run_id is None:
         return None, None
     run = session.get(EvaluationRun, run_id)
-    return run_id, (None if run is None else read_run(run).info.effective_weights)
+    return run_id, (None if run is None else read_run(run).info)
 
 
 def register_spec(session: Session, spec: ModelSpec, *, actor: Actor = CLI_ACTOR) -> tuple[ModelSpecRow, bool]:

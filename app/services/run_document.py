@@ -30,9 +30,13 @@ from scoring_models.base import (
     ZoneResult,
 )
 from scoring_models.methodology import StepDescription
+from scoring_models.steps.ahp import AhpReport
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 LEGACY_SCHEMA_VERSION = 1  # rows written before the version was stored
+# Version 2 added optional parts: the run's ``info.importance`` (effective importance by correlation
+# ratio), ``info.weight_parts`` and ``info.ahp``, and a zone's ``coupling`` and ``efficiency``. A version 1
+# document is a valid version 2 document without them, so reading it needs no conversion.
 
 
 class MethodologyIndicator(ModelIndicator):
@@ -65,10 +69,23 @@ class Methodology(BaseModel):
     # Every step's method, whose data it reads (filtered / national / own) and its source; empty for
     # plug-ins that are not specs and for runs stored before steps were described.
     steps: list[StepDescription] = Field(default_factory=list)
+    # The experts' AHP matrices behind the weights (priorities, λmax, CI, CR each), when there are any.
+    ahp: AhpReport | None = Field(default=None, exclude_if=lambda v: v is None)
 
     def tier_codes(self) -> list[str]:
         """Tier codes from the best tier down."""
         return [t.code for t in self.tier_scheme.tiers]
+
+    def tier_basis(self) -> str:
+        """What the tier thresholds apply to: ``rpi`` (default) or ``composite``."""
+        tiers = (self.spec or {}).get("tiers")
+        return str(tiers.get("basis", "rpi")) if isinstance(tiers, dict) else "rpi"
+
+    def spec_methods(self) -> dict[str, str]:
+        """The method the spec names for each step that offers a choice (empty without a spec)."""
+        spec = self.spec or {}
+        return {step: str(section["method"]) for step, section in spec.items()
+                if isinstance(section, dict) and isinstance(section.get("method"), str)}
 
     def check_thresholds(self) -> dict[str, Any]:
         """The data-check thresholds of the spec (coverage shares, correlation limit); empty without a spec."""

@@ -24,6 +24,7 @@ from app.i18n import LabelSet, Language, label, labels_for, localized, resolve_l
 from app.security import ReaderDep, viewer_of
 from app.security_headers import html_policy
 from app.services import evaluations as service
+from app.services import method_details as details
 from app.services import model_catalog as catalog
 from app.services import panel_views, publication
 from app.services import panels as panel_service
@@ -183,6 +184,7 @@ def ranking(request: Request, session: SessionDep, principal: ReaderDep, run_id:
         chart=chart, provinces=service.provinces_of(session, run_id), downloads=downloads,
         badge_text=lambda b: badge_text(b, page.lang), tiers=run.methodology.tier_codes(),
         peer_groups=[g.code for g in run.info.peer_groups],
+        coupling=any(r.coupling for r in rows), efficiency=any(r.efficiency for r in rows),
         model_title=model_titles(session, page.lang).get(run.model_key, run.model_key),
     )
 
@@ -265,12 +267,26 @@ def zone(request: Request, session: SessionDep, principal: ReaderDep, run_id: in
         for kind, h in card_highlights(card)
     ]
     downloads = {fmt: page.url(f"/api/v1/evaluations/{run_id}/zones/{code}", format=fmt) for fmt in ("csv", "xlsx")}
+    name = details.indicator_namer(run.methodology, page.lang)
+    frontier = details.frontier_sentence(result.efficiency, name, page.lang) if result.efficiency else None
     return page.render("zone.html", run=run, card=card, result=result, peers=card.peer_group, radar=radar,
                        contributions=contributions,
+                       frontier=frontier, indicator_name=name, signed_percent=details.signed_percent,
                        interval=_neighbours(page, session, card), trend=trend, trend_source=trend_source,
                        trend_panel=trend_panel,
                        highlights=highlights, downloads=downloads, badge_text=badge_text(result.badges, page.lang),
                        model_title=model_titles(session, page.lang).get(run.model_key, run.model_key))
+
+
+def _settings(step: str, settings: Any) -> Any:
+    """A spec section as the methods table shows it: the AHP judgments have their own section, and the
+    composite shows only the settings of its own method."""
+    if step == "weighting" and isinstance(settings, dict):
+        return {k: v for k, v in settings.items() if k != "ahp"}
+    if step == "composite" and isinstance(settings, dict):
+        method = settings.get("method", "weighted")
+        return {k: v for k, v in settings.items() if k == "method" or k == method}
+    return settings
 
 
 @router.get("/models/{key}", response_class=HTMLResponse)
@@ -287,11 +303,20 @@ def model(request: Request, session: SessionDep, principal: ReaderDep, key: str,
                     note=f"{100 * p.weight / total:.1f}%") for n, p in enumerate(doc.pillars)],
         title=page.t("pillar_weights"), css_class="bar-chart pillar-chart")
     spec = doc.spec or {}
-    steps = [(step, spec[step]) for step in ("checks", "imputation", "outliers", "normalisation", "weighting",
-                                             "aggregation", "peer_groups", "uncertainty", "constraints", "badges")
+    steps = [(step, _settings(step, spec[step])) for step in ("checks", "imputation", "outliers", "normalisation",
+                                                              "weighting", "aggregation", "composite", "peer_groups",
+                                                              "uncertainty", "constraints", "badges")
              if step in spec]
     runs, _total = service.list_runs(session, model=scoring_model.key, year=None, limit=10, offset=0,
                                      statuses=viewer_of(principal).statuses())
+    newest_run, info = catalog.newest_run_info(session, scoring_model.key, scoring_model.version)
+    pillar_importance, indicator_importance = details.importance_rows(info, doc, page.lang) if info else ([], [])
     return page.render("model.html", doc=doc, source=source, pillar_chart=pillar_chart, steps=steps,
                        scheme=doc.tier_scheme, runs=runs, pillar_names=doc.pillar_names(page.lang),
-                       pillar_total=total, versions=catalog.versions_of(session, key))
+                       pillar_total=total, versions=catalog.versions_of(session, key),
+                       methods=details.method_labels(doc.spec_methods(), page.lang),
+                       composite=details.composite_description(doc, page.lang), newest_run=newest_run,
+                       pillar_importance=pillar_importance, indicator_importance=indicator_importance,
+                       calibration=info.importance.calibration if info and info.importance else None,
+                       weight_parts=info.weight_parts if info else None,
+                       indicator_name=details.indicator_namer(doc, page.lang), percent=details.percent)

@@ -60,7 +60,8 @@ def assign_tiers(state: PipelineState) -> None:
 
     The RPI is a ratio, so it needs composites on a non-negative scale: none is given when the
     normalisation can give negative scores (z-scores centre on 0) unless the aggregation puts
-    composites on its own scale (TOPSIS).
+    composites on its own scale (TOPSIS). With tiers on the composite itself (``tiers.basis``
+    ``composite``) the RPI is still reported but the thresholds apply to the composite.
     """
     thresholds = state.spec.tiers.thresholds
     peer_sum, peer_size = state.group_sums[state.groups.index], state.peer_size
@@ -68,6 +69,10 @@ def assign_tiers(state: PipelineState) -> None:
         state.rpi = np.where(peer_size >= 2, tiers.rpi(state.composite, peer_sum / peer_size), np.nan)
     else:
         state.rpi = np.full(len(state.zones), np.nan)
+    if state.spec.tiers.basis == "composite":
+        state.tier_assignment = tiers.assign_tiers(state.composite, thresholds, lower_inclusive=True)
+        state.gap_to_next_tier = tiers.gap_to_threshold(state.composite, state.tier_assignment.tier, thresholds)
+        return
     state.tier_assignment = tiers.assign_tiers(state.rpi, thresholds)
     state.gap_to_next_tier = tiers.gap_to_next_tier(
         state.composite, peer_sum, peer_size, state.tier_assignment.tier, thresholds

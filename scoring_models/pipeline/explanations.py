@@ -9,9 +9,10 @@ from scoring_models.base import CorrelationFlag, IndicatorMatrix
 from scoring_models.pipeline.score import nature_caps, normalise_alternatives, uncertainty_alternatives
 from scoring_models.pipeline.state import PipelineState
 from scoring_models.spec import BadgeSpec
-from scoring_models.steps import badges, checks, explain, peer_groups
+from scoring_models.steps import badges, checks, effective, explain, peer_groups
 from scoring_models.steps import uncertainty as unc
 from scoring_models.steps import weighting as wt
+from scoring_models.steps.effective import Calibration, Importance
 
 
 def explain_scores(state: PipelineState) -> None:
@@ -24,6 +25,7 @@ def explain_scores(state: PipelineState) -> None:
     state.strengths = explain.top_k(state.deltas, spec.explain.top_n, largest=True)
     state.weaknesses = explain.top_k(state.deltas, spec.explain.top_n, largest=False)
     state.effective_weights = wt.effective_weights(norm, state.composite, w)
+    state.importance = importance(state)
     mean_c = float(np.mean(state.composite))
     state.contribution_shares = (
         state.contributions.mean(axis=0) / mean_c if mean_c != 0 else np.zeros(len(codes))
@@ -32,6 +34,44 @@ def explain_scores(state: PipelineState) -> None:
         CorrelationFlag(a=codes[a], b=codes[b], r=r)
         for a, b, r in checks.correlated_pairs(state.raw, spec.checks.correlation_threshold)
     ]
+
+
+def _calibration(state: PipelineState) -> Calibration | None:
+    cal = state.calibration
+    if cal is None:
+        return None
+    codes = state.indicators
+
+    def named(v: FloatArray) -> dict[str, float]:
+        return {c: float(x) for c, x in zip(codes, v, strict=True)}
+
+    before = state.spec.nominal_weights()
+    return Calibration(
+        iterations=cal.iterations, converged=cal.converged, error_before=cal.error_before,
+        error_after=cal.error_after, weights_before={c: float(before[c]) for c in codes},
+        weights_after=named(cal.weights), shares_before=named(cal.shares_before), shares_after=named(cal.shares_after),
+    )
+
+
+def importance(state: PipelineState) -> Importance:
+    """Each indicator's and pillar's correlation ratio with the composite next to its nominal and
+    applied weight (``steps.effective``), and the calibration if there was one."""
+    spec, codes, w = state.spec, state.indicators, state.weights
+    bandwidth = spec.explain.importance_bandwidth
+    nominal = spec.nominal_weights()
+    kept_nominal = np.array([nominal[c] for c in codes], dtype=np.float64)
+    pillar_total = sum(p.weight for p in spec.pillars)
+    pillar_nominal = np.array([p.weight / pillar_total for p in spec.pillars], dtype=np.float64)
+    pillar_applied = np.bincount(state.kept.pillar, weights=w, minlength=len(spec.pillars)).astype(np.float64)
+    return Importance(
+        bandwidth=bandwidth,
+        indicators=effective.importance_items(codes, state.normalised, state.composite, kept_nominal, w, bandwidth),
+        pillars=effective.importance_items(
+            [p.code for p in spec.pillars], state.pillar_scores, state.composite, pillar_nominal, pillar_applied,
+            bandwidth,
+        ),
+        calibration=_calibration(state),
+    )
 
 
 def estimate_uncertainty(state: PipelineState) -> None:

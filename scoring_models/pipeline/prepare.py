@@ -74,6 +74,9 @@ def keep_checked(state: PipelineState) -> None:
         targets=np.array([np.nan if i.target is None else float(i.target) for i in specs]),
         pillar=np.array([pillars.index(i.pillar) for i in specs], dtype=np.int_),
         weights=np.array([i.weight for i in specs]),
+        goalposts=np.array(
+            [[np.nan, np.nan] if i.goalposts is None else [i.goalposts.lower, i.goalposts.upper] for i in specs]
+        ).reshape(len(specs), 2).T,
     )
     keep_z = np.flatnonzero(cov.keep_zones)
     sub = m.select(zones=[m.zones[z] for z in keep_z], indicators=list(state.kept.codes))

@@ -20,6 +20,7 @@ from scoring_models.labels import LabelKind, label
 from scoring_models.pipeline.state import PipelineState
 from scoring_models.spec import ModelSpec
 from scoring_models.steps import tiers
+from scoring_models.steps.ahp import AhpReport, ahp_report
 
 _SIGN: dict[int, Literal["+", "", "-"]] = {1: "+", 0: "", -1: "-"}
 
@@ -60,6 +61,7 @@ def end_unranked(state: PipelineState) -> None:
         peer_groups=[],
         uncertainty_runs=0,
         sensitivity=[],
+        ahp=ahp_of(state.spec),
     )
     state.result = _result(state, [], info)
 
@@ -92,7 +94,15 @@ def _model_info(state: PipelineState) -> ModelInfo:
         ]
         if mc is not None
         else [],
+        importance=state.importance,
+        weight_parts=state.weight_parts,
+        ahp=ahp_of(state.spec),
     )
+
+
+def ahp_of(spec: ModelSpec) -> AhpReport | None:
+    """The AHP behind the spec's weights: every expert's matrices and the group priorities."""
+    return ahp_report(spec.weighting.ahp) if spec.weighting.ahp is not None else None
 
 
 def _indicator_scores(state: PipelineState, z: int) -> list[IndicatorScore]:
@@ -155,6 +165,8 @@ def _zone_result(state: PipelineState, z: int) -> ZoneResult:
         weaknesses=_highlights(state, z, state.weaknesses),
         next_tier=tier_defs[t - 1].code if t >= 1 else None,
         gap_to_next_tier=_opt(state.gap_to_next_tier[z]),
+        coupling=state.coupling[z] if state.coupling is not None else None,
+        efficiency=state.efficiency[z] if state.efficiency is not None else None,
     )
 
 

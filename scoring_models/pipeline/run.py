@@ -8,6 +8,7 @@ from scoring_models.base import EvaluationOptions, IndicatorMatrix
 from scoring_models.pipeline.classify import assign_tiers, classify_profiles, rank
 from scoring_models.pipeline.explanations import award_badges, estimate_uncertainty, explain_scores
 from scoring_models.pipeline.prepare import check_coverage, keep_checked
+from scoring_models.pipeline.refine import calibrate_weights, compose
 from scoring_models.pipeline.result import assemble
 from scoring_models.pipeline.score import aggregate, group_peers, impute, normalise, treat_outliers, weigh
 from scoring_models.pipeline.state import PipelineState
@@ -25,6 +26,8 @@ STEPS: tuple[Step, ...] = (
     normalise,
     weigh,
     aggregate,
+    calibrate_weights,
+    compose,
     rank,
     assign_tiers,
     classify_profiles,
@@ -45,6 +48,8 @@ def run_pipeline(
     the run stops there.
     """
     options = options or EvaluationOptions()
+    if options.overrides.weighting == "ahp" and spec.weighting.ahp is None:
+        raise ValueError("ahp weighting needs the experts' judgments, which this model's spec does not hold")
     state = PipelineState(
         spec=spec,
         matrix=matrix,

@@ -13,6 +13,7 @@ from scoring_models.base import ExcludedZone, OutlierTreatment
 from scoring_models.catalog import indicator_catalog
 from scoring_models.pipeline.result import end_unranked
 from scoring_models.pipeline.state import PipelineState
+from scoring_models.pipeline.weight_parts import combined_parts
 from scoring_models.steps import aggregation as agg
 from scoring_models.steps import weighting as wt
 from scoring_models.steps.imputation import IMPUTATIONS, Cells
@@ -51,7 +52,13 @@ def treat_outliers(state: PipelineState) -> None:
 
 
 def _columns(state: PipelineState) -> Columns:
-    return Columns(values=state.treated, directions=state.kept.directions, targets=state.kept.targets)
+    goalposts = state.kept.goalposts
+    return Columns(
+        values=state.treated,
+        directions=state.kept.directions,
+        targets=state.kept.targets,
+        goalposts=None if np.isnan(goalposts).all() else goalposts,
+    )
 
 
 def normalise(state: PipelineState) -> None:
@@ -97,6 +104,8 @@ def weigh(state: PipelineState) -> None:
         scores = minmax(state.treated, kept.directions)
         within = wt.within_pillars(method, scores, kept.pillar, kept.weights, spec.weighting, raw=state.treated)
         applied = wt.within_groups(within, kept.pillar, np.array([p.weight for p in spec.pillars], dtype=np.float64))
+        if method.name == "combined":
+            state.weight_parts = combined_parts(state, scores, applied)
         natures, caps = nature_caps(state)
         if caps:
             applied = wt.apply_share_caps(applied, natures, caps)
@@ -128,6 +137,12 @@ def aggregate(state: PipelineState) -> None:
     state.composite = composite
     if not scored.all():
         state.drop_zones(scored)
+    score_pillars(state)
+
+
+def score_pillars(state: PipelineState) -> None:
+    """Each zone's applied weights and its score on every pillar (the aggregation of its indicators)."""
+    method, settings = agg.AGGREGATIONS.get(state.methods.aggregation), state.spec.aggregation
     norm, w = state.normalised, state.weights
     state.row_weights = agg.row_weights(norm, w)
     state.pillar_scores = np.full((len(state.zones), len(state.spec.pillars)), np.nan)

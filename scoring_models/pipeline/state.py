@@ -20,6 +20,10 @@ from scoring_models.methods import Methods
 from scoring_models.spec import ModelSpec
 from scoring_models.steps import checks, peer_groups, tiers
 from scoring_models.steps import uncertainty as unc
+from scoring_models.steps.combined_weights import WeightParts
+from scoring_models.steps.coupling import CouplingScores
+from scoring_models.steps.effective import CalibrationResult, Importance
+from scoring_models.steps.efficiency import EfficiencyScores
 
 
 def _floats(*shape: int) -> FloatArray:
@@ -35,8 +39,8 @@ class KeptIndicators:
     """The model's indicators that passed the checks, in spec order, with what the steps need.
 
     ``directions`` is +1 (higher is better) or -1 per indicator; ``targets`` NaN where the spec
-    gives none; ``pillar`` the index into ``spec.pillars``; ``weights`` the spec's weight inside
-    the pillar.
+    gives none; ``goalposts`` 2 × indicators (lower, upper; NaN where none); ``pillar`` the index
+    into ``spec.pillars``; ``weights`` the spec's weight inside the pillar.
     """
 
     codes: tuple[str, ...] = ()
@@ -45,6 +49,7 @@ class KeptIndicators:
     pillar: IntArray = field(default_factory=_ints)
     weights: FloatArray = field(default_factory=lambda: _floats(0))
     zero_variance: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # per kept indicator
+    goalposts: FloatArray = field(default_factory=lambda: _floats(2, 0))
 
 
 @dataclass
@@ -78,7 +83,11 @@ class PipelineState:
     normalised: FloatArray = field(default_factory=lambda: _floats(0, 0))
     weights: FloatArray = field(default_factory=lambda: _floats(0))
     zero_variance: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # per kept indicator
+    weight_parts: WeightParts | None = None
+    calibration: CalibrationResult | None = None
     composite: FloatArray = field(default_factory=lambda: _floats(0))
+    coupling: list[CouplingScores | None] | None = None  # per zone, from a coupling composite
+    efficiency: list[EfficiencyScores | None] | None = None  # per zone, from a DEA composite
     row_weights: FloatArray = field(default_factory=lambda: _floats(0, 0))
     pillar_scores: FloatArray = field(default_factory=lambda: _floats(0, 0))
     rank: IntArray = field(default_factory=_ints)
@@ -95,6 +104,7 @@ class PipelineState:
     strengths: IntArray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int_))
     weaknesses: IntArray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int_))
     effective_weights: FloatArray = field(default_factory=lambda: _floats(0))
+    importance: Importance | None = None
     contribution_shares: FloatArray = field(default_factory=lambda: _floats(0))
     correlation_flags: list[CorrelationFlag] = field(default_factory=list)
     uncertainty: unc.UncertaintyResult | None = None
@@ -114,3 +124,10 @@ class PipelineState:
         self.imputed, self.imputed_mask = self.imputed[keep], self.imputed_mask[keep]
         self.treated, self.normalised, self.composite = self.treated[keep], self.normalised[keep], self.composite[keep]
         self.groups = peer_groups.PeerGroups(index=self.groups.index[keep], codes=self.groups.codes)
+        if self.row_weights.shape[0] == keep.size:  # computed once the composite exists
+            self.row_weights, self.pillar_scores = self.row_weights[keep], self.pillar_scores[keep]
+        picks = np.flatnonzero(keep)
+        if self.coupling is not None:
+            self.coupling = [self.coupling[k] for k in picks]
+        if self.efficiency is not None:
+            self.efficiency = [self.efficiency[k] for k in picks]

@@ -167,11 +167,13 @@ def vector(x: FloatArray, directions: npt.NDArray[np.float64]) -> FloatArray:
 @dataclass(frozen=True)
 class Columns:
     """What a normalisation method reads: zones × indicators values (NaN = missing), each
-    indicator's direction (+1 higher is better, -1 lower) and target (NaN where none)."""
+    indicator's direction (+1 higher is better, -1 lower) and target (NaN where none), and its
+    fixed goalposts (2 × indicators: lower, upper; NaN where none; None when nobody gave any)."""
 
     values: FloatArray
     directions: FloatArray
     targets: FloatArray
+    goalposts: FloatArray | None = None
 
 
 @dataclass(frozen=True)
@@ -180,9 +182,9 @@ class NormalisationMethod:
 
     ``nonnegative``: scores are never negative — geometric aggregation needs it and a composite
     on such scores has a meaningful ratio to its peer mean (the RPI); z-scores are not.
-    ``needs_targets``: every indicator needs a ``target`` (a spec using it without one is rejected).
-    ``population`` says whose data its result for a zone depends on and ``source`` the published method
-    (both shown by a model's methodology).
+    ``needs_targets``: every indicator needs a ``target`` (a spec using it without one is rejected);
+    ``needs_goalposts`` likewise for ``goalposts``. ``population`` says whose data its result for a zone
+    depends on and ``source`` the published method (both shown by a model's methodology).
     """
 
     name: str
@@ -191,6 +193,7 @@ class NormalisationMethod:
     needs_targets: bool = False
     population: Population = Population.FILTERED
     source: str = ""
+    needs_goalposts: bool = False
 
 
 NORMALISATIONS: StepRegistry[NormalisationMethod] = StepRegistry("normalisation")

@@ -54,15 +54,20 @@ class TierAssignment:
     subgroup: npt.NDArray[np.int_]
 
 
-def assign_tiers(values: FloatArray, thresholds: Sequence[float]) -> TierAssignment:
-    """Assign tiers and ± subgroups to RPI values as described in the module docstring."""
+def assign_tiers(values: FloatArray, thresholds: Sequence[float], *, lower_inclusive: bool = False) -> TierAssignment:
+    """Assign tiers and ± subgroups to RPI values as described in the module docstring.
+
+    ``lower_inclusive``: every band includes its lower edge, the top band too (``value ≥ t_0``) —
+    for absolute grades on the composite, such as coupling coordination grades.
+    """
     t = np.asarray(thresholds, dtype=np.float64)
     if len(t) == 0:
         raise ValueError("need at least one threshold")
     if (np.diff(t) >= 0).any():
         raise ValueError("thresholds must be strictly decreasing")
     below = values[:, None] < t[None, :]
-    below[:, 0] = values <= t[0]
+    if not lower_inclusive:
+        below[:, 0] = values <= t[0]
     tier = below.sum(axis=1).astype(np.int_)
     lower, upper = _band_edges(t)
     lo, hi = lower[tier], upper[tier]
@@ -95,6 +100,16 @@ def gap_to_next_tier(
         gap = (factor * peer_sum - composite) / (1.0 - factor)
     gap = np.where((tier >= 1) & (factor < 1.0), np.maximum(gap, 0.0), np.nan)
     return np.asarray(gap, dtype=np.float64)
+
+
+def gap_to_threshold(
+    composite: FloatArray, tier: npt.NDArray[np.int_], thresholds: Sequence[float]
+) -> FloatArray:
+    """Composite points to the lower edge of the tier above, for tiers on the composite itself
+    (NaN for the top tier and where no tier is assigned)."""
+    t = np.asarray(thresholds, dtype=np.float64)
+    target = np.where(tier >= 1, t[np.clip(tier - 1, 0, len(t) - 1)], np.nan)
+    return np.asarray(np.where(tier >= 1, np.maximum(target - composite, 0.0), np.nan), dtype=np.float64)
 
 
 PROFILE_CODES = ("peak", "plateau", "growth", "foundation")

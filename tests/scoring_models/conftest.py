@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 
+from scoring_models.base import IndicatorMatrix
+from scoring_models.conformance import synthetic_matrix
+
 MINI_SPEC: dict[str, Any] = {
     "key": "mini",
     "version": "1.0.0",
@@ -31,3 +34,9 @@ MINI_SPEC: dict[str, Any] = {
 def mini_spec() -> dict[str, Any]:
     """A fresh, mutable copy of a small valid spec."""
     return copy.deepcopy(MINI_SPEC)
+
+
+@pytest.fixture
+def matrix() -> IndicatorMatrix:
+    """Synthetic data (12 zones, 3 years) for every indicator the method tests' specs read."""
+    return synthetic_matrix(["rd_intensity", "energy_per_va", "revenue", "hte_count", "vc_investment"])

@@ -22,8 +22,18 @@ from scoring_models.labels import (
 )
 from scoring_models.panel import MOVES, Trend
 from scoring_models.registry import load_registry
-from scoring_models.spec import PeerGroupSpec
-from scoring_models.steps import badges, peer_groups, tiers
+from scoring_models.spec import RPI_TIERS, PeerGroupSpec
+from scoring_models.steps import badges, dea, peer_groups, tiers
+from scoring_models.steps.aggregation import AGGREGATIONS
+from scoring_models.steps.ahp import GroupMethod, PriorityMethod
+from scoring_models.steps.combined_weights import CombinationRule
+from scoring_models.steps.composite import COMPOSITES
+from scoring_models.steps.coupling import GRADE_CODES, Lag
+from scoring_models.steps.imputation import IMPUTATIONS
+from scoring_models.steps.normalisation import NORMALISATIONS
+from scoring_models.steps.outliers import OUTLIER_TREATMENTS
+from scoring_models.steps.peer_groups import PEER_GROUPINGS
+from scoring_models.steps.weighting import WEIGHTINGS
 
 GOLDEN = Path(__file__).parents[1] / "golden" / "builtin_results.json"
 
@@ -40,7 +50,7 @@ def _builtin_models() -> list[ScoringModel]:
 
 def test_every_code_the_builtin_models_emit_has_both_labels() -> None:
     models = _builtin_models()
-    assert len({m.key for m in models}) == 6  # and the superseded versions runs still name
+    assert len({m.key for m in models}) == 8  # and the superseded versions runs still name
     tier_codes = {t.code for m in models for t in m.tier_scheme.tiers}
     emitted = {
         LabelKind.TIERS: tier_codes,
@@ -50,14 +60,29 @@ def test_every_code_the_builtin_models_emit_has_both_labels() -> None:
         LabelKind.RISK_FLAGS: {"low_tech_drift"},
         LabelKind.TRENDS: set(get_args(Trend)),
         LabelKind.MOVES: set(MOVES),
+        LabelKind.COUPLING_LAGS: {lag.value for lag in Lag},
+        LabelKind.EFFICIENCY_STATUS: {s.value for s in dea.EfficiencyStatus},
+        LabelKind.RETURNS_TO_SCALE: {r.value for r in dea.ScaleReturns} | {r.value for r in dea.ReturnsToScale},
     }
     for kind, codes in emitted.items():
         for lang in ("zh", "en"):
             assert set(labels(kind, lang)) == codes, (kind, lang)
             assert all(label(kind, c, lang) != c or c == "" for c in codes)
-    assert labels(LabelKind.TIERS) == {"peak": "创新高峰", "strong": "创新强劲", "moderate": "创新追赶",
-                                       "emerging": "创新培育"}
+    rpi_tiers = {code: labels(LabelKind.TIERS)[code] for code in RPI_TIERS}
+    assert rpi_tiers == {"peak": "创新高峰", "strong": "创新强劲", "moderate": "创新追赶", "emerging": "创新培育"}
+    assert [label(LabelKind.TIERS, g) for g in (GRADE_CODES[0], GRADE_CODES[-1])] == ["极度失调", "优质协调"]
     assert labels(LabelKind.PROFILES, "en")["plateau"] == "Industrial plateau"
+
+
+def test_every_registered_method_and_method_setting_has_a_label() -> None:
+    registries = (IMPUTATIONS, OUTLIER_TREATMENTS, NORMALISATIONS, WEIGHTINGS, AGGREGATIONS, PEER_GROUPINGS,
+                  COMPOSITES)
+    names = {name for registry in registries for name in registry.names()}
+    names |= {m.value for m in PriorityMethod} | {g.value for g in GroupMethod} | {r.value for r in CombinationRule}
+    for lang in ("zh", "en"):
+        missing = names - set(labels(LabelKind.METHODS, lang))
+        assert not missing, (lang, missing)
+    assert label(LabelKind.METHODS, "ahp") == "层次分析法" and label(LabelKind.METHODS, "dea", "en").startswith("Data")
 
 
 def test_builtin_tier_names_are_the_catalogs() -> None:

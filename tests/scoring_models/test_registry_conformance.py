@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 BUILTIN_KEYS = [
-    "comprehensive", "innovation-officer", "innovation-peak", "innovation-strength", "leading-chain",
-    "open-cooperation",
+    "comprehensive", "innovation-efficiency", "innovation-industry-coupling", "innovation-officer",
+    "innovation-peak", "innovation-strength", "leading-chain", "open-cooperation",
 ]
 
 
