@@ -38,6 +38,11 @@ def test_instrument_indicators_are_mechanisms_and_nothing_else_is() -> None:
     assert labels(LabelKind.NATURES, "en")["mechanism"].startswith("Mechanism")
 
 
+# These measure how two subsystems relate (innovation vs industry; inputs vs outputs), so scale and input
+# indicators are half of what they read by design; they rank no zone as "innovation-first".
+_TWO_SUBSYSTEM_MODELS = {"innovation-industry-coupling", "innovation-efficiency"}
+
+
 def test_every_builtin_caps_the_mechanisms_it_reads_and_lets_outcomes_dominate() -> None:
     registry = load_registry(plugins=False)
     for key in {m.key for m in registry.models()}:
@@ -47,7 +52,8 @@ def test_every_builtin_caps_the_mechanisms_it_reads_and_lets_outcomes_dominate()
         if mechanism > 0:
             assert cap is not None and cap <= 0.05, key
             assert mechanism <= cap + 1e-12, key
-        assert _share(spec, Nature.OUTCOME) >= 0.65, key
+        if key not in _TWO_SUBSYSTEM_MODELS:
+            assert _share(spec, Nature.OUTCOME) >= 0.65, key
 
 
 def test_a_spec_over_its_mechanism_cap_is_refused(mini_spec: dict[str, object]) -> None:
