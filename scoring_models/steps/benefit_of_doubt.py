@@ -30,7 +30,7 @@ from scoring_models.arrays import FloatArray
 from scoring_models.steps.aggregation import AGGREGATIONS, AggregationMethod, AggregationSpec, shift_nonnegative
 from scoring_models.steps.dea import dominated
 from scoring_models.steps.lp import LinearProgram, solve_batch
-from scoring_models.steps.registry import StepSettings
+from scoring_models.steps.registry import Population, StepSettings
 
 _ROUNDS = 30
 
@@ -117,4 +117,7 @@ def _bod(x: FloatArray, w: FloatArray, settings: AggregationSpec) -> FloatArray:
     return np.column_stack([100.0 * benefit_of_doubt(s, row, spec) for row in np.atleast_2d(w)])
 
 
-AGGREGATIONS.add(AggregationMethod("benefit-of-the-doubt", _bod, needs_nonnegative=True, own_scale=True))
+AGGREGATIONS.add(AggregationMethod(
+    "benefit-of-the-doubt", _bod, needs_nonnegative=True, own_scale=True, population=Population.FILTERED,
+    source="OECD/JRC Handbook on Constructing Composite Indicators (2008), benefit of the doubt (Cherchye et al. 2007)",
+))

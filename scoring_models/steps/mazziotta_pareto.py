@@ -29,6 +29,7 @@ import numpy.typing as npt
 from scoring_models.arrays import FloatArray
 from scoring_models.steps.aggregation import AGGREGATIONS, AggregationMethod, AggregationSpec, shift_nonnegative
 from scoring_models.steps.normalisation import NORMALISATIONS, Columns, NormalisationMethod, NormalisationSpec
+from scoring_models.steps.registry import Population
 
 
 def ampi_rescale(x: FloatArray, lo: FloatArray, hi: FloatArray, directions: FloatArray) -> FloatArray:
@@ -93,5 +94,11 @@ def _mazziotta_pareto(x: FloatArray, w: FloatArray, _: AggregationSpec) -> Float
     return ampi(70.0 + 0.6 * s, w)
 
 
-NORMALISATIONS.add(NormalisationMethod("goalposts", _goalposts, needs_goalposts=True))
-AGGREGATIONS.add(AggregationMethod("mazziotta-pareto", _mazziotta_pareto, needs_nonnegative=True, own_scale=True))
+NORMALISATIONS.add(NormalisationMethod(
+    "goalposts", _goalposts, needs_goalposts=True, population=Population.OWN,
+    source="Mazziotta & Pareto (2016), Social Indicators Research 127: fixed goalposts rescaled to 70-130",
+))
+AGGREGATIONS.add(AggregationMethod(
+    "mazziotta-pareto", _mazziotta_pareto, needs_nonnegative=True, own_scale=True, population=Population.OWN,
+    source="Mazziotta & Pareto (2016), Social Indicators Research 127: adjusted Mazziotta-Pareto index (AMPI)",
+))

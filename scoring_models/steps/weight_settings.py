@@ -22,6 +22,7 @@ from scoring_models.arrays import FloatArray
 from scoring_models.steps.ahp import AhpSpec
 from scoring_models.steps.combined_weights import CombinationSpec, combine
 from scoring_models.steps.effective import CalibrationSpec
+from scoring_models.steps.registry import Population
 from scoring_models.steps.weighting import WEIGHTINGS, PillarBlock, WeightingMethod, WeightingSpec
 
 
@@ -59,5 +60,11 @@ def _combined(block: PillarBlock, settings: WeightingSpec) -> FloatArray:
     return combine(block.expert, objective_part(block, settings), c.rule, c.alpha)
 
 
-WEIGHTINGS.add(WeightingMethod("ahp", _ahp))
-WEIGHTINGS.add(WeightingMethod("combined", _combined))
+WEIGHTINGS.add(WeightingMethod(
+    "ahp", _ahp, population=Population.OWN,
+    source="Saaty (1980) The Analytic Hierarchy Process; group judgments by AIJ/AIP (Forman & Peniwati 1998)",
+))
+WEIGHTINGS.add(WeightingMethod(
+    "combined", _combined, population=Population.FILTERED,
+    source="subjective-objective combined weights (主客观组合赋权): linear or normalised product of the two parts",
+))
