@@ -91,9 +91,7 @@ def _detail(session: SessionDep, run_id: int) -> EvaluationRunDetail:
 
 @router.post("", summary="Run an evaluation", response_model=EvaluationRunDetail, status_code=201,
              dependencies=[JsonBody], responses={**WRITE_RESPONSES, **problem_responses(404)})
-def create_evaluation(
-    request: Request, session: SessionDep, key: EvaluateKey, body: EvaluationRequest
-) -> EvaluationRunDetail:
+def create_evaluation(session: SessionDep, key: EvaluateKey, body: EvaluationRequest) -> EvaluationRunDetail:
     """Compute and store a run of ``model`` for ``year`` over the filtered zones, as a **draft**.
 
     The run records the model version, the options and a hash of all inputs: re-running on unchanged

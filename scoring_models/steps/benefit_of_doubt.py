@@ -12,7 +12,10 @@ intent: ``floor · ν_q ≤ w_q I_qc / Σ_k w_k I_kc ≤ ceiling · ν_q`` where
 weights renormalised over the zone's present indicators (floor 0.5 and ceiling 2 by default;
 floor 0 and no ceiling give the unrestricted BoD). The floor applies to indicators the zone has a
 positive value of (a zero value cannot carry a share). A zone whose positive indicators cannot
-carry the whole score within their ceilings scores 0.
+carry the whole score within their ceilings scores 0, and a value just above 0 under a floor
+needs a large weight that the other zones' constraints cap, pulling the zone's score towards 0 —
+with min-max scores (0 for each indicator's worst zone) a floor of 0, or a rank or goalposts
+normalisation, avoids that.
 
 Scores lie in [0, 1] (reported × 100): 1 on the frontier. Indicators are the normalised scores
 (non-negative, higher is better), missing cells count as 0 in the other zones' constraints and

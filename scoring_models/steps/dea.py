@@ -37,13 +37,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
 from scoring_models.arrays import BoolArray, FloatArray, IntArray
 from scoring_models.steps.lp import LinearProgram, LpSolution, solve_batch
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 TOLERANCE = 1e-6
 """θ within this of 1, and scaled slacks below it, count as efficient."""
@@ -362,6 +365,8 @@ def envelopment(
     cols = np.concatenate([c for c, _ in scored.lambdas]) if n else np.zeros(0, dtype=np.int_)
     vals = np.concatenate([v for _, v in scored.lambdas]) if n else np.zeros(0)
     keep = vals > 1e-7  # the phase-two hair and solver tolerances leave ~1e-9 on zones that are not peers
+    from scipy import sparse  # imported on use (see steps.lp)
+
     lambdas = sparse.csr_array((vals[keep], (rows[keep], cols[keep])), shape=(n, n))
     return Envelopment(
         theta=np.minimum(scored.theta, 1.0),

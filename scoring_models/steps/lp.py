@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import linprog
 
 from scoring_models.arrays import FloatArray
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 _CHUNK_NONZEROS = 150_000  # coefficients per stacked LP: large enough to amortise a call, small enough that the
 # simplex (whose pricing runs over the whole stack) does not slow down per block
@@ -64,6 +66,7 @@ def _failed(p: LinearProgram) -> LpSolution:
 
 def _block_diagonal(blocks: Sequence[FloatArray], n_cols: int) -> sparse.csr_array:
     """The dense ``blocks`` on the diagonal of one sparse matrix (built as one COO, not block by block)."""
+    from scipy import sparse  # imported on use, like linprog: most runs solve no LP
     rows, cols, vals = [], [], []
     r0 = c0 = 0
     for b in blocks:
@@ -79,6 +82,9 @@ def _block_diagonal(blocks: Sequence[FloatArray], n_cols: int) -> sparse.csr_arr
 
 
 def _solve_stack(programs: Sequence[LinearProgram]) -> list[LpSolution] | None:
+    # imported on use: scipy.optimize takes a quarter of a second to import and only DEA and BoD need it
+    from scipy.optimize import linprog
+
     n = sum(p.c.size for p in programs)
     b_ub = np.concatenate([p.b_ub for p in programs])
     b_eq = np.concatenate([p.b_eq for p in programs])
