@@ -102,7 +102,7 @@ class EvaluationZoneResult(Base):
     rpi: Mapped[float | None] = mapped_column(Float)
     tier: Mapped[str | None] = mapped_column(String(32))
     subgroup: Mapped[str | None] = mapped_column(String(1))
-    peer_group: Mapped[str] = mapped_column(String(64))
+    peer_group: Mapped[str] = mapped_column(String(512))  # merged groups join band codes (migration 0009)
     peer_rank: Mapped[int] = mapped_column(Integer)
     profile: Mapped[str | None] = mapped_column(String(32))
     badges: Mapped[list[str]] = mapped_column(JSON)
