@@ -26,13 +26,14 @@ from app.api import (
 from app.api.responses import API_RESPONSES, problem_responses
 from app.config import Settings, get_settings
 from app.db import make_engine, make_session_factory
-from app.docs import OPENAPI_TAGS, install_docs, install_openapi
+from app.docs import OPENAPI_TAGS, install_docs, install_openapi, operation_id
 from app.errors import install_error_handlers
 from app.logs import AccessLogMiddleware, configure_logging
 from app.metrics import router as metrics_router
 from app.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from app.ratelimit import RateLimiter
 from app.services.webhooks import WebhookDispatcher
+from app.ui.problems import router as problems_router
 from app.ui.routes import router as ui_router
 
 DESCRIPTION = """
@@ -62,7 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_level, settings.log_format)
     # docs_url/redoc_url=None: FastAPI's own pages load assets from a CDN; install_docs serves local copies.
     app = FastAPI(title="zonescore", version="0.1.0", description=DESCRIPTION, responses=_ERRORS,
-                  openapi_tags=OPENAPI_TAGS, docs_url=None, redoc_url=None, lifespan=_lifespan)
+                  openapi_tags=OPENAPI_TAGS, docs_url=None, redoc_url=None, lifespan=_lifespan,
+                  generate_unique_id_function=operation_id)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
@@ -80,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    labels.router, models.router, evaluations.router, webhooks.router, keys.router, audit.router):
         app.include_router(router, responses=API_RESPONSES)
     app.include_router(ui_router)
+    app.include_router(problems_router)
     install_docs(app)
     install_openapi(app)
     if settings.cors_origins:

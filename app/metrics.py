@@ -105,7 +105,7 @@ router = APIRouter(tags=["health"])
     response_class=Response,
     responses={200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}}}},
 )
-def metrics() -> Response:
+def get_metrics() -> Response:
     """Request counts and latencies by route template and status, imported rows and cells, and evaluation
     durations, in the Prometheus text exposition format."""
     return Response(render_metrics(), media_type=CONTENT_TYPE_LATEST)

@@ -21,7 +21,7 @@ router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
 
 @router.post("", summary="Import observations from a CSV or XLSX file", response_model=ImportResult,
              dependencies=[MultipartBody], responses=WRITE_RESPONSES)
-async def import_file(
+async def import_observations(
     session: SessionDep,
     settings: SettingsDep,
     key: SubmitKey,

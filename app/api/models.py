@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from app.api.deps import JsonBody, SessionDep
 from app.api.responses import WRITE_RESPONSES, problem_responses
-from app.errors import Problem, ValidationFailed
+from app.errors import Problem, ValidationFailed, json_value
 from app.security import AdminKey, ReadAccess
 from app.services import model_catalog as catalog
 from scoring_models.spec import ModelSpec
@@ -89,7 +89,7 @@ def register_model(
     except ValidationError as exc:
         problems = [
             Problem(column=".".join(str(p) for p in err["loc"]) or None, code=err["type"], message=err["msg"],
-                    value=None if err.get("input") is None else str(err.get("input"))[:200])
+                    value=json_value(err.get("input")))
             for err in exc.errors()
         ]
         raise ValidationFailed(f"the model spec is invalid: {len(problems)} problem(s)", errors=problems) from None

@@ -66,7 +66,7 @@ def upsert_observations(
     response_model=Page[ObservationOut] | Page[WideRow],
     responses={200: {"content": DOWNLOAD_CONTENT}, **problem_responses(400, 406)},
 )
-def query_observations(
+def list_observations(
     session: SessionDep,
     reader: ReadAccess,
     settings: SettingsDep,
@@ -109,7 +109,7 @@ def query_observations(
 
 @router.get("/history", summary="History of one cell", response_model=list[ObservationChangeOut],
             responses=problem_responses(422))
-def observation_history(
+def get_observation_history(
     session: SessionDep,
     reader: ReadAccess,
     zone: Annotated[str, Query(description="zone code", examples=["DEMO-33-N01"])],

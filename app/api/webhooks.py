@@ -51,7 +51,7 @@ def delete_webhook(session: SessionDep, admin: AdminKey, webhook_id: WebhookId) 
 
 @router.get("/{webhook_id}/deliveries", summary="Delivery log of a webhook", response_model=Page[WebhookDeliveryOut],
             responses=problem_responses(404))
-def list_deliveries(
+def list_webhook_deliveries(
     session: SessionDep, admin: AdminKey, webhook_id: WebhookId, limit: Limit = 50, offset: Offset = 0
 ) -> Page[WebhookDeliveryOut]:
     """Every delivery attempt, newest first: run, attempt number, HTTP status or error, and time."""
