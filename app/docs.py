@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
+from app.api.paging import LINK_RESPONSE_HEADER
 from app.errors import PROBLEM_JSON
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -145,13 +146,24 @@ def _example_path(path: str, operation: dict[str, Any]) -> str:
     return re.sub(r"{(\w+)}", lambda m: str(examples.get(m.group(1), "1")), path)
 
 
+# Query parameters whose documented values are not checked as such: another format is a 406, another
+# language falls back to Accept-Language.
+_LENIENT_PARAMETERS = frozenset({"format", "lang"})
+
+
+def _enum_of(schema: dict[str, Any], components: dict[str, Any]) -> list[Any]:
+    schema = schema.get("items", schema)
+    if "$ref" in schema:
+        schema = components.get(schema["$ref"].rsplit("/", 1)[-1], {})
+    return list(schema.get("enum", []))
+
+
 def _validation_example(operation: dict[str, Any], components: dict[str, Any]) -> dict[str, Any] | None:
     """A realistic problem of this operation's own request: a bad value of an enumerated query parameter,
     a path parameter that is not a number, or a missing body field."""
     for param in operation.get("parameters", []):
-        schema = param.get("schema", {})
-        enum = schema.get("enum") or schema.get("items", {}).get("enum")
-        if param.get("in") == "query" and enum:
+        enum = _enum_of(param.get("schema", {}), components)
+        if param.get("in") == "query" and enum and param["name"] not in _LENIENT_PARAMETERS:
             allowed = ", ".join(f"'{v}'" for v in enum[:-1]) + f" or '{enum[-1]}'" if len(enum) > 1 else f"'{enum[0]}'"
             return {"row": None, "column": f"query.{param['name']}", "code": "enum",
                     "message": f"Input should be {allowed}", "value": "bogus"}
@@ -166,6 +178,25 @@ def _validation_example(operation: dict[str, Any], components: dict[str, Any]) -
         return {"row": None, "column": f"body.{required[0]}", "code": "missing", "message": "Field required",
                 "value": None}
     return None
+
+
+def _no_null_query_values(operation: dict[str, Any]) -> None:
+    # An optional query parameter is absent or has a value; it cannot be JSON null, which FastAPI's schema
+    # of an `X | None` parameter would let generated clients send.
+    for param in operation.get("parameters", []):
+        schema = param.get("schema", {})
+        choices = [c for c in schema.get("anyOf", []) if c.get("type") != "null"]
+        if param.get("in") in ("query", "header") and len(choices) == 1 and len(schema["anyOf"]) == 2:
+            del schema["anyOf"]
+            schema.update(choices[0])
+
+
+def _link_header(operation: dict[str, Any]) -> None:
+    # Every paginated list (limit and offset) answers with the RFC 8288 links of its other pages.
+    names = {p["name"] for p in operation.get("parameters", [])}
+    ok = operation.get("responses", {}).get("200")
+    if {"limit", "offset"} <= names and ok is not None:
+        ok.setdefault("headers", {}).update(LINK_RESPONSE_HEADER)
 
 
 def _own_problem_examples(schema: dict[str, Any]) -> None:
@@ -199,10 +230,12 @@ def install_openapi(app: FastAPI) -> None:
                 title=app.title, version=app.version, description=app.description, routes=app.routes,
                 tags=app.openapi_tags, servers=app.servers,
             ))
-            _own_problem_examples(schema)
             for path_item in schema.get("paths", {}).values():
                 for operation in path_item.values():
                     _optional_read_security(operation)
+                    _no_null_query_values(operation)
+                    _link_header(operation)
+            _own_problem_examples(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -181,15 +181,17 @@ def problem_response(
 
 
 def _loc_to_column(loc: tuple[Any, ...]) -> tuple[int | None, str | None]:
-    # Turn pydantic's ("body", "items", 3, "value") into row 4 (1-based), column "value".
+    # Turn pydantic's ("body", "items", 3, "value") into row 4 (1-based), column "body.items.value". Only a
+    # body has rows; the index of a repeated query parameter (("query", "province", 1)) is no row.
     row: int | None = None
     parts: list[str] = []
     for i, part in enumerate(loc):
         if i == 0 and part in ("body", "query", "path", "header"):
             parts.append(str(part))
             continue
-        if isinstance(part, int) and row is None:
-            row = part + 1
+        if isinstance(part, int):
+            if row is None and loc[0] not in ("query", "path", "header"):
+                row = part + 1
             continue
         parts.append(str(part))
     return row, ".".join(parts) or None

@@ -93,7 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
             allow_headers=["Accept", "Accept-Language", "Content-Type", "If-None-Match", "X-Request-ID",
                            "X-API-Key", "Authorization", "Idempotency-Key"],
-            expose_headers=["ETag", "X-Request-ID", "Content-Disposition", "Content-Language", "Retry-After"],
+            expose_headers=["ETag", "X-Request-ID", "Content-Disposition", "Content-Language", "Retry-After", "Link"],
             max_age=600,
         )
     return app

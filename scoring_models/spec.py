@@ -21,7 +21,7 @@ import itertools
 import math
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, StrictBool, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from scoring_models.base import ModelIndicator, Pillar, Tier, TierScheme
@@ -88,7 +88,7 @@ class TierSpec(_Spec):
 
     thresholds: list[float] = Field(default_factory=lambda: [125.0, 100.0, 70.0], min_length=1)
     tiers: list[Tier] = Field(default_factory=_default_tiers)
-    subgroups: bool = True
+    subgroups: StrictBool = True
 
     @field_validator("thresholds")
     @classmethod
@@ -109,7 +109,7 @@ class ProfileSpec(_Spec):
     profile is given when the model reads no indicator of one of the axes.
     """
 
-    enabled: bool = True
+    enabled: StrictBool = True
     innovation_dimensions: list[str] = Field(default_factory=lambda: ["innovation", "entrepreneurship"])
     scale_dimensions: list[str] = Field(default_factory=lambda: ["scale"])
 
@@ -129,7 +129,7 @@ class UncertaintySpec(_Spec):
     ``topsis`` among the aggregations when a TOPSIS model should be varied around its own method.
     """
 
-    enabled: bool = True
+    enabled: StrictBool = True
     weight_noise: float = Field(default=0.25, ge=0, lt=1)
     normalisations: list[NormalisationName] = Field(default_factory=_default_mc_norms, min_length=1)
     aggregations: list[AggregationName] = Field(default_factory=_default_mc_aggs, min_length=1)
@@ -164,7 +164,7 @@ class ExplainSpec(_Spec):
 class BadgeSpec(_Spec):
     """Cultivation badges (see ``steps.badges``); every threshold of the domain brief is a field."""
 
-    enabled: bool = False
+    enabled: StrictBool = False
     min_history_years: int = Field(default=3, ge=1)
     gazelle_indicators: list[str] = Field(
         default_factory=lambda: ["hte_count", "tech_contract_per_capita", "invention_patents_per_10k"]

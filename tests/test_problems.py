@@ -49,7 +49,8 @@ def test_every_problem_type_and_error_code_raised_is_in_the_catalog_with_words()
     assert slugs - set(PROBLEM_TYPES) == set()
     raised = _raised_codes()
     assert len(raised) > 30  # the scan finds them at all
-    assert raised - set(ERROR_CODES) == set()
+    # own codes are in the catalog; a few checks reuse pydantic's type names (enum, bool_parsing) on purpose
+    assert raised - set(ERROR_CODES) - PYDANTIC_ERROR_TYPES == set()
     # an own code never shadows one of pydantic's, whose meaning differs
     assert set(ERROR_CODES) & PYDANTIC_ERROR_TYPES == set()
     for entry in [*PROBLEM_TYPES.values(), *ERROR_CODES.values()]:

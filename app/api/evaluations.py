@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from sqlalchemy.orm import Session, sessionmaker
@@ -11,10 +11,12 @@ from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import MAX_INT, JsonBody, Limit, Offset, SessionDep, SettingsDep
 from app.api.downloads import DOWNLOAD_CONTENT, ExportFormat, FormatDep, export_response
+from app.api.filters import RankingFilters, RankingFiltersDep
+from app.api.paging import page_links, set_page_links
 from app.api.responses import NOT_MODIFIED, WRITE_RESPONSES, problem_responses
 from app.db import session_scope
 from app.http_cache import CACHE_REVALIDATE, cache_headers, json_response, not_modified, version_etag
-from app.i18n import Lang, Language
+from app.i18n import Lang, Language, LocalisedLang
 from app.schemas.common import Page
 from app.schemas.evaluation import (
     Comparison,
@@ -39,7 +41,7 @@ RunId = Annotated[int, Path(ge=1, le=MAX_INT, description="evaluation run id", e
 
 
 class RankingSort(StrEnum):
-    """Sort orders of a ranking."""
+    """Sort orders of a ranking: rank, composite, RPI (``-`` first: descending), zone code, rank in peer group."""
 
     RANK = "rank"
     RANK_DESC = "-rank"
@@ -62,14 +64,14 @@ def _cache(request: Request, fmt: ExportFormat, lang: Language) -> tuple[str, di
     return etag, {"Content-Language": lang.value, "Vary": "Accept, Accept-Language"}
 
 
-def _detail(session: SessionDep, run_id: int) -> EvaluationRunDetail:
-    return service.run_detail(session, service.get_run(session, run_id))
+def _detail(session: SessionDep, run_id: int, lang: Language) -> EvaluationRunDetail:
+    return service.run_detail(session, service.get_run(session, run_id), lang)
 
 
 @router.post("", summary="Run an evaluation", response_model=EvaluationRunDetail, status_code=201,
              dependencies=[JsonBody], responses={**WRITE_RESPONSES, **problem_responses(404)})
 def create_evaluation(
-    request: Request, session: SessionDep, key: EvaluateKey, body: EvaluationRequest
+    request: Request, session: SessionDep, key: EvaluateKey, lang: LocalisedLang, body: EvaluationRequest
 ) -> EvaluationRunDetail:
     """Compute and store an immutable run of ``model`` for ``year`` over the filtered zones.
 
@@ -79,16 +81,18 @@ def create_evaluation(
     """
     run = service.run_evaluation(session, body, actor=key.actor)
     webhooks.notify_after_commit(session, run.id, request.app.state.webhook_dispatcher)
-    return _detail(session, run.id)
+    return _detail(session, run.id, lang)
 
 
 @router.get("", summary="List evaluation runs", response_model=Page[EvaluationRunOut])
 def list_evaluations(
+    request: Request,
     session: SessionDep,
     reader: ReadAccess,
     response: Response,
-    model: Annotated[str | None, Query(description="model key")] = None,
-    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    lang: LocalisedLang,
+    model: Annotated[str | None, Query(max_length=64, description="model key", examples=["innovation-peak"])] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200, description="evaluation year", examples=[2024])] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[EvaluationRunOut]:
@@ -97,22 +101,27 @@ def list_evaluations(
     Not cacheable like a single run: new runs appear in the list at any time."""
     response.headers["Cache-Control"] = CACHE_REVALIDATE
     runs, total = service.list_runs(session, model=model, year=year, limit=limit, offset=offset)
-    return Page[EvaluationRunOut](items=[service.run_out(session, r) for r in runs], total=total, limit=limit,
-                                  offset=offset)
+    set_page_links(request, response, total=total, limit=limit, offset=offset)
+    return Page[EvaluationRunOut](items=[service.run_out(session, r, lang) for r in runs], total=total,
+                                  limit=limit, offset=offset)
 
 
 @router.get("/compare", summary="Compare two runs", response_model=Comparison, responses=problem_responses(404))
 def compare_evaluations(
     session: SessionDep,
     reader: ReadAccess,
-    base: Annotated[int, Query(ge=1, le=MAX_INT, description="run id of the base scheme, e.g. a comprehensive run")],
-    other: Annotated[int, Query(ge=1, le=MAX_INT, description="run id of the other scheme, e.g. innovation-peak")],
-    threshold: Annotated[int | None, Query(ge=1, le=MAX_INT, description="rank change that counts as a move")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    lang: LocalisedLang,
+    base: Annotated[int, Query(ge=1, le=MAX_INT, description="run id of the base scheme, e.g. a comprehensive run",
+                               examples=[2])],
+    other: Annotated[int, Query(ge=1, le=MAX_INT, description="run id of the other scheme, e.g. innovation-peak",
+                                examples=[1])],
+    threshold: Annotated[int | None, Query(ge=1, le=MAX_INT, description="rank change that counts as a move "
+                                           "(default: 10% of the common zones, at least 3)", examples=[10])] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="most zones in each list", examples=[50])] = 50,
 ) -> Comparison:
     """Who moves up or down from ``base`` to ``other``; ``overrated`` names the zones the base scheme
     ranked much higher — under ``comprehensive`` vs ``innovation-peak``, the 产业高原 / 低新化 candidates."""
-    return service.compare(session, base, other, threshold=threshold, limit=limit)
+    return service.compare(session, base, other, threshold=threshold, limit=limit, lang=lang)
 
 
 @router.get("/{run_id}", summary="One evaluation run", response_model=EvaluationRunDetail,
@@ -129,7 +138,7 @@ def get_evaluation(
     etag, extra = _cache(request, ExportFormat.JSON, lang)
     if (hit := not_modified(request, etag, immutable=True, extra=extra)) is not None:
         return hit
-    return json_response(_detail(session, run_id), etag=etag, immutable=True, extra=extra)
+    return json_response(_detail(session, run_id, lang), etag=etag, immutable=True, extra=extra)
 
 
 @router.get("/{run_id}/rankings", summary="Ranking of a run", response_model=Page[RankingRow],
@@ -141,30 +150,27 @@ async def get_rankings(
     fmt: FormatDep,
     lang: Lang,
     run_id: RunId,
-    province: str | None = None,
-    level: str | None = None,
-    tier: str | None = None,
-    peer_group: str | None = None,
-    profile: str | None = None,
-    badge: str | None = None,
-    sort: RankingSort = RankingSort.RANK,
+    filters: RankingFiltersDep,
+    sort: Annotated[RankingSort, Query(description="order of the rows: rank, composite or rpi (a leading - "
+                                       "reverses), zone_code, or peer_rank (by peer group, then rank in it)",
+                                       examples=["-composite"])] = RankingSort.RANK,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Response:
     """Ranked zones of a run (composite, RPI, tier and subgroup, peer group, profile, badges, rank interval),
-    filtered by province, level, tier, peer group, profile and badge, sorted and paginated.
+    filtered by province, level, tier, peer group, profile and badge, sorted and paginated. Every code comes
+    with its label in the language asked for (`tier` and `tier_label` …); repeat a filter for several values
+    (any of them matches); an unknown value is a 422 naming the allowed ones.
 
     `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (or the matching `Accept`) downloads every matching
     zone (limit/offset apply to JSON only) with headers and labels in `?lang=` (default zh-CN); the XLSX
     file adds a methodology sheet (pillars, indicators and weights, methods, thresholds) of this run.
-    Cached as immutable with a strong ETag, like the run."""
+    Cached as immutable with a strong ETag, like the run; the `Link` header points at the other pages."""
     etag, extra = _cache(request, fmt, lang)
-    filters: dict[str, Any] = {"province": province, "level": level, "tier": tier, "peer_group": peer_group,
-                               "profile": profile, "badge": badge, "sort": sort.value}
     state = request.app.state
     if fmt is not ExportFormat.JSON:
         body = await run_in_threadpool(_export_rankings, state.session_factory, run_id, fmt, lang,
-                                       settings.max_export_rows, filters)
+                                       settings.max_export_rows, filters, sort)
         if (hit := not_modified(request, etag, immutable=True, extra=extra)) is not None:
             return hit
         return export_response(body, fmt, f"evaluation-{run_id}-rankings",
@@ -175,29 +181,35 @@ async def get_rankings(
     cache: service.RankingsCache | None = getattr(state, "rankings_cache", None)
     if cache is None:
         cache = state.rankings_cache = service.RankingsCache()
-    params = {**filters, "limit": limit, "offset": offset}
-    key = (run_id, *params.values())
+    key = (run_id, filters, sort.value, limit, offset, lang.value)
     page = cache.get(key)
     if page is None:
-        page = await run_in_threadpool(_read_rankings, state.session_factory, run_id, params)
+        page = await run_in_threadpool(_read_rankings, state.session_factory, run_id, filters, sort, limit, offset,
+                                       lang)
         cache.put(key, page)
-    if (hit := not_modified(request, etag, immutable=True, extra=extra)) is not None:
+    body, total = page
+    headers = {**cache_headers(etag, immutable=True, extra=extra),
+               "Link": page_links(request, total=total, limit=limit, offset=offset)}
+    if (hit := not_modified(request, etag, immutable=True, extra=headers)) is not None:
         return hit
-    return Response(page, media_type="application/json", headers=cache_headers(etag, immutable=True, extra=extra))
+    return Response(body, media_type="application/json", headers=headers)
 
 
-def _read_rankings(factory: sessionmaker[Session], run_id: int, params: dict[str, Any]) -> bytes:
+def _read_rankings(factory: sessionmaker[Session], run_id: int, filters: RankingFilters, sort: RankingSort,
+                   limit: int, offset: int, lang: Language) -> tuple[bytes, int]:
     with session_scope(factory) as session:
-        return service.rankings_json(session, run_id, **params)
+        return service.rankings_page_json(session, run_id, sort=sort.value, limit=limit, offset=offset, lang=lang,
+                                          **filters.kwargs())
     raise AssertionError("unreachable")
 
 
 def _export_rankings(
     factory: sessionmaker[Session], run_id: int, fmt: ExportFormat, lang: Language, max_rows: int,
-    filters: dict[str, Any],
+    filters: RankingFilters, sort: RankingSort,
 ) -> bytes:
     with session_scope(factory) as session:
-        return exports.rankings_file(session, run_id, fmt.file_format(), lang, max_rows=max_rows, **filters)
+        return exports.rankings_file(session, run_id, fmt.file_format(), lang, max_rows=max_rows, sort=sort.value,
+                                     **filters.kwargs())
     raise AssertionError("unreachable")
 
 
@@ -205,7 +217,7 @@ def _export_rankings(
             responses={200: {"content": DOWNLOAD_CONTENT}, **NOT_MODIFIED, **problem_responses(404, 406)})
 def get_scorecard(
     request: Request, session: SessionDep, reader: ReadAccess, fmt: FormatDep, lang: Lang, run_id: RunId,
-    code: str,
+    code: Annotated[str, Path(max_length=40, description="zone code", examples=["DEMO-33-N01"])],
 ) -> Response:
     """Composite, pillars, ranks, tier, profile, badges, contributions, strengths and weaknesses, gap to
     the next tier, rank interval, and the change against the same model's earlier run for the previous year.
@@ -221,4 +233,4 @@ def get_scorecard(
         body = exports.scorecard_file(session, run_id, code, fmt.file_format(), lang)
         return export_response(body, fmt, f"evaluation-{run_id}-{code}",
                                headers=cache_headers(etag, immutable=True, extra=extra))
-    return json_response(card.out(), etag=etag, immutable=True, extra=extra)
+    return json_response(card.out(lang), etag=etag, immutable=True, extra=extra)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from app.api.deps import MAX_INT, JsonBody, Limit, Offset, SessionDep, SettingsDep
+from app.api.paging import set_page_links
 from app.api.responses import WRITE_RESPONSES, problem_responses
 from app.schemas.common import Page
 from app.schemas.webhook import WebhookCreate, WebhookDeliveryOut, WebhookOut
@@ -52,9 +53,12 @@ def delete_webhook(session: SessionDep, admin: AdminKey, webhook_id: WebhookId) 
 @router.get("/{webhook_id}/deliveries", summary="Delivery log of a webhook", response_model=Page[WebhookDeliveryOut],
             responses=problem_responses(404))
 def list_webhook_deliveries(
-    session: SessionDep, admin: AdminKey, webhook_id: WebhookId, limit: Limit = 50, offset: Offset = 0
+    request: Request, response: Response, session: SessionDep, admin: AdminKey, webhook_id: WebhookId,
+    limit: Limit = 50, offset: Offset = 0,
 ) -> Page[WebhookDeliveryOut]:
-    """Every delivery attempt, newest first: run, attempt number, HTTP status or error, and time."""
+    """Every delivery attempt, newest first: run, attempt number, HTTP status or error, and time; the
+    `Link` header points at the other pages."""
     rows, total = service.deliveries(session, webhook_id, limit=limit, offset=offset)
+    set_page_links(request, response, total=total, limit=limit, offset=offset)
     return Page[WebhookDeliveryOut](items=[WebhookDeliveryOut.model_validate(r) for r in rows], total=total,
                                     limit=limit, offset=offset)

@@ -71,6 +71,10 @@ class Methodology(BaseModel):
         checks = (self.spec or {}).get("checks")
         return dict(checks) if isinstance(checks, dict) else {}
 
+    def tier_names(self, lang: Language) -> dict[str, str]:
+        """Tier code → its name in ``lang``, as the model's tier scheme names it, best tier first."""
+        return {t.code: localized(t.name_zh, t.name_en, lang) for t in self.tier_scheme.tiers}
+
     def pillar_names(self, lang: Language) -> dict[str, str]:
         """Pillar code → its name in ``lang``, as the model names it."""
         return {p.code: localized(p.name_zh, p.name_en, lang) for p in self.pillars}

@@ -24,8 +24,7 @@ from app.i18n import LabelSet, Language, label, labels_for, localized, resolve_l
 from app.services import evaluations as service
 from app.services import model_catalog as catalog
 from app.services import run_history as history
-from app.services.evaluation_exports import badge_text, highlight_sentence
-from app.services.evaluation_exports import highlights as card_highlights
+from app.services.evaluation_exports import badge_text
 from app.services.evaluations import ZoneCard
 from app.services.observations import query_long
 from app.services.run_document import StoredRun
@@ -232,10 +231,7 @@ def zone(request: Request, session: SessionDep, run_id: int, code: str) -> HTMLR
                     note=f"{i.contribution:.2f}") for i in indicators[:10]],
         title=page.t("top_contributions"), css_class="bar-chart contribution-chart")
     trend, trend_source = _trend(page, session, run, code, [i.code for i in indicators[:3]])
-    highlights = [
-        {"kind": kind, "code": h.code, "text": highlight_sentence(page.label("indicators", h.code), h.delta, page.lang)}
-        for kind, h in card_highlights(card)
-    ]
+    highlights = [{"kind": h.kind, "code": h.code, "text": h.sentence} for h in card.out(page.lang).highlights]
     downloads = {fmt: page.url(f"/api/v1/evaluations/{run_id}/zones/{code}", format=fmt) for fmt in ("csv", "xlsx")}
     return page.render("zone.html", run=run, card=card, result=result, radar=radar, contributions=contributions,
                        interval=_neighbours(page, session, card), trend=trend, trend_source=trend_source,
