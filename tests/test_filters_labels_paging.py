@@ -58,8 +58,8 @@ def test_repeated_filters_combine_as_or(demo_client: TestClient) -> None:
         return {r["province"] for r in body["items"]}, body["total"]
 
     both, both_total = provinces([("province", "33"), ("province", "32"), ("limit", "1000")])
-    zj, zj_total = provinces({"province": "33", "limit": 1000})
-    js, js_total = provinces({"province": "32", "limit": 1000})
+    _, zj_total = provinces({"province": "33", "limit": 1000})
+    _, js_total = provinces({"province": "32", "limit": 1000})
     assert both == {"33", "32"} and both_total == zj_total + js_total > 0
     tiers = demo_client.get(rankings, params=[("tier", "peak"), ("tier", "strong"), ("limit", "1000")]).json()
     assert {r["tier"] for r in tiers["items"]} == {"peak", "strong"}
