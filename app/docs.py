@@ -32,6 +32,7 @@ OPENAPI_TAGS = [
     {"name": "imports", "description": "文件导入 · CSV/XLSX imports of observations, all or nothing."},
     {"name": "chain breakdowns", "description": "首位产业链分解 · Industry-chain figures per zone and year."},
     {"name": "models", "description": "评价模型 · Scoring models: methodology, versions, custom specs (forks)."},
+    {"name": "coverage", "description": "数据覆盖 · Which years hold data, per indicator and per model."},
     {"name": "evaluations", "description": "评价运行 · Immutable evaluation runs, rankings, scorecards, comparisons."},
     {"name": "keys", "description": "API 密钥 · API keys (admin): create (secret shown once), list, revoke."},
     {"name": "audit", "description": "审计日志 · Who changed what and when (admin)."},

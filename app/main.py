@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from app.api import (
     audit,
     chains,
+    coverage,
     evaluations,
     health,
     imports,
@@ -79,7 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics_router)
     # Only the /api/v1 routes authenticate and count requests.
     for router in (zones.router, indicators.router, observations.router, chains.router, imports.router,
-                   labels.router, models.router, evaluations.router, webhooks.router, keys.router, audit.router):
+                   labels.router, models.router, coverage.router, evaluations.router, webhooks.router, keys.router,
+                   audit.router):
         app.include_router(router, responses=API_RESPONSES)
     app.include_router(ui_router)
     app.include_router(problems_router)
