@@ -200,6 +200,17 @@ def _link_header(operation: dict[str, Any]) -> None:
         ok.setdefault("headers", {}).update(LINK_RESPONSE_HEADER)
 
 
+def _describe_form_bodies(schema: dict[str, Any]) -> None:
+    # FastAPI names the schema of a multipart form Body_<operationId> and gives it no description.
+    for path, path_item in schema.get("paths", {}).items():
+        for method, operation in path_item.items():
+            content = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data", {})
+            name = content.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
+            if name in schema.get("components", {}).get("schemas", {}):
+                schema["components"]["schemas"][name].setdefault(
+                    "description", f"The multipart/form-data fields of {method.upper()} {path}.")
+
+
 def _own_problem_examples(schema: dict[str, Any]) -> None:
     """Every operation's problem examples name its own path, and its 422 example its own request (the
     shared examples of ``app.api.responses`` are written once for all operations)."""
@@ -237,6 +248,7 @@ def install_openapi(app: FastAPI) -> None:
                     _no_null_query_values(operation)
                     _link_header(operation)
             _own_problem_examples(schema)
+            _describe_form_bodies(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

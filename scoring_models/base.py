@@ -295,10 +295,13 @@ class EvaluationOptions(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    seed: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0, description="seed of the Monte Carlo uncertainty analysis (same seed, "
+                      "same data: same result)", examples=[7])
     # bounded because every run keeps a zones-long rank vector in memory
-    uncertainty_runs: int = Field(default=1000, ge=0, le=20_000, description="0 disables uncertainty")
-    overrides: MethodOverrides = Field(default_factory=MethodOverrides)
+    uncertainty_runs: int = Field(default=1000, ge=0, le=20_000, description="Monte Carlo runs; 0 disables "
+                                  "uncertainty", examples=[1000])
+    overrides: MethodOverrides = Field(default_factory=MethodOverrides, description="step methods replacing the "
+                                       "model's own for this run")
 
 
 # --------------------------------------------------------------------------------------------
@@ -312,111 +315,112 @@ class _Result(BaseModel):
 class IndicatorScore(_Result):
     """One indicator of one zone: raw, treated and normalised value, weight and contribution."""
 
-    code: str
+    code: str = Field(description="indicator code")
     raw: float | None = Field(description="evaluation-year value as supplied (None = missing)")
     value: float | None = Field(description="after imputation and outlier treatment")
-    normalised: float | None
+    normalised: float | None = Field(description="value on the model's normalised scale (None = missing)")
     weight: float = Field(description="weight actually applied to this zone (renormalised if cells missing)")
     contribution: float = Field(description="weight × normalised value (sums to the composite if arithmetic)")
-    imputed: bool
+    imputed: bool = Field(description="the value was missing and imputed")
 
 
 class Highlight(_Result):
     """A strength or weakness: normalised value minus the peer-group median for one indicator."""
 
-    code: str
-    normalised: float
-    peer_median: float
-    delta: float
+    code: str = Field(description="indicator code")
+    normalised: float = Field(description="the zone's normalised value")
+    peer_median: float = Field(description="median normalised value of the zone's peer group")
+    delta: float = Field(description="normalised minus peer median, in points")
 
 
 class RankInterval(_Result):
     """Rank percentiles across the Monte Carlo runs (1 = best)."""
 
-    p5: float
-    median: float
-    p95: float
+    p5: float = Field(description="5th percentile rank (the best plausible rank)")
+    median: float = Field(description="median rank")
+    p95: float = Field(description="95th percentile rank (the worst plausible rank)")
 
 
 class ZoneResult(_Result):
     """Everything a model says about one ranked zone."""
 
-    code: str
-    composite: float
-    pillar_scores: dict[str, float | None]
+    code: str = Field(description="zone code")
+    composite: float = Field(description="composite score")
+    pillar_scores: dict[str, float | None] = Field(description="pillar code → the zone's score on that pillar")
     rank: int = Field(ge=1, description="overall rank, 1 = best; ties share the lowest rank")
-    peer_group: str
-    peer_rank: int = Field(ge=1)
-    peer_group_size: int = Field(ge=1)
+    peer_group: str = Field(description="peer-group code")
+    peer_rank: int = Field(ge=1, description="rank within the peer group")
+    peer_group_size: int = Field(ge=1, description="zones in the peer group")
     rpi: float | None = Field(description="relative performance index, composite / peer mean × 100")
-    tier: str | None
-    tier_zh: str | None
-    subgroup: Literal["+", "", "-"] | None
-    profile: str | None
-    profile_zh: str | None
+    tier: str | None = Field(description="tier code (None: the model has no tiers or the RPI is undefined)")
+    tier_zh: str | None = Field(description="the tier's Chinese name")
+    subgroup: Literal["+", "", "-"] | None = Field(description="± subgroup within the tier")
+    profile: str | None = Field(description="profile code: peak, plateau, growth or foundation")
+    profile_zh: str | None = Field(description="the profile's Chinese name")
     risk_flags: list[str] = Field(
         default_factory=list,
         description="'low_tech_drift' (低新化): scale high, innovation low against peers (plateau profile)",
     )
-    badges: list[str] = Field(default_factory=list)
-    indicators: list[IndicatorScore]
+    badges: list[str] = Field(default_factory=list, description="cultivation badges: gazelle, hidden_champion, "
+                              "single_champion")
+    indicators: list[IndicatorScore] = Field(description="every indicator the model scored for the zone")
     coverage: float = Field(ge=0, le=1, description="share of the model's indicators reported")
-    imputed_cells: list[str]
-    rank_interval: RankInterval | None
-    strengths: list[Highlight]
-    weaknesses: list[Highlight]
-    next_tier: str | None
+    imputed_cells: list[str] = Field(description="codes of the indicators whose value was imputed")
+    rank_interval: RankInterval | None = Field(description="rank percentiles across the Monte Carlo runs")
+    strengths: list[Highlight] = Field(description="indicators furthest above the peer-group median")
+    weaknesses: list[Highlight] = Field(description="indicators furthest below the peer-group median")
+    next_tier: str | None = Field(description="the tier above the zone's (None: it is in the top tier)")
     gap_to_next_tier: float | None = Field(description="composite points needed to reach the next tier")
 
 
 class ExcludedZone(_Result):
     """A zone that was not ranked, and why."""
 
-    code: str
-    reason: str = Field(min_length=1)
-    coverage: float
+    code: str = Field(description="zone code")
+    reason: str = Field(min_length=1, description="why it was not ranked")
+    coverage: float = Field(description="share of the model's indicators the zone reports")
 
 
 class ExcludedIndicator(_Result):
     """An indicator the checks dropped, and why."""
 
-    code: str
-    reason: str = Field(min_length=1)
-    coverage: float
+    code: str = Field(description="indicator code")
+    reason: str = Field(min_length=1, description="why it was dropped")
+    coverage: float = Field(description="share of zones reporting it")
 
 
 class CorrelationFlag(_Result):
     """A pair of indicators whose Pearson correlation exceeds the threshold in absolute value."""
 
-    a: str
-    b: str
-    r: float
+    a: str = Field(description="first indicator code")
+    b: str = Field(description="second indicator code")
+    r: float = Field(description="Pearson correlation over the zones reporting both")
 
 
 class OutlierTreatment(_Result):
     """What the outlier step did to one indicator."""
 
-    code: str
-    skewness: float
-    kurtosis: float
-    winsorised_points: int
-    log_transformed: bool
+    code: str = Field(description="indicator code")
+    skewness: float = Field(description="skewness of the indicator's values")
+    kurtosis: float = Field(description="kurtosis of the indicator's values")
+    winsorised_points: int = Field(description="values clipped to the winsorising bounds")
+    log_transformed: bool = Field(description="the values were log-transformed")
 
 
 class SensitivityIndex(_Result):
     """Variance-based sensitivity of the ranks to one uncertain assumption."""
 
-    factor: str
-    first_order: float
-    total: float
+    factor: str = Field(description="the assumption varied, e.g. normalisation, weights")
+    first_order: float = Field(description="first-order (main-effect) sensitivity index")
+    total: float = Field(description="total-effect sensitivity index")
 
 
 class PeerGroupInfo(_Result):
     """One peer group: its code, members and mean composite."""
 
-    code: str
-    size: int
-    mean_composite: float
+    code: str = Field(description="peer-group code")
+    size: int = Field(description="zones in the group")
+    mean_composite: float = Field(description="mean composite of the group (the RPI's denominator)")
 
 
 class ModelInfo(_Result):
@@ -428,14 +432,14 @@ class ModelInfo(_Result):
         description="squared Pearson r of each normalised indicator with the composite, normalised to sum 1"
     )
     contribution_shares: dict[str, float] = Field(description="mean contribution / mean composite")
-    pillar_weights: dict[str, float]
-    correlation_flags: list[CorrelationFlag]
-    excluded_indicators: list[ExcludedIndicator]
-    outliers: list[OutlierTreatment]
-    methods: dict[str, str]
-    peer_groups: list[PeerGroupInfo]
-    uncertainty_runs: int
-    sensitivity: list[SensitivityIndex]
+    pillar_weights: dict[str, float] = Field(description="pillar code → share of the composite")
+    correlation_flags: list[CorrelationFlag] = Field(description="indicator pairs correlated above the threshold")
+    excluded_indicators: list[ExcludedIndicator] = Field(description="indicators the coverage check dropped")
+    outliers: list[OutlierTreatment] = Field(description="what the outlier step did to each indicator")
+    methods: dict[str, str] = Field(description="step → method used, e.g. normalisation → minmax")
+    peer_groups: list[PeerGroupInfo] = Field(description="the peer groups of the run")
+    uncertainty_runs: int = Field(description="Monte Carlo runs made")
+    sensitivity: list[SensitivityIndex] = Field(description="sensitivity of the ranks to each assumption")
 
 
 class EvaluationResult(_Result):
@@ -457,35 +461,35 @@ class EvaluationResult(_Result):
 class Pillar(_Result):
     """A pillar (sub-index) of a model with its share of the composite."""
 
-    code: str
-    name_zh: str
-    name_en: str
-    weight: float = Field(ge=0)
+    code: str = Field(description="pillar code")
+    name_zh: str = Field(description="Chinese name")
+    name_en: str = Field(description="English name")
+    weight: float = Field(ge=0, description="share of the composite (relative to the other pillars)")
 
 
 class ModelIndicator(_Result):
     """An indicator a model reads: pillar, within-pillar weight and the direction used."""
 
-    code: str
-    pillar: str
-    weight: float = Field(ge=0)
-    direction: Direction
+    code: str = Field(description="indicator code")
+    pillar: str = Field(description="code of its pillar")
+    weight: float = Field(ge=0, description="weight within the pillar")
+    direction: Direction = Field(description="higher or lower is better")
 
 
 class Tier(_Result):
     """One tier: its code and labels."""
 
-    code: str
-    name_zh: str
-    name_en: str
+    code: str = Field(description="tier code")
+    name_zh: str = Field(description="Chinese name")
+    name_en: str = Field(description="English name")
 
 
 class TierScheme(_Result):
     """Tiers by RPI: ``thresholds`` strictly decreasing, one more tier than thresholds."""
 
-    thresholds: list[float]
-    tiers: list[Tier]
-    subgroups: bool
+    thresholds: list[float] = Field(description="RPI thresholds between tiers, strictly decreasing")
+    tiers: list[Tier] = Field(description="tiers, best first")
+    subgroups: bool = Field(description="tiers are split into ± thirds")
 
 
 @runtime_checkable

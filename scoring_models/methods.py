@@ -8,7 +8,7 @@ for one run (part of :class:`~scoring_models.base.EvaluationOptions`).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from scoring_models.steps.aggregation import AggregationName
 from scoring_models.steps.imputation import ImputationName
@@ -36,12 +36,12 @@ class MethodOverrides(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    imputation: ImputationName | None = None
-    outliers: OutlierName | None = None
-    normalisation: NormalisationName | None = None
-    weighting: WeightingName | None = None
-    aggregation: AggregationName | None = None
-    peer_groups: PeerGroupName | None = None
+    imputation: ImputationName | None = Field(default=None, description="imputation method")
+    outliers: OutlierName | None = Field(default=None, description="outlier treatment")
+    normalisation: NormalisationName | None = Field(default=None, description="normalisation method")
+    weighting: WeightingName | None = Field(default=None, description="weighting method")
+    aggregation: AggregationName | None = Field(default=None, description="aggregation method")
+    peer_groups: PeerGroupName | None = Field(default=None, description="peer-group method")
 
     def apply(self, defaults: Methods) -> Methods:
         """``defaults`` with every override that is set (both are validated already)."""

@@ -16,7 +16,7 @@ from app.services import webhooks as service
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
 
-WebhookId = Annotated[int, Path(ge=1, le=MAX_INT, description="webhook id")]
+WebhookId = Annotated[int, Path(ge=1, le=MAX_INT, description="webhook id", examples=[3])]
 
 
 @router.post("", summary="Register a webhook", response_model=WebhookOut, status_code=201,

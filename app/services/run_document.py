@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.i18n import Language, localized
 from app.orm import EvaluationRun
@@ -37,12 +37,12 @@ LEGACY_SCHEMA_VERSION = 1  # rows written before the version was stored
 class MethodologyIndicator(ModelIndicator):
     """An indicator of the methodology: the model's use of it plus its catalog names and nominal weight."""
 
-    name_zh: str
-    name_en: str
-    nature: str | None
-    dimension: str | None
-    unit: str | None
-    nominal_weight: float
+    name_zh: str = Field(description="Chinese name")
+    name_en: str = Field(description="English name")
+    nature: str | None = Field(description="outcome, scale or process")
+    dimension: str | None = Field(description="catalog dimension")
+    unit: str | None = Field(description="unit of the values")
+    nominal_weight: float = Field(description="pillar weight × weight within the pillar, summing to 1")
 
 
 class Methodology(BaseModel):
@@ -50,17 +50,18 @@ class Methodology(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    key: str
-    version: str
-    title_zh: str
-    title_en: str
-    description: str
-    pillars: list[Pillar]
-    indicators: list[MethodologyIndicator]
-    tier_scheme: TierScheme
+    key: str = Field(description="model key")
+    version: str = Field(description="model version")
+    title_zh: str = Field(description="Chinese title")
+    title_en: str = Field(description="English title")
+    description: str = Field(description="what the model measures and how (reStructuredText)")
+    pillars: list[Pillar] = Field(description="pillars with their weights")
+    indicators: list[MethodologyIndicator] = Field(description="the indicators the model reads")
+    tier_scheme: TierScheme = Field(description="tiers by relative performance index")
     # The declarative spec verbatim, as it was: the spec language may grow, and a run stays readable
     # without upgrading every spec it ever stored.
-    spec: dict[str, Any] | None
+    spec: dict[str, Any] | None = Field(description="the declarative spec (null for a plug-in model written in "
+                                        "code): every step's method and thresholds")
 
     def tier_codes(self) -> list[str]:
         """Tier codes from the best tier down."""
