@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export ZONESCORE_DATABASE_URL ?= sqlite:///./var/zonescore.db
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean openapi
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "zonescore needs Python 3.11 or newer"'
@@ -37,6 +37,10 @@ test: install
 lint: install
 	$(BIN)/ruff check app scoring_models tests migrations
 	$(BIN)/mypy
+
+# The committed OpenAPI document that clients are generated from (tests fail when the app drifts from it).
+openapi: install
+	$(BIN)/zonescore openapi
 
 # Not part of `make test`. wrk (Debian package) drives the read benchmark; without it a Python client is used.
 bench: install

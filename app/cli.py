@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from app import cli_data, cli_evaluate
@@ -63,6 +65,27 @@ def serve(
     # must neither install its own log config nor write its own access log.
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, log_config=None,
                 access_log=False)
+
+
+@cli.command()
+def openapi(
+    check: bool = typer.Option(False, "--check", help="only compare: exit 1 when the file differs from the app"),
+    output: Path = typer.Option(None, "--output", "-o",
+                                help="file to write (default: openapi.json of the source tree)"),
+) -> None:
+    """Write the app's OpenAPI document to openapi.json (the file clients are generated from), or check it."""
+    from app.openapi_file import OPENAPI_PATH, drift, render
+
+    path = output or OPENAPI_PATH
+    if check:
+        difference = drift(path)
+        if difference is not None:
+            typer.echo(f"error: {path} is out of date ({difference}); run 'make openapi'", err=True)
+            raise typer.Exit(code=1)
+        typer.echo(f"{path} matches the app")
+        return
+    path.write_text(render(), encoding="utf-8")
+    typer.echo(f"wrote {path}")
 
 
 # Data commands live in app/cli_data.py to keep this file small.

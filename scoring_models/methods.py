@@ -36,12 +36,13 @@ class MethodOverrides(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    imputation: ImputationName | None = Field(default=None, description="imputation method")
-    outliers: OutlierName | None = Field(default=None, description="outlier treatment")
-    normalisation: NormalisationName | None = Field(default=None, description="normalisation method")
-    weighting: WeightingName | None = Field(default=None, description="weighting method")
-    aggregation: AggregationName | None = Field(default=None, description="aggregation method")
-    peer_groups: PeerGroupName | None = Field(default=None, description="peer-group method")
+    imputation: ImputationName | None = Field(default=None, description="imputation method", examples=["peer_median"])
+    outliers: OutlierName | None = Field(default=None, description="outlier treatment", examples=["winsorise_log"])
+    normalisation: NormalisationName | None = Field(default=None, description="normalisation method",
+                                                    examples=["zscore"])
+    weighting: WeightingName | None = Field(default=None, description="weighting method", examples=["equal"])
+    aggregation: AggregationName | None = Field(default=None, description="aggregation method", examples=["geometric"])
+    peer_groups: PeerGroupName | None = Field(default=None, description="peer-group method", examples=["kmeans"])
 
     def apply(self, defaults: Methods) -> Methods:
         """``defaults`` with every override that is set (both are validated already)."""

@@ -25,7 +25,8 @@ class ModelListItem(BaseModel):
     version: str = Field(description="version", examples=["1.0.0"])
     title_zh: str = Field(description="Chinese title", examples=["创新高峰评价"])
     title_en: str = Field(description="English title", examples=["Innovation peak"])
-    description: str = Field(description="what the model measures and how")
+    description: str = Field(description="what the model measures and how",
+                             examples=["Peer groups by revenue band × national R&D platforms …"])
     source: str = Field(description="builtin, plugin (an installed package) or custom (registered here)",
                         examples=["builtin"])
 
@@ -37,9 +38,11 @@ class ModelDetail(Methodology):
 
     versions: list[str] = Field(description="every version of the model, oldest first", examples=[["1.0.0"]])
     source: str = Field(description="builtin, plugin or custom", examples=["builtin"])
-    immutable: bool = Field(description="true when the version cannot change (built-in, or used by a run)")
+    immutable: bool = Field(description="true when the version cannot change (built-in, or used by a run)",
+                            examples=[True])
     effective_weights: dict[str, float] | None = Field(description="indicator code → effective weight in the "
-                                                       "newest run of this version (null: no run yet)")
+                                                       "newest run of this version (null: no run yet)",
+                                                           examples=[{"rd_intensity": 0.05}])
     effective_weights_run_id: int | None = Field(description="that run's id", examples=[12])
 
 

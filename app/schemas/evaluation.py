@@ -78,9 +78,9 @@ class EvaluationRunOut(BaseModel):
                                         examples=[labels(LabelKind.TIERS)])
     excluded: list[ExcludedZone] = Field(description="zones left out, with the reason")
     duration_ms: float = Field(description="time the model took, in milliseconds", examples=[840.5])
-    created_at: datetime = Field(description="when the run was stored (UTC)")
+    created_at: datetime = Field(description="when the run was stored (UTC)", examples=["2026-03-02T08:15:00Z"])
     created_by: str | None = Field(description="name of the key that made it (or cli)", examples=["浙江门户"])
-    note: str | None = Field(description="free text given with the request")
+    note: str | None = Field(description="free text given with the request", examples=["浙江省 2024 年度评价"])
 
 
 class EvaluationRunDetail(EvaluationRunOut):
@@ -213,7 +213,7 @@ class Mover(BaseModel):
     other_profile: str | None = Field(description="profile code in the other run", examples=["plateau"])
     other_profile_label: str | None = Field(description="the other run's profile name", examples=[_PLATEAU])
     low_tech_risk: bool = Field(
-        description="ranks much lower in 'other' and has the 产业高原型 (plateau) profile there"
+        description="ranks much lower in 'other' and has the 产业高原型 (plateau) profile there", examples=[True]
     )
 
 

@@ -13,7 +13,7 @@ class WebhookCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     # No example URL: the OpenAPI document must not contain remote URLs (the docs pages work offline).
-    url: AnyHttpUrl = Field(description="http(s) URL of the receiver")
+    url: AnyHttpUrl = Field(description="http(s) URL of the receiver", examples=["http://127.0.0.1:9000/hooks/zonescore"])
     secret: str = Field(min_length=16, max_length=200,
                         description="shared secret for the HMAC-SHA256 signature; never served back",
                         examples=["a-long-shared-secret-0001"])
@@ -30,7 +30,7 @@ class WebhookOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int = Field(description="webhook id", examples=[3])
-    url: str = Field(description="http(s) URL of the receiver")
+    url: str = Field(description="http(s) URL of the receiver", examples=["http://127.0.0.1:9000/hooks/zonescore"])
     model_key: str | None = Field(description="only runs of this model (null: every run)",
                                   examples=["innovation-peak"])
     description: str | None = Field(description="what the receiver is for", examples=["浙江门户排名页刷新"])

@@ -37,12 +37,12 @@ LEGACY_SCHEMA_VERSION = 1  # rows written before the version was stored
 class MethodologyIndicator(ModelIndicator):
     """An indicator of the methodology: the model's use of it plus its catalog names and nominal weight."""
 
-    name_zh: str = Field(description="Chinese name")
-    name_en: str = Field(description="English name")
-    nature: str | None = Field(description="outcome, scale or process")
-    dimension: str | None = Field(description="catalog dimension")
-    unit: str | None = Field(description="unit of the values")
-    nominal_weight: float = Field(description="pillar weight × weight within the pillar, summing to 1")
+    name_zh: str = Field(description="Chinese name", examples=["R&D经费投入强度"])
+    name_en: str = Field(description="English name", examples=["R&D intensity"])
+    nature: str | None = Field(description="outcome, scale or process", examples=["outcome"])
+    dimension: str | None = Field(description="catalog dimension", examples=["innovation"])
+    unit: str | None = Field(description="unit of the values", examples=["%"])
+    nominal_weight: float = Field(description="pillar weight × weight within the pillar, summing to 1", examples=[0.06])
 
 
 class Methodology(BaseModel):
@@ -50,18 +50,20 @@ class Methodology(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    key: str = Field(description="model key")
-    version: str = Field(description="model version")
-    title_zh: str = Field(description="Chinese title")
-    title_en: str = Field(description="English title")
-    description: str = Field(description="what the model measures and how (reStructuredText)")
+    key: str = Field(description="model key", examples=["innovation-peak"])
+    version: str = Field(description="model version", examples=["1.0.0"])
+    title_zh: str = Field(description="Chinese title", examples=["创新高峰评价"])
+    title_en: str = Field(description="English title", examples=["Innovation peak"])
+    description: str = Field(description="what the model measures and how (reStructuredText)",
+                             examples=["Peer groups by revenue band × national R&D platforms …"])
     pillars: list[Pillar] = Field(description="pillars with their weights")
     indicators: list[MethodologyIndicator] = Field(description="the indicators the model reads")
     tier_scheme: TierScheme = Field(description="tiers by relative performance index")
     # The declarative spec verbatim, as it was: the spec language may grow, and a run stays readable
     # without upgrading every spec it ever stored.
     spec: dict[str, Any] | None = Field(description="the declarative spec (null for a plug-in model written in "
-                                        "code): every step's method and thresholds")
+                                        "code): every step's method and thresholds",
+                                            examples=[{"key": "innovation-peak", "version": "1.0.0"}])
 
     def tier_codes(self) -> list[str]:
         """Tier codes from the best tier down."""
