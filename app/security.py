@@ -191,20 +191,32 @@ EvaluateKey = Annotated[Principal, Security(_require(Scope.EVALUATE), scopes=[Sc
 AdminKey = Annotated[Principal, Security(_require(Scope.ADMIN), scopes=[Scope.ADMIN.value])]
 
 
+def zones_outside_key(session: Session, principal: Principal, zone_codes: Iterable[str]) -> dict[str, str]:
+    """The zones of ``zone_codes`` outside the key's provinces, each with its province (unknown codes are left to
+    validation). A key without provinces may write every zone."""
+    if not principal.provinces:
+        return {}
+    wanted = sorted(set(zone_codes))
+    outside: dict[str, str] = {}
+    for start in range(0, len(wanted), 1000):
+        rows = session.execute(
+            select(Zone.code, Zone.province).where(Zone.code.in_(wanted[start : start + 1000]))
+        ).all()
+        outside.update((code, province) for code, province in rows if province not in principal.provinces)
+    return outside
+
+
+def outside_message(principal: Principal, code: str, province: str) -> str:
+    """Why the key may not write zone ``code`` of ``province``."""
+    return f"zone {code} is in province {province}; the key may write only {', '.join(sorted(principal.provinces))}"
+
+
 def ensure_may_write_zones(session: Session, principal: Principal, zone_codes: Iterable[str]) -> None:
     """403 listing every zone of ``zone_codes`` outside the key's provinces (unknown codes are left to validation).
 
     A key without provinces may write every zone.
     """
-    if not principal.provinces:
-        return
-    wanted = sorted(set(zone_codes))
-    outside: list[tuple[str, str]] = []
-    for start in range(0, len(wanted), 1000):
-        rows = session.execute(
-            select(Zone.code, Zone.province).where(Zone.code.in_(wanted[start : start + 1000]))
-        ).all()
-        outside.extend((code, province) for code, province in rows if province not in principal.provinces)
+    outside = zones_outside_key(session, principal, zone_codes)
     if outside:
         allowed = ", ".join(sorted(principal.provinces))
         raise Forbidden(
@@ -212,7 +224,7 @@ def ensure_may_write_zones(session: Session, principal: Principal, zone_codes: I
             f"{len(outside)} zone(s) of the request lie elsewhere; nothing was written",
             errors=[
                 Problem(column="zone_code", code="zone_outside_key_provinces", value=code,
-                        message=f"zone {code} is in province {province}")
-                for code, province in sorted(outside)
+                        message=outside_message(principal, code, province))
+                for code, province in sorted(outside.items())
             ],
         )

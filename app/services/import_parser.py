@@ -52,7 +52,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar, Literal, TypeAlias
 
 import python_calamine
@@ -65,6 +65,7 @@ __all__ = [
     "ParsedCell",
     "ParsedImport",
     "parse_import",
+    "read_import",
 ]
 
 Layout: TypeAlias = Literal["wide", "long"]
@@ -172,12 +173,18 @@ class ParsedCell:
 
 @dataclass(frozen=True)
 class CellProblem:
-    """One thing wrong with the file; ``row``/``column`` are ``None`` when it concerns the whole file."""
+    """One thing wrong with the file; ``row``/``column`` are ``None`` when it concerns the whole file.
+
+    ``code`` is the one a JSON batch gives for the same mistake (``not_a_number``, ``duplicate_key``,
+    ``unknown_indicator`` …) or one of the file's own (``missing_column``, ``invalid_year`` …);
+    ``invalid_file`` when the file as a whole cannot be read.
+    """
 
     row: int | None
     column: str | None
     message: str
     value: str | None = None
+    code: str = "invalid_file"
 
 
 class ImportParseError(Exception):
@@ -192,7 +199,8 @@ class ImportParseError(Exception):
 
 @dataclass(frozen=True)
 class ParsedImport:
-    """The result of a successful parse: the detected layout and format, and the cells in file order."""
+    """A read file: the detected layout and format, the cells that parsed, in file order, and the problems
+    of the cells that did not (empty from :func:`parse_import`, which raises instead)."""
 
     layout: Layout
     file_format: FileFormat
@@ -201,6 +209,10 @@ class ParsedImport:
     cells: list[ParsedCell]
     row_count: int
     """Number of non-blank data rows (rows below the header that hold at least one value)."""
+    problems: list[CellProblem] = field(default_factory=list)
+    """Every problem of the rows below the header (and of the header's columns), in file order."""
+    columns: dict[str, str] = field(default_factory=dict)
+    """The file's own header of each role it has (``zone_code``, ``indicator_code``, ``year``, ``value``)."""
 
 
 def parse_import(
@@ -218,6 +230,27 @@ def parse_import(
     caps the number of non-blank data rows. Raises :class:`ImportParseError` (and nothing else) for
     any file that cannot be imported, listing every problem found.
     """
+    parsed = read_import(data, filename=filename, content_type=content_type, known_indicators=known_indicators,
+                         max_rows=max_rows)
+    if parsed.problems:
+        raise ImportParseError(parsed.problems)
+    return parsed
+
+
+def read_import(
+    data: bytes,
+    *,
+    filename: str | None,
+    content_type: str | None,
+    known_indicators: frozenset[str] | None = None,
+    max_rows: int | None = None,
+) -> ParsedImport:
+    """Read an uploaded CSV or XLSX file like :func:`parse_import`, but keep going past bad cells.
+
+    Raises :class:`ImportParseError` only when the file as a whole cannot be read (format, encoding,
+    header, size); otherwise returns the cells that parsed together with the problems of those that did
+    not, so a caller can check the good cells too and report everything at once.
+    """
     if _is_effectively_empty(data):
         raise ImportParseError([CellProblem(None, None, "empty file: the upload contains no data")])
     file_format = _decide_format(data, filename, content_type)
@@ -229,8 +262,7 @@ def parse_import(
     else:
         encoding, text = _decode_csv(data, _describe_claim(filename, content_type))
         rows, col_offset = _read_csv(text), 0
-    layout, cells, row_count = _parse_rows(rows, col_offset, known_indicators, max_rows)
-    return ParsedImport(layout, file_format, encoding, cells, row_count)
+    return _parse_rows(rows, col_offset, known_indicators, max_rows, file_format, encoding)
 
 
 # --- format detection and verification -------------------------------------------------------------
@@ -472,6 +504,9 @@ def _column_letter(index: int) -> str:
     return letters
 
 
+_NOT_FINITE = "not a finite number"
+
+
 def _parse_number(raw: _Raw) -> float | str:
     """Return the value as a finite float, or a message saying why it is not one."""
     if isinstance(raw, str):
@@ -492,7 +527,7 @@ def _parse_number(raw: _Raw) -> float | str:
     else:
         return "a date or time is not a number"
     if not math.isfinite(value):
-        return "not a finite number"
+        return _NOT_FINITE
     return value
 
 
@@ -556,7 +591,7 @@ def _missing_header_error(row: int, cells: Sequence[_Raw]) -> ImportParseError:
     )
     if _looks_like_data(cells):
         message += f"; row {row} looks like data, not a header"
-    return ImportParseError([CellProblem(row, None, message)])
+    return ImportParseError([CellProblem(row, None, message, code="missing_column")])
 
 
 @dataclass
@@ -617,7 +652,8 @@ def _claim_role(
         roles[role] = index
         return
     first, name = headers[roles[role]], headers[index]
-    problems.append(CellProblem(header_row, name, f"columns {first!r} and {name!r} both mean {_ROLE_NAMES[role]}"))
+    problems.append(CellProblem(header_row, name, f"columns {first!r} and {name!r} both mean {_ROLE_NAMES[role]}",
+                                code="duplicate_column"))
 
 
 def _indicator_code(
@@ -629,13 +665,13 @@ def _indicator_code(
     if known is not None:
         canonical = known.get(name) or known.get(name.casefold())
         if canonical is None:
-            problems.append(CellProblem(header_row, name, "unknown indicator code in header", _echo(name)))
+            problems.append(CellProblem(header_row, name, "unknown indicator code in header", _echo(name),
+                                        code="unknown_indicator"))
             return None
         code = canonical
     if code in seen_codes:
-        problems.append(
-            CellProblem(header_row, name, f"columns {seen_codes[code]!r} and {name!r} are the same indicator")
-        )
+        problems.append(CellProblem(header_row, name, f"columns {seen_codes[code]!r} and {name!r} are the same "
+                                    "indicator", code="duplicate_column"))
         return None
     seen_codes[code] = name
     return code
@@ -653,13 +689,12 @@ def _require_columns(
     if layout == "long":
         missing = [_ROLE_NAMES[r] for r in ("zone", "indicator", "year", "value") if r not in roles]
         if missing:
-            raise ImportParseError(
-                [*problems, CellProblem(header_row, None, f"missing required column(s): {', '.join(missing)}")]
-            )
+            raise ImportParseError([*problems, CellProblem(
+                header_row, None, f"missing required column(s): {', '.join(missing)}", code="missing_column")])
     elif not indicators and not problems:
-        raise ImportParseError(
-            [CellProblem(header_row, None, "no indicator columns: a wide-form file needs one column per indicator")]
-        )
+        raise ImportParseError([CellProblem(
+            header_row, None, "no indicator columns: a wide-form file needs one column per indicator",
+            code="missing_column")])
 
 
 def _find_header(
@@ -708,7 +743,9 @@ def _parse_rows(
     col_offset: int,
     known_indicators: frozenset[str] | None,
     max_rows: int | None,
-) -> tuple[Layout, list[ParsedCell], int]:
+    file_format: FileFormat,
+    encoding: str | None,
+) -> ParsedImport:
     iterator = iter(rows)
     header_row, header_cells = _find_header(iterator)
     known = _known_codes(known_indicators)
@@ -723,9 +760,9 @@ def _parse_rows(
         if max_rows is not None and row_count > max_rows:
             raise _fail(f"too many rows: the file has more than {max_rows} data rows")
         reader.read(row, raw_cells)
-    if problems:
-        raise ImportParseError(problems)
-    return cols.layout, reader.cells, row_count
+    roles = {"zone": cols.zone, "year": cols.year, "indicator": cols.indicator, "value": cols.value}
+    columns = {_ROLE_NAMES[role]: cols.headers[index] for role, index in roles.items() if index >= 0}
+    return ParsedImport(cols.layout, file_format, encoding, reader.cells, row_count, problems, columns)
 
 
 class _RowReader:
@@ -775,6 +812,7 @@ class _RowReader:
                         f"column {_column_letter(index + self.col_offset)}",
                         "value in a column without a header",
                         _echo(raw_cells[index]),
+                        code="unnamed_column",
                     )
                 )
 
@@ -783,7 +821,8 @@ class _RowReader:
         zone_col = self.cols.zone
         zone = _text(raw_cells[zone_col]) if zone_col < len(raw_cells) else ""
         if not zone:
-            self.problems.append(CellProblem(row, self.cols.headers[zone_col], "missing zone code"))
+            self.problems.append(CellProblem(row, self.cols.headers[zone_col], "missing zone code",
+                                             code="missing_zone_code"))
         return zone
 
     def _year(self, row: int, raw_cells: Sequence[_Raw]) -> int | str:
@@ -795,9 +834,8 @@ class _RowReader:
         if year is None:
             year = self._years[year_key] = _parse_year(raw_year)
         if isinstance(year, str):
-            self.problems.append(
-                CellProblem(row, self.cols.headers[year_col], year, None if _is_blank(raw_year) else _echo(raw_year))
-            )
+            self.problems.append(CellProblem(row, self.cols.headers[year_col], year,
+                                             None if _is_blank(raw_year) else _echo(raw_year), code="invalid_year"))
         return year
 
     def _add(self, row: int, column: str, zone: str, code: str, year: int | str, raw: _Raw) -> None:
@@ -805,7 +843,8 @@ class _RowReader:
         problem) or an earlier row gave the same zone, indicator and year (a problem)."""
         value = _parse_number(raw)
         if isinstance(value, str):
-            self.problems.append(CellProblem(row, column, value, _echo(raw)))
+            code = "not_finite" if value == _NOT_FINITE else "not_a_number"
+            self.problems.append(CellProblem(row, column, value, _echo(raw), code=code))
             return
         if not zone or not code or isinstance(year, str):
             return
@@ -819,6 +858,7 @@ class _RowReader:
                 column,
                 f"duplicate entry: rows {first} and {row} both give zone {zone!r}, indicator {code!r}, year {year}",
                 _echo(raw),
+                code="duplicate_key",
             )
         )
 
@@ -836,7 +876,7 @@ class _RowReader:
         value_name = cols.headers[cols.value]
         raw_value: _Raw = raw_cells[cols.value] if cols.value < n else ""
         if _is_blank(raw_value):
-            self.problems.append(CellProblem(row, value_name, "missing value"))
+            self.problems.append(CellProblem(row, value_name, "missing value", code="missing_value"))
         else:
             self._add(row, value_name, zone, code, year, raw_value)
 
@@ -845,11 +885,12 @@ class _RowReader:
         missing or unknown."""
         code = _text(raw_code)
         if not code:
-            self.problems.append(CellProblem(row, column, "missing indicator code"))
+            self.problems.append(CellProblem(row, column, "missing indicator code", code="missing_indicator_code"))
         elif self.known is not None:
             canonical = self.known.get(code) or self.known.get(code.casefold())
             if canonical is None:
-                self.problems.append(CellProblem(row, column, "unknown indicator code", _echo(raw_code)))
+                self.problems.append(CellProblem(row, column, "unknown indicator code", _echo(raw_code),
+                                                 code="unknown_indicator"))
             code = canonical or ""
         return code
 

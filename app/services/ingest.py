@@ -64,7 +64,9 @@ class Cell(Protocol):
     def status(self) -> str: ...
 
 
-class _Valid(NamedTuple):
+class ValidCell(NamedTuple):
+    """A cell that passed :func:`validate_cells`: its zone's id and the value as a float."""
+
     zone_id: int
     indicator_code: str
     year: int
@@ -75,12 +77,12 @@ class _Valid(NamedTuple):
 
 def validate_cells(
     session: Session, cells: Sequence[Cell], *, earliest_year: int
-) -> tuple[list[_Valid], list[Problem]]:
+) -> tuple[list[ValidCell], list[Problem]]:
     """Check every cell and collect every problem (never stop at the first)."""
     indicators = indicator_catalog().by_code()
     zone_ids = zone_ids_by_code(session, (c.zone_code for c in cells))
     problems: list[Problem] = []
-    valid: list[_Valid] = []
+    valid: list[ValidCell] = []
     first_row: dict[tuple[str, str, int], int] = {}
     latest = current_year()  # once per batch, not once per cell
     for cell in cells:
@@ -114,7 +116,7 @@ def validate_cells(
             if range_problem:
                 problems.append(range_problem)
         if len(problems) == before and zone_id is not None and isinstance(parsed, float):
-            valid.append(_Valid(zone_id, cell.indicator_code, cell.year, parsed, cell.source, cell.status))
+            valid.append(ValidCell(zone_id, cell.indicator_code, cell.year, parsed, cell.source, cell.status))
     return valid, problems
 
 
@@ -125,7 +127,7 @@ class _Current(NamedTuple):
     revision: int
 
 
-def _existing(session: Session, cells: Sequence[_Valid]) -> dict[tuple[int, str, int], _Current]:
+def _existing(session: Session, cells: Sequence[ValidCell]) -> dict[tuple[int, str, int], _Current]:
     """The stored cells among ``cells``, locked until the transaction ends (PostgreSQL; SQLite holds the
     database write lock already) so the history records the value actually replaced."""
     zone_ids = sorted({c.zone_id for c in cells})
@@ -150,7 +152,7 @@ def _existing(session: Session, cells: Sequence[_Valid]) -> dict[tuple[int, str,
     return found
 
 
-def _upsert(session: Session, valid: Sequence[_Valid], actor: Actor) -> tuple[int, int]:
+def _upsert(session: Session, valid: Sequence[ValidCell], actor: Actor) -> tuple[int, int]:
     """Insert new cells, update changed ones, record each change; return (inserted, updated).
 
     Runs inside ``run_write``: when a concurrent writer inserted one of the new cells first, the unique
@@ -242,11 +244,24 @@ def write_observations(
             f"{len(problems)} problem(s) in {len({p.row for p in problems})} row(s); nothing was written",
             errors=problems,
         )
+    return write_valid(session, valid, received=len(cells), actor=actor, action=action, details=details)
+
+
+def write_valid(
+    session: Session,
+    valid: Sequence[ValidCell],
+    *,
+    received: int,
+    actor: Actor,
+    action: str = "observations.upsert",
+    details: dict[str, Any] | None = None,
+) -> WriteSummary:
+    """Upsert cells that :func:`validate_cells` passed (``received`` counted as given) and audit the write."""
     # Inserts in key order: two batches inserting the same new cells wait on each other in one order.
-    valid = sorted(valid, key=lambda c: (c.zone_id, c.indicator_code, c.year))
-    inserted, updated = run_write(session, lambda: _upsert(session, valid, actor))
-    summary = WriteSummary(received=len(cells), inserted=inserted, updated=updated,
-                           unchanged=len(valid) - inserted - updated)
+    ordered = sorted(valid, key=lambda c: (c.zone_id, c.indicator_code, c.year))
+    inserted, updated = run_write(session, lambda: _upsert(session, ordered, actor))
+    summary = WriteSummary(received=received, inserted=inserted, updated=updated,
+                           unchanged=len(ordered) - inserted - updated)
     audit.record(session, actor, action, "observation_batch", actor.request_id,
                  new={**summary.model_dump(), **(details or {})})
     return summary

@@ -260,9 +260,12 @@ export interface paths {
         /**
          * Import observations from a CSV or XLSX file
          * @description Read the file (wide: zone_code, year, one column per indicator; long: zone_code, indicator_code,
-         *     year, value), validate every cell and write all of them, or none with every problem listed.
-         *     Needs a submit key; a key limited to provinces may import only their zones (403 listing the others).
-         *     With an ``Idempotency-Key`` header a repeat returns the first result and writes nothing.
+         *     year, value), validate every cell and write all of them, or none with every problem listed at once:
+         *     cells that do not parse, zones outside the key's provinces and what the checks of `POST /observations`
+         *     find (unknown zone, year or value out of range …), with the codes a JSON batch gives and the file's own
+         *     column headers. A file whose only problems are zones outside the key's provinces is a 403, any other a
+         *     422. Needs a submit key. With an ``Idempotency-Key`` header a repeat returns the first result and
+         *     writes nothing.
          */
         post: operations["importObservations"];
         delete?: never;
