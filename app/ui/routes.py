@@ -8,6 +8,7 @@ offline intranets. Language: ``?lang=en`` or ``Accept-Language``; zh-CN by defau
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from app.api.deps import SessionDep
@@ -38,8 +40,18 @@ _env = Environment(
     autoescape=select_autoescape(["html"], default_for_string=True),
     trim_blocks=True, lstrip_blocks=True,
 )
+_LITERAL = re.compile(r"``(.+?)``")
+
+
+def inline_literals(text: str) -> Markup:
+    """``text`` escaped, with reStructuredText's ``inline literals`` (model descriptions use them) as <code>."""
+    return Markup(_LITERAL.sub(lambda m: f"<code>{m.group(1)}</code>", str(escape(text))))
+
+
+_env.filters["literals"] = inline_literals
 PAGE_SIZE = 100
 RUNS_PER_MODEL = 5
+COMPOSITE_SPAN = 20.0  # points: the least a composite (0–100) or an index (first year = 100) axis spans
 
 
 class Page:
@@ -123,17 +135,25 @@ def index(request: Request, session: SessionDep) -> HTMLResponse:
     keys = [*by_model, *(k for k in titles if k not in by_model)]
     groups = [
         {"key": key, "title": titles.get(key, key),
-         "runs": [{"run": r, "tiers": _ordered_tiers(r, service.tier_counts(session, r.id))}
+         "runs": [{"run": r, "scope": run_scope(page, r),
+                   "tiers": list(service.ordered_tier_counts(r, service.tier_counts(session, r.id)).items())}
                   for r in by_model.get(key, [])]}
         for key in keys
     ]
     return page.render("index.html", groups=groups)
 
 
-def _ordered_tiers(run: StoredRun, counts: dict[str, int]) -> list[tuple[str, int]]:
-    """Tier counts from the best tier down, as the run's tier scheme orders them."""
-    order = run.methodology.tier_codes()
-    return sorted(counts.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+def run_scope(page: Page, run: StoredRun) -> str:
+    """Which zones a run covers, in words: its provinces (all of them when not filtered), level and named zones,
+    so a province's run is not mistaken for a national one."""
+    zone_filter = run.zone_filter
+    separator = page.t("list_separator")
+    parts = [separator.join(page.label("provinces", p) for p in zone_filter.provinces) or page.t("all_provinces")]
+    if zone_filter.level is not None:
+        parts.append(page.label("levels", zone_filter.level.value))
+    if zone_filter.zones:
+        parts.append(page.t("named_zones").format(n=len(zone_filter.zones)))
+    return " · ".join(parts)
 
 
 def _tier_bars(page: Page, run: StoredRun, counts: dict[str, int]) -> list[charts.Bar]:
@@ -151,7 +171,7 @@ def ranking(request: Request, session: SessionDep, run_id: int, province: str | 
     run = service.get_run(session, run_id)
     filters: dict[str, Any] = {"province": province or None, "tier": tier or None, "peer_group": peer_group or None}
     offset = max(offset, 0)
-    rows, total = service.rankings(session, run_id, limit=PAGE_SIZE, offset=offset, **filters)
+    rows, total = service.rankings(session, run_id, limit=PAGE_SIZE, offset=offset, lang=page.lang, **filters)
     counts = service.tier_counts(session, run_id, **filters)
     chart = charts.bar_chart(_tier_bars(page, run, counts), title=page.t("tier_distribution"),
                              css_class="bar-chart tier-chart")
@@ -160,7 +180,7 @@ def ranking(request: Request, session: SessionDep, run_id: int, province: str | 
     return page.render(
         "ranking.html", run=run, rows=rows, total=total, offset=offset, page_size=PAGE_SIZE, filters=filters,
         chart=chart, provinces=service.provinces_of(session, run_id), downloads=downloads,
-        badge_text=lambda b: badge_text(b, page.lang), tiers=run.methodology.tier_codes(),
+        scope=run_scope(page, run), tiers=run.methodology.tier_codes(),
         peer_groups=[g.code for g in run.info.peer_groups],
         model_title=_model_titles(session, page.lang).get(run.model_key, run.model_key),
     )
@@ -172,12 +192,17 @@ def _trend(page: Page, session: Session, run: StoredRun, code: str,
     there are any, else the raw values of its key indicators (indexed, first year = 100)."""
     points = history.zone_history(session, run, code)
     if len(points) >= 2:
+        # Scales that keep a small change small: composites on at least 20 points, ranks on at least a
+        # tenth of the field (both from the floor of their scale when the values are near it).
         composite = charts.line_chart([charts.Series(page.t("composite"), [(p.year, p.composite) for p in points])],
-                                      title=page.t("trend_composite"), y_label=page.t("composite"))
+                                      title=page.t("trend_composite"), y_label=page.t("composite"),
+                                      min_span=COMPOSITE_SPAN, floor=0.0,
+                                      css_class="line-chart trend-composite")
         rank = charts.line_chart([charts.Series(page.t("rank"), [(p.year, float(p.rank)) for p in points],
                                                 colour=charts.PALETTE[1])],
                                  title=page.t("trend_rank"), y_label=page.t("rank_top_is_best"), invert=True,
-                                 integer=True)
+                                 integer=True, min_span=max(10.0, run.zones_ranked / 10), floor=1.0,
+                                 css_class="line-chart trend-rank")
         return [composite, rank], "runs"
     cells, _ = query_long(session, zones=[code], indicators=key_indicators, year_from=None, year_to=run.year,
                           limit=1000, offset=0)
@@ -191,8 +216,8 @@ def _trend(page: Page, session: Session, run: StoredRun, code: str,
                                     [(y, 100.0 * v / base) for y, v in values], colour=charts.PALETTE[n]))
     if not series:
         return [], "none"
-    return [charts.line_chart(series, title=page.t("trend_indicators"), y_label=page.t("index_first_year"))], \
-        "indicators"
+    return [charts.line_chart(series, title=page.t("trend_indicators"), y_label=page.t("index_first_year"),
+                              min_span=COMPOSITE_SPAN, css_class="line-chart trend-indicators")], "indicators"
 
 
 def _neighbours(page: Page, session: Session, card: ZoneCard) -> str:
