@@ -1,4 +1,5 @@
-"""Command line: ``zonescore migrate | seed-demo | serve | import | export | evaluate | keys``."""
+"""Command line: ``zonescore migrate | seed-demo | serve | openapi | import | export | evaluate | evaluations |
+keys``."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from pathlib import Path
 import typer
 
 from app import cli_data, cli_evaluate
+from app.cli_evaluations import evaluations_cli
 from app.config import get_settings
 from app.db import make_engine, make_session_factory, session_scope
 
-cli = typer.Typer(help="zonescore: store, score and rank high-tech zones.", no_args_is_help=True)
-keys_cli = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
+cli = typer.Typer(help="zonescore: store, score and rank high-tech zones.", no_args_is_help=True,
+                  rich_markup_mode="markdown")
+keys_cli = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True, rich_markup_mode="markdown")
 cli.add_typer(keys_cli, name="keys")
+cli.add_typer(evaluations_cli, name="evaluations")
 
 
 @cli.command()

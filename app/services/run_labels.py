@@ -11,8 +11,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.i18n import LabelSet, Language, label, localized
+from app.services.matrix import ZoneFilter
 from app.services.run_document import Methodology
 from app.texts import text
+
+
+def scope_text(zone_filter: ZoneFilter, lang: Language) -> str:
+    """Which zones a run covers, in words: its provinces (all of them when not filtered), level and named zones,
+    so a province's run is not mistaken for a national one."""
+    separator = text("list_separator", lang)
+    parts = [separator.join(label(LabelSet.PROVINCES, p, lang) for p in zone_filter.provinces)
+             or text("all_provinces", lang)]
+    if zone_filter.level is not None:
+        parts.append(label(LabelSet.LEVELS, zone_filter.level.value, lang))
+    if zone_filter.zones:
+        parts.append(text("named_zones", lang).format(n=len(zone_filter.zones)))
+    return " · ".join(parts)
 
 
 def highlight_sentence(name: str, delta: float, lang: Language) -> str:

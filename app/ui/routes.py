@@ -30,6 +30,7 @@ from app.services.evaluation_exports import badge_text
 from app.services.evaluations import ZoneCard
 from app.services.observations import query_long
 from app.services.run_document import StoredRun
+from app.services.run_labels import scope_text
 from app.texts import TEXTS, text
 from app.ui import charts
 
@@ -135,25 +136,12 @@ def index(request: Request, session: SessionDep) -> HTMLResponse:
     keys = [*by_model, *(k for k in titles if k not in by_model)]
     groups = [
         {"key": key, "title": titles.get(key, key),
-         "runs": [{"run": r, "scope": run_scope(page, r),
+         "runs": [{"run": r, "scope": scope_text(r.zone_filter, page.lang),
                    "tiers": list(service.ordered_tier_counts(r, service.tier_counts(session, r.id)).items())}
                   for r in by_model.get(key, [])]}
         for key in keys
     ]
     return page.render("index.html", groups=groups)
-
-
-def run_scope(page: Page, run: StoredRun) -> str:
-    """Which zones a run covers, in words: its provinces (all of them when not filtered), level and named zones,
-    so a province's run is not mistaken for a national one."""
-    zone_filter = run.zone_filter
-    separator = page.t("list_separator")
-    parts = [separator.join(page.label("provinces", p) for p in zone_filter.provinces) or page.t("all_provinces")]
-    if zone_filter.level is not None:
-        parts.append(page.label("levels", zone_filter.level.value))
-    if zone_filter.zones:
-        parts.append(page.t("named_zones").format(n=len(zone_filter.zones)))
-    return " · ".join(parts)
 
 
 def _tier_bars(page: Page, run: StoredRun, counts: dict[str, int]) -> list[charts.Bar]:
@@ -180,7 +168,7 @@ def ranking(request: Request, session: SessionDep, run_id: int, province: str | 
     return page.render(
         "ranking.html", run=run, rows=rows, total=total, offset=offset, page_size=PAGE_SIZE, filters=filters,
         chart=chart, provinces=service.provinces_of(session, run_id), downloads=downloads,
-        scope=run_scope(page, run), tiers=run.methodology.tier_codes(),
+        scope=scope_text(run.zone_filter, page.lang), tiers=run.methodology.tier_codes(),
         peer_groups=[g.code for g in run.info.peer_groups],
         model_title=_model_titles(session, page.lang).get(run.model_key, run.model_key),
     )
