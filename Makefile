@@ -32,6 +32,7 @@ run: install
 	$(BIN)/zonescore serve --host $(HOST) --port $(PORT)
 
 test: install
+	@echo "the whole suite takes about 10 minutes on 2 cores; one file: $(BIN)/python -m pytest -q -x tests/test_zones.py"
 	$(BIN)/python -m pytest
 
 lint: install
