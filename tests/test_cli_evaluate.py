@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,15 +16,6 @@ from app.db import make_engine, make_session_factory
 from app.orm import EvaluationRun
 from app.schemas.evaluation import EvaluationRequest
 from app.services import evaluations as service
-
-
-@pytest.fixture
-def demo_env(demo_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Point the CLI at this test's demo database."""
-    monkeypatch.setenv("ZONESCORE_DATABASE_URL", demo_database_url)
-    get_settings.cache_clear()
-    yield demo_database_url
-    get_settings.cache_clear()
 
 
 def _runs(url: str) -> list[EvaluationRun]:

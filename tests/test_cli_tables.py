@@ -5,26 +5,15 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterator
 
 import pytest
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.config import get_settings
 from app.i18n import Language
 from app.texts import text
 from scoring_models.labels import LabelKind, label, labels
-
-
-@pytest.fixture
-def demo_env(demo_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Point the CLI at this test's demo database."""
-    monkeypatch.setenv("ZONESCORE_DATABASE_URL", demo_database_url)
-    get_settings.cache_clear()
-    yield demo_database_url
-    get_settings.cache_clear()
 
 
 def _evaluate(*args: str) -> list[str]:

@@ -99,8 +99,8 @@ class RankIntervalOut(BaseModel):
     p95: float = Field(description="95th percentile rank (the worst plausible rank)", examples=[9.0])
 
 
-class RankingRow(BaseModel):
-    """One zone in a ranking: stable codes, each with its label in the request's language."""
+class ZoneOfRun(BaseModel):
+    """A zone as a run saw it: its code, names, province and level, each code with its label."""
 
     zone_code: str = Field(description="zone code", examples=["DEMO-33-N01"])
     name: str | None = Field(description=_NAME, examples=["示例高新区-浙江01"])
@@ -110,6 +110,11 @@ class RankingRow(BaseModel):
     province_label: str | None = Field(description="the province's name", examples=[_PROVINCE])
     level: str | None = Field(description="national or provincial", examples=["national"])
     level_label: str | None = Field(description="the level's name", examples=[_LEVEL])
+
+
+class RankingRow(ZoneOfRun):
+    """One zone in a ranking: stable codes, each with its label in the request's language."""
+
     rank: int = Field(description="overall rank, 1 = best; ties share the lowest rank", examples=[1])
     composite: float = Field(description="composite score (0–100 for the built-in models)", examples=[78.4])
     rpi: float | None = Field(description="relative performance index: composite ÷ peer-group mean × 100",
@@ -160,21 +165,13 @@ class HighlightOut(BaseModel):
                           examples=["R&D经费投入强度高于同类组中位数 12.4 分"])
 
 
-class Scorecard(BaseModel):
+class Scorecard(ZoneOfRun):
     """Everything about one zone in one run, with the change against the previous year."""
 
     run_id: int = Field(description="run id", examples=[12])
     model_key: str = Field(description="key of the scoring model", examples=["innovation-peak"])
     model_version: str = Field(description="version of the model", examples=["1.0.0"])
     year: int = Field(description="evaluation year", examples=[2024])
-    zone_code: str = Field(description="zone code", examples=["DEMO-33-N01"])
-    name: str | None = Field(description=_NAME, examples=["示例高新区-浙江01"])
-    name_zh: str | None = Field(description="Chinese name", examples=["示例高新区-浙江01"])
-    name_en: str | None = Field(description="English name", examples=["Demo Hi-tech Zone Zhejiang 01"])
-    province: str | None = Field(description="GB/T 2260 province code", examples=["33"])
-    province_label: str | None = Field(description="the province's name", examples=[_PROVINCE])
-    level: str | None = Field(description="national or provincial", examples=["national"])
-    level_label: str | None = Field(description="the level's name", examples=[_LEVEL])
     result: ZoneResult = Field(description="the model's full result for the zone (codes only; labels beside)")
     tier_label: str | None = Field(description="name of result.tier", examples=[_PEAK])
     subgroup_label: str | None = Field(description="name of result.subgroup", examples=[_UPPER])

@@ -8,7 +8,7 @@
  * place of `newestRanking` (tests/test_portal_example.py fails until then).
  */
 import type { ProvinceCode, RankingRow, ZonescoreClient } from "./zonescore.js";
-import { ZonescoreError, type ProblemDetail } from "./zonescore.js";
+import { allPages } from "./zonescore.js";
 
 /** Every row of the official ranking of `model` for `year` in the given provinces. */
 export async function officialRanking(
@@ -17,18 +17,9 @@ export async function officialRanking(
   year: number,
   provinces: ProvinceCode[],
 ): Promise<RankingRow[]> {
-  const rows: RankingRow[] = [];
-  const limit = 200;
-  for (let offset = 0; ; offset += limit) {
-    const { data, error } = await client.GET("/api/v1/official/rankings", {
+  return allPages((offset, limit) =>
+    client.GET("/api/v1/official/rankings", {
       params: { query: { model, year, province: provinces, limit, offset } },
-    });
-    if (error !== undefined) {
-      throw new ZonescoreError(error as ProblemDetail);
-    }
-    rows.push(...data.items);
-    if (offset + limit >= data.total) {
-      return rows;
-    }
-  }
+    }),
+  );
 }

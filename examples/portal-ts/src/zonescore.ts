@@ -57,27 +57,42 @@ export async function newestRunId(client: ZonescoreClient, model: string, year: 
   return data.items[0]?.id;
 }
 
-/** Every ranked zone of run `runId` in the given provinces, page by page (the API pages at most 1,000). */
+/** One page of a list as the API answers it (JSON), or the error it answered instead. */
+export interface PageReply<T> {
+  data?: { items: T[]; total: number } | string;
+  error?: unknown;
+}
+
+/** Every item of a paginated list, asking for `limit` items a page until `total` are read. */
+export async function allPages<T>(
+  page: (offset: number, limit: number) => Promise<PageReply<T>>,
+  limit = 200,
+): Promise<T[]> {
+  const items: T[] = [];
+  for (let offset = 0; ; offset += limit) {
+    const { data, error } = await page(offset, limit);
+    if (error !== undefined || data === undefined) {
+      throw failed(error);
+    }
+    const body = jsonPage(data);
+    items.push(...body.items);
+    if (offset + limit >= body.total) {
+      return items;
+    }
+  }
+}
+
+/** Every ranked zone of run `runId` in the given provinces (the API pages at most 1,000 at a time). */
 export async function rankingOfRun(
   client: ZonescoreClient,
   runId: number,
   provinces: ProvinceCode[],
 ): Promise<RankingRow[]> {
-  const rows: RankingRow[] = [];
-  const limit = 200;
-  for (let offset = 0; ; offset += limit) {
-    const { data, error } = await client.GET("/api/v1/evaluations/{run_id}/rankings", {
+  return allPages((offset, limit) =>
+    client.GET("/api/v1/evaluations/{run_id}/rankings", {
       params: { path: { run_id: runId }, query: { province: provinces, limit, offset } },
-    });
-    if (error !== undefined) {
-      throw failed(error);
-    }
-    const page = jsonPage(data);
-    rows.push(...page.items);
-    if (offset + limit >= page.total) {
-      return rows;
-    }
-  }
+    }),
+  );
 }
 
 /** The newest ranking of `model` for `year` in `provinces`: the newest run's rows (empty without a run). */

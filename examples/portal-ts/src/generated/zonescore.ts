@@ -3391,30 +3391,6 @@ export interface components {
          */
         Scorecard: {
             /**
-             * Run Id
-             * @description run id
-             * @example 12
-             */
-            run_id: number;
-            /**
-             * Model Key
-             * @description key of the scoring model
-             * @example innovation-peak
-             */
-            model_key: string;
-            /**
-             * Model Version
-             * @description version of the model
-             * @example 1.0.0
-             */
-            model_version: string;
-            /**
-             * Year
-             * @description evaluation year
-             * @example 2024
-             */
-            year: number;
-            /**
              * Zone Code
              * @description zone code
              * @example DEMO-33-N01
@@ -3462,6 +3438,30 @@ export interface components {
              * @example 国家级
              */
             level_label: string | null;
+            /**
+             * Run Id
+             * @description run id
+             * @example 12
+             */
+            run_id: number;
+            /**
+             * Model Key
+             * @description key of the scoring model
+             * @example innovation-peak
+             */
+            model_key: string;
+            /**
+             * Model Version
+             * @description version of the model
+             * @example 1.0.0
+             */
+            model_version: string;
+            /**
+             * Year
+             * @description evaluation year
+             * @example 2024
+             */
+            year: number;
             /** @description the model's full result for the zone (codes only; labels beside) */
             result: components["schemas"]["ZoneResult"];
             /**
