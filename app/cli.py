@@ -63,12 +63,12 @@ def serve(
     workers: int = typer.Option(1, min=1, help="worker processes"),
 ) -> None:
     """Serve the HTTP API (docs at /docs)."""
-    import uvicorn
+    from app import server
 
-    # create_app configures logging (JSON by default) and logs every request itself, so uvicorn
-    # must neither install its own log config nor write its own access log.
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, log_config=None,
-                access_log=False)
+    settings = get_settings()
+    for warning in server.startup_warnings(settings, host=host, workers=workers):
+        typer.echo(f"warning: {warning}", err=True)
+    server.serve(settings, host=host, port=port, workers=workers)
 
 
 @cli.command()

@@ -11,13 +11,18 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 T = TypeVar("T")
 
 # PostgreSQL: serialization failure and deadlock; worth running the work again.
 _RETRYABLE_PGCODES = frozenset({"40001", "40P01"})
+# The database cannot be reached or used right now, through no fault of the request: PostgreSQL's
+# connection exceptions (class 08), shutting down or starting up, too many connections; SQLite's file
+# cannot be opened or read, or stays locked past the busy timeout.
+_UNAVAILABLE_PGCODES = frozenset({"57P01", "57P02", "57P03", "53300"})
+_UNAVAILABLE_SQLITE = ("SQLITE_CANTOPEN", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR")
 WRITE_ATTEMPTS = 6
 
 
@@ -74,6 +79,24 @@ def is_retryable(exc: DBAPIError) -> bool:
     if isinstance(exc, IntegrityError):
         return True
     return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_PGCODES
+
+
+def is_unavailable(exc: DBAPIError) -> bool:
+    """True when the database is down, unreachable or unusable for now (a 503 to retry later), not when
+    the statement or the data was wrong."""
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    orig = exc.orig
+    errorname = getattr(orig, "sqlite_errorname", None)
+    if isinstance(errorname, str):
+        return errorname.startswith(_UNAVAILABLE_SQLITE)
+    if not hasattr(orig, "sqlstate"):
+        return False
+    # psycopg: no SQLSTATE means the client side failed (connection refused, timed out, closed).
+    sqlstate = getattr(orig, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith("08") or sqlstate in _UNAVAILABLE_PGCODES
 
 
 def lock_for_write(session: Session) -> None:

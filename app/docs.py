@@ -21,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.api.paging import LINK_RESPONSE_HEADER
 from app.errors import PROBLEM_JSON
+from app.security_headers import html_policy
 
 STATIC_DIR = Path(__file__).parent / "static"
 STATIC_PREFIX = "/static"
@@ -63,6 +64,18 @@ _REDOC_LOCAL_LOGO = """<script>(function () {
 """
 
 
+# ReDoc's bundle styles itself with styled-components, which inserts <style> elements at run time (their
+# content is not known in advance, so no hash can name it), and runs its search in a worker from a blob: URL.
+_REDOC_STYLES = "'self' 'unsafe-inline'"
+_REDOC_EXTRA = "worker-src blob:"
+
+
+def _with_policy(page: HTMLResponse, html: str | None = None, **policy: str) -> HTMLResponse:
+    """``page`` (or ``html`` instead of its body) with a CSP allowing exactly its own inline blocks."""
+    text = html if html is not None else bytes(page.body).decode("utf-8")
+    return HTMLResponse(text, headers={"Content-Security-Policy": html_policy(text, **policy)})
+
+
 def install_docs(app: FastAPI) -> None:
     """Serve ``app/static`` and add ``/docs``, ``/docs/oauth2-redirect`` and ``/redoc`` using local assets.
 
@@ -76,7 +89,7 @@ def install_docs(app: FastAPI) -> None:
     def swagger_ui(request: Request) -> HTMLResponse:
         # Behind a reverse proxy that mounts the service under a prefix, every URL needs the root path.
         root = request.scope.get("root_path", "").rstrip("/")
-        return get_swagger_ui_html(
+        return _with_policy(get_swagger_ui_html(
             openapi_url=root + openapi_url,
             title=f"{title} — Swagger UI",
             swagger_js_url=f"{root}{STATIC_PREFIX}/swagger-ui/swagger-ui-bundle.js",
@@ -85,11 +98,11 @@ def install_docs(app: FastAPI) -> None:
             oauth2_redirect_url=f"{root}/docs/oauth2-redirect",
             # Swagger UI would otherwise send the spec to validator.swagger.io for its badge.
             swagger_ui_parameters={"validatorUrl": None, "displayRequestDuration": True},
-        )
+        ))
 
     @app.get("/docs/oauth2-redirect", include_in_schema=False)
     def swagger_ui_redirect() -> HTMLResponse:
-        return get_swagger_ui_oauth2_redirect_html()
+        return _with_policy(get_swagger_ui_oauth2_redirect_html())
 
     @app.get("/redoc", include_in_schema=False)
     def redoc(request: Request) -> HTMLResponse:
@@ -102,7 +115,7 @@ def install_docs(app: FastAPI) -> None:
             with_google_fonts=False,
         )
         html = bytes(page.body).decode("utf-8").replace("<script src=", _REDOC_LOCAL_LOGO + "<script src=", 1)
-        return HTMLResponse(html)
+        return _with_policy(page, html, styles=_REDOC_STYLES, extra=_REDOC_EXTRA)
 
 
 def _problem_json_only(schema: dict[str, Any]) -> dict[str, Any]:

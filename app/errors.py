@@ -15,11 +15,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from app.db import is_retryable
+from app.db import is_retryable, is_unavailable
 from app.problems import slug_for_status
+from app.security_headers import API_HEADERS
 
 log = logging.getLogger("zonescore.errors")
 
@@ -119,6 +121,12 @@ class PayloadTooLarge(AppError):
     status, slug, title = 413, "payload-too-large", "Payload too large"
 
 
+class ServiceUnavailable(AppError):
+    """The database cannot be reached right now; ``Retry-After`` says when to try again."""
+
+    status, slug, title = 503, "service-unavailable", "Service unavailable"
+
+
 class UnsupportedMediaType(AppError):
     """The body's media type is not one the endpoint accepts."""
 
@@ -132,13 +140,19 @@ _TITLES = {
     404: "Not found",
     405: "Method not allowed",
     406: "Not acceptable",
+    408: "Request timeout",
     409: "Conflict",
     413: "Payload too large",
     415: "Unsupported media type",
     422: "Validation failed",
     429: "Too many requests",
     500: "Internal server error",
+    503: "Service unavailable",
 }
+
+# Seconds a client is asked to wait when the database is unavailable: long enough for a restart or a
+# fail-over to make progress, short enough that a portal's retry soon succeeds.
+DATABASE_RETRY_AFTER = "5"
 
 
 def _request_id(request: Request) -> str | None:
@@ -171,9 +185,9 @@ def problem_response(
         request_id=_request_id(request),
         errors=errors or [],
     )
-    all_headers = dict(headers or {})
+    # The 500 handler runs outside the request-id and security-header middleware: set those here too.
+    all_headers = {**API_HEADERS, **(headers or {})}
     if body.request_id:
-        # The 500 handler runs outside the request-id middleware, so set the header here too.
         all_headers["X-Request-ID"] = body.request_id
     return JSONResponse(
         body.model_dump(mode="json"), status_code=status, media_type=PROBLEM_JSON, headers=all_headers
@@ -224,6 +238,16 @@ def allowed_methods(request: Request) -> list[str]:
                    for route in request.app.router.routes)]
 
 
+def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable in request %s %s %s: %s", _request_id(request), request.method,
+                request.url.path, getattr(exc, "orig", None) or type(exc).__name__)
+    return problem_response(
+        request, ServiceUnavailable.status, "the database is unavailable right now; nothing was done; retry "
+        f"after {DATABASE_RETRY_AFTER} seconds", slug=ServiceUnavailable.slug, title=ServiceUnavailable.title,
+        headers={"Retry-After": DATABASE_RETRY_AFTER},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every exception into problem+json."""
 
@@ -265,6 +289,8 @@ def install_error_handlers(app: FastAPI) -> None:
                 request, 422, "a value in the request cannot be stored or compared by the database "
                 "(for example a NUL character in a text)", slug="validation-failed",
             )
+        if is_unavailable(exc):
+            return _database_unavailable(request, exc)
         if not is_retryable(exc):
             return await _unhandled(request, exc)
         # A constraint the checks could not see coming, a deadlock or a serialization failure: a concurrent
@@ -276,6 +302,11 @@ def install_error_handlers(app: FastAPI) -> None:
             request, 409, "the write conflicts with data stored meanwhile (e.g. by a concurrent request); "
             "nothing was written; retry", slug="conflict", title="Conflict",
         )
+
+    @app.exception_handler(SQLAlchemyTimeoutError)
+    async def _pool_exhausted(request: Request, exc: SQLAlchemyTimeoutError) -> JSONResponse:
+        # Every pooled connection stayed busy past the pool's timeout: the database is overloaded.
+        return _database_unavailable(request, exc)
 
     @app.exception_handler(Exception)
     async def _unhandled(request: Request, exc: Exception) -> JSONResponse:

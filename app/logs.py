@@ -3,7 +3,8 @@ ASGI access-log middleware that also feeds the request metrics.
 
 ``ZONESCORE_LOG_FORMAT=json`` (default) suits log collectors (Loki, ELK, 阿里云 SLS …): each line is
 one object with ``time``, ``level``, ``logger``, ``message`` and ``request_id``; access records add
-``method``, ``path``, ``route``, ``status`` and ``duration_ms``. ``text`` is for a terminal.
+``method``, ``path``, ``route``, ``status``, ``duration_ms`` and ``client_request_id`` (the client's own
+``X-Request-ID``, when it sent a well-formed one). ``text`` is for a terminal.
 """
 
 from __future__ import annotations
@@ -115,7 +116,8 @@ class AccessLogMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = scope.get("state", {}).get("request_id")
+        state = scope.get("state", {})
+        request_id = state.get("request_id")
         token = request_id_var.set(request_id)
         start = time.perf_counter()
         status = 500  # if the app fails before starting a response, the server error handler sends 500
@@ -135,6 +137,7 @@ class AccessLogMiddleware:
             access_log.info(
                 "%s %s %s", scope["method"], scope["path"], status,
                 extra={"method": scope["method"], "path": scope["path"], "route": route, "status": status,
-                       "duration_ms": round(seconds * 1000, 2), "request_id": request_id},
+                       "duration_ms": round(seconds * 1000, 2), "request_id": request_id,
+                       "client_request_id": state.get("client_request_id")},
             )
             request_id_var.reset(token)

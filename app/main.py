@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 
 from app.api import (
     audit,
@@ -26,16 +25,20 @@ from app.api import (
 )
 from app.api.responses import API_RESPONSES, problem_responses
 from app.config import Settings, get_settings
+from app.cors import install_cors
 from app.db import make_engine, make_session_factory
 from app.docs import OPENAPI_TAGS, install_docs, install_openapi, operation_id
 from app.errors import install_error_handlers
+from app.hosts import HostMiddleware
 from app.logs import AccessLogMiddleware, configure_logging
 from app.metrics import router as metrics_router
-from app.middleware import BodyLimitMiddleware, RequestIdMiddleware
-from app.ratelimit import RateLimiter
+from app.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestIdMiddleware
+from app.ratelimit import make_rate_limiter
+from app.security_headers import SecurityHeadersMiddleware
 from app.services.webhooks import WebhookDispatcher
 from app.ui.problems import router as problems_router
 from app.ui.routes import router as ui_router
+from app.ui.session import install_sign_in
 
 DESCRIPTION = """
 zonescore stores the indicators of China's high-tech industrial zones (高新区) and scores, ranks
@@ -43,7 +46,8 @@ and classifies them with pluggable, documented scoring models — classified, ti
 innovation-first, as the policy article 从"产业高原"到"创新高峰" asks.
 """
 
-_ERRORS = problem_responses(413, 422, 500)
+# Every route: body limits, validation, the rate limit, internal errors, the database being down.
+_ERRORS = problem_responses(413, 422, 429, 500, 503)
 
 
 @asynccontextmanager
@@ -56,6 +60,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     # Let queued webhook deliveries finish (they are bounded by attempts × timeout) before exiting.
     app.state.webhook_dispatcher.shutdown(wait=True)
+    await app.state.rate_limiter.aclose()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -69,33 +74,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
-    app.state.rate_limiter = RateLimiter()
+    app.state.rate_limiter = make_rate_limiter(settings.redis_url, settings.redis_prefix)
     app.state.webhook_dispatcher = WebhookDispatcher(app.state.session_factory, settings)
-    app.add_middleware(AccessLogMiddleware)  # inside RequestIdMiddleware, which sets the id it logs
+    # Added first = innermost. Outermost to innermost: request id, access log (sees every refusal),
+    # security headers, allowed hosts, CORS (answers preflights), rate limit, body limits, the routes.
     app.add_middleware(BodyLimitMiddleware)
-    # Added after (= outside) the body limit: the request id is set before a 413 can be answered with it.
+    app.add_middleware(RateLimitMiddleware)
+    install_cors(app, settings.cors_origins)
+    app.add_middleware(HostMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(AccessLogMiddleware)  # inside RequestIdMiddleware, which sets the id it logs
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(metrics_router)
-    # Only the /api/v1 routes authenticate and count requests.
+    # The /api/v1 routes authenticate; every route but the probes counts against the rate limit.
     for router in (zones.router, indicators.router, observations.router, chains.router, imports.router,
                    labels.router, models.router, coverage.router, evaluations.router, webhooks.router, keys.router,
                    audit.router):
         app.include_router(router, responses=API_RESPONSES)
     app.include_router(ui_router)
     app.include_router(problems_router)
+    install_sign_in(app)
     install_docs(app)
     install_openapi(app)
-    if settings.cors_origins:
-        # Added last so it is the outermost middleware: preflights are answered before anything else.
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
-            allow_headers=["Accept", "Accept-Language", "Content-Type", "If-None-Match", "X-Request-ID",
-                           "X-API-Key", "Authorization", "Idempotency-Key"],
-            expose_headers=["ETag", "X-Request-ID", "Content-Disposition", "Content-Language", "Retry-After", "Link"],
-            max_age=600,
-        )
     return app

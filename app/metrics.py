@@ -1,8 +1,9 @@
 """Prometheus metrics, exposed at ``GET /metrics``.
 
-Requests are counted and timed by route *template* (``/api/v1/zones/{code}``), never by the raw
-path, so the number of time series stays bounded whatever clients request; unmatched paths share
-one ``<unmatched>`` label.
+Every label comes from a closed set, so the number of time series stays bounded whatever clients
+send: requests are counted and timed by route *template* (``/api/v1/zones/{code}``), never by the raw
+path (unmatched paths share the label ``other``), and by method only for the methods HTTP defines
+(anything else, e.g. a made-up ``FOO``, is counted as ``other``).
 
 With several worker processes (``zonescore serve --workers 4``) each process counts separately; set
 ``PROMETHEUS_MULTIPROC_DIR`` to an empty, writable directory before start-up and ``/metrics``
@@ -17,15 +18,18 @@ For the lead's evaluation runs::
 
 from __future__ import annotations
 
+import hmac
 import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from app.api.responses import problem_responses
+from app.errors import Unauthorized
 from app.schemas.common import WriteSummary
 
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -54,12 +58,14 @@ EVALUATION_DURATION = Histogram(
     buckets=(0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0),
 )
 
-UNMATCHED_ROUTE = "<unmatched>"
+OTHER = "other"
+UNMATCHED_ROUTE = OTHER
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
-    """Count and time one served request (called by the access-log middleware)."""
-    labels = (method, route, str(status))
+    """Count and time one served request (called by the access-log middleware with the route template)."""
+    labels = (method if method in KNOWN_METHODS else OTHER, route, str(status))
     HTTP_REQUESTS.labels(*labels).inc()
     HTTP_REQUEST_DURATION.labels(*labels).observe(seconds)
 
@@ -103,9 +109,22 @@ router = APIRouter(tags=["health"])
     "/metrics",
     summary="Prometheus metrics",
     response_class=Response,
-    responses={200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}}}},
+    responses={200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}}},
+               **problem_responses(401)},
 )
-def get_metrics() -> Response:
+def get_metrics(request: Request) -> Response:
     """Request counts and latencies by route template and status, imported rows and cells, and evaluation
-    durations, in the Prometheus text exposition format."""
+    durations, in the Prometheus text exposition format. With ZONESCORE_METRICS_TOKEN set, only for
+    `Authorization: Bearer <token>`."""
+    _check_token(request)
     return Response(render_metrics(), media_type=CONTENT_TYPE_LATEST)
+
+
+def _check_token(request: Request) -> None:
+    token = request.app.state.settings.metrics_token
+    if token is None:
+        return
+    scheme, _, sent = request.headers.get("authorization", "").partition(" ")
+    # Compared in constant time, as bytes (compare_digest refuses non-ASCII str).
+    if scheme.lower() != "bearer" or not hmac.compare_digest(sent.strip().encode(), token.get_secret_value().encode()):
+        raise Unauthorized("the metrics need the token of ZONESCORE_METRICS_TOKEN as 'Authorization: Bearer <token>'")

@@ -48,25 +48,30 @@ class ErrorCode:
 PROBLEM_TYPES: dict[str, ProblemType] = {t.slug: t for t in (
     ProblemType("bad-request", 400, "Bad request"),
     ProblemType("export-too-large", 400, "Export too large"),
+    ProblemType("host-not-allowed", 400, "Host not allowed"),
     ProblemType("unauthorized", 401, "Unauthorized"),
     ProblemType("forbidden", 403, "Forbidden"),
+    ProblemType("cors-refused", 403, "Cross-origin request refused"),
     ProblemType("not-found", 404, "Not found"),
     ProblemType("method-not-allowed", 405, "Method not allowed"),
     ProblemType("not-acceptable", 406, "Not acceptable"),
+    ProblemType("request-timeout", 408, "Request timeout"),
     ProblemType("conflict", 409, "Conflict"),
     ProblemType("payload-too-large", 413, "Payload too large"),
     ProblemType("unsupported-media-type", 415, "Unsupported media type"),
     ProblemType("validation-failed", 422, "Validation failed"),
     ProblemType("too-many-requests", 429, "Too many requests"),
     ProblemType("internal-error", 500, "Internal server error"),
+    ProblemType("service-unavailable", 503, "Service unavailable"),
 )}
 
 # The type of an error raised without one of the service's own classes (a 404 for an unknown path, a
 # 405 …): by status. Statuses not listed fall back to ``bad-request``.
 SLUG_BY_STATUS: dict[int, str] = {
     400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found", 405: "method-not-allowed",
-    406: "not-acceptable", 409: "conflict", 413: "payload-too-large", 415: "unsupported-media-type",
-    422: "validation-failed", 429: "too-many-requests", 500: "internal-error",
+    406: "not-acceptable", 408: "request-timeout", 409: "conflict", 413: "payload-too-large",
+    415: "unsupported-media-type", 422: "validation-failed", 429: "too-many-requests", 500: "internal-error",
+    503: "service-unavailable",
 }
 
 _V, _F = "validation-failed", "forbidden"

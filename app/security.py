@@ -9,12 +9,15 @@ Keys travel as ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``.
 
 Apply to a route by adding a parameter of one of the aliases below:
 
-* ``ReadAccess`` — every GET under /api/v1 (anonymous unless ZONESCORE_REQUIRE_READ_KEY is set);
+* ``ReadAccess`` — every read of data: GETs under /api/v1 and the /ui pages (anonymous unless
+  ZONESCORE_REQUIRE_READ_KEY is set; a header key or the /ui sign-in cookie);
 * ``SubmitKey`` — observation, chain-breakdown and import writes; also call ``ensure_may_write_zones``;
 * ``EvaluateKey`` — creating evaluation runs;
 * ``AdminKey`` — zones, models, keys and the audit trail.
 
-Every dependency also charges the caller's rate-limit bucket.
+Rate limits are charged before any of these run, by :class:`app.middleware.RateLimitMiddleware`, to the
+key's budget when a valid key was sent and to the client address otherwise (so guessing keys is
+limited too).
 """
 
 from __future__ import annotations
@@ -32,10 +35,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from app import sessions
 from app.db import session_scope
-from app.errors import Forbidden, Problem, TooManyRequests, Unauthorized
+from app.errors import Forbidden, Problem, Unauthorized
 from app.orm import ApiKey, Zone
-from app.ratelimit import RateLimiter, retry_after_header
 from app.services.audit import Actor
 
 KEY_PREFIX = "zs_"
@@ -75,6 +78,7 @@ class Principal:
     scopes: frozenset[str]
     provinces: frozenset[str]
     request_id: str | None = None
+    client_request_id: str | None = None
 
     def has(self, scope: Scope) -> bool:
         """True when the key carries ``scope`` directly or through ``admin``/any scope implying ``read``."""
@@ -85,48 +89,122 @@ class Principal:
     @property
     def actor(self) -> Actor:
         """Who to name in the audit trail and the history of cells."""
-        return Actor(key_id=self.key_id, name=self.name, request_id=self.request_id)
+        return Actor(key_id=self.key_id, name=self.name, request_id=self.request_id,
+                     client_request_id=self.client_request_id)
 
 
 _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer <key>`")
 _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="`X-API-Key: <key>`")
 
 
-def _limiter(request: Request) -> RateLimiter:
-    limiter: RateLimiter = request.app.state.rate_limiter
-    return limiter
-
-
-def _charge(request: Request, client: str) -> None:
-    per_minute: int = request.app.state.settings.rate_limit_per_minute
-    wait = _limiter(request).hit(client, per_minute)
-    if wait is not None:
-        raise TooManyRequests(
-            f"more than {per_minute} requests per minute; retry later",
-            headers={"Retry-After": retry_after_header(wait)},
-        )
-
-
-def _client_address(request: Request) -> str:
-    return f"ip:{request.client.host if request.client else 'unknown'}"
-
-
 @dataclass(frozen=True)
-class _KeyRow:
+class KeyRow:
+    """The stored facts of a key that authentication needs."""
+
     id: int
     name: str
+    secret_hash: str
     scopes: list[str]
     provinces: list[str]
     revoked: bool
 
 
-def _lookup_key(factory: sessionmaker[Session], secret_hash: str) -> _KeyRow | None:
+def _row(key: ApiKey | None) -> KeyRow | None:
+    if key is None:
+        return None
+    return KeyRow(key.id, key.name, key.secret_hash, list(key.scopes), list(key.provinces),
+                  key.revoked_at is not None)
+
+
+def lookup_key(factory: sessionmaker[Session], secret_hash: str) -> KeyRow | None:
+    """The key whose stored hash is ``secret_hash``, revoked or not; None when there is none."""
     with session_scope(factory) as session:
-        row = session.scalar(select(ApiKey).where(ApiKey.secret_hash == secret_hash))
-        if row is None:
-            return None
-        return _KeyRow(row.id, row.name, list(row.scopes), list(row.provinces), row.revoked_at is not None)
+        return _row(session.scalar(select(ApiKey).where(ApiKey.secret_hash == secret_hash)))
     raise AssertionError("unreachable")
+
+
+def _lookup_by_id(factory: sessionmaker[Session], key_id: int) -> KeyRow | None:
+    with session_scope(factory) as session:
+        return _row(session.get(ApiKey, key_id))
+    raise AssertionError("unreachable")
+
+
+def sent_secret(request: Request) -> str | None:
+    """The key sent in ``Authorization: Bearer`` or ``X-API-Key`` (in that order), None without one."""
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    return request.headers.get("x-api-key") or None
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Who a request claims to be: a key sent in a header (``sent``; ``header_key`` is its row when it
+    exists and is not revoked) or, without one, the /ui sign-in cookie's key (``cookie_key``)."""
+
+    sent: bool
+    header_key: KeyRow | None
+    cookie_key: KeyRow | None
+
+    @property
+    def rate_limit_client(self) -> str | None:
+        """The budget a request is charged to when it names a valid key; None: charge its address."""
+        key = self.header_key or self.cookie_key
+        return f"key:{key.id}" if key is not None else None
+
+
+_CREDENTIALS_STATE = "zonescore_credentials"
+
+
+async def _cookie_key(request: Request) -> KeyRow | None:
+    secret = request.app.state.settings.session_secret
+    value = request.cookies.get(sessions.COOKIE_NAME)
+    if secret is None or not value:
+        return None
+    claim = sessions.verify(secret.get_secret_value(), value)
+    if claim is None:
+        return None
+    row = await run_in_threadpool(_lookup_by_id, request.app.state.session_factory, claim.key_id)
+    if row is None or row.revoked or not row.secret_hash.startswith(claim.hash_start):
+        return None
+    return row
+
+
+def cached_credentials(request: Request) -> Credentials | None:
+    """The credentials :func:`credentials` found for this request, None before it ran."""
+    cached = getattr(request.state, _CREDENTIALS_STATE, None)
+    return cached if isinstance(cached, Credentials) else None
+
+
+async def credentials(request: Request) -> Credentials:
+    """The request's credentials, looked up once per request (the rate limiter asks first).
+
+    Keys are looked up on every request, never cached across requests, so a revocation holds at once
+    in every server process.
+    """
+    cached = cached_credentials(request)
+    if cached is not None:
+        return cached
+    secret = sent_secret(request)
+    if secret:
+        row = await run_in_threadpool(lookup_key, request.app.state.session_factory, hash_secret(secret))
+        found = Credentials(sent=True, header_key=None if row is None or row.revoked else row, cookie_key=None)
+    else:
+        found = Credentials(sent=False, header_key=None, cookie_key=await _cookie_key(request))
+    setattr(request.state, _CREDENTIALS_STATE, found)
+    return found
+
+
+def _request_ids(request: Request) -> tuple[str | None, str | None]:
+    rid = getattr(request.state, "request_id", None)
+    client_rid = getattr(request.state, "client_request_id", None)
+    return (rid if isinstance(rid, str) else None, client_rid if isinstance(client_rid, str) else None)
+
+
+def _principal(request: Request, row: KeyRow) -> Principal:
+    request_id, client_request_id = _request_ids(request)
+    return Principal(key_id=row.id, name=row.name, scopes=frozenset(row.scopes), provinces=frozenset(row.provinces),
+                     request_id=request_id, client_request_id=client_request_id)
 
 
 async def current_principal(
@@ -134,36 +212,27 @@ async def current_principal(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     x_api_key: Annotated[str | None, Depends(_header)],
 ) -> Principal | None:
-    """The key's principal, None when no key was sent; 401 for a key that is unknown or revoked.
+    """The principal of the key sent in a header, None when none was sent; 401 for an unknown or revoked key.
 
-    Async, with its own short session only when a key was sent: an anonymous read (the common case
-    for portals) then never touches the database or the thread pool here. Keys are looked up on every
-    request, never cached, so a revocation holds at once in every server process.
+    Only header keys count here: the /ui sign-in cookie is accepted for reads alone (``ReadAccess``), so
+    a page on another site can never make a browser write with it. ``bearer`` and ``x_api_key`` are
+    declared for the OpenAPI document; the key is read by :func:`credentials`.
     """
-    secret = bearer.credentials if bearer is not None else x_api_key
-    if not secret:
+    found = await credentials(request)
+    if not found.sent:
         return None
-    row = await run_in_threadpool(_lookup_key, request.app.state.session_factory, hash_secret(secret))
-    if row is None or row.revoked:
-        # Failed attempts count against the address, so guessing keys is rate limited too.
-        _charge(request, _client_address(request))
+    if found.header_key is None:
         raise Unauthorized("the API key is unknown or revoked")
-    rid = getattr(request.state, "request_id", None)
-    return Principal(
-        key_id=row.id, name=row.name, scopes=frozenset(row.scopes), provinces=frozenset(row.provinces),
-        request_id=rid if isinstance(rid, str) else None,
-    )
+    return _principal(request, found.header_key)
 
 
 OptionalPrincipal = Annotated[Principal | None, Depends(current_principal)]
 
 
-def _require(scope: Scope) -> Callable[[Request, Principal | None], Awaitable[Principal]]:
-    async def dependency(request: Request, principal: OptionalPrincipal) -> Principal:
+def _require(scope: Scope) -> Callable[[Principal | None], Awaitable[Principal]]:
+    async def dependency(principal: OptionalPrincipal) -> Principal:
         if principal is None:
-            _charge(request, _client_address(request))
             raise Unauthorized(f"this operation needs an API key with the {scope.value!r} scope")
-        _charge(request, f"key:{principal.key_id}")
         if not principal.has(scope):
             raise Forbidden(f"the key {principal.name!r} lacks the {scope.value!r} scope")
         return principal
@@ -172,15 +241,22 @@ def _require(scope: Scope) -> Callable[[Request, Principal | None], Awaitable[Pr
     return dependency
 
 
-async def read_access(request: Request, principal: OptionalPrincipal) -> Principal | None:
-    """Reads: anonymous (limited per client address) unless ZONESCORE_REQUIRE_READ_KEY is set."""
-    if principal is None:
-        _charge(request, _client_address(request))
-        if request.app.state.settings.require_read_key:
-            raise Unauthorized("reads need an API key on this server (ZONESCORE_REQUIRE_READ_KEY)")
-        return None
-    _charge(request, f"key:{principal.key_id}")
-    return principal
+async def read_principal(request: Request, principal: OptionalPrincipal) -> Principal | None:
+    """The reader: a header key, else the /ui sign-in cookie's key, else None (anonymous)."""
+    if principal is not None:
+        return principal
+    cookie_key = (await credentials(request)).cookie_key
+    return _principal(request, cookie_key) if cookie_key is not None else None
+
+
+ReaderDep = Annotated[Principal | None, Depends(read_principal)]
+
+
+async def read_access(request: Request, reader: ReaderDep) -> Principal | None:
+    """Reads: anonymous unless ZONESCORE_REQUIRE_READ_KEY is set (then 401 without a key)."""
+    if reader is None and request.app.state.settings.require_read_key:
+        raise Unauthorized("reads need an API key on this server (ZONESCORE_REQUIRE_READ_KEY)")
+    return reader
 
 
 # Security(..., scopes=[scope]): the OpenAPI document names the scope each operation needs as the

@@ -243,6 +243,27 @@ TEXTS: dict[str, tuple[str, str]] = {
     "problem_internal_error": ("服务内部出错。报告问题时请提供 request_id（也在 X-Request-ID 响应头中）。",
                                "An internal error occurred. Quote the request_id (also in the X-Request-ID "
                                "header) when reporting it."),
+    "problem_host_not_allowed": (
+        "请求的 Host 不在 ZONESCORE_ALLOWED_HOSTS 所列的主机名中；请使用服务公布的地址。",
+        "The request's Host is not one of the names in ZONESCORE_ALLOWED_HOSTS; use the address the service "
+        "publishes.",
+    ),
+    "problem_cors_refused": (
+        "浏览器页面所在的源不在 ZONESCORE_CORS_ORIGINS 中，不允许跨站调用本服务；请服务管理员添加该源。",
+        "The origin of the browser page is not in ZONESCORE_CORS_ORIGINS, so it may not call the service "
+        "cross-site; ask the service's administrator to add it.",
+    ),
+    "problem_request_timeout": (
+        "请求头或请求体没有在时限内传完（ZONESCORE_HEADER_TIMEOUT_SECONDS、ZONESCORE_BODY_TIMEOUT_SECONDS）；"
+        "连接已关闭，请重试。",
+        "The request's headers or body did not arrive in time (ZONESCORE_HEADER_TIMEOUT_SECONDS, "
+        "ZONESCORE_BODY_TIMEOUT_SECONDS); the connection was closed; retry.",
+    ),
+    "problem_service_unavailable": (
+        "服务暂时无法处理请求（数据库不可用或连接数已满）；未做任何更改。等待 Retry-After 头给出的秒数后重试。",
+        "The service cannot handle the request right now (the database is unavailable or the connections are "
+        "full); nothing was done. Retry after the seconds in the Retry-After header.",
+    ),
     # error codes (errors[].code, /problems/<code>)
     "error_unknown_zone": ("没有这个园区代码；先用 POST /api/v1/zones 登记园区，或更正代码。",
                            "No zone has this code; register the zone (POST /api/v1/zones) or correct the code."),
@@ -338,6 +359,20 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "{name} is {delta:.1f} points above the peer-group median"),
     "highlight_below": ("{name}低于同类组中位数 {delta:.1f} 分",
                         "{name} is {delta:.1f} points below the peer-group median"),
+    "error_401": ("需要登录", "Sign-in needed"),
+    "error_403": ("无权访问", "Forbidden"),
+    "error_503": ("暂不可用", "Unavailable"),
+    "sign_in": ("登录", "Sign in"),
+    "sign_out": ("退出", "Sign out"),
+    "api_key": ("API 密钥", "API key"),
+    "sign_in_explain": ("本服务的数据仅对持有 API 密钥者开放。请输入您的密钥（任何权限均可）；"
+                        "密钥本身不会保存在浏览器中。",
+                        "The data of this service is open to holders of an API key only. Enter your key (any "
+                        "scope); the key itself is not stored in the browser."),
+    "sign_in_failed": ("密钥无效或已被撤销。", "The key is unknown or revoked."),
+    "sign_in_unavailable": ("本服务器未启用网页登录（需设置 ZONESCORE_SESSION_SECRET）。",
+                            "Sign-in is not set up on this server (ZONESCORE_SESSION_SECRET)."),
+    "sign_in_cross_site": ("登录表单只能从本站提交。", "The sign-in form can only be sent from this site."),
 }
 
 

@@ -1,4 +1,4 @@
-"""Real servers for the concurrency tests: ``uvicorn`` subprocesses on loopback ports."""
+"""Real servers for the concurrency tests: ``zonescore serve`` subprocesses on loopback ports."""
 
 from __future__ import annotations
 
@@ -13,6 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+
+from app.db import make_engine, make_session_factory, session_scope
+from app.orm import Zone
+from app.services.audit import CLI_ACTOR
+from app.services.keys import create_key
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,9 +39,10 @@ def live_server(database_url: str, *, env: dict[str, str] | None = None, timeout
                    "PYTHONPATH": str(ROOT), **(env or {})}
     # The server's log goes to a file, not a pipe: a pipe nobody reads would block the server once full.
     with tempfile.TemporaryFile() as log:
+        # Through `zonescore serve`, as deployed: its uvicorn settings (timeouts, connection bound) apply.
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning"],
+            [sys.executable, "-c", "from app.cli import main; main()", "serve", "--host", "127.0.0.1",
+             "--port", str(port)],
             cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=log,
         )
         base = f"http://127.0.0.1:{port}"
@@ -62,3 +68,16 @@ def live_server(database_url: str, *, env: dict[str, str] | None = None, timeout
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def seed_writer(database_url: str, zone_code: str) -> str:
+    """A zone ``zone_code`` (province 33) and a submit+admin key named "writer" in the database; the key."""
+    engine = make_engine(database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            session.add(Zone(code=zone_code, name_zh="测试高新区", province="33", level="national", kind="hitech",
+                             pilot=False))
+            _key, secret = create_key(session, CLI_ACTOR, name="writer", scopes=["submit", "admin"])
+    finally:
+        engine.dispose()
+    return secret

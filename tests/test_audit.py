@@ -21,14 +21,16 @@ def _events(client: TestClient, **params: object) -> list[dict[str, object]]:
 
 def test_zone_writes_are_audited(client: TestClient) -> None:
     make_zone(client, Z)
-    client.patch(f"/api/v1/zones/{Z}", json={"pilot": True, "city": "宁波市", "name_zh": "测试高新区一号"},
-                 headers={"X-Request-ID": "req-patch-1"})
+    patched = client.patch(f"/api/v1/zones/{Z}", json={"pilot": True, "city": "宁波市", "name_zh": "测试高新区一号"},
+                           headers={"X-Request-ID": "req-patch-1"})
     events = _events(client, entity_type="zone", entity_id=Z)
     assert [e["action"] for e in events] == ["zone.update", "zone.create"]
     update, create = events
     assert update["old_values"] == {"pilot": False, "city": "杭州市"}  # name_zh did not change
     assert update["new_values"] == {"pilot": True, "city": "宁波市"}
-    assert update["request_id"] == "req-patch-1" and update["key_name"] == "test admin"
+    # The server's request id (as in the response), and the client's own id beside it.
+    assert update["request_id"] == patched.headers["x-request-id"] != "req-patch-1"
+    assert update["client_request_id"] == "req-patch-1" and update["key_name"] == "test admin"
     assert isinstance(create["new_values"], dict) and create["new_values"]["code"] == Z
     assert create["old_values"] is None and create["key_id"] == update["key_id"]
 
@@ -43,17 +45,19 @@ def test_observation_batch_is_one_event_and_cells_name_the_key(
                              json={"observations": [obs(Z, "rd_intensity", 2023, 5.0), obs(Z, "hte_count", 2023, 7)]})
     assert first.status_code == 200
     headers["X-Request-ID"] = "batch-2"
-    anon_client.post("/api/v1/observations", headers=headers,
-                     json={"observations": [obs(Z, "rd_intensity", 2023, 6.0), obs(Z, "hte_count", 2023, 7)]})
+    second = anon_client.post("/api/v1/observations", headers=headers,
+                              json={"observations": [obs(Z, "rd_intensity", 2023, 6.0), obs(Z, "hte_count", 2023, 7)]})
+    ids = [first.headers["x-request-id"], second.headers["x-request-id"]]
     events = _events(client, action="observations.upsert")
     assert len(events) == 2
-    assert events[0]["entity_type"] == "observation_batch" and events[0]["entity_id"] == "batch-2"
+    assert events[0]["entity_type"] == "observation_batch" and events[0]["entity_id"] == ids[1]
+    assert (events[0]["request_id"], events[0]["client_request_id"]) == (ids[1], "batch-2")
     assert events[0]["new_values"] == {"received": 2, "inserted": 0, "updated": 1, "unchanged": 1}
     assert events[0]["key_name"] == "浙江门户"
     history = client.get("/api/v1/observations/history",
                          params={"zone": Z, "indicator": "rd_intensity", "year": 2023}).json()
-    assert [(h["old_value"], h["new_value"], h["changed_by"], h["request_id"]) for h in history] == [
-        (None, 5.0, "浙江门户", "batch-1"), (5.0, 6.0, "浙江门户", "batch-2")]
+    assert [(h["old_value"], h["new_value"], h["changed_by"], h["request_id"], h["client_request_id"])
+            for h in history] == [(None, 5.0, "浙江门户", ids[0], "batch-1"), (5.0, 6.0, "浙江门户", ids[1], "batch-2")]
     assert history[0]["key_id"] == events[0]["key_id"]
     rows = client.get("/api/v1/observations", params={"zone": Z, "indicator": "rd_intensity"}).json()["items"]
     assert rows[0]["submitted_by"] == "浙江门户"
@@ -80,6 +84,25 @@ def test_import_and_chain_breakdowns_and_keys_are_audited(client: TestClient) ->
     key_events = _events(client, entity_type="api_key", entity_id=str(created["id"]))
     assert [e["action"] for e in key_events] == ["key.revoke", "key.create"]
     assert created["key"] not in str(key_events)
+
+
+def test_a_client_cannot_pass_its_writes_off_as_another_request(
+    client: TestClient, anon_client: TestClient, make_key: KeyFactory
+) -> None:
+    make_zone(client, Z)
+    victim = client.post("/api/v1/observations", json={"observations": [obs(Z, "rd_intensity", 2023, 1.0)]})
+    victim_id = victim.headers["x-request-id"]
+    # Another key sends the victim's request id (and, separately, a malformed one): neither is recorded
+    # as the request id, and the malformed one is not kept at all.
+    key = make_key("submit", name="impostor")
+    for claimed, kept in ((victim_id, victim_id), ("bad id with spaces", None), ("x" * 65, None)):
+        response = anon_client.post("/api/v1/observations", headers={"X-API-Key": key, "X-Request-ID": claimed},
+                                    json={"observations": [obs(Z, "rd_intensity", 2023, 2.0)]})
+        assert response.status_code == 200 and response.headers["x-request-id"] != claimed
+        event = _events(client, action="observations.upsert")[0]
+        assert event["key_name"] == "impostor" and event["request_id"] == response.headers["x-request-id"]
+        assert event["client_request_id"] == kept
+    assert len([e for e in _events(client) if e["request_id"] == victim_id]) == 1
 
 
 def test_failed_writes_leave_no_audit_event(client: TestClient) -> None:

@@ -12,26 +12,13 @@ import pytest
 from sqlalchemy import select
 
 from app.db import make_engine, make_session_factory, session_scope
-from app.orm import Observation, ObservationChange, Zone
+from app.orm import Observation, ObservationChange
 from app.services.audit import CLI_ACTOR
-from app.services.keys import create_key
-from tests.live import live_server
+from tests.live import live_server, seed_writer
 
 Z = "TEST-33-N01"
 CELLS = [("rd_intensity", 2023), ("hte_count", 2023), ("rd_staff_share", 2023), ("hte_count", 2022)]
 THREADS, ROUNDS = 8, 6
-
-
-def _seed(database_url: str) -> str:
-    """A zone and an admin key in the test database; returns the key."""
-    engine = make_engine(database_url)
-    try:
-        with session_scope(make_session_factory(engine)) as session:
-            session.add(Zone(code=Z, name_zh="测试高新区", province="33", level="national", kind="hitech", pilot=False))
-            _key, secret = create_key(session, CLI_ACTOR, name="writer", scopes=["submit", "admin"])
-    finally:
-        engine.dispose()
-    return secret
 
 
 def _value(indicator: str, thread: int, round_: int) -> float:
@@ -41,7 +28,7 @@ def _value(indicator: str, thread: int, round_: int) -> float:
 
 
 def test_eight_writers_on_the_same_cells(database_url: str) -> None:
-    secret = _seed(database_url)
+    secret = seed_writer(database_url, Z)
     results: list[tuple[int, int, int]] = []
     failures: list[str] = []
     lock = threading.Lock()
@@ -102,7 +89,7 @@ def test_eight_writers_on_the_same_cells(database_url: str) -> None:
 
 
 def test_two_server_processes_share_one_database(database_url: str) -> None:
-    secret = _seed(database_url)
+    secret = seed_writer(database_url, Z)
     headers = {"X-API-Key": secret}
     with (live_server(database_url) as first, live_server(database_url) as second,
           httpx.Client(base_url=first, headers=headers) as a, httpx.Client(base_url=second, headers=headers) as b):
@@ -132,7 +119,7 @@ def test_conflicting_first_inserts_are_retried(database_url: str, monkeypatch: p
     import app.services.ingest as ingest
     from app.services.ingest import RawCell, write_observations
 
-    _seed(database_url)
+    seed_writer(database_url, Z)
     engine = make_engine(database_url)
     factory = make_session_factory(engine)
     calls = 0
@@ -167,7 +154,7 @@ def test_conflicting_first_inserts_are_retried(database_url: str, monkeypatch: p
 
 
 def test_concurrent_repeats_of_one_idempotency_key_write_once(database_url: str) -> None:
-    secret = _seed(database_url)
+    secret = seed_writer(database_url, Z)
     body = {"observations": [{"zone_code": Z, "indicator_code": "rd_intensity", "year": 2023, "value": 7.5}]}
     statuses: list[tuple[int, bool]] = []
     lock = threading.Lock()

@@ -91,8 +91,9 @@ def test_unhandled_exception_is_a_bare_500_and_logged_with_the_request_id(
         response = client.get("/api/v1/zones", headers={"X-Request-ID": "trace-me-42"})
     body = _problem(response, 500)
     _no_leak(response)
-    assert body["request_id"] == "trace-me-42" and "boom" not in body["detail"]
-    assert any("trace-me-42" in r.getMessage() and r.exc_info for r in caplog.records)
+    # The server's own id, not the one the client sent (see test_observability for the client's id).
+    assert body["request_id"] != "trace-me-42" and "boom" not in body["detail"]
+    assert any(body["request_id"] in r.getMessage() and r.exc_info for r in caplog.records)
 
 
 def test_a_real_database_error_leaks_nothing(app: FastAPI, client: TestClient, zone: str) -> None:
@@ -196,16 +197,53 @@ def test_rate_limit_per_key_and_per_address(
     assert anon_client.get("/api/v1/zones").status_code == 200
 
 
-def test_rate_limit_refills_over_time() -> None:
-    from app.ratelimit import RateLimiter
+def test_rate_limit_window_counts_exactly() -> None:
+    from app.ratelimit import LocalRateLimiter
 
     now = [0.0]
-    limiter = RateLimiter(clock=lambda: now[0])
-    assert [limiter.hit("k", 60) for _ in range(60)] == [None] * 60
-    wait = limiter.hit("k", 60)
-    assert wait is not None and 0.9 < wait <= 1.0
+    limiter = LocalRateLimiter(clock=lambda: now[0])
+    decisions = [limiter.take("k", 60) for _ in range(61)]
+    assert [d.allowed for d in decisions if d] == [True] * 60 + [False]
+    assert decisions[0] and decisions[0].remaining == 59 and decisions[59] and decisions[59].remaining == 0
+    # However the requests are spread over the window, no 61st goes through before it ends ...
+    now[0] += 59.0
+    refused = limiter.take("k", 60)
+    assert refused and not refused.allowed and 0.9 < refused.reset_seconds <= 1.0
+    assert refused.headers() == {"RateLimit-Policy": '"default";q=60;w=60', "RateLimit": '"default";r=0;t=1',
+                                 "Retry-After": "1"}
+    # ... and the first request after it opens a new one.
     now[0] += 1.0
-    assert limiter.hit("k", 60) is None and limiter.hit("k", 60) is not None
+    fresh = limiter.take("k", 60)
+    assert fresh and fresh.allowed and fresh.remaining == 59 and fresh.reset_seconds == 60
+    assert (limiter.take("other", 60) or refused).allowed
+    assert limiter.take("k", 0) is None  # 0 turns the limit off
+
+
+def test_every_route_but_the_probes_is_limited_and_says_so(
+    app: FastAPI, anon_client: TestClient, make_key: KeyFactory
+) -> None:
+    app.state.settings = app.state.settings.model_copy(update={"rate_limit_per_minute": 2})
+    paths = ["/ui", "/api/v1/labels", "/openapi.json", "/docs", "/redoc", "/metrics",
+             "/static/swagger-ui/swagger-ui.css", "/no/such/path"]
+    for path in paths:
+        first = anon_client.get(path)
+        assert first.headers["ratelimit-policy"] == '"default";q=2;w=60', path
+        assert first.headers["ratelimit"].startswith('"default";r=1;t='), path
+        anon_client.get(path)
+        limited = anon_client.get(path)
+        _problem(limited, 429)
+        assert limited.headers["ratelimit"].startswith('"default";r=0;t=') and int(limited.headers["retry-after"]) >= 1
+        app.state.rate_limiter = type(app.state.rate_limiter)()  # a fresh budget for the next path
+    for probe in ("/healthz", "/readyz"):
+        assert all(anon_client.get(probe).status_code == 200 for _ in range(5))
+        assert "ratelimit" not in anon_client.get(probe).headers
+    # An unknown key is charged to the address, so guessing keys is limited like anything else.
+    for _ in range(2):
+        assert anon_client.get("/api/v1/zones", headers={"X-API-Key": "zs_guess"}).status_code == 401
+    _problem(anon_client.get("/api/v1/zones", headers={"X-API-Key": "zs_another_guess"}), 429)
+    # A valid key has a budget of its own, whatever its address did.
+    key = make_key("read", name="reader")
+    assert anon_client.get("/api/v1/zones", headers={"X-API-Key": key}).status_code == 200
 
 
 @pytest.mark.parametrize("route", ["observations", "chain-breakdowns", "imports"])
@@ -258,3 +296,39 @@ def test_huge_ids_are_a_validation_error(client: TestClient) -> None:
     _problem(client.get("/api/v1/audit", params={"key_id": huge}), 422)
     _problem(client.get("/api/v1/zones", params={"offset": huge}), 422)
     _problem(client.delete(f"/api/v1/keys/{huge}"), 422)
+
+
+@pytest.mark.parametrize("where", ["postgresql", "sqlite"])
+def test_an_unreachable_database_is_a_503_with_retry_after(where: str, tmp_path: Any) -> None:
+    from app.config import Settings
+    from app.main import create_app
+    from tests.live import free_port
+
+    # Nothing listens on the port; a directory is no database file. Neither needs a server to exist.
+    url = (f"postgresql+psycopg://zonescore@127.0.0.1:{free_port()}/zonescore?connect_timeout=2"
+           if where == "postgresql" else f"sqlite:///{tmp_path}")
+    application = create_app(Settings(database_url=url))
+    with TestClient(application, raise_server_exceptions=False) as down:
+        for method, path, headers in [("GET", "/api/v1/zones", {}), ("GET", "/api/v1/zones", {"X-API-Key": "zs_x"}),
+                                      ("POST", "/api/v1/zones", {"X-API-Key": "zs_x"}), ("GET", "/ui", {})]:
+            response = down.request(method, path, headers=headers, json=zone_body())
+            body = _problem(response, 503)
+            assert response.headers["retry-after"] == "5" and "retry" in body["detail"], (method, path)
+            _no_leak(response)
+        # Nothing that needs no database is affected.
+        assert down.get("/healthz").status_code == 200 and down.get("/openapi.json").status_code == 200
+        assert down.get("/readyz").status_code == 503
+    application.state.engine.dispose()
+
+
+def test_only_outages_are_503s() -> None:
+    from app.db import is_unavailable
+
+    def sqlite_error(name: str) -> OperationalError:
+        orig = Exception("x")
+        orig.sqlite_errorname = name  # type: ignore[attr-defined]
+        return OperationalError("SELECT 1", {}, orig)
+
+    assert is_unavailable(sqlite_error("SQLITE_BUSY")) and is_unavailable(sqlite_error("SQLITE_CANTOPEN"))
+    # A missing table is our fault (500), not an outage.
+    assert not is_unavailable(sqlite_error("SQLITE_ERROR"))

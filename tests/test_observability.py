@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from app.config import Settings
 from app.logs import JsonFormatter, RequestIdFilter, configure_logging
@@ -52,6 +52,13 @@ def test_cors_preflight_allowed_and_denied(cors_client: TestClient) -> None:
     assert "GET" in allowed.headers["access-control-allow-methods"]
     denied = cors_client.options("/api/v1/zones", headers={"Origin": "https://evil.example", **request_headers})
     assert denied.status_code == 400 and "access-control-allow-origin" not in denied.headers
+    # A refusal is a problem like every other error, with the request id (Starlette sends plain text).
+    assert denied.headers["content-type"].startswith("application/problem+json")
+    body = denied.json()
+    assert body["status"] == 400 and "origin" in body["detail"] and body["request_id"] == denied.headers["x-request-id"]
+    bad_header = cors_client.options("/api/v1/zones", headers={
+        "Origin": PORTAL, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "x-evil"})
+    assert bad_header.status_code == 400 and "headers" in bad_header.json()["detail"]
     simple = cors_client.get("/api/v1/indicators", headers={"Origin": PORTAL})
     assert simple.headers["access-control-allow-origin"] == PORTAL
     assert "etag" in simple.headers["access-control-expose-headers"].lower()
@@ -98,13 +105,45 @@ def test_metrics_count_requests_by_route_template_and_imports(client: TestClient
     assert delta("zonescore_http_requests_total", method="GET", route=route, status="200") == 2
     assert delta("zonescore_http_requests_total", method="GET", route=route, status="404") == 1
     assert delta("zonescore_http_requests_total", method="POST", route="/api/v1/zones", status="201") == 1
-    assert delta("zonescore_http_requests_total", route="<unmatched>", status="404") == 1
+    assert delta("zonescore_http_requests_total", route="other", status="404") == 1
     assert "NOPE-1" not in after and "swagger-ui.css" not in after
     assert delta("zonescore_http_requests_total", route="/static/{path}", status="200") == 1
     assert delta("zonescore_http_request_duration_seconds_count", method="GET", route=route, status="200") == 2
     assert delta("zonescore_imported_rows_total", file_format="csv") == 1
     assert delta("zonescore_imported_cells_total", result="inserted") == 2
     assert delta("zonescore_evaluation_duration_seconds_count", model="innovation-peak") == 1
+
+
+def test_metrics_labels_come_from_a_closed_set(client: TestClient) -> None:
+    # Made-up methods and paths must not add time series: 5,000 of them grew /metrics by 10 MB.
+    before = client.get("/metrics").text
+    for n in range(40):
+        client.request(f"FOO{n}", "/api/v1/zones")
+        client.request(f"BAR{n}", f"/no/such/{n}")
+    text = client.get("/metrics").text
+    assert "FOO" not in text and "BAR" not in text and "/no/such" not in text
+
+    def delta(**labels: str) -> float:  # the registry lives as long as the process, across tests
+        return _sample(text, "zonescore_http_requests_total", **labels) - _sample(
+            before, "zonescore_http_requests_total", **labels)
+
+    assert delta(method="other", route="/api/v1/zones", status="405") == 40
+    assert delta(method="other", route="other", status="404") == 40
+    methods = set(re.findall(r'zonescore_http_requests_total\{method="([^"]*)"', text))
+    assert methods <= {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT", "other"}
+
+
+def test_metrics_can_be_closed_with_a_token(app: FastAPI, anon_client: TestClient) -> None:
+    token = "metrics-token-0123456789abcdef"
+    app.state.settings = app.state.settings.model_copy(update={"metrics_token": SecretStr(token)})
+    refused = anon_client.get("/metrics")
+    assert refused.status_code == 401 and refused.headers["content-type"].startswith("application/problem+json")
+    assert refused.headers["www-authenticate"] == "Bearer" and "zonescore_" not in refused.text
+    assert anon_client.get("/metrics", headers={"Authorization": "Bearer wrong-token-0123456789"}).status_code == 401
+    # An API key is not the metrics token.
+    assert anon_client.get("/metrics", headers={"X-API-Key": token}).status_code == 401
+    allowed = anon_client.get("/metrics", headers={"Authorization": f"Bearer {token}"})
+    assert allowed.status_code == 200 and "zonescore_http_requests_total" in allowed.text
 
 
 def test_metrics_aggregate_worker_processes_in_multiprocess_mode(tmp_path: Path) -> None:
@@ -127,14 +166,17 @@ def test_metrics_registry_is_private() -> None:
 def test_access_log_records_carry_the_request_id(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="zonescore.access"):
         response = client.get("/api/v1/zones", headers={"X-Request-ID": "portal-req-42"})
-    assert response.headers["x-request-id"] == "portal-req-42"
+    # The server names the request itself; the client's id is logged beside it, never instead of it.
+    server_id = response.headers["x-request-id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", server_id)
     records = [r for r in caplog.records if r.name == "zonescore.access"]
     assert len(records) == 1
     record = records[0]
-    assert record.__dict__["request_id"] == "portal-req-42"
+    assert record.__dict__["request_id"] == server_id and record.__dict__["client_request_id"] == "portal-req-42"
     assert record.__dict__["status"] == 200 and record.__dict__["path"] == "/api/v1/zones"
     entry = json.loads(JsonFormatter().format(record))
-    assert entry["request_id"] == "portal-req-42" and entry["method"] == "GET" and entry["status"] == 200
+    assert entry["request_id"] == server_id and entry["client_request_id"] == "portal-req-42"
+    assert entry["method"] == "GET" and entry["status"] == 200
     assert entry["logger"] == "zonescore.access" and entry["level"] == "INFO"
     assert isinstance(entry["duration_ms"], float) and entry["time"].endswith("+00:00")
 
@@ -148,10 +190,10 @@ def test_logs_inside_a_request_get_its_id(app: FastAPI, client: TestClient, capl
     app.add_api_route("/test-log", handler)
     caplog.handler.addFilter(RequestIdFilter())
     with caplog.at_level(logging.INFO):
-        client.get("/test-log", headers={"X-Request-ID": "abc-123"})
+        server_id = client.get("/test-log", headers={"X-Request-ID": "abc-123"}).headers["x-request-id"]
     inside = [r for r in caplog.records if r.name == "zonescore.test"]
-    assert len(inside) == 1 and inside[0].__dict__["request_id"] == "abc-123"
-    assert json.loads(JsonFormatter().format(inside[0]))["request_id"] == "abc-123"
+    assert len(inside) == 1 and inside[0].__dict__["request_id"] == server_id
+    assert json.loads(JsonFormatter().format(inside[0]))["request_id"] == server_id
     logging.getLogger("zonescore.test").info("outside")
     assert caplog.records[-1].__dict__["request_id"] is None
 

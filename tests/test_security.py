@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -166,6 +167,112 @@ def test_reads_public_by_default_or_need_a_key(anon_client: TestClient, app: Fas
     # a bad key is refused even where no key is needed
     app.state.settings = app.state.settings.model_copy(update={"require_read_key": False})
     _is_problem(anon_client.get("/api/v1/zones", headers={"X-API-Key": "zs_wrong"}), 401)
+
+
+SESSION_SECRET = "a-session-secret-for-the-tests-0123456789"
+
+
+def test_read_key_covers_the_pages_and_the_labels(anon_client: TestClient, app: FastAPI, make_key: KeyFactory) -> None:
+    pages = ["/ui", "/ui/models/innovation-peak", "/ui/evaluations/1"]
+    app.state.settings = app.state.settings.model_copy(update={"require_read_key": True})
+    _is_problem(anon_client.get("/api/v1/labels"), 401)
+    for path in pages:
+        refused = anon_client.get(path)
+        # People get the sign-in form (as a 401), not the data.
+        assert refused.status_code == 401 and refused.headers["content-type"].startswith("text/html"), path
+        assert "ZONESCORE_SESSION_SECRET" in refused.text and "创新高峰" not in refused.text
+    reader = {"X-API-Key": make_key("read")}
+    assert anon_client.get("/api/v1/labels", headers=reader).status_code == 200
+    assert anon_client.get("/ui", headers=reader).status_code == 200
+    assert anon_client.get("/ui/models/innovation-peak", headers=reader).status_code == 200
+    # The documentation describes the API, not the data: it stays readable.
+    assert anon_client.get("/docs").status_code == 200 and anon_client.get("/openapi.json").status_code == 200
+
+
+def test_people_sign_in_to_the_pages_with_a_key(
+    anon_client: TestClient, app: FastAPI, make_key: KeyFactory, session: Session
+) -> None:
+    from app import sessions
+
+    app.state.settings = app.state.settings.model_copy(
+        update={"require_read_key": True, "session_secret": SecretStr(SESSION_SECRET)})
+    key = make_key("read", name="analyst")
+    admin = {"X-API-Key": make_key("admin")}
+    form = anon_client.get("/ui/models/innovation-peak?lang=en")
+    assert form.status_code == 401 and 'value="/ui/models/innovation-peak?lang=en"' in form.text
+    wrong = anon_client.post("/ui/sign-in", data={"key": "zs_wrong", "next": "/ui"}, follow_redirects=False)
+    assert wrong.status_code == 401 and "set-cookie" not in wrong.headers
+    # The form only takes posts from this site's pages (no signing a visitor in with someone else's key).
+    for header in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}):
+        cross = anon_client.post("/ui/sign-in", data={"key": key}, headers=header, follow_redirects=False)
+        assert cross.status_code == 403 and "set-cookie" not in cross.headers
+    # Only pages of this site are places to go on to.
+    for target in ("https://evil.example/ui", "//evil.example/ui", "/api/v1/keys", "/ui\\@evil.example"):
+        gone = anon_client.post("/ui/sign-in", data={"key": key, "next": target}, follow_redirects=False)
+        assert gone.status_code == 303 and gone.headers["location"] == "/ui", target
+    anon_client.cookies.clear()
+    signed = anon_client.post("/ui/sign-in", data={"key": key, "next": "/ui/models/innovation-peak?lang=en"},
+                              headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"},
+                              follow_redirects=False)
+    assert signed.status_code == 303 and signed.headers["location"] == "/ui/models/innovation-peak?lang=en"
+    cookie = signed.headers["set-cookie"]
+    attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")}
+    assert {"httponly", "path", "max-age"} <= attributes and "samesite=strict" in cookie.lower()
+    assert "secure" not in attributes, "plain http in the test: a Secure cookie would not come back"
+    value = anon_client.cookies[sessions.COOKIE_NAME]
+    assert key not in value and key not in cookie
+    page = anon_client.get("/ui")
+    assert page.status_code == 200 and 'action="/ui/sign-out"' in page.text
+    # The cookie is for reads only: it never authorises a write.
+    assert anon_client.get("/api/v1/labels").status_code == 200
+    _is_problem(anon_client.post("/api/v1/zones", json=zone_body("TEST-33-N09")), 401)
+    # A forged or altered cookie is worth nothing.
+    anon_client.cookies.set(sessions.COOKIE_NAME, value[:-2] + ("AA" if not value.endswith("AA") else "BB"))
+    assert anon_client.get("/ui").status_code == 401
+    anon_client.cookies.set(sessions.COOKIE_NAME, value)
+    assert anon_client.get("/ui").status_code == 200
+    # Revoking the key signs its people out at once.
+    key_id = session.scalar(select(ApiKey.id).where(ApiKey.name == "analyst"))
+    assert anon_client.delete(f"/api/v1/keys/{key_id}", headers=admin).status_code == 200
+    assert anon_client.get("/ui").status_code == 401
+    assert anon_client.get("/api/v1/labels").status_code == 401
+
+
+def test_sign_out_and_https_cookies(app: FastAPI, make_key: KeyFactory) -> None:
+    from app import sessions
+
+    app.state.settings = app.state.settings.model_copy(
+        update={"require_read_key": True, "session_secret": SecretStr(SESSION_SECRET)})
+    key = make_key("read")
+    with TestClient(app, base_url="https://testserver") as browser:
+        signed = browser.post("/ui/sign-in", data={"key": key}, follow_redirects=False)
+        assert "secure" in {p.strip().lower() for p in signed.headers["set-cookie"].split(";")}
+        assert browser.get("/ui").status_code == 200
+        out = browser.post("/ui/sign-out", follow_redirects=False)
+        assert out.status_code == 303 and out.headers["location"] == "/ui/sign-in"
+        assert sessions.COOKIE_NAME not in browser.cookies
+        assert browser.get("/ui").status_code == 401
+
+
+def test_sign_in_needs_the_session_secret(app: FastAPI, anon_client: TestClient, make_key: KeyFactory) -> None:
+    app.state.settings = app.state.settings.model_copy(update={"require_read_key": True})
+    form = anon_client.get("/ui/sign-in")
+    assert form.status_code == 503 and "ZONESCORE_SESSION_SECRET" in form.text and 'name="key"' not in form.text
+    posted = anon_client.post("/ui/sign-in", data={"key": make_key("read")}, follow_redirects=False)
+    assert posted.status_code == 503 and "set-cookie" not in posted.headers
+
+
+def test_session_cookie_values() -> None:
+    from app import sessions
+
+    value = sessions.issue(SESSION_SECRET, 7, "ab" * 32, now=1_000_000)
+    claim = sessions.verify(SESSION_SECRET, value, now=1_000_000 + 60)
+    assert claim == sessions.SessionClaim(key_id=7, hash_start="ab" * 8)
+    assert sessions.verify("another-secret-of-enough-length-0123456789", value, now=1_000_060) is None
+    assert sessions.verify(SESSION_SECRET, value, now=1_000_000 + sessions.MAX_AGE_SECONDS + 1) is None
+    assert sessions.verify(SESSION_SECRET, value.replace("7.", "8.", 1), now=1_000_060) is None
+    for junk in ("", "a.b.c.d", "7.x.y", "1" * 40 + ".ab.1.sig"):
+        assert sessions.verify(SESSION_SECRET, junk, now=1_000_060) is None
 
 
 def test_evaluate_dependency(app: FastAPI, anon_client: TestClient, make_key: KeyFactory) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -230,3 +231,85 @@ def test_webhooks_need_an_admin_key(anon_client: TestClient, make_key: Any, app:
     assert created.status_code == 201
     events = anon_client.get("/api/v1/audit", params={"action": "webhook.create"}, headers=admin).json()
     assert events["total"] == 1 and events["items"][0]["new_values"]["url"] == body["url"]
+
+
+# Every form of a non-public address that was accepted, or could be: cloud metadata in the shared
+# address space, 6to4/Teredo/NAT64/IPv4-mapped/IPv4-compatible forms of loopback and private addresses.
+NON_PUBLIC = [
+    "100.100.100.200", "100.64.0.1", "169.254.169.254", "0.0.0.0", "224.0.0.1", "10.1.2.3", "192.168.1.1",
+    "::1", "fe80::1", "fc00::1", "ff02::1",
+    "::ffff:127.0.0.1", "::ffff:a00:1", "::7f00:1",  # IPv4-mapped 127.0.0.1 / 10.0.0.1, IPv4-compatible
+    "2002:7f00:1::1", "2002:a9fe:a9fe::1", "2002:6440:1::1",  # 6to4 of 127.0.0.1, 169.254.169.254, 100.64.0.1
+    "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo
+    "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "64:ff9b::6464:64c8", "64:ff9b:1::808:808",  # NAT64 forms
+]
+PUBLIC = ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "2002:808:808::1", "64:ff9b::808:808", "::ffff:8.8.8.8"]
+
+
+@pytest.mark.parametrize("address", NON_PUBLIC)
+def test_non_public_addresses_are_refused(client: TestClient, address: str) -> None:
+    from ipaddress import ip_address
+
+    from app.services.webhook_targets import is_public
+
+    assert not is_public(ip_address(address))
+    host = f"[{address}]" if ":" in address else address
+    response = client.post("/api/v1/webhooks", json={"url": f"http://{host}/latest/meta-data/", "secret": SECRET})
+    assert response.status_code == 422, address
+    assert response.json()["errors"][0]["code"] == "url_not_allowed"
+
+
+def test_public_addresses_and_names_are_accepted(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ipaddress import ip_address
+
+    from app.services import webhook_targets
+
+    assert all(webhook_targets.is_public(ip_address(a)) for a in PUBLIC)
+    names = {"hooks.example.org": ["93.184.216.34", "2606:4700::1111"],
+             "mixed.example.org": ["93.184.216.34", "100.100.100.200"]}
+    monkeypatch.setattr(webhook_targets, "resolve_host", lambda host, port: names[host])
+    accepted = client.post("/api/v1/webhooks", json={"url": "https://hooks.example.org/zs", "secret": SECRET})
+    assert accepted.status_code == 201
+    # One non-public address among several is enough to refuse the name.
+    refused = client.post("/api/v1/webhooks", json={"url": "https://mixed.example.org/zs", "secret": SECRET})
+    assert refused.status_code == 422 and "100.100.100.200" in refused.json()["errors"][0]["message"]
+
+
+def test_delivery_connects_to_the_checked_address_and_keeps_no_body(
+    demo_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.services import webhook_targets
+
+    # A rebinding DNS server: public for the registration and the first delivery's check, loopback after.
+    answers = iter(["93.184.216.34", "93.184.216.34", "127.0.0.1", "127.0.0.1"])
+    lookups: list[str] = []
+
+    def rebinding(host: str, port: int) -> list[str]:
+        lookups.append(host)
+        return [next(answers)]
+
+    monkeypatch.setattr(webhook_targets, "resolve_host", rebinding)
+    sent: list[httpx.Request] = []
+
+    def receiver(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(500, text="Traceback: secret internals of the receiver, password=hunter2")
+
+    settings = Settings(database_url=demo_database_url, webhook_backoff_seconds=0.01, webhook_attempts=2)
+    application = create_app(settings)
+    application.state.webhook_dispatcher = webhooks.WebhookDispatcher(
+        application.state.session_factory, settings, transport=httpx.MockTransport(receiver))
+    with TestClient(application, raise_server_exceptions=False, headers=admin_headers(application)) as client:
+        hook = _register(client, "https://hooks.example.org:8443/zonescore?via=test")
+        _evaluate(client)
+        log = _deliveries(client, hook["id"], 2)
+    application.state.engine.dispose()
+    (request,) = sent  # the second attempt resolved to loopback and was refused without connecting
+    assert str(request.url) == "https://93.184.216.34:8443/zonescore?via=test"
+    assert request.headers["host"] == "hooks.example.org:8443"
+    assert request.extensions["sni_hostname"] == "hooks.example.org"
+    assert lookups == ["hooks.example.org"] * 3, "one lookup at registration and one per attempt"
+    first, second = sorted(log, key=lambda d: d["attempt"])
+    assert first["status_code"] == 500 and first["error"] == "HTTP 500 Internal Server Error"
+    assert second["status_code"] is None and "127.0.0.1" in second["error"]
+    assert "secret internals" not in json.dumps(log) and "hunter2" not in json.dumps(log)

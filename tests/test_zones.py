@@ -67,3 +67,21 @@ def test_update_rejects_unknown_fields_and_code_change(client: TestClient) -> No
     response = client.patch("/api/v1/zones/TEST-33-N01", json={"code": "OTHER"})
     assert response.status_code == 422
     assert client.get("/api/v1/zones/TEST-33-N01").status_code == 200
+
+
+def test_update_with_null_for_a_required_field_is_a_422(client: TestClient) -> None:
+    make_zone(client, city="杭州市")
+    before = client.get("/api/v1/zones/TEST-33-N01").json()
+    for field in ("province", "name_zh", "level", "kind", "pilot"):
+        response = client.patch("/api/v1/zones/TEST-33-N01", json={field: None, "city": "宁波市"})
+        assert response.status_code == 422, field
+        assert [e["column"] for e in response.json()["errors"]] == [f"body.{field}"]
+    assert client.get("/api/v1/zones/TEST-33-N01").json() == before, "nothing was written"
+    # null still erases an optional field, and leaving a required one out keeps it.
+    erased = client.patch("/api/v1/zones/TEST-33-N01", json={"city": None})
+    assert erased.status_code == 200 and erased.json()["city"] is None
+    assert erased.json()["province"] == before["province"]
+    # The documented schema says so: required fields of an update are not nullable.
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["ZoneUpdate"]["properties"]
+    assert "anyOf" not in schema["province"] and "default" not in schema["province"]
+    assert {"type": "null"} in schema["city"]["anyOf"]

@@ -10,6 +10,10 @@ from app.migrate import current_revision, head_revision
 
 router = APIRouter(tags=["health"])
 
+# Probes answer whatever the Host header and however busy a client behind the same address is: they are
+# exempt from the allowed hosts and the rate limit (they reveal nothing and cost nothing).
+PROBE_PATHS = frozenset({"/healthz", "/readyz"})
+
 
 @router.get("/healthz", summary="Process is up")
 def check_liveness() -> dict[str, str]:

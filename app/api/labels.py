@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from app.api.responses import NOT_MODIFIED
 from app.http_cache import json_response, not_modified, version_etag
 from app.i18n import Lang, Language, labels_for
+from app.security import ReadAccess
 from scoring_models.catalog import indicator_catalog
 from scoring_models.labels import LabelKind, labels_version
 from scoring_models.labels import label as catalog_label
@@ -39,7 +40,7 @@ class LabelSets(BaseModel):
     response_model=LabelSets,
     responses=NOT_MODIFIED,
 )
-def get_labels(request: Request, lang: Lang) -> Response:
+def get_labels(request: Request, reader: ReadAccess, lang: Lang) -> Response:
     """Labels of indicators, dimensions, pillars, tiers, tier subgroups (`+`, `""`, `-`), profiles, badges,
     risk flags, levels, zone kinds, provinces, chains, peer-group words, observation statuses, directions
     and natures, in the language chosen by `?lang=` or `Accept-Language` (default zh-CN). Peer-group

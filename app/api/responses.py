@@ -66,6 +66,11 @@ _EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
         "detail": "An internal error occurred; quote the request id when reporting it.",
         "instance": "/api/v1/zones",
     }),
+    503: ("The database is unavailable right now; retry after the seconds in Retry-After", {
+        "slug": "service-unavailable", "title": "Service unavailable",
+        "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
+        "instance": "/api/v1/zones",
+    }),
 }
 
 
@@ -104,5 +109,5 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 # Extra documented errors of write routes: an unparsable body, a conflict (duplicate, concurrent change,
 # an Idempotency-Key reused with other content), a body of the wrong media type.
 WRITE_RESPONSES = problem_responses(400, 409, 415)
-# Every /api/v1 route authenticates (or may, when reads need a key) and counts requests.
-API_RESPONSES = problem_responses(401, 403, 429)
+# Every /api/v1 route authenticates (or may, when reads need a key).
+API_RESPONSES = problem_responses(401, 403)

@@ -26,4 +26,6 @@ class AuditEvent(Base):
     entity_id: Mapped[str | None] = mapped_column(String(120))
     old_values: Mapped[Any | None] = mapped_column(JSON)
     new_values: Mapped[Any | None] = mapped_column(JSON)
+    # The server's id of the request; the client's own X-Request-ID, if it sent one, is kept beside it.
     request_id: Mapped[str | None] = mapped_column(String(64))
+    client_request_id: Mapped[str | None] = mapped_column(String(64))

@@ -48,4 +48,6 @@ class ObservationChange(Base):
     # The API key that made the change (null for changes made by the CLI or the demo loader).
     key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The server's id of the request; the client's own X-Request-ID, if it sent one, is kept beside it.
     request_id: Mapped[str | None] = mapped_column(String(64))
+    client_request_id: Mapped[str | None] = mapped_column(String(64))

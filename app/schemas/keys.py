@@ -83,5 +83,8 @@ class AuditEventOut(BaseModel):
                             examples=[{"pilot": False}])
     new_values: Any = Field(description="the values after the change, or a write's counts (JSON)",
                             examples=[{"pilot": True}])
-    request_id: str | None = Field(description="id of the request that made the change",
+    request_id: str | None = Field(description="the server's id of the request that made the change",
                                    examples=["3f2b9c0e8a7d4e51b6c2a9f04d7e1c55"])
+    client_request_id: str | None = Field(
+        default=None, description="the X-Request-ID the client sent with that request, if any (not checked)",
+        examples=["portal-7f3a"])

@@ -95,8 +95,11 @@ class ObservationChangeOut(BaseModel):
                                    examples=["浙江门户"])
     key_id: int | None = Field(default=None, description="id of that API key", examples=[2])
     changed_at: datetime = Field(description="when (UTC)", examples=["2026-03-02T08:15:00Z"])
-    request_id: str | None = Field(description="id of the request that made the change",
+    request_id: str | None = Field(description="the server's id of the request that made the change",
                                    examples=["3f2b9c0e8a7d4e51b6c2a9f04d7e1c55"])
+    client_request_id: str | None = Field(
+        default=None, description="the X-Request-ID the client sent with that request, if any (not checked)",
+        examples=["portal-7f3a"])
 
 
 class ImportResult(WriteSummary):

@@ -50,7 +50,9 @@ class WebhookDeliveryOut(BaseModel):
                              examples=["6f1c2d0e-9a7b-4c3d-8e2f-1a2b3c4d5e6f"])
     attempt: int = Field(description="1 for the first attempt, then 2, 3 …", examples=[1])
     status_code: int | None = Field(description="the receiver's HTTP status (null: no answer)", examples=[200])
-    error: str | None = Field(description="network error or refusal reason (null: answered)", examples=[None])
+    error: str | None = Field(description="why the attempt failed: 'HTTP <status> <standard phrase>' (the "
+                              "receiver's body is never kept), a network error, or why the target was refused",
+                              examples=[None])
     succeeded: bool = Field(description="true when the receiver answered 2xx", examples=[True])
     duration_ms: float = Field(description="time of the attempt in milliseconds", examples=[84.2])
     created_at: datetime = Field(description="when the attempt was made (UTC)", examples=["2026-03-02T08:15:00Z"])

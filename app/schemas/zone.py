@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictBool, field_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictBool, ValidationInfo, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from app.i18n import LabelSet, Language, label, localized
 from scoring_models.catalog import chain_catalog
@@ -85,30 +86,51 @@ class ZoneCreate(ZoneFields):
                       examples=["DEMO-33-N01"])
 
 
+def _not_sent_by_default(schema: dict[str, Any]) -> None:
+    # The default of a required field in an update means "not sent", not a value a client could send.
+    schema.pop("default", None)
+
+
 class ZoneUpdate(BaseModel):
-    """A partial update of a zone; the code cannot change."""
+    """A partial update of a zone; the code cannot change.
+
+    A field left out stays as it is. ``null`` erases the optional fields (``name_en``, ``city``,
+    ``year_approved``, ``leading_chain``); for a required one (``name_zh``, ``province``, ``level``,
+    ``kind``, ``pilot``) it is a 422, not a silent no-op. Their default is "not sent", never a value.
+    """
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"pilot": True, "leading_chain": "biomedicine"}]}
     )
 
-    name_zh: str | None = Field(default=None, min_length=1, max_length=200, description="Chinese name",
-                                examples=["示例高新区-浙江01"])
+    name_zh: str | SkipJsonSchema[None] = Field(default=None, min_length=1, max_length=200, description="Chinese name",
+                                                examples=["示例高新区-浙江01"], json_schema_extra=_not_sent_by_default)
     name_en: str | None = Field(default=None, max_length=200, description="English name",
                                 examples=["Demo Zone Zhejiang 01"])
-    province: str | None = Field(default=None, description="GB/T 2260 two-digit province code", examples=["33"])
+    province: str | SkipJsonSchema[None] = Field(default=None, description="GB/T 2260 two-digit province code",
+                                                 examples=["33"], json_schema_extra=_not_sent_by_default)
     city: str | None = Field(default=None, max_length=100, description="city", examples=["杭州市"])
-    level: Level | None = Field(default=None, description="national or provincial", examples=["national"])
-    kind: ZoneKind | None = Field(default=None, description="hitech or econ_dev", examples=["hitech"])
+    level: Level | SkipJsonSchema[None] = Field(default=None, description="national or provincial",
+                                                examples=["national"], json_schema_extra=_not_sent_by_default)
+    kind: ZoneKind | SkipJsonSchema[None] = Field(default=None, description="hitech or econ_dev",
+                                                  examples=["hitech"], json_schema_extra=_not_sent_by_default)
     year_approved: int | None = Field(default=None, ge=1988, le=2100, description="year of approval",
                                       examples=[1991])
-    pilot: StrictBool | None = Field(default=None, description="an innovation pilot zone (true or false)",
-                                     examples=[True])
+    pilot: StrictBool | SkipJsonSchema[None] = Field(default=None, description="an innovation pilot zone (true or "
+                                                     "false)", examples=[True], json_schema_extra=_not_sent_by_default)
     leading_chain: str | None = Field(default=None, description="code of the declared 首位产业链",
                                       examples=["biomedicine"])
 
     _province = field_validator("province")(_check_province)
     _chain = field_validator("leading_chain")(_check_chain)
+
+    @field_validator("name_zh", "province", "level", "kind", "pilot", mode="before")
+    @classmethod
+    def _required_not_null(cls, value: object, info: ValidationInfo) -> object:
+        # Runs only for fields that were sent (defaults are not validated): an explicit null.
+        if value is None:
+            raise ValueError(f"{info.field_name} is required and cannot be null; leave it out to keep it as it is")
+        return value
 
 
 class ZoneOut(BaseModel):

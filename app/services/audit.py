@@ -18,11 +18,13 @@ from app.orm.base import utcnow
 
 @dataclass(frozen=True)
 class Actor:
-    """Who makes a write: the API key (None for the CLI) and its name, and the request it came in."""
+    """Who makes a write: the API key (None for the CLI) and its name, and the request it came in (the
+    server's id, and beside it the id the client sent, which only the client vouches for)."""
 
     key_id: int | None
     name: str
     request_id: str | None = None
+    client_request_id: str | None = None
 
 
 CLI_ACTOR = Actor(key_id=None, name="cli")
@@ -59,6 +61,7 @@ def record(
         at=utcnow(), key_id=actor.key_id, key_name=actor.name, action=action, entity_type=entity_type,
         entity_id=None if entity_id is None else str(entity_id),
         old_values=_json_ready(old), new_values=_json_ready(new), request_id=actor.request_id,
+        client_request_id=actor.client_request_id,
     )
     session.add(event)
     session.flush()

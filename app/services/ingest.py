@@ -220,6 +220,7 @@ def _change(
         "zone_id": zone_id, "indicator_code": indicator_code, "year": year, "old_value": old_value,
         "new_value": new_value, "old_status": old_status, "new_status": new_status, "source": source,
         "changed_by": actor.name, "key_id": actor.key_id, "changed_at": at, "request_id": actor.request_id,
+        "client_request_id": actor.client_request_id,
     }
 
 
@@ -268,7 +269,7 @@ def write_valid(
 
 
 _HISTORY_COLUMNS = ["zone_id", "indicator_code", "year", "old_value", "new_value", "old_status", "new_status",
-                    "source", "changed_by", "key_id", "changed_at", "request_id"]
+                    "source", "changed_by", "key_id", "changed_at", "request_id", "client_request_id"]
 
 
 def _record_inserted(conn: Connection, ids: list[int], actor: Actor) -> None:
@@ -285,7 +286,7 @@ def _record_inserted(conn: Connection, ids: list[int], actor: Actor) -> None:
     rows = select(
         obs.zone_id, obs.indicator_code, obs.year, cast_(null(), Float), obs.value, cast_(null(), String(16)),
         obs.status, obs.source, obs.submitted_by, cast_(literal(actor.key_id), Integer), obs.updated_at,
-        cast_(literal(actor.request_id), String(64)),
+        cast_(literal(actor.request_id), String(64)), cast_(literal(actor.client_request_id), String(64)),
     )
     lo, hi = min(ids), max(ids)
     if hi - lo + 1 == len(ids):

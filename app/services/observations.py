@@ -110,6 +110,7 @@ def cell_history(session: Session, zone_code: str, indicator_code: str, year: in
             zone_code=zone_code, indicator_code=c.indicator_code, year=c.year, old_value=c.old_value,
             new_value=c.new_value, old_status=c.old_status, new_status=c.new_status, source=c.source,
             changed_by=c.changed_by, key_id=c.key_id, changed_at=c.changed_at, request_id=c.request_id,
+            client_request_id=c.client_request_id,
         )
         for c in rows
     ]

@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import json
 import logging
-import socket
 import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
+from http import HTTPStatus
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import event, func, select
@@ -39,6 +37,7 @@ from app.services import audit
 from app.services import evaluations as evaluation_service
 from app.services.audit import CLI_ACTOR, Actor
 from app.services.run_document import StoredRun, read_run
+from app.services.webhook_targets import resolve_target, url_problem
 
 log = logging.getLogger(__name__)
 
@@ -68,34 +67,23 @@ def verify(secret: str, timestamp: str, body: bytes, signature: str, *, toleranc
     return age <= tolerance_seconds and hmac.compare_digest(sign(secret, timestamp, body), signature)
 
 
-def _is_private(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast \
-        or ip.is_unspecified
-
-
 def check_target(url: str, *, allow_private: bool) -> str | None:
-    """Why ``url`` may not receive webhooks (None when it may): http(s) only, and no loopback, private or
-    link-local address unless ``allow_private`` (checked on registration and again before each delivery,
-    since DNS may change in between)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "the URL must be http:// or https:// with a host"
-    if parts.username or parts.password:
-        return "the URL must not contain credentials; use the secret to authenticate"
+    """Why ``url`` may not receive webhooks (None when it may): http(s) only, and only globally routable
+    addresses unless ``allow_private`` (app/services/webhook_targets.py). Checked on registration and
+    again before each delivery, which then connects to the address it checked."""
     if allow_private:
-        return None
+        return url_problem(url)  # intranet names need not resolve from here at registration
+    target = resolve_target(url, allow_private=False)
+    return target if isinstance(target, str) else None
+
+
+def failure_reason(status: int) -> str:
+    """What the delivery log keeps of a failed answer: the status and its standard phrase, never the
+    receiver's body (it could hold anything, and the log is served back over the API)."""
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
-                                   proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError) as exc:
-        return f"the host {parts.hostname!r} cannot be resolved: {exc}"
-    for info in infos:
-        address = str(info[4][0])
-        if _is_private(address.split("%", 1)[0]):
-            return (f"the host {parts.hostname!r} resolves to the non-public address {address}; "
-                    "set ZONESCORE_WEBHOOK_ALLOW_PRIVATE=true to allow intranet receivers")
-    return None
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
 
 
 def create_webhook(session: Session, body: WebhookCreate, *, actor: Actor = CLI_ACTOR, allow_private: bool) -> Webhook:
@@ -154,11 +142,13 @@ class WebhookDispatcher:
     """Delivers run notifications on a small thread pool with retries, logging every attempt."""
 
     def __init__(self, session_factory: sessionmaker[Session], settings: Settings, *, max_workers: int = 4,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        """Construction starts no thread; the pool starts threads on the first delivery."""
+                 sleep: Callable[[float], None] = time.sleep, transport: httpx.BaseTransport | None = None) -> None:
+        """Construction starts no thread; the pool starts threads on the first delivery. ``transport``
+        replaces the network (tests)."""
         self._factory = session_factory
         self._settings = settings
         self._sleep = sleep
+        self._transport = transport
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="webhook")
 
     def submit(self, run_id: int) -> Future[None]:
@@ -192,7 +182,8 @@ class WebhookDispatcher:
         delivery_id = str(uuid.uuid4())  # the same across retries, so receivers can drop duplicates
         settings = self._settings
         delay = settings.webhook_backoff_seconds
-        with httpx.Client(timeout=settings.webhook_timeout_seconds, follow_redirects=False) as client:
+        with httpx.Client(timeout=settings.webhook_timeout_seconds, follow_redirects=False,
+                          transport=self._transport) as client:
             for attempt in range(1, settings.webhook_attempts + 1):
                 started = time.perf_counter()
                 status, error, retry = self._attempt(client, url, secret, body, delivery_id)
@@ -207,25 +198,25 @@ class WebhookDispatcher:
 
     def _attempt(self, client: httpx.Client, url: str, secret: str, body: bytes,
                  delivery_id: str) -> tuple[int | None, str | None, bool]:
-        """(status code, error, whether to retry) of one POST."""
-        reason = check_target(url, allow_private=self._settings.webhook_allow_private)
-        if reason is not None:
-            return None, reason, False
+        """(status code, error, whether to retry) of one POST, sent to the very address that was checked."""
+        target = resolve_target(url, allow_private=self._settings.webhook_allow_private)
+        if isinstance(target, str):
+            return None, target, False
         timestamp = str(int(time.time()))
         headers = {
-            "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
+            "Host": target.host_header, "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
             EVENT_HEADER: EVENT_RUN_CREATED, DELIVERY_HEADER: delivery_id, TIMESTAMP_HEADER: timestamp,
             SIGNATURE_HEADER: sign(secret, timestamp, body),
         }
         try:
-            response = client.post(url, content=body, headers=headers)
+            response = client.post(target.url, content=body, headers=headers, extensions=target.extensions)
         except httpx.HTTPError as exc:
             log.warning("webhook delivery to %s failed: %s", url, type(exc).__name__)
-            return None, f"{type(exc).__name__}: {exc}"[:2000], True
+            return None, f"{type(exc).__name__}: {exc}"[:300], True
         if 200 <= response.status_code < 300:
             return response.status_code, None, False
         retry = response.status_code >= 500 or response.status_code in RETRY_STATUSES
-        return response.status_code, f"HTTP {response.status_code}: {response.text[:500]}", retry
+        return response.status_code, failure_reason(response.status_code), retry
 
     def _log(self, hook_id: int, run_id: int, delivery_id: str, attempt: int, status: int | None,
              error: str | None, duration_ms: float) -> None:

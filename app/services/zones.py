@@ -39,9 +39,8 @@ def update_zone(session: Session, code: str, data: ZoneUpdate, *, actor: Actor) 
     zone = get_zone(session, code)
     old: dict[str, Any] = {}
     new: dict[str, Any] = {}
+    # Only the fields sent; the schema refuses null for the required ones (name_zh, province, level …).
     for key, value in data.model_dump(exclude_unset=True, mode="json").items():
-        if value is None and key in {"name_zh", "province", "level", "kind", "pilot"}:
-            continue  # required columns: null means "leave as is", not "erase"
         if getattr(zone, key) != value:
             old[key], new[key] = getattr(zone, key), value
         setattr(zone, key, value)

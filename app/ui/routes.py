@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, ParamSpec
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from app.api.deps import SessionDep
 from app.errors import AppError
 from app.i18n import LabelSet, Language, label, labels_for, localized, resolve_language
+from app.security_headers import html_policy
 from app.services import evaluations as service
 from app.services import model_catalog as catalog
 from app.services import run_history as history
@@ -33,8 +34,9 @@ from app.services.run_document import StoredRun
 from app.services.run_labels import scope_text
 from app.texts import TEXTS, text
 from app.ui import charts
+from app.ui.access import signed_in, ui_read_access
 
-router = APIRouter(prefix="/ui", include_in_schema=False)
+router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(ui_read_access)])
 
 _env = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -67,6 +69,11 @@ class Page:
         self.labels = labels_for(self.lang)
         self.texts = TEXTS
 
+    @property
+    def signed_in(self) -> bool:
+        """Whether a person signed in with a key (the header then offers to sign out)."""
+        return signed_in(self.request)
+
     def t(self, key: str) -> str:
         """The text ``key`` (:mod:`app.texts`) in the page's language."""
         return text(key, self.lang)
@@ -96,8 +103,9 @@ class Page:
     def render(self, template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
         """The page as HTML with its language headers."""
         html = _env.get_template(template).render(page=self, _=self.t, **context)
-        return HTMLResponse(html, status_code=status_code,
-                            headers={"Content-Language": self.lang.value, "Vary": "Accept-Language"})
+        policy = html_policy(html, frame_ancestors=self.request.app.state.settings.frame_ancestors)
+        return HTMLResponse(html, status_code=status_code, headers={
+            "Content-Language": self.lang.value, "Vary": "Accept-Language", "Content-Security-Policy": policy})
 
 
 P = ParamSpec("P")
