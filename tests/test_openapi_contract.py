@@ -77,7 +77,7 @@ def test_every_parameter_and_field_is_described_with_an_example() -> None:
 def test_security_is_declared_only_where_it_applies() -> None:
     spec = json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
     operations = {(m, p): op for m, p, op in _operations(spec)}
-    for path in ("/healthz", "/readyz", "/metrics", "/api/v1/labels"):
+    for path in ("/healthz", "/readyz", "/metrics"):
         assert "security" not in operations[("get", path)], path
     # reads: anonymous (the empty requirement) unless the server requires a read key
     rankings = operations[("get", "/api/v1/evaluations/{run_id}/rankings")]["security"]

@@ -22,7 +22,8 @@ def test_the_configuration_table_is_one_table_of_real_settings() -> None:
     documented = {re.match(r"\| `([A-Z_]+)`", lines[n]).group(1) for n in rows}  # type: ignore[union-attr]
     settings = {f"ZONESCORE_{name.upper()}" for name in Settings.model_fields}
     tests_only = {"ZONESCORE_TEST_DATABASE_URL", "ZONESCORE_REQUIRE_BROWSER", "ZONESCORE_CHROMIUM",
-                  "ZONESCORE_REQUIRE_NODE", "PROMETHEUS_MULTIPROC_DIR"}
+                  "ZONESCORE_REQUIRE_NODE", "ZONESCORE_TEST_REDIS_URL", "ZONESCORE_REQUIRE_REDIS",
+                  "PROMETHEUS_MULTIPROC_DIR"}
     assert documented - tests_only <= settings
 
 

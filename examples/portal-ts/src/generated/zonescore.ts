@@ -55,7 +55,8 @@ export interface paths {
         /**
          * Prometheus metrics
          * @description Request counts and latencies by route template and status, imported rows and cells, and evaluation
-         *     durations, in the Prometheus text exposition format.
+         *     durations, in the Prometheus text exposition format. With ZONESCORE_METRICS_TOKEN set, only for
+         *     `Authorization: Bearer <token>`.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -710,10 +711,16 @@ export interface components {
             new_values: unknown;
             /**
              * Request Id
-             * @description id of the request that made the change
+             * @description the server's id of the request that made the change
              * @example 3f2b9c0e8a7d4e51b6c2a9f04d7e1c55
              */
             request_id: string | null;
+            /**
+             * Client Request Id
+             * @description the X-Request-ID the client sent with that request, if any (not checked)
+             * @example portal-7f3a
+             */
+            client_request_id?: string | null;
         };
         /**
          * Body_importObservations
@@ -2597,10 +2604,16 @@ export interface components {
             changed_at: string;
             /**
              * Request Id
-             * @description id of the request that made the change
+             * @description the server's id of the request that made the change
              * @example 3f2b9c0e8a7d4e51b6c2a9f04d7e1c55
              */
             request_id: string | null;
+            /**
+             * Client Request Id
+             * @description the X-Request-ID the client sent with that request, if any (not checked)
+             * @example portal-7f3a
+             */
+            client_request_id?: string | null;
         };
         /**
          * ObservationIn
@@ -3691,7 +3704,7 @@ export interface components {
             status_code: number | null;
             /**
              * Error
-             * @description network error or refusal reason (null: answered)
+             * @description why the attempt failed: 'HTTP <status> <standard phrase>' (the receiver's body is never kept), a network error, or why the target was refused
              * @example null
              */
             error: string | null;
@@ -4229,6 +4242,10 @@ export interface components {
         /**
          * ZoneUpdate
          * @description A partial update of a zone; the code cannot change.
+         *
+         *     A field left out stays as it is. ``null`` erases the optional fields (``name_en``, ``city``,
+         *     ``year_approved``, ``leading_chain``); for a required one (``name_zh``, ``province``, ``level``,
+         *     ``kind``, ``pilot``) it is a 422, not a silent no-op. Their default is "not sent", never a value.
          * @example {
          *       "leading_chain": "biomedicine",
          *       "pilot": true
@@ -4240,7 +4257,7 @@ export interface components {
              * @description Chinese name
              * @example 示例高新区-浙江01
              */
-            name_zh?: string | null;
+            name_zh?: string;
             /**
              * Name En
              * @description English name
@@ -4252,7 +4269,7 @@ export interface components {
              * @description GB/T 2260 two-digit province code
              * @example 33
              */
-            province?: string | null;
+            province?: string;
             /**
              * City
              * @description city
@@ -4263,12 +4280,13 @@ export interface components {
              * @description national or provincial
              * @example national
              */
-            level?: components["schemas"]["Level"] | null;
+            level?: components["schemas"]["Level"];
             /**
+             * Kind
              * @description hitech or econ_dev
              * @example hitech
              */
-            kind?: components["schemas"]["ZoneKind"] | null;
+            kind?: components["schemas"]["ZoneKind"];
             /**
              * Year Approved
              * @description year of approval
@@ -4280,7 +4298,7 @@ export interface components {
              * @description an innovation pilot zone (true or false)
              * @example true
              */
-            pilot?: boolean | null;
+            pilot?: boolean;
             /**
              * Leading Chain
              * @description code of the declared 首位产业链
@@ -4357,6 +4375,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetail"];
                 };
             };
+            /** @description Too many requests; retry after the seconds in Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/too-many-requests",
+                     *       "status": 429,
+                     *       "title": "Too many requests",
+                     *       "detail": "rate limit of 600 requests per minute reached; retry in 4 s",
+                     *       "instance": "/healthz",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
             /** @description Internal error; quote the request id when reporting it */
             500: {
                 headers: {
@@ -4369,6 +4407,26 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
+                     *       "instance": "/healthz",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
                      *       "instance": "/healthz",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
@@ -4437,6 +4495,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetail"];
                 };
             };
+            /** @description Too many requests; retry after the seconds in Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/too-many-requests",
+                     *       "status": 429,
+                     *       "title": "Too many requests",
+                     *       "detail": "rate limit of 600 requests per minute reached; retry in 4 s",
+                     *       "instance": "/readyz",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
             /** @description Internal error; quote the request id when reporting it */
             500: {
                 headers: {
@@ -4494,6 +4572,26 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/unauthorized",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "detail": "this operation needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
+                     *       "instance": "/metrics",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
             /** @description Body, file or batch too large */
             413: {
                 headers: {
@@ -4534,6 +4632,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetail"];
                 };
             };
+            /** @description Too many requests; retry after the seconds in Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/too-many-requests",
+                     *       "status": 429,
+                     *       "title": "Too many requests",
+                     *       "detail": "rate limit of 600 requests per minute reached; retry in 4 s",
+                     *       "instance": "/metrics",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
             /** @description Internal error; quote the request id when reporting it */
             500: {
                 headers: {
@@ -4546,6 +4664,26 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
+                     *       "instance": "/metrics",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
                      *       "instance": "/metrics",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
@@ -4770,6 +4908,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetail"];
                 };
             };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
+                     *       "instance": "/api/v1/zones",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
         };
     };
     createZone: {
@@ -4985,6 +5143,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetail"];
                 };
             };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
+                     *       "instance": "/api/v1/zones",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
         };
     };
     getZone: {
@@ -5143,6 +5321,26 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
+                     *       "instance": "/api/v1/zones/DEMO-33-N01",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
                      *       "instance": "/api/v1/zones/DEMO-33-N01",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
@@ -5381,6 +5579,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetail"];
                 };
             };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
+                     *       "instance": "/api/v1/zones/DEMO-33-N01",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
         };
     };
     listIndicators: {
@@ -5523,6 +5741,26 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
+                     *       "instance": "/api/v1/indicators",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
                      *       "instance": "/api/v1/indicators",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
@@ -5696,6 +5934,26 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
+                     *       "instance": "/api/v1/indicators/rd_intensity",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
                      *       "instance": "/api/v1/indicators/rd_intensity",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
@@ -5914,6 +6172,26 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
+                     *       "instance": "/api/v1/observations",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
                      *       "instance": "/api/v1/observations",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
@@ -6144,6 +6422,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetail"];
                 };
             };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
+                     *       "instance": "/api/v1/observations",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
         };
     };
     getObservationHistory: {
@@ -6291,6 +6589,26 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
+                     *       "instance": "/api/v1/observations/history",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
                      *       "instance": "/api/v1/observations/history",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
@@ -6455,6 +6773,26 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
+                     *       "instance": "/api/v1/chain-breakdowns",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
                      *       "instance": "/api/v1/chain-breakdowns",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
@@ -6685,6 +7023,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetail"];
                 };
             };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
+                     *       "instance": "/api/v1/chain-breakdowns",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
         };
     };
     importObservations: {
@@ -6907,6 +7265,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetail"];
                 };
             };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
+                     *       "instance": "/api/v1/imports",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
         };
     };
     getLabels: {
@@ -7057,6 +7435,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetail"];
                 };
             };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
+                     *       "instance": "/api/v1/labels",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
         };
     };
     listModels: {
@@ -7189,6 +7587,26 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
+                     *       "instance": "/api/v1/models",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
                      *       "instance": "/api/v1/models",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
@@ -7403,6 +7821,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetail"];
                 };
             };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
+                     *       "instance": "/api/v1/models",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
         };
     };
     getModel: {
@@ -7569,6 +8007,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetail"];
                 };
             };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
+                     *       "instance": "/api/v1/models/innovation-peak",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
         };
     };
     getCoverage: {
@@ -7714,6 +8172,26 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
+                     *       "instance": "/api/v1/coverage",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
                      *       "instance": "/api/v1/coverage",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
@@ -7870,6 +8348,26 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
+                     *       "instance": "/api/v1/evaluations",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
                      *       "instance": "/api/v1/evaluations",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
@@ -8113,6 +8611,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetail"];
                 };
             };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
+                     *       "instance": "/api/v1/evaluations",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
         };
     };
     compareEvaluations: {
@@ -8276,6 +8794,26 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
+                     *       "instance": "/api/v1/evaluations/compare",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
                      *       "instance": "/api/v1/evaluations/compare",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
@@ -8457,6 +8995,26 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
+                     *       "instance": "/api/v1/evaluations/1",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
                      *       "instance": "/api/v1/evaluations/1",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
@@ -8697,6 +9255,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetail"];
                 };
             };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
+                     *       "instance": "/api/v1/evaluations/1/rankings",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
         };
     };
     getScorecard: {
@@ -8908,6 +9486,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetail"];
                 };
             };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
+                     *       "instance": "/api/v1/evaluations/1/zones/DEMO-33-N01",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
         };
     };
     listWebhooks: {
@@ -9040,6 +9638,26 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
+                     *       "instance": "/api/v1/webhooks",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
                      *       "instance": "/api/v1/webhooks",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
@@ -9260,6 +9878,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetail"];
                 };
             };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
+                     *       "instance": "/api/v1/webhooks",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
         };
     };
     getWebhook: {
@@ -9431,6 +10069,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetail"];
                 };
             };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
+                     *       "instance": "/api/v1/webhooks/3",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
         };
     };
     deleteWebhook: {
@@ -9592,6 +10250,26 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
+                     *       "instance": "/api/v1/webhooks/3",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
                      *       "instance": "/api/v1/webhooks/3",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
@@ -9781,6 +10459,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetail"];
                 };
             };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
+                     *       "instance": "/api/v1/webhooks/3/deliveries",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
         };
     };
     listKeys: {
@@ -9913,6 +10611,26 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
+                     *       "instance": "/api/v1/keys",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
                      *       "instance": "/api/v1/keys",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
@@ -10133,6 +10851,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetail"];
                 };
             };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
+                     *       "instance": "/api/v1/keys",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
         };
     };
     revokeKey: {
@@ -10304,6 +11042,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetail"];
                 };
             };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
+                     *       "instance": "/api/v1/keys/2",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
         };
     };
     listAuditEvents: {
@@ -10458,6 +11216,26 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
+                     *       "instance": "/api/v1/audit",
+                     *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetail"];
+                };
+            };
+            /** @description The database is unavailable right now; retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "http://127.0.0.1:8000/problems/service-unavailable",
+                     *       "status": 503,
+                     *       "title": "Service unavailable",
+                     *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
                      *       "instance": "/api/v1/audit",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
