@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export ZONESCORE_DATABASE_URL ?= sqlite:///./var/zonescore.db
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean openapi portal-example
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "zonescore needs Python 3.11 or newer"'
@@ -32,11 +32,21 @@ run: install
 	$(BIN)/zonescore serve --host $(HOST) --port $(PORT)
 
 test: install
+	@echo "the whole suite takes about 10 minutes on 2 cores; one file: $(BIN)/python -m pytest -q -x tests/test_zones.py"
 	$(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check app scoring_models tests migrations
 	$(BIN)/mypy
+
+# The committed OpenAPI document that clients are generated from (tests fail when the app drifts from it).
+openapi: install
+	$(BIN)/zonescore openapi
+
+# The TypeScript portal example (examples/portal-ts): pinned packages from its package-lock.json, generated
+# types in step with openapi.json, and a type check; CI runs it (Node 20 or newer).
+portal-example:
+	cd examples/portal-ts && npm ci --no-audit --no-fund && npm run check
 
 # Not part of `make test`. wrk (Debian package) drives the read benchmark; without it a Python client is used.
 bench: install

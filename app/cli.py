@@ -1,7 +1,9 @@
-"""Command line: ``zonescore migrate | seed-demo | serve | import | export | evaluate | runs | webhooks | keys |
-judgments``."""
+"""Command line: ``zonescore migrate | seed-demo | serve | openapi | import | export | evaluate | runs |
+webhooks | keys | judgments``."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
@@ -9,8 +11,9 @@ from app import cli_data, cli_evaluate, cli_judgments, cli_runs
 from app.config import get_settings
 from app.db import make_engine, make_session_factory, session_scope
 
-cli = typer.Typer(help="zonescore: store, score and rank high-tech zones.", no_args_is_help=True)
-keys_cli = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
+cli = typer.Typer(help="zonescore: store, score and rank high-tech zones.", no_args_is_help=True,
+                  rich_markup_mode="markdown")
+keys_cli = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True, rich_markup_mode="markdown")
 cli.add_typer(keys_cli, name="keys")
 cli.add_typer(cli_runs.runs_cli, name="runs")
 cli.add_typer(cli_runs.webhooks_cli, name="webhooks")
@@ -67,6 +70,27 @@ def serve(
     for warning in server.startup_warnings(settings, host=host, workers=workers):
         typer.echo(f"warning: {warning}", err=True)
     server.serve(settings, host=host, port=port, workers=workers)
+
+
+@cli.command()
+def openapi(
+    check: bool = typer.Option(False, "--check", help="only compare: exit 1 when the file differs from the app"),
+    output: Path = typer.Option(None, "--output", "-o",
+                                help="file to write (default: openapi.json of the source tree)"),
+) -> None:
+    """Write the app's OpenAPI document to openapi.json (the file clients are generated from), or check it."""
+    from app.openapi_file import OPENAPI_PATH, drift, render
+
+    path = output or OPENAPI_PATH
+    if check:
+        difference = drift(path)
+        if difference is not None:
+            typer.echo(f"error: {path} is out of date ({difference}); run 'make openapi'", err=True)
+            raise typer.Exit(code=1)
+        typer.echo(f"{path} matches the app")
+        return
+    path.write_text(render(), encoding="utf-8")
+    typer.echo(f"wrote {path}")
 
 
 # Data commands live in app/cli_data.py to keep this file small.

@@ -17,6 +17,7 @@ import typer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from app.cli_tables import check_province
 from app.config import Settings, get_settings
 from app.db import make_engine, make_session_factory, session_scope
 from app.i18n import Language
@@ -179,7 +180,8 @@ def export(
         None, "--format", "-f", help="csv or xlsx (default: from the output file's suffix, else csv)"
     ),
     lang: Language = typer.Option(Language.ZH_CN, "--lang", help="language of headers and labels"),
-    province: str | None = typer.Option(None, help="zones: GB/T 2260 province code, e.g. 33"),
+    province: str | None = typer.Option(None, callback=check_province,
+                                        help="zones and rankings: GB/T 2260 province code, e.g. 33"),
     level: Level | None = typer.Option(None, help="zones: national or provincial"),
     zone: list[str] | None = typer.Option(None, help="observations: zone code (repeatable)"),
     indicator: list[str] | None = typer.Option(None, help="observations: indicator code (repeatable)"),

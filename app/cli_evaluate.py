@@ -13,9 +13,10 @@ from enum import StrEnum
 
 import typer
 
+from app.cli_tables import check_provinces, print_table
 from app.config import get_settings
 from app.db import make_session_factory, session_scope
-from app.i18n import LabelSet, Language, label, localized
+from app.i18n import Language
 from app.services.audit import CLI_ACTOR
 from app.texts import text
 
@@ -32,7 +33,7 @@ class OutputFormat(StrEnum):
 def evaluate(
     model: str = typer.Option(..., "--model", "-m", help="model key, e.g. innovation-peak"),
     year: int = typer.Option(..., "--year", "-y", help="evaluation year, e.g. 2024"),
-    province: list[str] | None = typer.Option(None, "--province", "-p",
+    province: list[str] | None = typer.Option(None, "--province", "-p", callback=check_provinces,
                                               help="GB/T 2260 province code, e.g. 33 (repeatable; default: all)"),
     version: str | None = typer.Option(None, "--version", help="model version (default: the newest)"),
     seed: int = typer.Option(0, "--seed", min=0, help="random seed of the Monte Carlo uncertainty analysis"),
@@ -77,8 +78,8 @@ def evaluate(
             if publish:
                 run = publication.publish(session, run.id, publication.Publisher(CLI_ACTOR))
         with session_scope(factory) as session:
-            summary = service.run_out(session, run)
-            top, _total = service.rankings(session, run.id, limit=TOP_N)
+            summary = service.run_out(session, run, lang)
+            top, _total = service.rankings(session, run.id, limit=TOP_N, lang=lang)
         if publish and deliver:
             with console.status("delivering webhooks…", spinner="dots"):
                 worker = WebhookWorker(factory, settings)
@@ -95,9 +96,12 @@ def evaluate(
     typer.echo(f"run {summary.id}: {summary.model_key} {summary.model_version}, year {summary.year}, "
                f"{summary.zones_ranked} zones ranked, {summary.zones_excluded} excluded, "
                f"{summary.duration_ms / 1000:.1f} s, {summary.status}")
-    tiers = [f"{label(LabelSet.TIERS, code, lang)} {n}" for code, n in summary.tier_counts.items()]
+    # tier counts from the best tier down, as the run's scheme orders them
+    tiers = [f"{summary.tier_labels.get(code, code)} {n}" for code, n in summary.tier_counts.items()]
     typer.echo(text("cli_tiers", lang) + ", ".join(tiers))
-    for row in top:
-        name = localized(row.name_zh or row.zone_code, row.name_en, lang)
-        tier = label(LabelSet.TIERS, row.tier, lang) if row.tier else ""
-        typer.echo(f"{row.rank:>4}  {row.zone_code:<14} {name}  {row.composite:8.2f}  {tier}{row.subgroup or ''}")
+    print_table(
+        [text(key, lang) for key in ("rank", "zone_code", "zone_name", "composite", "tier")],
+        [(str(r.rank), r.zone_code, r.name or r.zone_code, f"{r.composite:.2f}",
+          f"{r.tier_label or ''}{r.subgroup or ''}") for r in top],
+        right=(0, 3),
+    )

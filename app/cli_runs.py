@@ -1,5 +1,8 @@
 """``zonescore runs list|publish|withdraw`` and ``zonescore webhooks work``.
 
+``runs list`` is where to find the run id that ``publish``, ``withdraw`` and ``export rankings --run`` need
+without the HTTP API.
+
 The same service functions as the API (app.services.publication, app.services.webhook_worker), acting as
 the CLI (named "cli" in the audit trail, every province).
 """
@@ -15,11 +18,15 @@ from typing import TypeVar
 import typer
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.cli_tables import print_table
 from app.config import get_settings
 from app.db import make_session_factory, session_scope
 from app.errors import AppError
+from app.i18n import Language
+from app.schemas.evaluation import EvaluationRunOut
 from app.services.audit import CLI_ACTOR
 from app.services.run_status import RunStatus
+from app.texts import text
 
 runs_cli = typer.Typer(help="List, publish and withdraw evaluation runs.", no_args_is_help=True)
 webhooks_cli = typer.Typer(help="Deliver webhook events from the outbox.", no_args_is_help=True)
@@ -50,26 +57,46 @@ def _in_transaction(work: Callable[[Session], T]) -> T:
 
 @runs_cli.command("list")
 def runs_list(
-    model: str | None = typer.Option(None, "--model", "-m", help="model key"),
-    year: int | None = typer.Option(None, "--year", "-y"),
+    model: str | None = typer.Option(None, "--model", "-m", help="only runs of this model, e.g. innovation-peak"),
+    year: int | None = typer.Option(None, "--year", "-y", help="only runs of this evaluation year"),
     status: RunStatus | None = typer.Option(None, "--status", help="draft, published, superseded or withdrawn"),
-    limit: int = typer.Option(50, "--limit", min=1, max=1000),
+    limit: int = typer.Option(20, "--limit", min=1, max=1000, help="most runs to show"),
+    lang: Language = typer.Option(Language.ZH_CN, "--lang", help="language of the labels"),
 ) -> None:
-    """Runs, newest first: id, model and version, year, zone filter, status, created, published."""
+    """List evaluation runs of every state, newest first: id, model and version, year, the zones covered,
+    zones ranked, tier counts (best tier first), status, and when the run was made and published. The id is
+    what `publish`, `withdraw` and `export rankings --run` take."""
     from app.services import evaluations as service
+    from app.services.run_labels import scope_text
 
     statuses = tuple(RunStatus) if status is None else (status,)
-    runs, total = _in_transaction(lambda s: service.list_runs(s, model=model, year=year, limit=limit, offset=0,
-                                                              statuses=statuses))
-    for run in runs:
-        state = run.publication
-        published = state.published_at.isoformat(timespec="seconds") if state.published_at else "-"
-        extra = f" by #{state.superseded_by}" if state.superseded_by else ""
-        extra += f" ({state.withdrawal_reason})" if state.withdrawal_reason else ""
-        zone_filter = run.zone_filter.model_dump(exclude_defaults=True) or "all zones"
-        typer.echo(f"{run.id}\t{run.model_key} {run.model_version}\t{run.year}\t{zone_filter}\t"
-                   f"{state.status}{extra}\t{run.created_at.isoformat(timespec='seconds')}\t{published}")
-    typer.echo(f"{len(runs)} of {total} run(s)", err=True)
+
+    def table(session: Session) -> tuple[list[tuple[str, ...]], int]:
+        runs, total = service.list_runs(session, model=model, year=year, limit=limit, offset=0, statuses=statuses)
+        return [_run_row(service.run_out(session, run, lang), scope_text(run.zone_filter, lang), lang)
+                for run in runs], total
+
+    rows, total = _in_transaction(table)
+    if not rows:
+        typer.echo(text("no_runs", lang))
+        return
+    headers = [text(key, lang) for key in ("run", "model", "year", "zones_covered", "zones_ranked", "tiers",
+                                           "run_status", "created_at", "published_at")]
+    print_table(headers, rows, right=(0, 2, 4))
+    if total > len(rows):
+        typer.echo(f"{len(rows)} / {total}")
+
+
+def _run_row(out: EvaluationRunOut, scope: str, lang: Language) -> tuple[str, ...]:
+    tiers = " ".join(f"{out.tier_labels.get(code, code)} {n}" for code, n in out.tier_counts.items())
+    state = text(f"status_{out.status}", lang)
+    if out.superseded_by:
+        state += f" → #{out.superseded_by}"
+    if out.withdrawal_reason:
+        state += f" ({out.withdrawal_reason})"
+    published = out.published_at.strftime("%Y-%m-%d %H:%M") if out.published_at else "-"
+    return (str(out.id), f"{out.model_key} {out.model_version}", str(out.year), scope, str(out.zones_ranked), tiers,
+            state, out.created_at.strftime("%Y-%m-%d %H:%M"), published)
 
 
 @runs_cli.command("publish")

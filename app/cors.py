@@ -14,7 +14,7 @@ ALLOW_METHODS = ["GET", "POST", "PATCH", "DELETE", "OPTIONS"]
 ALLOW_HEADERS = ["Accept", "Accept-Language", "Content-Type", "If-None-Match", "X-Request-ID", "X-API-Key",
                  "Authorization", "Idempotency-Key"]
 EXPOSE_HEADERS = ["ETag", "X-Request-ID", "Content-Disposition", "Content-Language", "Retry-After", "RateLimit",
-                  "RateLimit-Policy"]
+                  "RateLimit-Policy", "Link"]
 
 
 class ProblemCORSMiddleware(CORSMiddleware):

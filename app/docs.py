@@ -7,6 +7,8 @@ built with FastAPI's own HTML helpers but point at the copies vendored in ``app/
 
 from __future__ import annotations
 
+import copy
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +16,10 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
+from app.api.paging import LINK_RESPONSE_HEADER
 from app.errors import PROBLEM_JSON
 from app.security_headers import html_policy
 
@@ -35,6 +39,7 @@ OPENAPI_TAGS = [
                                        "transitions, trajectories."},
     {"name": "official", "description": "正式发布结果 · The published run of a model, year and province, and its "
                                         "ranking: the URLs a portal embeds."},
+    {"name": "coverage", "description": "数据覆盖 · Which years hold data, per indicator and per model."},
     {"name": "keys", "description": "API 密钥 · API keys (admin): create (secret shown once), list, revoke."},
     {"name": "audit", "description": "审计日志 · Who changed what and when (admin)."},
     {"name": "webhooks", "description": "事件通知 · Signed POSTs to your URL when a run is published, superseded or "
@@ -134,15 +139,136 @@ def _problem_json_only(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def operation_id(route: APIRoute) -> str:
+    """The operationId of a route: its function name in lowerCamelCase (``get_rankings`` → ``getRankings``).
+
+    Short and stable: generated clients name their methods after it, so a rename shows in the
+    committed ``openapi.json`` and its drift test."""
+    first, *rest = route.name.split("_")
+    return first + "".join(part.capitalize() for part in rest)
+
+
+# The one requirement reads have: any key, and only when ZONESCORE_REQUIRE_READ_KEY is set.
+_READ_ROLE = "read"
+
+
+def _optional_read_security(operation: dict[str, Any]) -> None:
+    # An empty requirement makes the others optional (OpenAPI 3.1 §4.8.30): reads are anonymous
+    # unless the server requires a key, and then any key (role "read") will do.
+    security = operation.get("security")
+    if security and all(roles == [_READ_ROLE] for req in security for roles in req.values()):
+        operation["security"] = [{}, *security]
+
+
+def _example_path(path: str, operation: dict[str, Any]) -> str:
+    examples = {p["name"]: (p.get("schema", {}).get("examples") or p.get("examples") or ["1"])[0]
+                for p in operation.get("parameters", []) if p.get("in") == "path"}
+    return re.sub(r"{(\w+)}", lambda m: str(examples.get(m.group(1), "1")), path)
+
+
+# Query parameters whose documented values are not checked as such: another format is a 406, another
+# language falls back to Accept-Language.
+_LENIENT_PARAMETERS = frozenset({"format", "lang"})
+
+
+def _enum_of(schema: dict[str, Any], components: dict[str, Any]) -> list[Any]:
+    schema = schema.get("items", schema)
+    if "$ref" in schema:
+        schema = components.get(schema["$ref"].rsplit("/", 1)[-1], {})
+    return list(schema.get("enum", []))
+
+
+def _validation_example(operation: dict[str, Any], components: dict[str, Any]) -> dict[str, Any] | None:
+    """A realistic problem of this operation's own request: a bad value of an enumerated query parameter,
+    a path parameter that is not a number, or a missing body field."""
+    for param in operation.get("parameters", []):
+        enum = _enum_of(param.get("schema", {}), components)
+        if param.get("in") == "query" and enum and param["name"] not in _LENIENT_PARAMETERS:
+            allowed = ", ".join(f"'{v}'" for v in enum[:-1]) + f" or '{enum[-1]}'" if len(enum) > 1 else f"'{enum[0]}'"
+            return {"row": None, "column": f"query.{param['name']}", "code": "enum",
+                    "message": f"Input should be {allowed}", "value": "bogus"}
+    for param in operation.get("parameters", []):
+        if param.get("in") == "path" and param.get("schema", {}).get("type") == "integer":
+            return {"row": None, "column": f"path.{param['name']}", "code": "int_parsing",
+                    "message": "Input should be a valid integer, unable to parse string as an integer", "value": "x"}
+    body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+    ref = body.get("$ref", "").rsplit("/", 1)[-1]
+    required = components.get(ref, {}).get("required", [])
+    if required:
+        return {"row": None, "column": f"body.{required[0]}", "code": "missing", "message": "Field required",
+                "value": None}
+    return None
+
+
+def _no_null_query_values(operation: dict[str, Any]) -> None:
+    # An optional query parameter is absent or has a value; it cannot be JSON null, which FastAPI's schema
+    # of an `X | None` parameter would let generated clients send.
+    for param in operation.get("parameters", []):
+        schema = param.get("schema", {})
+        choices = [c for c in schema.get("anyOf", []) if c.get("type") != "null"]
+        if param.get("in") in ("query", "header") and len(choices) == 1 and len(schema["anyOf"]) == 2:
+            del schema["anyOf"]
+            schema.update(choices[0])
+
+
+def _link_header(operation: dict[str, Any]) -> None:
+    # Every paginated list (limit and offset) answers with the RFC 8288 links of its other pages.
+    names = {p["name"] for p in operation.get("parameters", [])}
+    ok = operation.get("responses", {}).get("200")
+    if {"limit", "offset"} <= names and ok is not None:
+        ok.setdefault("headers", {}).update(LINK_RESPONSE_HEADER)
+
+
+def _describe_form_bodies(schema: dict[str, Any]) -> None:
+    # FastAPI names the schema of a multipart form Body_<operationId> and gives it no description.
+    for path, path_item in schema.get("paths", {}).items():
+        for method, operation in path_item.items():
+            content = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data", {})
+            name = content.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
+            if name in schema.get("components", {}).get("schemas", {}):
+                schema["components"]["schemas"][name].setdefault(
+                    "description", f"The multipart/form-data fields of {method.upper()} {path}.")
+
+
+def _own_problem_examples(schema: dict[str, Any]) -> None:
+    """Every operation's problem examples name its own path, and its 422 example its own request (the
+    shared examples of ``app.api.responses`` are written once for all operations)."""
+    components = schema.get("components", {}).get("schemas", {})
+    batch_paths = ("/api/v1/observations", "/api/v1/imports", "/api/v1/chain-breakdowns")
+    for path, path_item in schema.get("paths", {}).items():
+        for method, operation in path_item.items():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {}).get(PROBLEM_JSON)
+                if not content or "example" not in content:
+                    continue
+                example = copy.deepcopy(content["example"])
+                example["instance"] = _example_path(path, operation)
+                is_batch = method == "post" and path in batch_paths
+                if status == "422" and not is_batch:
+                    problem = _validation_example(operation, components)
+                    example["errors"] = [problem] if problem else []
+                    example["detail"] = f"{len(example['errors'])} problem(s) in the request"
+                content["example"] = example
+
+
 def install_openapi(app: FastAPI) -> None:
-    """Generate the OpenAPI document once, with error responses documented as problem+json only."""
+    """Generate the OpenAPI document once: error responses as problem+json only, with examples of each
+    operation's own path and request, and reads marked as needing a key only when the server says so."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = _problem_json_only(get_openapi(
+            schema = _problem_json_only(get_openapi(
                 title=app.title, version=app.version, description=app.description, routes=app.routes,
                 tags=app.openapi_tags, servers=app.servers,
             ))
+            for path_item in schema.get("paths", {}).values():
+                for operation in path_item.values():
+                    _optional_read_security(operation)
+                    _no_null_query_values(operation)
+                    _link_header(operation)
+            _own_problem_examples(schema)
+            _describe_form_bodies(schema)
+            app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

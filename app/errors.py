@@ -6,6 +6,7 @@ stack trace, SQL or file path ever leaks.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from typing import Any
@@ -19,40 +20,52 @@ from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.db import is_retryable, is_unavailable
+from app.problems import slug_for_status
 from app.security_headers import API_HEADERS
 from app.services.problem_log import DEFAULT_MAX_PROBLEMS
 
 log = logging.getLogger("zonescore.errors")
 
 PROBLEM_JSON = "application/problem+json"
-PROBLEM_BASE = "https://zonescore.example/problems/"
+PROBLEMS_PATH = "/problems/"
+"""Problem types are pages of the service under this path (``app.ui.problems``)."""
+MAX_VALUE_CHARS = 200
 
 
 class Problem(BaseModel):
     """A single bad field, row or cell."""
 
-    row: int | None = None
-    column: str | None = None
-    code: str
-    message: str
-    value: str | None = None
+    row: int | None = Field(default=None, description="1-based row of the batch or file; null when the problem "
+                            "concerns no single row", examples=[3])
+    column: str | None = Field(default=None, description="the field, parameter (query.tier) or the file's own "
+                               "column header the problem is in", examples=["zone_code"])
+    code: str = Field(description="stable code of the problem, explained at /problems/{code}",
+                      examples=["unknown_zone"])
+    message: str = Field(description="what is wrong, in English", examples=["no zone with code 'DEMO-33-N99'"])
+    value: str | None = Field(default=None, description="the value received (a text as sent, anything else as "
+                              f"compact JSON), cut at {MAX_VALUE_CHARS} characters", examples=["DEMO-33-N99"])
 
 
 class ProblemDetail(BaseModel):
-    """The body of every error response (RFC 9457)."""
+    """The body of every error response (RFC 9457 problem+json)."""
 
-    type: str
-    title: str
-    status: int
-    detail: str
-    instance: str | None = None
-    request_id: str | None = None
-    errors: list[Problem] = []
+    type: str = Field(description="URL of the page explaining this problem type (/problems/{slug} on this "
+                      "service)", examples=["http://127.0.0.1:8000/problems/not-found"])
+    title: str = Field(description="short English summary of the type", examples=["Not found"])
+    status: int = Field(description="the HTTP status code", examples=[404])
+    detail: str = Field(description="what went wrong in this request", examples=["no evaluation run 99"])
+    instance: str | None = Field(default=None, description="the path of the request",
+                                 examples=["/api/v1/evaluations/99"])
+    request_id: str | None = Field(default=None, description="the request id (also the X-Request-ID header); "
+                                   "quote it when reporting a problem", examples=["3f2b9c0e8a7d4e51b6c2a9f04d7e1c55"])
+    errors: list[Problem] = Field(default=[], description="every bad row, column or field, for 4xx errors about "
+                                  "the content of the request (the first ZONESCORE_MAX_PROBLEMS of them)")
     error_totals: dict[str, int] | None = Field(
         default=None, description="how many problems of each code there are in all; `errors` lists the first "
-        "ZONESCORE_MAX_PROBLEMS of them (null when there are none)")
+        "ZONESCORE_MAX_PROBLEMS of them (null when there are none)", examples=[{"not_a_number": 1200}])
 
 
 class AppError(Exception):
@@ -132,7 +145,7 @@ def invalid_spec(exc: PydanticValidationError, what: str) -> ValidationFailed:
     dotted location, e.g. ``weighting.ahp.experts.0.pillars``."""
     problems = [
         Problem(column=".".join(str(p) for p in err["loc"]) or None, code=err["type"], message=err["msg"],
-                value=None if err.get("input") is None else str(err.get("input"))[:200])
+                value=json_value(err.get("input")))
         for err in exc.errors()
     ]
     return ValidationFailed(f"{what} is invalid: {len(problems)} problem(s)", errors=problems)
@@ -185,6 +198,11 @@ def _request_id(request: Request) -> str | None:
     return rid if isinstance(rid, str) else None
 
 
+def problem_type_url(request: Request, slug: str) -> str:
+    """The absolute URL of the page explaining problem type ``slug`` (honours a proxy's root path)."""
+    return str(request.base_url).rstrip("/") + PROBLEMS_PATH + slug
+
+
 def problem_response(
     request: Request,
     status: int,
@@ -203,7 +221,7 @@ def problem_response(
     if errors and error_totals is None:
         error_totals = dict(Counter(p.code for p in errors))
     body = ProblemDetail(
-        type=PROBLEM_BASE + (slug or f"http-{status}"),
+        type=problem_type_url(request, slug or slug_for_status(status)),
         title=title or _TITLES.get(status, "Error"),
         status=status,
         detail=detail,
@@ -226,26 +244,48 @@ def _max_problems(request: Request) -> int:
 
 
 def loc_to_row_column(loc: tuple[Any, ...]) -> tuple[int | None, str | None]:
-    """A validation location as (1-based row of the first list index, the other parts joined by dots)."""
-    # Turn pydantic's ("body", "items", 3, "value") into row 4 (1-based), column "value".
+    """A validation location as (1-based row of the first list index of a body, the other parts joined by dots)."""
+    # Turn pydantic's ("body", "items", 3, "value") into row 4 (1-based), column "body.items.value". Only a
+    # body has rows; the index of a repeated query parameter (("query", "province", 1)) is no row.
     row: int | None = None
     parts: list[str] = []
     for i, part in enumerate(loc):
         if i == 0 and part in ("body", "query", "path", "header"):
             parts.append(str(part))
             continue
-        if isinstance(part, int) and row is None:
-            row = part + 1
+        if isinstance(part, int):
+            if row is None and loc[0] not in ("query", "path", "header"):
+                row = part + 1
             continue
         parts.append(str(part))
     return row, ".".join(parts) or None
 
 
-def _short(value: Any) -> str | None:
+def json_value(value: Any) -> str | None:
+    """A received value as shown in a problem: a text as it is, anything else as compact JSON, cut short."""
     if value is None:
         return None
-    text = repr(value) if not isinstance(value, str) else value
-    return text[:200]
+    if isinstance(value, str):
+        return value[:MAX_VALUE_CHARS]
+    try:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str)
+    except ValueError:  # NaN or infinity: not JSON, said the way JavaScript would print them
+        text = str(value).replace("inf", "Infinity").replace("nan", "NaN")
+    return text[:MAX_VALUE_CHARS]
+
+
+_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at the request's path, sorted: the ``Allow`` of a 405.
+
+    Each method is tried against the routes (an included router answers for all of its routes), so
+    paths served by several routes, such as ``GET`` and ``POST /zones``, list all of their methods.
+    """
+    return [method for method in _METHODS
+            if any(route.matches({**request.scope, "method": method})[0] is Match.FULL
+                   for route in request.app.router.routes)]
 
 
 def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
@@ -278,7 +318,7 @@ def install_error_handlers(app: FastAPI) -> None:
             if len(problems) < cap:  # a 200,000-item batch of one wrong type is 200,000 errors
                 row, column = loc_to_row_column(tuple(err.get("loc", ())))
                 problems.append(Problem(row=row, column=column, code=code, message=str(err.get("msg", "invalid")),
-                                        value=_short(err.get("input"))))
+                                        value=json_value(err.get("input"))))
         detail = f"{totals.total()} problem(s) in the request"
         return problem_response(request, 422, detail, slug="validation-failed", errors=problems,
                                 error_totals=dict(totals))
@@ -286,7 +326,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
-        return problem_response(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            # Starlette names only the methods of the first route matching the path; a path served by
+            # several routes (GET and POST /zones are two) must list them all (RFC 9110 §15.5.6).
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        return problem_response(request, exc.status_code, detail, headers=headers)
 
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: DBAPIError) -> JSONResponse:

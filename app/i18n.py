@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Depends, Query, Request, Response
+from pydantic import WithJsonSchema
 
 from app.negotiation import by_preference
 from scoring_models.labels import LabelKind
@@ -92,21 +93,27 @@ def resolve_language(lang_param: str | None, accept_language: str | None) -> Lan
 
 async def get_lang(
     request: Request,
-    response: Response,
     lang: Annotated[
-        str | None,
-        Query(description="zh-CN (default) or en; overrides the Accept-Language header", examples=["en"]),
+        Annotated[str, WithJsonSchema({"type": "string", "enum": [v.value for v in Language]})] | None,
+        Query(max_length=35, description="zh-CN (default) or en; overrides the Accept-Language header (another "
+              "language tag falls back to Accept-Language, then zh-CN)", examples=["en"]),
     ] = None,
 ) -> Language:
-    """Dependency: the language of this request; also sets ``Content-Language`` on normal replies.
+    """Dependency: the language of this request (``?lang=``, else ``Accept-Language``, else zh-CN).
 
-    Handlers that return a ``Response`` themselves must set ``Content-Language`` (and
-    ``Vary: Accept-Language``) on it, since FastAPI does not merge this dependency's headers then.
+    Sets no header: a reply states ``Content-Language`` only when its body is in that language — JSON
+    that :data:`LocalisedLang` labels, or a download or page that sets the header itself.
     """
-    chosen = resolve_language(lang, request.headers.get("accept-language"))
-    response.headers["Content-Language"] = chosen.value
+    return resolve_language(lang, request.headers.get("accept-language"))
+
+
+async def get_localised_lang(response: Response, lang: Annotated[Language, Depends(get_lang)]) -> Language:
+    """Dependency: the language of a JSON reply whose labels are in it; sets ``Content-Language`` and
+    ``Vary: Accept-Language`` (handlers returning a ``Response`` themselves must set them on it)."""
+    response.headers["Content-Language"] = lang.value
     response.headers["Vary"] = "Accept-Language"
-    return chosen
+    return lang
 
 
 Lang = Annotated[Language, Depends(get_lang)]
+LocalisedLang = Annotated[Language, Depends(get_localised_lang)]

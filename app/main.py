@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from app.api import (
     audit,
     chains,
+    coverage,
     evaluations,
     health,
     imports,
@@ -29,7 +30,7 @@ from app.api.responses import API_RESPONSES, problem_responses
 from app.config import Settings, get_settings
 from app.cors import install_cors
 from app.db import make_engine, make_session_factory
-from app.docs import OPENAPI_TAGS, install_docs, install_openapi
+from app.docs import OPENAPI_TAGS, install_docs, install_openapi, operation_id
 from app.errors import install_error_handlers
 from app.hosts import HostMiddleware
 from app.logs import AccessLogMiddleware, configure_logging
@@ -39,6 +40,7 @@ from app.ratelimit import make_rate_limiter
 from app.security_headers import SecurityHeadersMiddleware
 from app.services.webhook_worker import WebhookWorker
 from app.ui.panels import router as ui_panels_router
+from app.ui.problems import router as problems_router
 from app.ui.routes import router as ui_router
 from app.ui.session import install_sign_in
 
@@ -77,7 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_level, settings.log_format)
     # docs_url/redoc_url=None: FastAPI's own pages load assets from a CDN; install_docs serves local copies.
     app = FastAPI(title="zonescore", version="0.1.0", description=DESCRIPTION, responses=_ERRORS,
-                  openapi_tags=OPENAPI_TAGS, docs_url=None, redoc_url=None, lifespan=_lifespan)
+                  openapi_tags=OPENAPI_TAGS, docs_url=None, redoc_url=None, lifespan=_lifespan,
+                  generate_unique_id_function=operation_id)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
@@ -96,11 +99,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics_router)
     # The /api/v1 routes authenticate; every route but the probes counts against the rate limit.
     for router in (zones.router, indicators.router, observations.router, chains.router, imports.router,
-                   labels.router, models.router, judgments.router, evaluations.router, official.router, panels.router,
-                   webhooks.router, keys.router,
+                   labels.router, models.router, judgments.router, coverage.router, evaluations.router,
+                   official.router, panels.router, webhooks.router, keys.router,
                    audit.router):
         app.include_router(router, responses=API_RESPONSES)
     app.include_router(ui_router)
+    app.include_router(problems_router)
     install_sign_in(app)
     app.include_router(ui_panels_router)
     install_docs(app)

@@ -112,7 +112,7 @@ router = APIRouter(tags=["health"])
     responses={200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}}},
                **problem_responses(401)},
 )
-def metrics(request: Request) -> Response:
+def get_metrics(request: Request) -> Response:
     """Request counts and latencies by route template and status, imported rows and cells, and evaluation
     durations, in the Prometheus text exposition format. With ZONESCORE_METRICS_TOKEN set, only for
     `Authorization: Bearer <token>`."""

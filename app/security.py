@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -263,11 +263,33 @@ async def read_access(request: Request, reader: ReaderDep) -> Principal | None:
     return reader
 
 
-ReadAccess = Annotated[Principal | None, Depends(read_access)]
-SubmitKey = Annotated[Principal, Depends(_require(Scope.SUBMIT))]
-EvaluateKey = Annotated[Principal, Depends(_require(Scope.EVALUATE))]
-PublishKey = Annotated[Principal, Depends(_require(Scope.PUBLISH))]
-AdminKey = Annotated[Principal, Depends(_require(Scope.ADMIN))]
+# Security(..., scopes=[scope]): the OpenAPI document names the scope each operation needs as the
+# security requirement's role (OpenAPI 3.1); app.docs marks the read requirement optional.
+ReadAccess = Annotated[Principal | None, Security(read_access, scopes=[Scope.READ.value])]
+SubmitKey = Annotated[Principal, Security(_require(Scope.SUBMIT), scopes=[Scope.SUBMIT.value])]
+EvaluateKey = Annotated[Principal, Security(_require(Scope.EVALUATE), scopes=[Scope.EVALUATE.value])]
+PublishKey = Annotated[Principal, Security(_require(Scope.PUBLISH), scopes=[Scope.PUBLISH.value])]
+AdminKey = Annotated[Principal, Security(_require(Scope.ADMIN), scopes=[Scope.ADMIN.value])]
+
+
+def zones_outside_key(session: Session, principal: Principal, zone_codes: Iterable[str]) -> dict[str, str]:
+    """The zones of ``zone_codes`` outside the key's provinces, each with its province (unknown codes are left to
+    validation). A key without provinces may write every zone."""
+    if not principal.provinces:
+        return {}
+    wanted = sorted(set(zone_codes))
+    outside: dict[str, str] = {}
+    for start in range(0, len(wanted), 1000):
+        rows = session.execute(
+            select(Zone.code, Zone.province).where(Zone.code.in_(wanted[start : start + 1000]))
+        ).all()
+        outside.update((code, province) for code, province in rows if province not in principal.provinces)
+    return outside
+
+
+def outside_message(principal: Principal, code: str, province: str) -> str:
+    """Why the key may not write zone ``code`` of ``province``."""
+    return f"zone {code} is in province {province}; the key may write only {', '.join(sorted(principal.provinces))}"
 
 
 def ensure_may_write_zones(session: Session, principal: Principal, zone_codes: Iterable[str]) -> None:
@@ -275,15 +297,7 @@ def ensure_may_write_zones(session: Session, principal: Principal, zone_codes: I
 
     A key without provinces may write every zone.
     """
-    if not principal.provinces:
-        return
-    wanted = sorted(set(zone_codes))
-    outside: list[tuple[str, str]] = []
-    for start in range(0, len(wanted), 1000):
-        rows = session.execute(
-            select(Zone.code, Zone.province).where(Zone.code.in_(wanted[start : start + 1000]))
-        ).all()
-        outside.extend((code, province) for code, province in rows if province not in principal.provinces)
+    outside = zones_outside_key(session, principal, zone_codes)
     if outside:
         allowed = ", ".join(sorted(principal.provinces))
         raise Forbidden(
@@ -291,8 +305,8 @@ def ensure_may_write_zones(session: Session, principal: Principal, zone_codes: I
             f"{len(outside)} zone(s) of the request lie elsewhere; nothing was written",
             errors=[
                 Problem(column="zone_code", code="zone_outside_key_provinces", value=code,
-                        message=f"zone {code} is in province {province}")
-                for code, province in sorted(outside)
+                        message=outside_message(principal, code, province))
+                for code, province in sorted(outside.items())
             ],
         )
 

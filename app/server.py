@@ -24,14 +24,15 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from app.config import Settings, get_settings
-from app.errors import PROBLEM_BASE, PROBLEM_JSON
+from app.errors import PROBLEM_JSON, PROBLEMS_PATH
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def _timeout_response(seconds: float) -> bytes:
     body = json.dumps({
-        "type": PROBLEM_BASE + "request-timeout", "title": "Request timeout", "status": 408,
+        # No request was read, so no base URL: the type is the page's path (a relative reference, RFC 9457 §3.1.1).
+        "type": PROBLEMS_PATH + "request-timeout", "title": "Request timeout", "status": 408,
         "detail": f"the request headers were not complete within {seconds:g} seconds "
                   "(ZONESCORE_HEADER_TIMEOUT_SECONDS)",
     }).encode()

@@ -17,7 +17,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "api_docs": ("接口文档", "API docs"),
     "other_lang": ("English", "中文"),
     "latest_runs": ("各模型最新评价", "Latest runs per model"),
+    "zones_covered": ("参评范围", "Scope"),
+    "all_provinces": ("全部省份", "All provinces"),
+    "named_zones": ("指定园区 {n} 个", "{n} named zones"),
     "no_runs": ("尚无评价运行", "No runs yet"),
+    "run_status": ("状态", "Status"),
+    "published_at": ("发布时间", "Published"),
     "status_draft": ("草稿", "Draft"),
     "status_published": ("已发布", "Published"),
     "status_superseded": ("已被取代", "Superseded"),
@@ -335,6 +340,197 @@ TEXTS: dict[str, tuple[str, str]] = {
     "importance_value": ("名义 {nominal}；有效 {share}（S = {ratio}）",
                          "nominal {nominal}; effective {share} (S = {ratio})"),
     "item_calibration": ("权重校准", "Weight calibration"),
+    # problem types (/problems/<slug>): what the type means and what to do
+    "problems": ("错误类型与错误代码", "Problem types and error codes"),
+    "problems_intro": (
+        "接口的每个错误响应都是 application/problem+json：type 指向下列说明页，errors 列出每个出错的行、列或"
+        "字段及其代码。",
+        "Every error response of the API is application/problem+json: its type links to one of these pages, "
+        "and errors lists each bad row, column or field with a code.",
+    ),
+    "problem_type": ("错误类型", "Problem type"),
+    "error_codes": ("错误代码", "Error codes"),
+    "http_status": ("HTTP 状态码", "HTTP status"),
+    "appears_under": ("出现在", "Appears under"),
+    "pydantic_error": ("请求校验代码", "Request validation code"),
+    "error_pydantic": (
+        "请求的参数或请求体不符合接口文档的类型或取值（代码是 pydantic 的校验类型，如 missing 缺少字段、enum "
+        "不是允许的值、int_parsing 不是整数）；message 说明原因，column 指出位置，value 以 JSON 给出收到的值"
+        "。",
+        "A parameter or body field does not have the type or value the API documents (the code is pydantic's "
+        "check, e.g. missing: a required field is absent, enum: not one of the allowed values, int_parsing: "
+        "not an integer); message says why, column where, and value gives what was received, as JSON.",
+    ),
+    "problem_bad_request": ("请求无法处理，例如请求体不是合法的 JSON。按 detail 的说明修改后重试。",
+                            "The request cannot be processed, e.g. its body is not valid JSON. Fix what detail "
+                            "says and retry."),
+    "problem_export_too_large": (
+        "下载匹配的行数超过 ZONESCORE_MAX_EXPORT_ROWS。请缩小筛选范围（年份、园区、指标）后重试。",
+        "The download matches more rows than ZONESCORE_MAX_EXPORT_ROWS allows. Narrow the filters (years, "
+        "zones, indicators) and retry.",
+    ),
+    "problem_unauthorized": (
+        "缺少 API 密钥，或密钥未知、已吊销。以 Authorization: Bearer <key> 或 X-API-Key: <key> 发送有效密钥。",
+        "No API key was sent, or it is unknown or revoked. Send a valid key as Authorization: Bearer <key> "
+        "or X-API-Key: <key>.",
+    ),
+    "problem_forbidden": (
+        "密钥有效，但缺少所需权限（read、submit、evaluate、admin），或数据涉及密钥所辖省份以外的园区；errors "
+        "列出这些园区。未写入任何数据。",
+        "The key is valid but lacks the scope (read, submit, evaluate, admin), or the data touches zones "
+        "outside the key's provinces; errors lists them. Nothing was written.",
+    ),
+    "problem_not_found": ("所指的资源（园区、模型、评价运行、密钥……）不存在，或路径有误。",
+                          "The named resource (zone, model, evaluation run, key …) does not exist, or the path "
+                          "is wrong."),
+    "problem_method_not_allowed": ("该路径不支持此 HTTP 方法；响应头 Allow 列出它支持的全部方法。",
+                                   "The path does not support this HTTP method; the Allow header lists every "
+                                   "method it supports."),
+    "problem_not_acceptable": ("无法按 format 参数或 Accept 头给出的格式响应；可选 json、csv、xlsx（视接口而定）。",
+                               "None of the formats asked for by ?format= or Accept can be produced; choose "
+                               "json, csv or xlsx (as the operation offers)."),
+    "problem_conflict": (
+        "请求与已存储的数据冲突：代码已存在、已被使用的模型版本不可修改、同一 Idempotency-Key 携带了不同内容"
+        "，或并发写入冲突。未写入任何数据；按 detail 处理后重试。",
+        "The request conflicts with stored data: a code already exists, a model version that runs used "
+        "cannot change, an Idempotency-Key was reused with other content, or a concurrent write collided. "
+        "Nothing was written; act on detail and retry.",
+    ),
+    "problem_payload_too_large": (
+        "请求体、文件或批次超过上限（ZONESCORE_MAX_UPLOAD_BYTES、ZONESCORE_MAX_BATCH_ROWS）。请拆分后分批提交"
+        "。",
+        "The body, file or batch is larger than the limit (ZONESCORE_MAX_UPLOAD_BYTES, "
+        "ZONESCORE_MAX_BATCH_ROWS). Split it and send the parts.",
+    ),
+    "problem_unsupported_media_type": (
+        "请求体的媒体类型不被接受：JSON 接口需要 application/json，导入需要 multipart/form-data。",
+        "The body's media type is not accepted: JSON operations need application/json, imports "
+        "multipart/form-data.",
+    ),
+    "problem_validation_failed": (
+        "输入格式正确但内容无效。errors 一次列出所有问题：行号（批次或文件中从 1 开始）、列（文件自己的列名或"
+        "字段名）、代码、说明和收到的值。未写入任何数据。",
+        "The input is well-formed but its content is invalid. errors lists every problem at once: row "
+        "(1-based in the batch or file), column (the file's own header or the field), code, message and the "
+        "value received. Nothing was written.",
+    ),
+    "problem_too_many_requests": (
+        "超过每分钟请求上限（按密钥，匿名读取按客户端地址）。等待 Retry-After 头给出的秒数后重试。",
+        "The request budget per minute (per key; anonymous reads per client address) is used up. Retry after "
+        "the seconds in the Retry-After header.",
+    ),
+    "problem_internal_error": ("服务内部出错。报告问题时请提供 request_id（也在 X-Request-ID 响应头中）。",
+                               "An internal error occurred. Quote the request_id (also in the X-Request-ID "
+                               "header) when reporting it."),
+    "problem_host_not_allowed": (
+        "请求的 Host 不在 ZONESCORE_ALLOWED_HOSTS 所列的主机名中；请使用服务公布的地址。",
+        "The request's Host is not one of the names in ZONESCORE_ALLOWED_HOSTS; use the address the service "
+        "publishes.",
+    ),
+    "problem_cors_refused": (
+        "浏览器页面所在的源不在 ZONESCORE_CORS_ORIGINS 中，不允许跨站调用本服务；请服务管理员添加该源。",
+        "The origin of the browser page is not in ZONESCORE_CORS_ORIGINS, so it may not call the service "
+        "cross-site; ask the service's administrator to add it.",
+    ),
+    "problem_request_timeout": (
+        "请求头或请求体没有在时限内传完（ZONESCORE_HEADER_TIMEOUT_SECONDS、ZONESCORE_BODY_TIMEOUT_SECONDS）；"
+        "连接已关闭，请重试。",
+        "The request's headers or body did not arrive in time (ZONESCORE_HEADER_TIMEOUT_SECONDS, "
+        "ZONESCORE_BODY_TIMEOUT_SECONDS); the connection was closed; retry.",
+    ),
+    "problem_service_unavailable": (
+        "服务暂时无法处理请求（数据库不可用或连接数已满）；未做任何更改。等待 Retry-After 头给出的秒数后重试。",
+        "The service cannot handle the request right now (the database is unavailable or the connections are "
+        "full); nothing was done. Retry after the seconds in the Retry-After header.",
+    ),
+    # error codes (errors[].code, /problems/<code>)
+    "error_unknown_zone": ("没有这个园区代码；先用 POST /api/v1/zones 登记园区，或更正代码。",
+                           "No zone has this code; register the zone (POST /api/v1/zones) or correct the code."),
+    "error_unknown_indicator": ("指标目录中没有这个指标代码（GET /api/v1/indicators 列出全部）。",
+                                "The indicator catalog has no such code (GET /api/v1/indicators lists them)."),
+    "error_year_out_of_range": ("年份早于 ZONESCORE_EARLIEST_YEAR 或晚于今年。",
+                                "The year is before ZONESCORE_EARLIEST_YEAR or after this year."),
+    "error_duplicate_key": ("同一园区、指标、年份在批次或文件中出现了两次；只保留一行。",
+                            "The same zone, indicator and year appear twice in the batch or file; keep one row."),
+    "error_missing_value": ("缺少数值。文件中无数据的单元格请留空（宽表）或删除该行（长表）。",
+                            "A value is required. In a file, leave a cell blank (wide layout) or drop the row "
+                            "(long layout) when there is no data."),
+    "error_not_a_number": ("不是数字：不接受百分号、单位、日期或用“-”表示缺失。",
+                           "Not a number: percent signs, units, dates or a dash for 'missing' are refused."),
+    "error_not_finite": ("NaN 和无穷大不是有效数值。", "NaN and infinity are not valid values."),
+    "error_negative_count": ("计数类指标不能为负。", "A count indicator cannot be negative."),
+    "error_not_whole_number": ("计数类指标必须是整数。", "A count indicator must be a whole number."),
+    "error_not_a_flag": ("标志类指标只能是 0 或 1。", "A flag indicator is 0 or 1."),
+    "error_out_of_range": (
+        "数值超出指标目录规定的有效范围（见 GET /api/v1/indicators 的 min_value、max_value 与单位）。",
+        "The value lies outside the indicator's valid range (min_value, max_value and unit in GET "
+        "/api/v1/indicators).",
+    ),
+    "error_zone_outside_key_provinces": ("园区不在密钥所辖省份内；该密钥只能为其省份的园区提交数据。",
+                                         "The zone is outside the key's provinces; the key may submit data only "
+                                         "for zones of its provinces."),
+    "error_invalid_file": (
+        "文件本身无法读取：空文件、格式不受支持（请用 .xlsx 或 CSV）、编码无法识别、CSV 格式损坏或行数超过上"
+        "限。",
+        "The file itself cannot be read: empty, an unsupported format (use .xlsx or CSV), an unknown text "
+        "encoding, malformed CSV or more rows than allowed.",
+    ),
+    "error_missing_column": (
+        "缺少必需的列：长表需要 zone_code、indicator_code、year、value（或 园区代码、指标代码、年份、数值），"
+        "宽表需要 zone_code、year 和至少一个指标列。",
+        "A required column is missing: the long layout needs zone_code, indicator_code, year, value (or 园区"
+        "代码, 指标代码, 年份, 数值), the wide layout zone_code, year and at least one indicator column.",
+    ),
+    "error_duplicate_column": ("两列表示同一内容（例如 zone_code 和 园区代码，或同一指标两次）；删除其中一列。",
+                               "Two columns mean the same (e.g. zone_code and 园区代码, or one indicator twice); "
+                               "drop one of them."),
+    "error_unnamed_column": ("有数值的列没有表头，数值会被丢失；补上表头（指标代码）或清空该列。",
+                             "A column holding values has no header, so the values would be lost; add the "
+                             "header (an indicator code) or clear the column."),
+    "error_missing_zone_code": ("该行没有园区代码。", "The row has no zone code."),
+    "error_missing_indicator_code": ("该行没有指标代码。", "The row has no indicator code."),
+    "error_invalid_year": ("年份不是 2024 这样的整数（不接受日期或小数）。",
+                           "The year is not a whole number such as 2024 (dates and fractions are refused)."),
+    "error_unknown_chain": ("产业链目录中没有这个产业链代码。", "The chain catalog has no such chain code."),
+    "error_no_zones": ("园区筛选条件没有选中任何园区。", "The zone filter selects no zone."),
+    "error_no_data": ("选中的园区在该年度没有任何观测值；GET /api/v1/coverage 给出各年度的数据覆盖情况。",
+                      "The selected zones have no observation for that year; GET /api/v1/coverage shows which "
+                      "years hold data."),
+    "error_unsupported_options": ("模型无法按给定选项运行（例如不支持的方法组合）。",
+                                  "The model cannot run with the given options (e.g. an unsupported combination "
+                                  "of methods)."),
+    "error_url_not_allowed": ("Webhook 地址不被允许：需要 http(s)，且默认不能指向回环、私有或链路本地地址。",
+                              "The webhook URL is not allowed: it must be http(s) and, by default, not a "
+                              "loopback, private or link-local address."),
+    "error_not_in_run": (
+        "筛选值不属于该评价运行（例如模型没有这个梯队，或运行中没有这个同类组）；message 列出允许的值。",
+        "The filter value does not occur in this run (e.g. the model has no such tier, or no zone is in that "
+        "peer group); message lists the allowed values.",
+    ),
+    "error_duplicate": ("模型定义中同一支柱或指标出现了两次。", "A pillar or indicator appears twice in the spec."),
+    "error_unknown_pillar": ("指标引用了模型中不存在的支柱。", "An indicator names a pillar the spec does not define."),
+    "error_unknown_dimension": ("画像轴引用了指标目录中不存在的维度。",
+                                "A profile axis names a dimension the catalog does not have."),
+    "error_missing_target": ("所选标准化方法需要每个指标都有目标值（target）。",
+                             "The chosen normalisation needs a target for every indicator."),
+    "error_no_weight": ("权重之和不为正，或支柱有权重但其指标都没有权重。",
+                        "The weights have no positive total, or a pillar has weight but none of its indicators."),
+    "error_empty_pillar": ("支柱下没有指标。", "A pillar has no indicators."),
+    "error_empty": (
+        "必需的列表为空（例如 k-means 没有特征）。",
+        "A required list is empty (e.g. k-means without features).",
+    ),
+    "error_incompatible": ("所选方法不能组合使用（例如几何聚合需要非负的标准化值）。",
+                           "The chosen methods cannot be combined (e.g. geometric aggregation needs non-negative "
+                           "normalised values)."),
+    "error_tier_count": ("梯队数必须比阈值数多一个。", "There must be exactly one tier more than thresholds."),
+    "error_cap_exceeded": ("某一性质的指标权重占比超过上限。",
+                           "Indicators of one nature hold more of the weight than the cap allows."),
+    "error_thresholds_order": ("梯队阈值必须严格递减。", "Tier thresholds must be strictly decreasing."),
+    "error_thresholds_range": ("梯队阈值必须为正的有限数。", "Tier thresholds must be positive and finite."),
+    "error_share_range": ("权重占比上限必须在 0 到 1 之间。", "A weight-share cap must lie between 0 and 1."),
+    "error_unknown_method": ("没有这个名称的方法；message 列出已注册的方法。",
+                             "No method of that name is registered; message lists the registered ones."),
     # the command line
     "cli_tiers": ("梯队: ", "tiers: "),
     # sentences

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scoring_models.arrays import FloatArray
 from scoring_models.catalog import Direction, Indicator, indicator_catalog
+from scoring_models.labels import LabelKind, label
 from scoring_models.methods import MethodOverrides as MethodOverrides  # part of the options contract
 from scoring_models.steps.ahp import AhpReport
 from scoring_models.steps.combined_weights import WeightParts
@@ -333,10 +334,13 @@ class EvaluationOptions(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    seed: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0, description="seed of the Monte Carlo uncertainty analysis (same seed, "
+                      "same data: same result)", examples=[7])
     # bounded because every run keeps a zones-long rank vector in memory
-    uncertainty_runs: int = Field(default=1000, ge=0, le=20_000, description="0 disables uncertainty")
-    overrides: MethodOverrides = Field(default_factory=MethodOverrides)
+    uncertainty_runs: int = Field(default=1000, ge=0, le=20_000, description="Monte Carlo runs; 0 disables "
+                                  "uncertainty", examples=[1000])
+    overrides: MethodOverrides = Field(default_factory=MethodOverrides, description="step methods replacing the "
+                                       "model's own for this run")
 
 
 # --------------------------------------------------------------------------------------------
@@ -356,22 +360,25 @@ def _absent(value: object) -> bool:
 class IndicatorScore(_Result):
     """One indicator of one zone: raw, treated and normalised value, weight and contribution."""
 
-    code: str
-    raw: float | None = Field(description="evaluation-year value as supplied (None = missing)")
-    value: float | None = Field(description="after imputation and outlier treatment")
-    normalised: float | None
-    weight: float = Field(description="weight actually applied to this zone (renormalised if cells missing)")
-    contribution: float = Field(description="weight × normalised value (sums to the composite if arithmetic)")
-    imputed: bool
+    code: str = Field(description="indicator code", examples=["rd_intensity"])
+    raw: float | None = Field(description="evaluation-year value as supplied (None = missing)", examples=[6.8])
+    value: float | None = Field(description="after imputation and outlier treatment", examples=[6.8])
+    normalised: float | None = Field(description="value on the model's normalised scale (None = missing)",
+                                     examples=[82.5])
+    weight: float = Field(description="weight actually applied to this zone (renormalised if cells missing)",
+                          examples=[0.06])
+    contribution: float = Field(description="weight × normalised value (sums to the composite if arithmetic)",
+                                examples=[4.95])
+    imputed: bool = Field(description="the value was missing and imputed", examples=[False])
 
 
 class Highlight(_Result):
     """A strength or weakness: normalised value minus the peer-group median for one indicator."""
 
-    code: str
-    normalised: float
-    peer_median: float
-    delta: float
+    code: str = Field(description="indicator code", examples=["rd_intensity"])
+    normalised: float = Field(description="the zone's normalised value", examples=[82.5])
+    peer_median: float = Field(description="median normalised value of the zone's peer group", examples=[61.0])
+    delta: float = Field(description="normalised minus peer median, in points", examples=[21.5])
 
 
 class RankInterval(_Result):
@@ -381,40 +388,48 @@ class RankInterval(_Result):
     earlier releases hold linearly interpolated percentiles (e.g. 18.95); they read back as stored.
     """
 
-    p5: int | float
-    median: int | float
-    p95: int | float
+    p5: int | float = Field(description="5th percentile rank (the best plausible rank)", examples=[3])
+    median: int | float = Field(description="median rank", examples=[5])
+    p95: int | float = Field(description="95th percentile rank (the worst plausible rank)", examples=[9])
 
 
 class ZoneResult(_Result):
     """Everything a model says about one ranked zone."""
 
-    code: str
-    composite: float
-    pillar_scores: dict[str, float | None]
-    rank: int = Field(ge=1, description="overall rank, 1 = best; ties share the lowest rank")
-    peer_group: str
-    peer_rank: int = Field(ge=1)
-    peer_group_size: int = Field(ge=1)
-    rpi: float | None = Field(description="relative performance index, composite / peer mean × 100")
-    tier: str | None
-    tier_zh: str | None
-    subgroup: Literal["+", "", "-"] | None
-    profile: str | None
-    profile_zh: str | None
+    code: str = Field(description="zone code", examples=["DEMO-33-N01"])
+    composite: float = Field(description="composite score", examples=[78.4])
+    pillar_scores: dict[str, float | None] = Field(description="pillar code → the zone's score on that pillar",
+                                                   examples=[{"innovation": 81.2, "scale": 64.0}])
+    rank: int = Field(ge=1, description="overall rank, 1 = best; ties share the lowest rank", examples=[1])
+    peer_group: str = Field(description="peer-group code", examples=["revenue1-platforms2"])
+    peer_rank: int = Field(ge=1, description="rank within the peer group", examples=[1])
+    peer_group_size: int = Field(ge=1, description="zones in the peer group", examples=[24])
+    rpi: float | None = Field(description="relative performance index, composite / peer mean × 100", examples=[131.2])
+    tier: str | None = Field(description="tier code (None: the model has no tiers or the RPI is undefined)",
+                             examples=["peak"])
+    tier_zh: str | None = Field(description="the tier's Chinese name", examples=[label(LabelKind.TIERS, "peak")])
+    subgroup: Literal["+", "", "-"] | None = Field(description="± subgroup within the tier", examples=["+"])
+    profile: str | None = Field(description="profile code: peak, plateau, growth or foundation", examples=["peak"])
+    profile_zh: str | None = Field(description="the profile's Chinese name",
+                                   examples=[label(LabelKind.PROFILES, "peak")])
     risk_flags: list[str] = Field(
         default_factory=list,
         description="'low_tech_drift' (低新化): scale high, innovation low against peers (plateau profile)",
+        examples=[[]],
     )
-    badges: list[str] = Field(default_factory=list)
-    indicators: list[IndicatorScore]
-    coverage: float = Field(ge=0, le=1, description="share of the model's indicators reported")
-    imputed_cells: list[str]
-    rank_interval: RankInterval | None
-    strengths: list[Highlight]
-    weaknesses: list[Highlight]
-    next_tier: str | None
-    gap_to_next_tier: float | None = Field(description="composite points needed to reach the next tier")
+    badges: list[str] = Field(default_factory=list, description="cultivation badges: gazelle, hidden_champion, "
+                              "single_champion", examples=[["gazelle"]])
+    indicators: list[IndicatorScore] = Field(description="every indicator the model scored for the zone")
+    coverage: float = Field(ge=0, le=1, description="share of the model's indicators reported", examples=[0.96])
+    imputed_cells: list[str] = Field(description="codes of the indicators whose value was imputed",
+                                     examples=[["tech_contract_value"]])
+    rank_interval: RankInterval | None = Field(description="rank percentiles across the Monte Carlo runs")
+    strengths: list[Highlight] = Field(description="indicators furthest above the peer-group median")
+    weaknesses: list[Highlight] = Field(description="indicators furthest below the peer-group median")
+    next_tier: str | None = Field(description="the tier above the zone's (None: it is in the top tier)",
+                                  examples=[None])
+    gap_to_next_tier: float | None = Field(description="composite points needed to reach the next tier",
+                                           examples=[None])
     coupling: CouplingScores | None = Field(
         default=None,
         exclude_if=_absent,
@@ -428,81 +443,89 @@ class ZoneResult(_Result):
 class ExcludedZone(_Result):
     """A zone that was not ranked, and why."""
 
-    code: str
-    reason: str = Field(min_length=1)
-    coverage: float
+    code: str = Field(description="zone code", examples=["DEMO-33-P07"])
+    reason: str = Field(min_length=1, description="why it was not ranked",
+                        examples=["reports 8 of 27 indicators (30%), below the 67% zone-coverage threshold"])
+    coverage: float = Field(description="share of the model's indicators the zone reports", examples=[0.3])
 
 
 class ExcludedIndicator(_Result):
     """An indicator the checks dropped, and why."""
 
-    code: str
-    reason: str = Field(min_length=1)
-    coverage: float
+    code: str = Field(description="indicator code", examples=["chief_innovation_officer"])
+    reason: str = Field(min_length=1, description="why it was dropped",
+                        examples=["indicator coverage 40% is below the 65% threshold"])
+    coverage: float = Field(description="share of zones reporting it", examples=[0.4])
 
 
 class CorrelationFlag(_Result):
     """A pair of indicators whose Pearson correlation exceeds the threshold in absolute value."""
 
-    a: str
-    b: str
-    r: float
+    a: str = Field(description="first indicator code", examples=["hte_count"])
+    b: str = Field(description="second indicator code", examples=["revenue"])
+    r: float = Field(description="Pearson correlation over the zones reporting both", examples=[0.93])
 
 
 class OutlierTreatment(_Result):
     """What the outlier step did to one indicator."""
 
-    code: str
-    skewness: float
-    kurtosis: float
-    winsorised_points: int
-    log_transformed: bool
+    code: str = Field(description="indicator code", examples=["revenue"])
+    skewness: float = Field(description="skewness of the indicator's values", examples=[3.1])
+    kurtosis: float = Field(description="kurtosis of the indicator's values", examples=[14.2])
+    winsorised_points: int = Field(description="values clipped to the winsorising bounds", examples=[4])
+    log_transformed: bool = Field(description="the values were log-transformed", examples=[True])
 
 
 class SensitivityIndex(_Result):
     """Variance-based sensitivity of the ranks to one uncertain assumption."""
 
-    factor: str
-    first_order: float
-    total: float
+    factor: str = Field(description="the assumption varied, e.g. normalisation, weights", examples=["normalisation"])
+    first_order: float = Field(description="first-order (main-effect) sensitivity index", examples=[0.12])
+    total: float = Field(description="total-effect sensitivity index", examples=[0.18])
 
 
 class PeerGroupInfo(_Result):
     """One peer group: its code, members and mean composite."""
 
-    code: str
-    size: int
-    mean_composite: float
+    code: str = Field(description="peer-group code", examples=["revenue1-platforms2"])
+    size: int = Field(description="zones in the group", examples=[24])
+    mean_composite: float = Field(description="mean composite of the group (the RPI's denominator)", examples=[59.8])
 
 
 class ModelInfo(_Result):
     """Model-level facts about a run: weights, flags and the methods used."""
 
-    nominal_weights: dict[str, float] = Field(description="spec weights, pillar × within-pillar, sum 1")
-    applied_weights: dict[str, float] = Field(description="after the weighting method and caps, sum 1")
+    nominal_weights: dict[str, float] = Field(description="spec weights, pillar × within-pillar, sum 1",
+                                              examples=[{"rd_intensity": 0.06}])
+    applied_weights: dict[str, float] = Field(description="after the weighting method and caps, sum 1",
+                                              examples=[{"rd_intensity": 0.06}])
     effective_weights: dict[str, float] = Field(
-        description="squared Pearson r of each normalised indicator with the composite, normalised to sum 1"
+        description="squared Pearson r of each normalised indicator with the composite, normalised to sum 1",
+            examples=[{"rd_intensity": 0.05}]
     )
-    contribution_shares: dict[str, float] = Field(description="mean contribution / mean composite")
-    pillar_weights: dict[str, float]
-    correlation_flags: list[CorrelationFlag]
-    excluded_indicators: list[ExcludedIndicator]
+    contribution_shares: dict[str, float] = Field(description="mean contribution / mean composite",
+                                                  examples=[{"rd_intensity": 0.07}])
+    pillar_weights: dict[str, float] = Field(description="pillar code → share of the composite",
+                                             examples=[{"innovation": 0.6, "scale": 0.1}])
+    correlation_flags: list[CorrelationFlag] = Field(description="indicator pairs correlated above the threshold")
+    excluded_indicators: list[ExcludedIndicator] = Field(description="indicators the coverage check dropped")
     zero_variance_indicators: list[str] = Field(
         default_factory=list,
         description="kept indicators with the same value for every ranked zone (after imputation and outlier "
         "treatment): they separate nobody, so entropy, CRITIC and PCA give them weight 0 and CRITIC leaves them "
         "out of its correlations; expert and equal weights keep them (they shift every composite alike)",
     )
-    outliers: list[OutlierTreatment]
-    methods: dict[str, str]
-    peer_groups: list[PeerGroupInfo]
-    uncertainty_runs: int
+    outliers: list[OutlierTreatment] = Field(description="what the outlier step did to each indicator")
+    methods: dict[str, str] = Field(description="step → method used, e.g. normalisation → minmax",
+                                    examples=[{"normalisation": "minmax", "aggregation": "arithmetic"}])
+    peer_groups: list[PeerGroupInfo] = Field(description="the peer groups of the run")
+    uncertainty_runs: int = Field(description="Monte Carlo runs made", examples=[1002])
     uncertainty_alternatives: dict[str, list[str]] = Field(
         default_factory=dict,
         description="the normalisations and aggregations the Monte Carlo crossed with its weight draws, "
         "the run's own first (empty when it did not run)",
     )
-    sensitivity: list[SensitivityIndex]
+    sensitivity: list[SensitivityIndex] = Field(description="sensitivity of the ranks to each assumption")
     importance: Importance | None = Field(
         default=None,
         exclude_if=_absent,
@@ -535,35 +558,36 @@ class EvaluationResult(_Result):
 class Pillar(_Result):
     """A pillar (sub-index) of a model with its share of the composite."""
 
-    code: str
-    name_zh: str
-    name_en: str
-    weight: float = Field(ge=0)
+    code: str = Field(description="pillar code", examples=["innovation"])
+    name_zh: str = Field(description="Chinese name", examples=["创新能力"])
+    name_en: str = Field(description="English name", examples=["Innovation capacity"])
+    weight: float = Field(ge=0, description="share of the composite (relative to the other pillars)", examples=[0.6])
 
 
 class ModelIndicator(_Result):
     """An indicator a model reads: pillar, within-pillar weight and the direction used."""
 
-    code: str
-    pillar: str
-    weight: float = Field(ge=0)
-    direction: Direction
+    code: str = Field(description="indicator code", examples=["rd_intensity"])
+    pillar: str = Field(description="code of its pillar", examples=["innovation"])
+    weight: float = Field(ge=0, description="weight within the pillar", examples=[0.1])
+    direction: Direction = Field(description="higher or lower is better", examples=["higher"])
 
 
 class Tier(_Result):
     """One tier: its code and labels."""
 
-    code: str
-    name_zh: str
-    name_en: str
+    code: str = Field(description="tier code", examples=["peak"])
+    name_zh: str = Field(description="Chinese name", examples=[label(LabelKind.TIERS, "peak")])
+    name_en: str = Field(description="English name", examples=[label(LabelKind.TIERS, "peak", "en")])
 
 
 class TierScheme(_Result):
     """Tiers by RPI: ``thresholds`` strictly decreasing, one more tier than thresholds."""
 
-    thresholds: list[float]
-    tiers: list[Tier]
-    subgroups: bool
+    thresholds: list[float] = Field(description="RPI thresholds between tiers, strictly decreasing",
+                                    examples=[[125.0, 100.0, 70.0]])
+    tiers: list[Tier] = Field(description="tiers, best first")
+    subgroups: bool = Field(description="tiers are split into ± thirds", examples=[True])
 
 
 @runtime_checkable

@@ -10,7 +10,7 @@ for one run (part of :class:`~scoring_models.base.EvaluationOptions`).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from scoring_models.steps import benefit_of_doubt as _registers_bod  # noqa: F401
 from scoring_models.steps import mazziotta_pareto as _registers_ampi  # noqa: F401
@@ -43,12 +43,13 @@ class MethodOverrides(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    imputation: ImputationName | None = None
-    outliers: OutlierName | None = None
-    normalisation: NormalisationName | None = None
-    weighting: WeightingName | None = None
-    aggregation: AggregationName | None = None
-    peer_groups: PeerGroupName | None = None
+    imputation: ImputationName | None = Field(default=None, description="imputation method", examples=["peer_median"])
+    outliers: OutlierName | None = Field(default=None, description="outlier treatment", examples=["winsorise_log"])
+    normalisation: NormalisationName | None = Field(default=None, description="normalisation method",
+                                                    examples=["zscore"])
+    weighting: WeightingName | None = Field(default=None, description="weighting method", examples=["equal"])
+    aggregation: AggregationName | None = Field(default=None, description="aggregation method", examples=["geometric"])
+    peer_groups: PeerGroupName | None = Field(default=None, description="peer-group method", examples=["kmeans"])
 
     def apply(self, defaults: Methods) -> Methods:
         """``defaults`` with every override that is set (both are validated already)."""

@@ -22,7 +22,7 @@ import math
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, StrictBool, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from scoring_models.base import ModelIndicator, Pillar, Tier, TierScheme
@@ -125,7 +125,7 @@ class TierSpec(_Spec):
 
     thresholds: list[float] = Field(default_factory=lambda: [125.0, 100.0, 70.0], min_length=1)
     tiers: list[Tier] = Field(default_factory=_default_tiers)
-    subgroups: bool = True
+    subgroups: StrictBool = True
     basis: Literal["rpi", "composite"] = "rpi"
 
     @field_validator("thresholds")
@@ -147,7 +147,7 @@ class ProfileSpec(_Spec):
     profile is given when the model reads no indicator of one of the axes.
     """
 
-    enabled: bool = True
+    enabled: StrictBool = True
     innovation_dimensions: list[str] = Field(default_factory=lambda: ["innovation", "entrepreneurship"])
     scale_dimensions: list[str] = Field(default_factory=lambda: ["scale"])
 
@@ -167,7 +167,7 @@ class UncertaintySpec(_Spec):
     ``topsis`` among the aggregations when a TOPSIS model should be varied around its own method.
     """
 
-    enabled: bool = True
+    enabled: StrictBool = True
     weight_noise: float = Field(default=0.25, ge=0, lt=1)
     normalisations: list[NormalisationName] = Field(default_factory=_default_mc_norms, min_length=1)
     aggregations: list[AggregationName] = Field(default_factory=_default_mc_aggs, min_length=1)
@@ -204,7 +204,7 @@ class ExplainSpec(_Spec):
 class BadgeSpec(_Spec):
     """Cultivation badges (see ``steps.badges``); every threshold of the domain brief is a field."""
 
-    enabled: bool = False
+    enabled: StrictBool = False
     min_history_years: int = Field(default=3, ge=1)
     gazelle_indicators: list[str] = Field(
         default_factory=lambda: ["hte_count", "tech_contract_per_capita", "invention_patents_per_10k"]

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from app.config import Settings
+from app.config import Settings, get_settings
 from app.db import make_engine, make_session_factory, session_scope
 from app.main import create_app
 from app.migrate import upgrade
@@ -167,6 +167,15 @@ def demo_client(demo_database_url: str) -> Iterator[TestClient]:
     with TestClient(application, raise_server_exceptions=False, headers=headers) as test_client:
         yield test_client
     application.state.engine.dispose()
+
+
+@pytest.fixture
+def demo_env(demo_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Point the CLI (which reads the environment) at this test's demo database."""
+    monkeypatch.setenv("ZONESCORE_DATABASE_URL", demo_database_url)
+    get_settings.cache_clear()
+    yield demo_database_url
+    get_settings.cache_clear()
 
 
 @pytest.fixture

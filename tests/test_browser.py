@@ -76,6 +76,7 @@ class Server:
     run_ids: list[int]
     zone: str
     panel_id: int
+    database_url: str
 
 
 @pytest.fixture
@@ -112,7 +113,7 @@ def server(sqlite_demo_template: Path, tmp_path: Path) -> Iterator[Server]:
     with urllib.request.urlopen(f"{base}/api/v1/evaluations/{run_ids[-1]}/rankings?limit=5") as reply:
         zone = json.loads(reply.read())["items"][2]["zone_code"]
     try:
-        yield Server(base, run_ids, zone, panel_id)
+        yield Server(base, run_ids, zone, panel_id, url)
     finally:
         uv.should_exit = True
         thread.join(timeout=20)
@@ -326,3 +327,65 @@ def test_panel_pages_draw_the_heat_maps_and_the_trajectory_without_errors(server
     assert tab.evaluate("document.querySelectorAll('rect.tier-band').length") == 4
     assert tab.evaluate("document.querySelectorAll('svg.trajectory-chart circle.point').length") == 5
     assert tab.evaluate("document.querySelector('line.trend-line').getBBox().width") > 100
+def _run_for_province(database_url: str, province: str) -> int:
+    engine = make_engine(database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            request = EvaluationRequest.model_validate({"model": "innovation-peak", "year": 2024,
+                                                        "zones": {"provinces": [province]},
+                                                        "options": {"uncertainty_runs": 0}})
+            return publish(session, run_evaluation(session, request).id, Publisher(CLI_ACTOR)).id
+    finally:
+        engine.dispose()
+    raise AssertionError("unreachable")
+
+
+def test_the_english_ranking_fits_its_page_and_reads_peer_groups_and_badges(server: Server, tab: Tab) -> None:
+    run = server.run_ids[-1]
+    tab.load(f"{server.base}/ui/evaluations/{run}?lang=en", "document.querySelector('table.ranking tbody tr')")
+    assert tab.errors() == []
+    # nothing sticks out of the page or needs a sideways scroll at 1280 px
+    assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert tab.evaluate("(() => { const t = document.querySelector('table.ranking');"
+                        " return t.getBoundingClientRect().right - t.parentElement.getBoundingClientRect().right"
+                        " + t.parentElement.scrollWidth - t.parentElement.clientWidth })()") <= 0
+    # a badge is one chip on one line, however long its English name
+    lines = tab.evaluate("[...document.querySelectorAll('table.ranking .badge')].map(b => b.getClientRects().length)")
+    assert lines and set(lines) == {1}
+    # peer groups read as words, with the code at hand
+    with urllib.request.urlopen(f"{server.base}/api/v1/evaluations/{run}/rankings?limit=100&lang=en") as reply:
+        expected = [r["peer_group_label"] for r in json.loads(reply.read())["items"]]
+    shown = tab.evaluate("[...document.querySelectorAll('table.ranking td.peer-group')]"
+                         ".map(td => td.textContent.trim())")
+    assert shown == expected and not any("revenue" in text and "-" in text for text in shown)
+    tab.screenshot("ui-ranking-en")
+
+
+def test_zone_page_charts_keep_their_labels_and_an_honest_scale(server: Server, tab: Tab) -> None:
+    run = server.run_ids[-1]
+    tab.load(f"{server.base}/ui/evaluations/{run}/zones/{server.zone}?lang=en",
+             "document.querySelectorAll('svg.chart').length >= 5")
+    # the highlighted zone's name in the uncertainty chart starts inside the chart
+    left = tab.evaluate("document.querySelector('svg.interval-plot text.highlight').getBBox().x")
+    assert left >= 0
+    # ranks across years are drawn on a scale of at least 10 places, so a one-place move looks small
+    ticks = tab.evaluate("[...document.querySelector('svg.trend-rank').querySelectorAll('text.y-tick')]"
+                         ".map(t => parseFloat(t.textContent))")
+    assert ticks and max(ticks) - min(ticks) >= 10
+    tab.screenshot("ui-zone-en-scale")
+
+
+def test_methodology_reads_code_literals_and_runs_show_their_provinces(server: Server, tab: Tab) -> None:
+    tab.load(f"{server.base}/ui/models/innovation-peak?lang=en", "document.querySelector('svg.pillar-chart')")
+    description = tab.evaluate("document.querySelector('.description').textContent")
+    assert "``" not in description
+    assert tab.evaluate("document.querySelectorAll('.description code').length") > 0
+    province_run = _run_for_province(server.database_url, "33")
+    tab.load(f"{server.base}/ui?lang=en", "document.querySelectorAll('table tbody tr').length >= 2")
+    scopes = tab.evaluate("Object.fromEntries([...document.querySelectorAll('tr[data-run]')]"
+                          ".map(tr => [tr.dataset.run, tr.querySelector('td.scope').textContent.trim()]))")
+    assert scopes[str(province_run)] == "Zhejiang"
+    assert scopes[str(server.run_ids[-1])] == "All provinces"
+    tab.load(f"{server.base}/ui/evaluations/{province_run}?lang=en", "document.querySelector('table.ranking')")
+    assert "Zhejiang" in tab.evaluate("document.querySelector('.run-scope').textContent")
+    tab.screenshot("ui-index-scopes")

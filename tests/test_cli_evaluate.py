@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,15 +16,6 @@ from app.db import make_engine, make_session_factory
 from app.orm import EvaluationRun
 from app.schemas.evaluation import EvaluationRequest
 from app.services import evaluations as service
-
-
-@pytest.fixture
-def demo_env(demo_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Point the CLI at this test's demo database."""
-    monkeypatch.setenv("ZONESCORE_DATABASE_URL", demo_database_url)
-    get_settings.cache_clear()
-    yield demo_database_url
-    get_settings.cache_clear()
 
 
 def _runs(url: str) -> list[EvaluationRun]:
@@ -46,7 +36,8 @@ def test_evaluate_prints_run_tiers_and_top_ten(demo_env: str) -> None:
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith(f"run {runs[0].id}: innovation-peak 1.1.0, year 2024, {runs[0].zones_ranked} zones")
     assert lines[1].startswith("梯队: ") and "创新" in lines[1]
-    top = lines[2:]
+    assert lines[2].split()[:2] == ["排名", "园区代码"]  # the table's header
+    top = lines[3:]
     assert len(top) == min(10, runs[0].zones_ranked)
     assert top[0].split()[0] == "1" and "DEMO-33-" in top[0] and "示例高新区-浙江" in top[0]
     # Same request through the service: the same input hash (the CLI runs exactly what the API runs).

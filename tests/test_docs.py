@@ -6,7 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from app.errors import PROBLEM_BASE
+from app.api.responses import EXAMPLE_SERVER
 
 _URL = re.compile(r"""(?:https?:)?//[^\s"'<>)]+""", re.IGNORECASE)
 _LOCAL = ("http://localhost", "https://localhost", "http://127.0.0.1", "https://127.0.0.1")
@@ -55,8 +55,9 @@ def test_static_assets_are_served_with_their_content_types(client: TestClient) -
 
 def test_openapi_has_no_remote_urls_but_problem_type_identifiers(client: TestClient) -> None:
     text = client.get("/openapi.json").text
-    # Problem "type" values are RFC 9457 identifiers, never fetched by the docs pages.
-    assert {u for u in _remote_urls(text) if not u.startswith(PROBLEM_BASE)} == set()
+    # Problem "type" values are pages of the service itself (the examples show the default local address).
+    assert _remote_urls(text) == set()
+    assert EXAMPLE_SERVER + "/problems/not-found" in text
 
 
 def test_every_operation_is_documented(client: TestClient) -> None:
@@ -82,7 +83,7 @@ def test_error_examples_and_request_examples_are_realistic(client: TestClient) -
     spec = client.get("/openapi.json").json()
     zone_get = spec["paths"]["/api/v1/zones/{code}"]["get"]["responses"]["404"]
     example = zone_get["content"]["application/problem+json"]["example"]
-    assert example["status"] == 404 and example["type"] == PROBLEM_BASE + "not-found"
+    assert example["status"] == 404 and example["type"] == EXAMPLE_SERVER + "/problems/not-found"
     assert "409" in spec["paths"]["/api/v1/zones"]["post"]["responses"]
     assert "413" in spec["paths"]["/api/v1/imports"]["post"]["responses"]
     assert "406" in spec["paths"]["/api/v1/zones"]["get"]["responses"]

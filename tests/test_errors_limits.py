@@ -25,7 +25,7 @@ def _problem(response: Any, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     body: dict[str, Any] = response.json()
-    assert body["status"] == status and body["type"].startswith("https://") and body["title"]
+    assert body["status"] == status and body["type"].startswith("http://testserver/problems/") and body["title"]
     assert body["request_id"] == response.headers["x-request-id"]
     return body
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.ui import charts, panel_charts
@@ -202,3 +203,13 @@ def test_methodology_page_shows_methods_and_effective_importance(demo_client: Te
     coupling = _page(demo_client, "/ui/models/innovation-industry-coupling")
     assert "耦合协调度" in coupling and "熵权法" in coupling and "等级阈值（综合得分）" in coupling
     assert "≥ 90" in coupling
+def test_trend_scales_keep_small_changes_small() -> None:
+    value_range = charts.value_range
+    # a 0.4-point change of a 0–100 composite is drawn on 20 points, ending on multiples of 5
+    assert value_range([69.9, 70.3], min_span=20, floor=0) == (60.0, 80.0)
+    # near the floor of the scale the axis starts at the floor (rank 1, composite 0)
+    assert value_range([3, 3], min_span=30, floor=1) == (1, 31)
+    assert value_range([1.0, 2.0], min_span=20, floor=0) == (0, 20)
+    # a wide spread keeps its own range, with a margin of 8% on each side
+    low, high = value_range([10.0, 80.0], min_span=20, floor=0)
+    assert (low, high) == pytest.approx((10 - 5.6, 80 + 5.6))

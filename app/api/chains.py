@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from app.api.deps import JsonBody, Limit, Offset, SessionDep, SettingsDep
 from app.api.idempotency import IdempotencyDep
+from app.api.paging import set_page_links
 from app.api.responses import WRITE_RESPONSES, problem_responses
 from app.errors import PayloadTooLarge
 from app.schemas.chain import ChainBreakdownBatch, ChainBreakdownChangeOut, ChainBreakdownOut, ChainWriteSummary
+from app.schemas.codes import ChainCode
 from app.schemas.common import Page
 from app.security import ReadAccess, SubmitKey, ensure_may_write_zones
 from app.services.chains import breakdown_history, query_chain_breakdowns, write_chain_breakdowns
@@ -49,17 +51,22 @@ def upsert_chain_breakdowns(
 
 @router.get("", summary="Query chain breakdowns", response_model=Page[ChainBreakdownOut])
 def list_chain_breakdowns(
+    request: Request,
+    response: Response,
     session: SessionDep,
     reader: ReadAccess,
-    zone: Annotated[str | None, Query(description="zone code", examples=["DEMO-33-N01"])] = None,
-    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
-    chain: Annotated[str | None, Query(description="chain code", examples=["integrated_circuits"])] = None,
+    zone: Annotated[str | None, Query(max_length=40, description="zone code", examples=["DEMO-33-N01"])] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200, description="year", examples=[2024])] = None,
+    chain: Annotated[ChainCode | None, Query(description="chain code of the chain catalog",
+                                             examples=["integrated_circuits"])] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Page[ChainBreakdownOut]:
     """Breakdowns filtered by zone (e.g. `DEMO-33-N01`), year and chain (e.g. `integrated_circuits`), largest
-    chain first within a zone-year, with `segments_defined` from the chain catalog."""
+    chain first within a zone-year, with `segments_defined` from the chain catalog; the `Link` header points
+    at the other pages."""
     items, total = query_chain_breakdowns(session, zone=zone, year=year, chain=chain, limit=limit, offset=offset)
+    set_page_links(request, response, total=total, limit=limit, offset=offset)
     return Page[ChainBreakdownOut](items=items, total=total, limit=limit, offset=offset)
 
 

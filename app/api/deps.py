@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
+from pydantic import AwareDatetime, BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -74,3 +78,30 @@ Offset = Annotated[int, Query(ge=0, le=MAX_INT, description="items to skip")]
 # Put on a route's decorator: ``dependencies=[JsonBody]``. Checked before authentication and the body.
 JsonBody = Depends(require_json)
 MultipartBody = Depends(require_multipart)
+
+
+def _strict_bool(value: Any) -> Any:
+    # pydantic's lax booleans take 0/1, yes/no, on/off, t/f …: a query says true or false, nothing else
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
+    raise PydanticCustomError("bool_parsing", "Input should be true or false")
+
+
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})")
+
+
+def _strict_datetime(value: Any) -> Any:
+    # pydantic also reads a number as Unix time (`until=0.5` would mean 1970): a query gives RFC 3339 text
+    if isinstance(value, datetime) or (isinstance(value, str) and _DATETIME.fullmatch(value)):
+        return value
+    raise PydanticCustomError("datetime_parsing",
+                              "Input should be an RFC 3339 date-time with a UTC offset, e.g. 2026-03-02T08:15:00+08:00")
+
+
+QueryBool = Annotated[bool, BeforeValidator(_strict_bool), WithJsonSchema({"type": "boolean"})]
+"""A boolean query parameter: exactly ``true`` or ``false``."""
+QueryDateTime = Annotated[AwareDatetime, BeforeValidator(_strict_datetime),
+                          WithJsonSchema({"type": "string", "format": "date-time"})]
+"""A time query parameter: RFC 3339 with a UTC offset (``Z`` or ``+08:00``), never a number."""

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Query, Request, Response
+from pydantic import WithJsonSchema
 
 from app.errors import AppError
 from app.negotiation import by_preference
@@ -103,10 +104,11 @@ def export_response(
 async def get_export_format(
     request: Request,
     format: Annotated[
-        str | None,
-        Query(description="json (default), csv (UTF-8 with BOM, for Excel) or xlsx; overrides the Accept header. "
-                          "Downloads hold every matching row (limit/offset apply to JSON only).",
-              examples=["csv"]),
+        # Any text reaches choose_format, which answers 406 Not Acceptable (not 422) for a format it cannot give.
+        Annotated[str, WithJsonSchema({"type": "string", "enum": [f.value for f in ExportFormat]})] | None,
+        Query(max_length=20, description="json (default), csv (UTF-8 with BOM, for Excel) or xlsx; overrides the "
+              "Accept header (406 for another format). Downloads hold every matching row (limit/offset apply to "
+              "JSON only).", examples=["csv"]),
     ] = None,
 ) -> ExportFormat:
     """Dependency: the representation the client wants (406 problem+json when none can be produced)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -12,6 +13,8 @@ from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import MAX_INT, JsonBody, Limit, Offset, SessionDep, SettingsDep
 from app.api.downloads import DOWNLOAD_CONTENT, ExportFormat, FormatDep, export_response
+from app.api.filters import RankingFilters, RankingFiltersDep, RunFiltersDep
+from app.api.paging import LINK_HEADER, page_links, set_page_links
 from app.api.responses import NOT_MODIFIED, WRITE_RESPONSES, problem_responses
 from app.config import Settings
 from app.db import session_scope
@@ -25,7 +28,7 @@ from app.http_cache import (
     short_public,
     version_etag,
 )
-from app.i18n import Lang, Language
+from app.i18n import Lang, Language, LocalisedLang
 from app.schemas.common import Page
 from app.schemas.evaluation import (
     Comparison,
@@ -53,7 +56,7 @@ RunId = Annotated[int, Path(ge=1, le=MAX_INT, description="evaluation run id", e
 
 
 class RankingSort(StrEnum):
-    """Sort orders of a ranking."""
+    """Sort orders of a ranking: rank, composite, RPI (``-`` first: descending), zone code, rank in peer group."""
 
     RANK = "rank"
     RANK_DESC = "-rank"
@@ -85,13 +88,15 @@ def result_cache(request: Request, fmt: ExportFormat, lang: Language, state: Run
     return etag, headers
 
 
-def _detail(session: SessionDep, run_id: int) -> EvaluationRunDetail:
-    return service.run_detail(session, service.get_run(session, run_id))
+def _detail(session: SessionDep, run_id: int, lang: Language) -> EvaluationRunDetail:
+    return service.run_detail(session, service.get_run(session, run_id), lang)
 
 
 @router.post("", summary="Run an evaluation", response_model=EvaluationRunDetail, status_code=201,
              dependencies=[JsonBody], responses={**WRITE_RESPONSES, **problem_responses(404)})
-def create_evaluation(session: SessionDep, key: EvaluateKey, body: EvaluationRequest) -> EvaluationRunDetail:
+def create_evaluation(
+    session: SessionDep, key: EvaluateKey, lang: LocalisedLang, body: EvaluationRequest
+) -> EvaluationRunDetail:
     """Compute and store a run of ``model`` for ``year`` over the filtered zones, as a **draft**.
 
     The run records the model version, the options and a hash of all inputs: re-running on unchanged
@@ -100,7 +105,7 @@ def create_evaluation(session: SessionDep, key: EvaluateKey, body: EvaluationReq
     Needs a key with the ``evaluate`` scope.
     """
     run = service.run_evaluation(session, body, actor=key.actor)
-    return _detail(session, run.id)
+    return _detail(session, run.id, lang)
 
 
 @router.post("/{run_id}/publish", summary="Publish a draft run", response_model=EvaluationRunDetail,
@@ -129,13 +134,15 @@ def withdraw_evaluation(
 
 @router.get("", summary="List evaluation runs", response_model=Page[EvaluationRunOut])
 def list_evaluations(
+    request: Request,
     session: SessionDep,
     reader: ReadAccess,
     response: Response,
-    model: Annotated[str | None, Query(description="model key")] = None,
-    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    lang: LocalisedLang,
+    model: Annotated[str | None, Query(max_length=64, description="model key", examples=["innovation-peak"])] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200, description="evaluation year", examples=[2024])] = None,
     status: Annotated[RunStatus | None, Query(description="only runs in this state (default: every state the "
-                                              "caller may see except withdrawn)")] = None,
+                                              "caller may see except withdrawn)", examples=["published"])] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[EvaluationRunOut]:
@@ -150,8 +157,9 @@ def list_evaluations(
         raise Forbidden("drafts are listed only to keys with the 'evaluate' or 'publish' scope")
     statuses = viewer.statuses() if status is None else (status,)
     runs, total = service.list_runs(session, model=model, year=year, limit=limit, offset=offset, statuses=statuses)
-    return Page[EvaluationRunOut](items=[service.run_out(session, r) for r in runs], total=total, limit=limit,
-                                  offset=offset)
+    set_page_links(request, response, total=total, limit=limit, offset=offset)
+    return Page[EvaluationRunOut](items=[service.run_out(session, r, lang) for r in runs], total=total,
+                                  limit=limit, offset=offset)
 
 
 @router.get("/compare", summary="Compare two runs", response_model=Comparison,
@@ -159,10 +167,14 @@ def list_evaluations(
 def compare_evaluations(
     session: SessionDep,
     reader: ReadAccess,
-    base: Annotated[int, Query(ge=1, le=MAX_INT, description="run id of the base scheme, e.g. a comprehensive run")],
-    other: Annotated[int, Query(ge=1, le=MAX_INT, description="run id of the other scheme, e.g. innovation-peak")],
-    threshold: Annotated[int | None, Query(ge=1, le=MAX_INT, description="rank change that counts as a move")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    lang: LocalisedLang,
+    base: Annotated[int, Query(ge=1, le=MAX_INT, description="run id of the base scheme, e.g. a comprehensive run",
+                               examples=[2])],
+    other: Annotated[int, Query(ge=1, le=MAX_INT, description="run id of the other scheme, e.g. innovation-peak",
+                                examples=[1])],
+    threshold: Annotated[int | None, Query(ge=1, le=MAX_INT, description="rank change that counts as a move "
+                                           "(default: 10% of the common zones, at least 3)", examples=[10])] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="most zones in each list", examples=[50])] = 50,
 ) -> Comparison:
     """Who moves up or down from ``base`` to ``other``; ``overrated`` names the zones the base scheme
     ranked much higher — under ``comprehensive`` vs ``innovation-peak``, the 产业高原 / 低新化 candidates.
@@ -170,7 +182,7 @@ def compare_evaluations(
     viewer = viewer_of(reader)
     publication.visible_state(session, base, viewer)
     publication.visible_state(session, other, viewer)
-    return service.compare(session, base, other, threshold=threshold, limit=limit)
+    return service.compare(session, base, other, threshold=threshold, limit=limit, lang=lang)
 
 
 @router.get("/{run_id}", summary="One evaluation run", response_model=EvaluationRunDetail,
@@ -190,30 +202,34 @@ def get_evaluation(
     etag, headers = result_cache(request, ExportFormat.JSON, lang, state, settings)
     if (hit := not_modified(request, etag, extra=headers)) is not None:
         return hit
-    return json_response(_detail(session, run_id), etag=etag, extra=headers)
+    return json_response(_detail(session, run_id, lang), etag=etag, extra=headers)
 
 
-class RankingFilters:
-    """The filters, sort and page of a ranking request (shared with the official ranking)."""
+@dataclass(frozen=True)
+class RankingQuery:
+    """The validated filters, sort and page of a ranking request (shared with the official ranking)."""
 
-    def __init__(
-        self,
-        level: str | None = None,
-        tier: str | None = None,
-        peer_group: str | None = None,
-        profile: str | None = None,
-        badge: str | None = None,
-        sort: RankingSort = RankingSort.RANK,
-        limit: Limit = 50,
-        offset: Offset = 0,
-    ) -> None:
-        """Read from the query string."""
-        self.filters: dict[str, Any] = {"level": level, "tier": tier, "peer_group": peer_group, "profile": profile,
-                                        "badge": badge, "sort": sort.value}
-        self.limit, self.offset = limit, offset
+    filters: RankingFilters
+    sort: RankingSort
+    limit: int
+    offset: int
 
 
-RankingQuery = Annotated[RankingFilters, Depends()]
+SortParam = Annotated[RankingSort, Query(description="order of the rows: rank, composite or rpi (a leading - "
+                                         "reverses), zone_code, or peer_rank (by peer group, then rank in it)",
+                                         examples=["-composite"])]
+
+
+def ranking_query(filters: RankingFiltersDep, sort: SortParam = RankingSort.RANK, limit: Limit = 50,
+                  offset: Offset = 0) -> RankingQuery:
+    """Dependency: the ranking request of a run."""
+    return RankingQuery(filters, sort, limit, offset)
+
+
+def run_ranking_query(filters: RunFiltersDep, sort: SortParam = RankingSort.RANK, limit: Limit = 50,
+                      offset: Offset = 0) -> RankingQuery:
+    """Dependency: the ranking request of the official run (``province`` names the run, not a filter)."""
+    return RankingQuery(filters, sort, limit, offset)
 
 
 def read_state(factory: sessionmaker[Session], run_id: int, viewer: Viewer) -> RunState:
@@ -224,15 +240,14 @@ def read_state(factory: sessionmaker[Session], run_id: int, viewer: Viewer) -> R
 
 
 async def rankings_response(request: Request, settings: Settings, fmt: ExportFormat, lang: Language,
-                            state: RunState, filters: dict[str, Any], limit: int, offset: int,
-                            extra: dict[str, Any] | None = None) -> Response:
+                            state: RunState, query: RankingQuery, extra: dict[str, Any] | None = None) -> Response:
     """The ranking of the run in ``state`` (already checked visible) as JSON or a download, with its cache
-    headers; ``extra`` adds members to the JSON page (the official ranking names its run)."""
+    headers and paging links; ``extra`` adds members to the JSON page (the official ranking names its run)."""
     etag, headers = result_cache(request, fmt, lang, state, settings)
     app_state = request.app.state
     if fmt is not ExportFormat.JSON:
         body = await run_in_threadpool(_export_rankings, app_state.session_factory, state.id, fmt, lang,
-                                       settings.max_export_rows, filters)
+                                       settings.max_export_rows, query)
         if (hit := not_modified(request, etag, extra=headers)) is not None:
             return hit
         return export_response(body, fmt, f"evaluation-{state.id}-rankings", headers=cache_headers(etag, extra=headers))
@@ -241,17 +256,19 @@ async def rankings_response(request: Request, settings: Settings, fmt: ExportFor
     cache: service.RankingsCache | None = getattr(app_state, "rankings_cache", None)
     if cache is None:
         cache = app_state.rankings_cache = service.RankingsCache()
-    params = {**filters, "limit": limit, "offset": offset}
-    key = (state.id, *params.values())
+    key = (state.id, query, lang.value)
     page = cache.get(key)
     if page is None:
-        page = await run_in_threadpool(_read_rankings, app_state.session_factory, state.id, params)
+        page = await run_in_threadpool(_read_rankings, app_state.session_factory, state.id, query, lang)
         cache.put(key, page)
+    body, total = page
+    links = page_links(request, total=total, limit=query.limit, offset=query.offset)
+    headers[LINK_HEADER] = f"{headers[LINK_HEADER]}, {links}" if LINK_HEADER in headers else links
     if (hit := not_modified(request, etag, extra=headers)) is not None:
         return hit
     if extra:
-        page = json.dumps({**extra, **json.loads(page)}, ensure_ascii=False, separators=(",", ":")).encode()
-    return Response(page, media_type="application/json", headers=cache_headers(etag, extra=headers))
+        body = json.dumps({**extra, **json.loads(body)}, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(body, media_type="application/json", headers=cache_headers(etag, extra=headers))
 
 
 @router.get("/{run_id}/rankings", summary="Ranking of a run", response_model=Page[RankingRow],
@@ -263,33 +280,37 @@ async def get_rankings(
     fmt: FormatDep,
     lang: Lang,
     run_id: RunId,
-    query: RankingQuery,
-    province: str | None = None,
+    query: Annotated[RankingQuery, Depends(ranking_query)],
 ) -> Response:
     """Ranked zones of a run (composite, RPI, tier and subgroup, peer group, profile, badges, rank interval),
-    filtered by province, level, tier, peer group, profile and badge, sorted and paginated.
+    filtered by province, level, tier, peer group, profile and badge, sorted and paginated. Every code comes
+    with its label in the language asked for (`tier` and `tier_label` …); repeat a filter for several values
+    (any of them matches); an unknown value is a 422 naming the allowed ones.
 
     `?format=csv` (UTF-8 with BOM) or `?format=xlsx` (or the matching `Accept`) downloads every matching
     zone (limit/offset apply to JSON only) with headers and labels in `?lang=` (default zh-CN); the XLSX
     file adds a methodology sheet (pillars, indicators and weights, methods, thresholds) of this run.
-    Visibility and caching as for the run (404 for a draft the caller may not see, 410 once withdrawn)."""
+    Visibility and caching as for the run (404 for a draft the caller may not see, 410 once withdrawn); the
+    `Link` header points at the other pages."""
     state = await run_in_threadpool(read_state, request.app.state.session_factory, run_id, viewer_of(reader))
-    filters = {"province": province, **query.filters}
-    return await rankings_response(request, settings, fmt, lang, state, filters, query.limit, query.offset)
+    return await rankings_response(request, settings, fmt, lang, state, query)
 
 
-def _read_rankings(factory: sessionmaker[Session], run_id: int, params: dict[str, Any]) -> bytes:
+def _read_rankings(factory: sessionmaker[Session], run_id: int, query: RankingQuery,
+                   lang: Language) -> tuple[bytes, int]:
     with session_scope(factory) as session:
-        return service.rankings_json(session, run_id, **params)
+        return service.rankings_page_json(session, run_id, sort=query.sort.value, limit=query.limit,
+                                          offset=query.offset, lang=lang, **query.filters.kwargs())
     raise AssertionError("unreachable")
 
 
 def _export_rankings(
     factory: sessionmaker[Session], run_id: int, fmt: ExportFormat, lang: Language, max_rows: int,
-    filters: dict[str, Any],
+    query: RankingQuery,
 ) -> bytes:
     with session_scope(factory) as session:
-        return exports.rankings_file(session, run_id, fmt.file_format(), lang, max_rows=max_rows, **filters)
+        return exports.rankings_file(session, run_id, fmt.file_format(), lang, max_rows=max_rows,
+                                     sort=query.sort.value, **query.filters.kwargs())
     raise AssertionError("unreachable")
 
 
@@ -297,7 +318,7 @@ def _export_rankings(
             responses={200: {"content": DOWNLOAD_CONTENT}, **NOT_MODIFIED, **problem_responses(404, 406, 410)})
 def get_scorecard(
     request: Request, session: SessionDep, settings: SettingsDep, reader: ReadAccess, fmt: FormatDep, lang: Lang,
-    run_id: RunId, code: str,
+    run_id: RunId, code: Annotated[str, Path(max_length=40, description="zone code", examples=["DEMO-33-N01"])],
 ) -> Response:
     """Composite, pillars, ranks, tier, profile, badges, contributions, strengths and weaknesses, gap to
     the next tier, rank interval, and the change against the same model's official (published) run for
@@ -316,4 +337,4 @@ def get_scorecard(
     if fmt is not ExportFormat.JSON:
         body = exports.scorecard_file(session, run_id, code, fmt.file_format(), lang)
         return export_response(body, fmt, f"evaluation-{run_id}-{code}", headers=cache_headers(etag, extra=headers))
-    return json_response(card.out(), etag=etag, extra=headers)
+    return json_response(card.out(lang), etag=etag, extra=headers)

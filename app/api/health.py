@@ -16,7 +16,7 @@ PROBE_PATHS = frozenset({"/healthz", "/readyz"})
 
 
 @router.get("/healthz", summary="Process is up")
-def healthz() -> dict[str, str]:
+def check_liveness() -> dict[str, str]:
     """Always 200 with `{"status": "ok"}` while the process serves requests (liveness probe)."""
     return {"status": "ok"}
 
@@ -29,7 +29,7 @@ def healthz() -> dict[str, str]:
                          "status": "unavailable", "database": "reachable", "migration": "0001",
                          "expected": "0002"}}}}},
 )
-def readyz(request: Request) -> JSONResponse:
+def check_readiness(request: Request) -> JSONResponse:
     """200 when the database answers and is at the newest migration, else 503 saying which check failed
     (readiness probe; the Docker HEALTHCHECK uses it)."""
     engine = request.app.state.engine

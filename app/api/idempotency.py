@@ -69,7 +69,8 @@ def get_idempotency(
     idempotency_key: Annotated[
         str | None,
         Header(alias="Idempotency-Key", min_length=1, max_length=200,
-               description="a client-chosen id; a repeat returns the first result and writes nothing"),
+               description="a client-chosen id; a repeat returns the first result and writes nothing",
+               examples=["2024-zj-import-0001"]),
     ] = None,
 ) -> Idempotency:
     """The idempotency state of a write (the route's own key dependency has already authenticated)."""

@@ -13,8 +13,8 @@ from app.api.responses import WRITE_RESPONSES, problem_responses
 from app.errors import PayloadTooLarge
 from app.metrics import record_import
 from app.schemas.observation import ImportResult
-from app.security import SubmitKey, ensure_may_write_zones
-from app.services.imports import file_bounds
+from app.security import SubmitKey, outside_message, zones_outside_key
+from app.services.imports import Scope, file_bounds
 from app.services.imports import import_file as import_service
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
 
 @router.post("", summary="Import observations from a CSV or XLSX file", response_model=ImportResult,
              dependencies=[MultipartBody], responses={**WRITE_RESPONSES, **problem_responses(503)})
-async def import_file(
+async def import_observations(
     session: SessionDep,
     settings: SettingsDep,
     key: SubmitKey,
@@ -30,8 +30,11 @@ async def import_file(
     file: Annotated[UploadFile, File(description="CSV (UTF-8, UTF-8 with BOM, GB18030/GBK) or XLSX")],
 ) -> ImportResult | Response:
     """Read the file (wide: zone_code, year, one column per indicator; long: zone_code, indicator_code,
-    year, value), validate every cell and write all of them, or none with every problem listed.
-    Needs a submit key; a key limited to provinces may import only their zones (403 listing the others).
+    year, value), validate every cell and write all of them, or none with every problem listed at once:
+    cells that do not parse, zones outside the key's provinces and what the checks of `POST /observations`
+    find (unknown zone, year or value out of range …), with the codes a JSON batch gives and the file's own
+    column headers (the first `ZONESCORE_MAX_PROBLEMS` listed, `error_totals` counting all per code). A file
+    whose only problems are zones outside the key's provinces is a 403, any other a 422. Needs a submit key.
     With an ``Idempotency-Key`` header a repeat returns the first result and writes nothing.
 
     A workbook is inspected before it is read (its declared and actual sizes, cell references, shared
@@ -50,7 +53,9 @@ async def import_file(
     result = await run_in_threadpool(
         import_service, session, data, filename=file.filename, content_type=file.content_type,
         earliest_year=settings.earliest_year, max_rows=settings.max_batch_rows, actor=key.actor,
-        authorize=lambda codes: ensure_may_write_zones(session, key, codes), bounds=file_bounds(settings),
+        scope=Scope(outside=lambda codes: zones_outside_key(session, key, codes),
+                    message=lambda code, province: outside_message(key, code, province)),
+        bounds=file_bounds(settings),
     )
     record_import(result.file_format, result.rows, result)
     idempotency.remember(content, 200, result)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from app.api.deps import JsonBody, SessionDep
-from app.api.models import Methodology, get_model
+from app.api.models import ModelDetail, get_model
 from app.api.responses import WRITE_RESPONSES, problem_responses
 from app.schemas.judgments import PANEL, JudgmentOut, JudgmentSubmission, PanelReview, PublishRequest
 from app.security import AdminKey, EvaluateKey, ReadAccess
@@ -38,7 +38,7 @@ def submit(session: SessionDep, principal: EvaluateKey, response: Response, key:
 
 @router.get("", summary="Panels with judgments for a model", response_model=list[str],
             responses=problem_responses(404))
-def list_panels(session: SessionDep, reader: ReadAccess, key: str) -> list[str]:
+def list_judgment_panels(session: SessionDep, reader: ReadAccess, key: str) -> list[str]:
     """The panels holding judgments for this model (404 for an unknown model)."""
     return service.panels(session, key)
 
@@ -62,9 +62,9 @@ def withdraw(session: SessionDep, principal: EvaluateKey, key: str, panel: Panel
     return Response(status_code=204)
 
 
-@router.post("/publish", summary="Publish a panel's judgments as a model version", response_model=Methodology,
+@router.post("/publish", summary="Publish a panel's judgments as a model version", response_model=ModelDetail,
              status_code=201, dependencies=[JsonBody], responses={**WRITE_RESPONSES, **problem_responses(404)})
-def publish(session: SessionDep, admin: AdminKey, key: str, body: PublishRequest) -> Methodology:
+def publish(session: SessionDep, admin: AdminKey, key: str, body: PublishRequest) -> ModelDetail:
     """Register `body.key` @ `body.version`: this model's spec with the panel's judgments as its AHP
     weights (`weighting: {"method": "ahp"}`), so they are part of that version's methodology and of
     every run made with it. Every expert's matrices must be consistent; built-in keys are reserved."""

@@ -33,6 +33,9 @@ def list_keys(session: SessionDep, admin: AdminKey) -> list[KeyOut]:
 
 
 @router.delete("/{key_id}", summary="Revoke an API key", response_model=KeyOut, responses=problem_responses(404))
-def revoke_key(session: SessionDep, admin: AdminKey, key_id: Annotated[int, Path(ge=1, le=MAX_INT)]) -> KeyOut:
+def revoke_key(
+    session: SessionDep, admin: AdminKey,
+    key_id: Annotated[int, Path(ge=1, le=MAX_INT, description="key id", examples=[2])],
+) -> KeyOut:
     """Revoke the key: from now on it gets 401. The row stays so the audit trail can name it."""
     return KeyOut.model_validate(service.revoke_key(session, admin.actor, key_id))

@@ -23,9 +23,11 @@ _EXAMPLE_SETS = (LabelKind.TIERS, LabelKind.SUBGROUPS, LabelKind.PROFILES, Label
 class LabelSets(BaseModel):
     """Every label set in one language: set name → code → label."""
 
-    lang: Language = Field(examples=["zh-CN"])
-    catalog_version: str = Field(examples=["2026.1"])
+    lang: Language = Field(description="the language of the labels", examples=["zh-CN"])
+    catalog_version: str = Field(description="version of the indicator catalog", examples=["2026.1"])
     labels: dict[str, dict[str, str]] = Field(
+        description="label set (indicators, tiers, subgroups, profiles, badges, provinces, peer_groups …) → code → "
+        "label",
         examples=[{kind.value: catalog_labels(kind) for kind in _EXAMPLE_SETS}
                   | {"provinces": {"33": catalog_label(LabelKind.PROVINCES, "33")},
                      "indicators": {"rd_intensity": catalog_label(LabelKind.INDICATORS, "rd_intensity")}}]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Response
-from pydantic import BaseModel, Field, ValidationError
+from fastapi import APIRouter, Body, Path, Query, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.api.deps import JsonBody, SessionDep
 from app.api.responses import WRITE_RESPONSES, problem_responses
 from app.errors import invalid_spec
 from app.security import AdminKey, ReadAccess
 from app.services import model_catalog as catalog
+from app.services.run_document import Methodology
 from scoring_models.spec import ModelSpec
 
 router = APIRouter(prefix="/api/v1/models", tags=["models"])
@@ -20,39 +21,29 @@ router = APIRouter(prefix="/api/v1/models", tags=["models"])
 class ModelListItem(BaseModel):
     """A model version known to the service."""
 
-    key: str
-    version: str
-    title_zh: str
-    title_en: str
-    description: str
-    source: str
+    key: str = Field(description="model key", examples=["innovation-peak"])
+    version: str = Field(description="version", examples=["1.0.0"])
+    title_zh: str = Field(description="Chinese title", examples=["创新高峰评价"])
+    title_en: str = Field(description="English title", examples=["Innovation peak"])
+    description: str = Field(description="what the model measures and how",
+                             examples=["Peer groups by revenue band × national R&D platforms …"])
+    source: str = Field(description="builtin, plugin (an installed package) or custom (registered here)",
+                        examples=["builtin"])
 
 
-class Methodology(BaseModel):
-    """A model's full methodology."""
+class ModelDetail(Methodology):
+    """A model's full methodology, with its versions and the effective weights of its newest run."""
 
-    key: str
-    version: str
-    versions: list[str]
-    source: str
-    title_zh: str
-    title_en: str
-    description: str
-    pillars: list[dict[str, Any]]
-    indicators: list[dict[str, Any]]
-    tier_scheme: dict[str, Any]
-    spec: dict[str, Any] | None
-    steps: list[dict[str, Any]] = Field(
-        description="every step in the order it runs: its method, its population — 'filtered' (the zones a "
-        "run evaluates: a province-only run ranks and tiers its zones among themselves), 'national' (every "
-        "zone with data in the year, whatever the filter: the badges) or 'own' (the zone's own data and the "
-        "model's settings) — and its source (the published method); empty for a plug-in that is not a spec",
-    )
-    ahp: dict[str, Any] | None = Field(
-        default=None, description="the experts' AHP matrices behind the weights: priorities, λmax, CI, RI, CR")
-    immutable: bool
-    effective_weights: dict[str, float] | None
-    effective_weights_run_id: int | None
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    versions: list[str] = Field(description="every version of the model, oldest first", examples=[["1.0.0"]])
+    source: str = Field(description="builtin, plugin or custom", examples=["builtin"])
+    immutable: bool = Field(description="true when the version cannot change (built-in, or used by a run)",
+                            examples=[True])
+    effective_weights: dict[str, float] | None = Field(description="indicator code → effective weight in the "
+                                                       "newest run of this version (null: no run yet)",
+                                                       examples=[{"rd_intensity": 0.05}])
+    effective_weights_run_id: int | None = Field(description="that run's id", examples=[12])
     importance: dict[str, Any] | None = Field(
         default=None, description="the newest run's effective importance: each indicator's and pillar's correlation "
                                   "ratio with the composite next to its nominal weight (and a calibration if any)")
@@ -65,32 +56,33 @@ def list_models(session: SessionDep, reader: ReadAccess) -> list[ModelListItem]:
     return [ModelListItem(**item) for item in catalog.list_models(session)]
 
 
-@router.get("/{key}", summary="A model's methodology", response_model=Methodology, responses=problem_responses(404))
+@router.get("/{key}", summary="A model's methodology", response_model=ModelDetail, responses=problem_responses(404))
 def get_model(
     session: SessionDep,
     reader: ReadAccess,
-    key: str,
-    version: Annotated[str | None, Query(description="default: newest")] = None,
-) -> Methodology:
+    key: Annotated[str, Path(max_length=64, description="model key", examples=["innovation-peak"])],
+    version: Annotated[str | None, Query(max_length=32, description="model version; default: the newest",
+                                         examples=["1.0.0"])] = None,
+) -> ModelDetail:
     """Pillars, indicators with nominal weights, effective weights from the newest run of this version,
     the method and thresholds of every step (the declarative spec), each step's method, population
     (filtered, national or own) and source (`steps`), the tier scheme and all versions."""
     model, source = catalog.resolve_model(session, key, version)
     doc = catalog.methodology(model)
     run_id, info = catalog.newest_run_info(session, model.key, model.version)
-    return Methodology(
-        **doc.model_dump(mode="json"), versions=catalog.versions_of(session, key), source=source,
+    return ModelDetail(
+        **dict(doc), versions=catalog.versions_of(session, key), source=source,
         immutable=source != "custom" or model.version in catalog.used_versions(session, key),
         effective_weights=None if info is None else info.effective_weights, effective_weights_run_id=run_id,
         importance=None if info is None or info.importance is None else info.importance.model_dump(mode="json"),
     )
 
 
-@router.post("", summary="Register a custom model (declarative spec)", response_model=Methodology,
+@router.post("", summary="Register a custom model (declarative spec)", response_model=ModelDetail,
              status_code=201, dependencies=[JsonBody], responses=WRITE_RESPONSES)
 def register_model(
     session: SessionDep, admin: AdminKey, response: Response, body: Annotated[dict[str, Any], Body()]
-) -> Methodology:
+) -> ModelDetail:
     """Validate a declarative spec and store it as a new custom model or a new version of one.
 
     To fork a built-in model (e.g. a province's own weights for ``innovation-peak``), take ``spec``

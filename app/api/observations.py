@@ -6,14 +6,16 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from app.api.deps import JsonBody, Limit, Offset, SessionDep, SettingsDep
 from app.api.downloads import DOWNLOAD_CONTENT, ExportFormat, FormatDep, export_response
 from app.api.idempotency import IdempotencyDep
+from app.api.paging import set_page_links
 from app.api.responses import WRITE_RESPONSES, problem_responses
 from app.errors import PayloadTooLarge
 from app.i18n import Lang
+from app.schemas.codes import IndicatorCode
 from app.schemas.common import Page, WriteSummary
 from app.schemas.observation import ObservationBatch, ObservationChangeOut, ObservationOut, WideRow
 from app.security import ReadAccess, SubmitKey, ensure_may_write_zones
@@ -66,22 +68,28 @@ def upsert_observations(
     response_model=Page[ObservationOut] | Page[WideRow],
     responses={200: {"content": DOWNLOAD_CONTENT}, **problem_responses(400, 406)},
 )
-def query_observations(
+def list_observations(
+    request: Request,
+    response: Response,
     session: SessionDep,
     reader: ReadAccess,
     settings: SettingsDep,
     fmt: FormatDep,
     lang: Lang,
     zone: Annotated[
-        list[str] | None, Query(description="zone code; repeat for several", examples=[["DEMO-33-N01"]])
+        list[Annotated[str, Query(max_length=40)]] | None,
+        Query(description="zone code; repeat for several (any of them matches)", examples=[["DEMO-33-N01"]]),
     ] = None,
     indicator: Annotated[
-        list[str] | None,
-        Query(description="indicator code; repeat for several", examples=[["rd_intensity", "hte_count"]]),
+        list[IndicatorCode] | None,
+        Query(description="indicator code; repeat for several (any of them matches)",
+              examples=[["rd_intensity", "hte_count"]]),
     ] = None,
-    year_from: Annotated[int | None, Query(ge=1900, le=2200)] = None,
-    year_to: Annotated[int | None, Query(ge=1900, le=2200)] = None,
-    form: Form = Form.LONG,
+    year_from: Annotated[int | None, Query(ge=1900, le=2200, description="first year, included",
+                                           examples=[2022])] = None,
+    year_to: Annotated[int | None, Query(ge=1900, le=2200, description="last year, included", examples=[2024])] = None,
+    form: Annotated[Form, Query(description="long: one item per cell; wide: one item per zone and year",
+                                examples=["wide"])] = Form.LONG,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Page[ObservationOut] | Page[WideRow] | Response:
@@ -101,20 +109,22 @@ def query_observations(
     if form is Form.WIDE:
         rows, total = queries.query_wide(session, zones=zone, indicators=indicator, year_from=year_from,
                                          year_to=year_to, limit=limit, offset=offset)
+        set_page_links(request, response, total=total, limit=limit, offset=offset)
         return Page[WideRow](items=rows, total=total, limit=limit, offset=offset)
     items, total = queries.query_long(session, zones=zone, indicators=indicator, year_from=year_from,
                                       year_to=year_to, limit=limit, offset=offset)
+    set_page_links(request, response, total=total, limit=limit, offset=offset)
     return Page[ObservationOut](items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/history", summary="History of one cell", response_model=list[ObservationChangeOut],
             responses=problem_responses(422))
-def observation_history(
+def get_observation_history(
     session: SessionDep,
     reader: ReadAccess,
-    zone: Annotated[str, Query(description="zone code", examples=["DEMO-33-N01"])],
-    indicator: Annotated[str, Query(description="indicator code", examples=["rd_intensity"])],
-    year: Annotated[int, Query(ge=1900, le=2200)],
+    zone: Annotated[str, Query(max_length=40, description="zone code", examples=["DEMO-33-N01"])],
+    indicator: Annotated[IndicatorCode, Query(description="indicator code", examples=["rd_intensity"])],
+    year: Annotated[int, Query(ge=1900, le=2200, description="year of the cell", examples=[2024])],
 ) -> list[ObservationChangeOut]:
     """Every change ever made to one zone × indicator × year cell (old and new value and status, who and
     when, the request id), oldest first; empty when the cell was never written."""

@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import SessionDep, SettingsDep
 from app.api.downloads import DOWNLOAD_CONTENT, ExportFormat, FormatDep
-from app.api.evaluations import RankingQuery, rankings_response, result_cache
+from app.api.evaluations import RankingQuery, rankings_response, result_cache, run_ranking_query
 from app.api.responses import NOT_MODIFIED, problem_responses
 from app.db import session_scope
-from app.errors import Problem, ValidationFailed
 from app.http_cache import json_response, not_modified
-from app.i18n import Lang
+from app.i18n import Lang, Language
+from app.schemas.codes import ProvinceCode
 from app.schemas.evaluation import EvaluationRunDetail, OfficialRankingPage
 from app.security import ReadAccess
 from app.services import evaluations as service
@@ -25,35 +25,26 @@ from app.services import publication
 from app.services.publication import RunState
 from app.services.run_document import StoredRun
 from app.services.run_status import PUBLIC
-from scoring_models.labels import LabelKind, labels
 
 router = APIRouter(prefix="/api/v1/official", tags=["official"])
 
 ModelKey = Annotated[str, Query(min_length=1, max_length=64, description="model key", examples=["innovation-peak"])]
 Year = Annotated[int, Query(ge=1900, le=2200, description="evaluation year", examples=[2024])]
-Province = Annotated[str | None, Query(
-    min_length=2, max_length=2, examples=["33"],
+Province = Annotated[ProvinceCode | None, Query(
+    examples=["33"],
     description="GB/T 2260 province code: the run published over that province's zones (default: all zones)")]
 
 
-def _check_province(province: str | None) -> None:
-    if province is not None and province not in labels(LabelKind.PROVINCES):
-        raise ValidationFailed(f"unknown province code {province!r}", errors=[Problem(
-            column="query.province", code="unknown_province", message="a two-digit GB/T 2260 code such as 33",
-            value=province)])
-
-
 def _official(session: Session, model: str, year: int, province: str | None) -> tuple[StoredRun, RunState]:
-    _check_province(province)
     run = publication.official_run(session, model=model, year=year, province=province)
     return run, publication.visible_state(session, run.id, PUBLIC)
 
 
 def _official_in_thread(factory: sessionmaker[Session], model: str, year: int, province: str | None,
-                        ) -> tuple[RunState, dict[str, object]]:
+                        lang: Language) -> tuple[RunState, dict[str, object]]:
     with session_scope(factory) as session:
         run, state = _official(session, model, year, province)
-        return state, {"run": service.run_out(session, run).model_dump(mode="json")}
+        return state, {"run": service.run_out(session, run, lang).model_dump(mode="json")}
     raise AssertionError("unreachable")
 
 
@@ -73,14 +64,14 @@ def get_official(
     headers["Content-Location"] = f"/api/v1/evaluations/{run.id}"
     if (hit := not_modified(request, etag, extra=headers)) is not None:
         return hit
-    return json_response(service.run_detail(session, run), etag=etag, extra=headers)
+    return json_response(service.run_detail(session, run, lang), etag=etag, extra=headers)
 
 
 @router.get("/rankings", summary="The official ranking", response_model=OfficialRankingPage,
             responses={200: {"content": DOWNLOAD_CONTENT}, **NOT_MODIFIED, **problem_responses(404, 406)})
 async def get_official_rankings(
-    request: Request, reader: ReadAccess, settings: SettingsDep, fmt: FormatDep, lang: Lang, query: RankingQuery,
-    model: ModelKey, year: Year, province: Province = None,
+    request: Request, reader: ReadAccess, settings: SettingsDep, fmt: FormatDep, lang: Lang,
+    query: Annotated[RankingQuery, Depends(run_ranking_query)], model: ModelKey, year: Year, province: Province = None,
 ) -> Response:
     """The ranking of the official run (as `GET /official`), with the run's summary in `run`: the one URL a
     portal embeds, e.g. `/api/v1/official/rankings?model=innovation-peak&year=2024&province=33`.
@@ -88,8 +79,7 @@ async def get_official_rankings(
     Filters, sort, paging and downloads (`?format=csv|xlsx`) as for `GET /evaluations/{id}/rankings`;
     `Content-Location` names that run's ranking."""
     state, run = await run_in_threadpool(_official_in_thread, request.app.state.session_factory, model, year,
-                                         province)
-    response = await rankings_response(request, settings, fmt, lang, state, {"province": None, **query.filters},
-                                       query.limit, query.offset, extra=run)
+                                         province, lang)
+    response = await rankings_response(request, settings, fmt, lang, state, query, extra=run)
     response.headers["Content-Location"] = f"/api/v1/evaluations/{state.id}/rankings"
     return response

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.errors import PROBLEM_BASE, PROBLEM_JSON, ProblemDetail
+from app.errors import PROBLEM_JSON, PROBLEMS_PATH, ProblemDetail
 
 _EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
     400: ("Bad request, e.g. a download matching more rows than ZONESCORE_MAX_EXPORT_ROWS", {
@@ -87,11 +87,18 @@ NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
 }
 
 
+# The server the examples show: `make run`'s default address (problem types are pages of the service).
+EXAMPLE_SERVER = "http://127.0.0.1:8000"
+
+
 def problem_example(status: int) -> dict[str, Any]:
-    """An example problem+json body for ``status`` (as served, with ``type`` and ``request_id``)."""
+    """An example problem+json body for ``status`` (as served, with ``type`` and ``request_id``).
+
+    ``instance`` is a placeholder here: the OpenAPI document sets each operation's own path
+    (:func:`app.docs.install_openapi`)."""
     _, raw = _EXAMPLES[status]
     body = {k: v for k, v in raw.items() if k != "slug"}
-    return {"type": PROBLEM_BASE + str(raw["slug"]), "status": status, **body,
+    return {"type": EXAMPLE_SERVER + PROBLEMS_PATH + str(raw["slug"]), "status": status, **body,
             "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55", "errors": raw.get("errors", []),
             "error_totals": raw.get("error_totals")}
 

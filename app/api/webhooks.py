@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy.orm import Session
 
 from app.api.deps import MAX_INT, JsonBody, Limit, Offset, SessionDep, SettingsDep
+from app.api.paging import set_page_links
 from app.api.responses import WRITE_RESPONSES, problem_responses
 from app.orm import WebhookEvent, WebhookMessage
 from app.schemas.common import Page
@@ -17,8 +18,9 @@ from app.services import webhooks as service
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
 
-WebhookId = Annotated[int, Path(ge=1, le=MAX_INT, description="webhook id")]
-DeliveryId = Annotated[str, Path(min_length=1, max_length=36, description="X-Zonescore-Delivery of the delivery")]
+WebhookId = Annotated[int, Path(ge=1, le=MAX_INT, description="webhook id", examples=[3])]
+DeliveryId = Annotated[str, Path(min_length=1, max_length=36, description="X-Zonescore-Delivery of the delivery",
+                                 examples=["6f1c2d0e-9a7b-4c3d-8e2f-1a2b3c4d5e6f"])]
 
 
 @router.post("", summary="Register a webhook", response_model=WebhookOut, status_code=201,
@@ -55,11 +57,14 @@ def delete_webhook(session: SessionDep, admin: AdminKey, webhook_id: WebhookId) 
 
 @router.get("/{webhook_id}/deliveries", summary="Delivery log of a webhook", response_model=Page[WebhookDeliveryOut],
             responses=problem_responses(404))
-def list_deliveries(
-    session: SessionDep, admin: AdminKey, webhook_id: WebhookId, limit: Limit = 50, offset: Offset = 0
+def list_webhook_deliveries(
+    request: Request, response: Response, session: SessionDep, admin: AdminKey, webhook_id: WebhookId,
+    limit: Limit = 50, offset: Offset = 0,
 ) -> Page[WebhookDeliveryOut]:
-    """Every delivery attempt, newest first: run, attempt number, HTTP status or error, and time."""
+    """Every delivery attempt, newest first: run, attempt number, HTTP status or error, and time; the
+    `Link` header points at the other pages."""
     rows, total = service.deliveries(session, webhook_id, limit=limit, offset=offset)
+    set_page_links(request, response, total=total, limit=limit, offset=offset)
     return Page[WebhookDeliveryOut](items=[WebhookDeliveryOut.model_validate(r) for r in rows], total=total,
                                     limit=limit, offset=offset)
 

@@ -48,9 +48,10 @@ class ChainBreakdownIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    zone_code: str = Field(min_length=1, max_length=40, examples=["DEMO-33-N01"])
-    year: WholeNumber = Field(examples=[2024])
-    chain_code: str = Field(min_length=1, max_length=64, examples=["integrated_circuits"])
+    zone_code: str = Field(min_length=1, max_length=40, description="zone code", examples=["DEMO-33-N01"])
+    year: WholeNumber = Field(description="year of the figures", examples=[2024])
+    chain_code: str = Field(min_length=1, max_length=64, description="chain code of the chain catalog",
+                            examples=["integrated_circuits"])
     revenue: Number = Field(description="revenue of the chain in the zone, 亿元", examples=[1250.5])
     segments_covered: WholeNumber = Field(description="segments of the chain present in the zone", examples=[5])
     key_components: WholeNumber | None = Field(default=None, description="key components of the chain considered "
@@ -62,7 +63,8 @@ class ChainBreakdownIn(BaseModel):
     local_procurement_share: Number = Field(description="percent of procurement sourced locally", examples=[38.5])
     key_products: list[KeyProductIn] | None = Field(default=None, max_length=64,
                                                     description="the chain's key products, each once")
-    source: str | None = Field(default=None, max_length=64)
+    source: str | None = Field(default=None, max_length=64, description="where the figures come from",
+                               examples=["示例高新区-浙江01管委会"])
 
 
 class ChainBreakdownBatch(BaseModel):
@@ -79,7 +81,8 @@ class ChainBreakdownBatch(BaseModel):
         ],
     }]}]})
 
-    breakdowns: list[ChainBreakdownIn] = Field(min_length=1)
+    breakdowns: list[ChainBreakdownIn] = Field(min_length=1, description="the breakdowns; row numbers in "
+                                               "problems count from 1 in this list")
 
 
 class ChainWriteSummary(WriteSummary):
@@ -109,34 +112,39 @@ class ChainFigures(BaseModel):
 class ChainBreakdownOut(BaseModel):
     """A stored chain breakdown, with the chain's defined segment count and its chokepoint measures."""
 
-    zone_code: str
-    year: int
-    chain_code: str
-    revenue: float
-    segments_covered: int
-    segments_defined: int
-    key_components: int
-    key_components_with_alt: int
-    local_procurement_share: float
+    zone_code: str = Field(description="zone code", examples=["DEMO-33-N01"])
+    year: int = Field(description="year of the figures", examples=[2024])
+    chain_code: str = Field(description="chain code", examples=["integrated_circuits"])
+    revenue: float = Field(description="revenue of the chain in the zone, 亿元", examples=[1250.5])
+    segments_covered: int = Field(description="segments of the chain present in the zone", examples=[5])
+    segments_defined: int = Field(description="segments the chain catalog defines for the chain", examples=[7])
+    key_components: int = Field(description="key components of the chain considered", examples=[8])
+    key_components_with_alt: int = Field(description="key components with an alternative (domestic) source",
+                                         examples=[5])
+    local_procurement_share: float = Field(description="percent of procurement sourced locally", examples=[38.5])
     key_products: list[KeyProductOut] | None = Field(description="null when the products were not given")
     chokepoint_share: float | None = Field(description="percent of key products that are chokepoints (lower is "
-                                           "better); null without key products")
+                                           "better); null without key products", examples=[25.0])
     chokepoint_alt_coverage: float | None = Field(description="percent of chokepoints with an alternative source "
-                                                  "(100 when there is none); null without key products")
-    source: str | None
-    revision: int
-    updated_at: datetime
+                                                  "(100 when there is none); null without key products",
+                                                  examples=[50.0])
+    source: str | None = Field(description="where the figures come from", examples=["示例高新区-浙江01管委会"])
+    revision: int = Field(description="1 when created, +1 on every change", examples=[2])
+    updated_at: datetime = Field(description="when the breakdown was last written (UTC)",
+                                 examples=["2026-03-02T08:15:00Z"])
 
 
 class ChainBreakdownChangeOut(BaseModel):
     """One change of a breakdown: the figures before (null when it was created) and after."""
 
-    zone_code: str
-    year: int
-    chain_code: str
-    old: ChainFigures | None
-    new: ChainFigures
-    changed_by: str | None = Field(description="name of the API key (or 'cli', 'seed-demo') that made the change")
-    key_id: int | None = Field(default=None, description="id of that API key")
-    changed_at: datetime
-    request_id: str | None
+    zone_code: str = Field(description="zone code", examples=["DEMO-33-N01"])
+    year: int = Field(description="year of the figures", examples=[2024])
+    chain_code: str = Field(description="chain code", examples=["integrated_circuits"])
+    old: ChainFigures | None = Field(description="the figures before the change (null: the breakdown was created)")
+    new: ChainFigures = Field(description="the figures after the change")
+    changed_by: str | None = Field(description="name of the API key (or 'cli', 'seed-demo') that made the change",
+                                   examples=["zhejiang-portal"])
+    key_id: int | None = Field(default=None, description="id of that API key", examples=[4])
+    changed_at: datetime = Field(description="when the change was made (UTC)", examples=["2026-03-02T08:15:00Z"])
+    request_id: str | None = Field(description="the request that made it (X-Request-ID)",
+                                   examples=["3f2b9c0e8a7d4e51b6c2a9f04d7e1c55"])

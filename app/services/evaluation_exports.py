@@ -24,8 +24,8 @@ from app.services import evaluations as service
 from app.services import method_details as details
 from app.services.exports import FileFormat, Sheet, key_value_sheet, text_column, to_csv, to_xlsx
 from app.services.run_document import StoredRun
+from app.services.run_labels import RunLabels, highlight_sentence
 from app.texts import text
-from scoring_models.base import Highlight
 
 RANKING_COLUMNS = (
     text_column("rank"),
@@ -152,22 +152,18 @@ def _measures(row: RankingRow, lang: Language, name: details.Namer) -> dict[str,
 
 
 def ranking_export_row(row: RankingRow, lang: Language, name: details.Namer | None = None) -> dict[str, Any]:
-    """One ranking row with codes turned into labels of ``lang`` (``name`` names indicators in the
-    frontier targets of an efficiency model; the catalog's labels by default)."""
+    """One ranking row, labelled in ``lang`` (the download's language), as a download row: labels, not codes
+    (``name`` names indicators in the frontier targets of an efficiency model; the catalog's labels by default)."""
     interval = row.rank_interval
     namer = name or (lambda code: label(LabelSet.INDICATORS, code, lang))
     return _measures(row, lang, namer) | {
-        "rank": row.rank, "zone_code": row.zone_code,
-        "name": localized(row.name_zh or row.zone_code, row.name_en, lang),
-        "province": label(LabelSet.PROVINCES, row.province, lang) if row.province else None,
-        "level": label(LabelSet.LEVELS, row.level, lang) if row.level else None,
-        "composite": round(row.composite, 4), "rpi": None if row.rpi is None else round(row.rpi, 2),
-        "tier": label(LabelSet.TIERS, row.tier, lang) if row.tier else None, "subgroup": row.subgroup or None,
-        "peer_group": localized(row.peer_group_zh, row.peer_group_en, lang), "peer_group_size": row.peer_group_size,
+        "rank": row.rank, "zone_code": row.zone_code, "name": row.name, "province": row.province_label,
+        "level": row.level_label, "composite": round(row.composite, 4),
+        "rpi": None if row.rpi is None else round(row.rpi, 2), "tier": row.tier_label,
+        "subgroup": row.subgroup or None, "peer_group": row.peer_group_label, "peer_group_size": row.peer_group_size,
         "peer_group_mean": None if row.peer_group_mean is None else round(row.peer_group_mean, 4),
-        "peer_rank": row.peer_rank,
-        "profile": label(LabelSet.PROFILES, row.profile, lang) if row.profile else None,
-        "badges": badge_text(row.badges, lang),
+        "peer_rank": row.peer_rank, "profile": row.profile_label,
+        "badges": text("list_separator", lang).join(row.badge_labels),
         "rank_p5": interval.p5 if interval else None, "rank_median": interval.median if interval else None,
         "rank_p95": interval.p95 if interval else None,
     }
@@ -178,7 +174,7 @@ def ranking_rows(
 ) -> list[dict[str, Any]]:
     """Every ranked zone of the run that matches ``filters`` (as :func:`app.services.evaluations.rankings`),
     as export rows; at most ``max_rows`` (a run holds at most a few thousand zones)."""
-    rows, _total = service.rankings(session, run_id, limit=max_rows, offset=0, **filters)
+    rows, _total = service.rankings(session, run_id, limit=max_rows, offset=0, lang=lang, **filters)
     name = details.indicator_namer(service.get_run(session, run_id).methodology, lang)
     return [ranking_export_row(r, lang, name) for r in rows]
 
@@ -328,11 +324,6 @@ def rankings_file(
     return pin_xlsx(to_xlsx(ranking_sheets(session, run_id, lang, max_rows=max_rows, **filters), lang), run.created_at)
 
 
-def highlight_sentence(name: str, delta: float, lang: Language) -> str:
-    """A strength or weakness in words, e.g. "R&D经费投入强度高于同类组中位数 23.4 分"."""
-    return text("highlight_above" if delta >= 0 else "highlight_below", lang).format(name=name, delta=abs(delta))
-
-
 def _headline(card: service.ZoneCard, lang: Language) -> list[tuple[str, Any]]:
     run, result = card.run, card.result
     interval = result.rank_interval
@@ -348,7 +339,7 @@ def _headline(card: service.ZoneCard, lang: Language) -> list[tuple[str, Any]]:
         (text("rank", lang), f"{result.rank} / {run.zones_ranked}"),
         (text("tier", lang), tier),
         (text("rpi", lang), None if result.rpi is None else round(result.rpi, 2)),
-        (text("peer_group", lang), localized(peers.zh, peers.en, lang)),
+        (text("peer_group", lang), label(LabelSet.PEER_GROUPS, result.peer_group, lang)),
         (text("peer_group_size", lang), peers.size),
         (text("peer_group_mean", lang), None if peers.mean is None else round(peers.mean, 4)),
         (text("rank_in_peer_group", lang), f"{result.peer_rank} / {result.peer_group_size}"),
@@ -397,19 +388,13 @@ def _zone_measures(card: service.ZoneCard, lang: Language) -> list[tuple[str, An
 
 def indicator_name(card: service.ZoneCard, code: str, lang: Language) -> str:
     """An indicator's label, else its name as the run's methodology gives it, else its code."""
-    meta = card.run.methodology.indicators_by_code().get(code)
-    return label(LabelSet.INDICATORS, code, lang, default=localized(meta.name_zh, meta.name_en, lang) if meta else code)
-
-
-def highlights(card: service.ZoneCard) -> list[tuple[str, Highlight]]:
-    """The zone's strengths then weaknesses, each with its kind (``strength`` or ``weakness``)."""
-    return [("strength", h) for h in card.result.strengths] + [("weakness", h) for h in card.result.weaknesses]
+    return RunLabels.of(card.run.methodology, lang).indicator(code)
 
 
 def _contribution_rows(card: service.ZoneCard, lang: Language) -> list[dict[str, Any]]:
     meta = card.run.methodology.indicators_by_code()
     pillars = card.run.methodology.pillar_names(lang)
-    kinds = {h.code: kind for kind, h in highlights(card)}
+    kinds = {h.code: kind for kind, h in card.highlights()}
     rows = []
     for i in sorted(card.result.indicators, key=lambda x: -x.contribution):
         known = meta.get(i.code)
@@ -436,7 +421,7 @@ def scorecard_tables(
             "normalised": round(h.normalised, 2), "peer_median": round(h.peer_median, 2),
             "delta": round(h.delta, 2), "text": highlight_sentence(indicator_name(card, h.code, lang), h.delta, lang),
         }
-        for kind, h in highlights(card)
+        for kind, h in card.highlights()
     ]
     return _headline(card, lang), _contribution_rows(card, lang), highlight_rows
 

@@ -10,22 +10,24 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeAlias, TypeVar
 
 import numpy as np
 from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound, Problem, ValidationFailed
-from app.i18n import LabelSet, Language, label
+from app.i18n import DEFAULT_LANGUAGE, Language, localized
 from app.metrics import time_evaluation
 from app.orm import EvaluationRun, EvaluationZoneResult
+from app.schemas.codes import allowed_text
 from app.schemas.common import Page
 from app.schemas.evaluation import (
     Comparison,
     EvaluationRequest,
     EvaluationRunDetail,
     EvaluationRunOut,
+    HighlightOut,
     Mover,
     RankChange,
     RankingRow,
@@ -46,9 +48,10 @@ from app.services.run_document import (
     stored_version,
 )
 from app.services.run_history import previous_run_id
+from app.services.run_labels import RunLabels, highlight_sentence
 from app.services.run_status import PUBLIC_STATUSES, RunStatus, filter_key, run_links
 from app.services.validation import current_year
-from scoring_models.base import EvaluationResult, IndicatorMatrix, ModelInfo, PeerGroupInfo, ZoneResult
+from scoring_models.base import EvaluationResult, Highlight, IndicatorMatrix, ModelInfo, PeerGroupInfo, ZoneResult
 
 
 def _canonical(obj: Any) -> bytes:
@@ -197,6 +200,9 @@ def run_schema_version(session: Session, run_id: int) -> int:
 
 _S = TypeVar("_S", bound=Select[*tuple[Any, ...]])
 
+FilterValue: TypeAlias = str | Sequence[str] | None
+"""One filter of a ranking: a value, several values (any of them matches), or None (no condition)."""
+
 _FILTER_COLUMNS = {
     "province": EvaluationZoneResult.province,
     "level": EvaluationZoneResult.level,
@@ -206,17 +212,49 @@ _FILTER_COLUMNS = {
 }
 
 
-def _filtered(query: _S, filters: Mapping[str, str | None]) -> _S:
-    """``query`` over zone results narrowed to the given column values (None: no condition)."""
+def filter_values(value: FilterValue) -> list[str]:
+    """The values of one filter as a list (empty: no condition)."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _filtered(query: _S, filters: Mapping[str, FilterValue]) -> _S:
+    """``query`` over zone results narrowed to the given column values: values of one filter combine with OR,
+    filters with AND."""
     for name, value in filters.items():
-        if value is not None:
-            query = query.where(_FILTER_COLUMNS[name] == value)
+        values = filter_values(value)
+        if values:
+            query = query.where(_FILTER_COLUMNS[name].in_(values))
     return query
 
 
+def check_run_filters(session: Session, run: StoredRun, *, tier: FilterValue, peer_group: FilterValue) -> None:
+    """422 (``not_in_run``) naming the allowed values when a tier or peer group does not occur in the run:
+    a typo would otherwise answer an empty ranking that looks like a real one."""
+    allowed = {
+        "tier": run.methodology.tier_codes(),
+        "peer_group": [g.code for g in run.info.peer_groups] or _peer_groups_of(session, run.id),
+    }
+    problems = [
+        Problem(column=name, code="not_in_run", value=value,
+                message=f"run {run.id} has no {name} {value!r}; it has {allowed_text(allowed[name])}")
+        for name, given in (("tier", tier), ("peer_group", peer_group))
+        for value in filter_values(given) if value not in allowed[name]
+    ]
+    if problems:
+        raise ValidationFailed(f"{len(problems)} filter value(s) do not occur in run {run.id}", errors=problems)
+
+
+def _peer_groups_of(session: Session, run_id: int) -> list[str]:
+    # Runs of models without peer-group info list the groups of their zone results.
+    return sorted(session.scalars(select(EvaluationZoneResult.peer_group).distinct()
+                                  .where(EvaluationZoneResult.run_id == run_id)))
+
+
 def tier_counts(
-    session: Session, run_id: int, *, province: str | None = None, level: str | None = None,
-    tier: str | None = None, peer_group: str | None = None, profile: str | None = None,
+    session: Session, run_id: int, *, province: FilterValue = None, level: FilterValue = None,
+    tier: FilterValue = None, peer_group: FilterValue = None, profile: FilterValue = None,
 ) -> dict[str, int]:
     """How many zones of the run (matching the filters, as in :func:`rankings`) fall in each tier."""
     filters = {"province": province, "level": level, "tier": tier, "peer_group": peer_group, "profile": profile}
@@ -227,6 +265,13 @@ def tier_counts(
     return {str(tier): int(n) for tier, n in sorted(rows, key=lambda r: str(r[0])) if tier is not None}
 
 
+def ordered_tier_counts(run: StoredRun, counts: Mapping[str, int]) -> dict[str, int]:
+    """Tier counts from the best tier down, as the run's tier scheme orders them (unknown tiers last)."""
+    order = run.methodology.tier_codes()
+    return dict(sorted(counts.items(), key=lambda item: (order.index(item[0]) if item[0] in order else len(order),
+                                                          item[0])))
+
+
 def provinces_of(session: Session, run_id: int) -> list[str]:
     """The provinces of the run's ranked zones, sorted."""
     found = session.scalars(select(EvaluationZoneResult.province).distinct()
@@ -234,15 +279,15 @@ def provinces_of(session: Session, run_id: int) -> list[str]:
     return sorted(p for p in found if p)
 
 
-def run_out(session: Session, run: StoredRun) -> EvaluationRunOut:
-    """The run's summary as served."""
-    columns = run.columns()
+def run_out(session: Session, run: StoredRun, lang: Language = DEFAULT_LANGUAGE) -> EvaluationRunOut:
+    """The run's summary and publication state as served, its tiers named in ``lang``."""
     state = run.publication
     return EvaluationRunOut(
         id=run.id, model_key=run.model_key, model_version=run.model_version, year=run.year,
-        zone_filter=columns["zone_filter"], options=columns["options"], input_hash=run.input_hash,
+        zone_filter=run.zone_filter, options=run.options, input_hash=run.input_hash,
         result_hash=run.result_hash, zones_ranked=run.zones_ranked, zones_excluded=run.zones_excluded,
-        tier_counts=tier_counts(session, run.id), excluded=columns["excluded"], duration_ms=run.duration_ms,
+        tier_counts=ordered_tier_counts(run, tier_counts(session, run.id)),
+        tier_labels=run.methodology.tier_names(lang), excluded=run.excluded, duration_ms=run.duration_ms,
         created_at=run.created_at, created_by=run.created_by, note=run.note, status=state.status,
         published_at=state.published_at, published_by=state.published_by, superseded_at=state.superseded_at,
         superseded_by=state.superseded_by, withdrawn_at=state.withdrawn_at, withdrawal_reason=state.withdrawal_reason,
@@ -250,11 +295,9 @@ def run_out(session: Session, run: StoredRun) -> EvaluationRunOut:
     )
 
 
-def run_detail(session: Session, run: StoredRun) -> EvaluationRunDetail:
+def run_detail(session: Session, run: StoredRun, lang: Language = DEFAULT_LANGUAGE) -> EvaluationRunDetail:
     """The run's summary with its model-level information and methodology, as served."""
-    columns = run.columns()
-    return EvaluationRunDetail(**run_out(session, run).model_dump(), info=columns["info"],
-                               methodology=columns["methodology"])
+    return EvaluationRunDetail(**dict(run_out(session, run, lang)), info=run.info, methodology=run.methodology)
 
 
 def list_runs(
@@ -272,45 +315,44 @@ def list_runs(
     return [read_run(r) for r in runs], total
 
 
-def peer_groups_of(session: Session, run_id: int) -> dict[str, PeerGroupInfo]:
-    """The run's peer groups (size and mean composite) by code, from its stored info (NotFound for no such run)."""
-    info = session.scalar(select(EvaluationRun.info).where(EvaluationRun.id == run_id))
-    if info is None:
-        raise NotFound(f"no evaluation run {run_id}")
-    return {g.code: g for g in ModelInfo.model_validate(info).peer_groups}
-
-
 @dataclass(frozen=True)
 class PeerGroupFacts:
-    """A peer group as a reader sees it next to a tier: its words, size and mean composite."""
+    """A peer group's size and mean composite, which a reader needs next to a tier (its words come from
+    :class:`RunLabels`)."""
 
-    zh: str
-    en: str
     size: int | None
     mean: float | None
 
     @classmethod
     def of(cls, code: str, groups: Mapping[str, PeerGroupInfo]) -> PeerGroupFacts:
-        """The facts of group ``code`` among ``groups`` (size and mean None when the run lists no such group)."""
+        """The facts of group ``code`` among ``groups`` (None when the run lists no such group)."""
         found = groups.get(code)
-        return cls(zh=label(LabelSet.PEER_GROUPS, code, Language.ZH_CN),
-                   en=label(LabelSet.PEER_GROUPS, code, Language.EN),
-                   size=found.size if found else None, mean=found.mean_composite if found else None)
+        return cls(size=found.size if found else None, mean=found.mean_composite if found else None)
 
     def fields(self) -> dict[str, Any]:
-        """As the ``peer_group_*`` fields of a ranking row or scorecard."""
-        return {"peer_group_zh": self.zh, "peer_group_en": self.en, "peer_group_size": self.size,
-                "peer_group_mean": self.mean}
+        """As the ``peer_group_size`` and ``peer_group_mean`` fields of a ranking row or scorecard."""
+        return {"peer_group_size": self.size, "peer_group_mean": self.mean}
 
 
-def _row(r: EvaluationZoneResult, schema_version: int, groups: Mapping[str, PeerGroupInfo]) -> RankingRow:
+def peer_groups(info: ModelInfo) -> dict[str, PeerGroupInfo]:
+    """A run's peer groups by code."""
+    return {g.code: g for g in info.peer_groups}
+
+
+def _row(r: EvaluationZoneResult, schema_version: int, names: RunLabels,
+         groups: Mapping[str, PeerGroupInfo]) -> RankingRow:
     result = read_zone_result(r.payload, schema_version)
     interval = result.rank_interval
     return RankingRow(
-        zone_code=r.zone_code, name_zh=r.name_zh, name_en=r.name_en, province=r.province, level=r.level,
-        rank=r.rank, composite=r.composite, rpi=r.rpi, tier=r.tier, tier_zh=result.tier_zh,
-        subgroup=r.subgroup, peer_group=r.peer_group, **PeerGroupFacts.of(r.peer_group, groups).fields(),
-        peer_rank=r.peer_rank, profile=r.profile, profile_zh=result.profile_zh, badges=list(r.badges),
+        zone_code=r.zone_code, name=localized(r.name_zh or r.zone_code, r.name_en, names.lang), name_zh=r.name_zh,
+        name_en=r.name_en, province=r.province, province_label=names.province(r.province), level=r.level,
+        level_label=names.level(r.level), rank=r.rank, composite=r.composite, rpi=r.rpi, tier=r.tier,
+        tier_label=names.tier(r.tier), tier_zh=result.tier_zh, subgroup=result.subgroup,
+        subgroup_label=names.subgroup(result.subgroup), peer_group=r.peer_group,
+        peer_group_label=names.peer_group(r.peer_group) or r.peer_group,
+        **PeerGroupFacts.of(r.peer_group, groups).fields(), peer_rank=r.peer_rank, profile=r.profile,
+        profile_label=names.profile(r.profile), profile_zh=result.profile_zh, badges=list(r.badges),
+        badge_labels=names.badges(r.badges),
         rank_interval=RankIntervalOut(p5=interval.p5, median=interval.median, p95=interval.p95) if interval else None,
         coupling=result.coupling, efficiency=result.efficiency,
     )
@@ -332,34 +374,40 @@ def rankings(
     session: Session,
     run_id: int,
     *,
-    province: str | None = None,
-    level: str | None = None,
-    tier: str | None = None,
-    peer_group: str | None = None,
-    profile: str | None = None,
-    badge: str | None = None,
+    province: FilterValue = None,
+    level: FilterValue = None,
+    tier: FilterValue = None,
+    peer_group: FilterValue = None,
+    profile: FilterValue = None,
+    badge: FilterValue = None,
     sort: str = "rank",
     limit: int = 50,
     offset: int = 0,
+    lang: Language = DEFAULT_LANGUAGE,
 ) -> tuple[list[RankingRow], int]:
-    """A page of the run's ranking, filtered and sorted; ties in the sort fall back to zone code."""
-    version = run_schema_version(session, run_id)
-    groups = peer_groups_of(session, run_id)
+    """A page of the run's ranking, filtered and sorted, labelled in ``lang``; ties in the sort fall back to
+    zone code. Several values of one filter match any of them; a tier or peer group the run does not have
+    is a 422 (:func:`check_run_filters`)."""
+    run = get_run(session, run_id)
+    check_run_filters(session, run, tier=tier, peer_group=peer_group)
+    names = RunLabels.of(run.methodology, lang)
+    groups = peer_groups(run.info)
     filters = {"province": province, "level": level, "tier": tier, "peer_group": peer_group, "profile": profile}
     query = _filtered(select(EvaluationZoneResult).where(EvaluationZoneResult.run_id == run_id), filters)
     order = (*SORTS[sort], EvaluationZoneResult.zone_code)
-    if badge is None:
+    badges = set(filter_values(badge))
+    if not badges:
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = session.scalars(query.order_by(*order).limit(limit).offset(offset))
-        return [_row(r, version, groups) for r in rows], total
+        return [_row(r, run.schema_version, names, groups) for r in rows], total
     # Badges are a JSON list; filtering them portably (SQLite and PostgreSQL) is simplest in Python,
     # and a run holds at most a few thousand zones.
-    matching = [r for r in session.scalars(query.order_by(*order)) if badge in r.badges]
-    return [_row(r, version, groups) for r in matching[offset : offset + limit]], len(matching)
+    matching = [r for r in session.scalars(query.order_by(*order)) if badges.intersection(r.badges)]
+    return [_row(r, run.schema_version, names, groups) for r in matching[offset : offset + limit]], len(matching)
 
 
 class RankingsCache:
-    """A bounded, thread-safe LRU of serialised ranking pages.
+    """A bounded, thread-safe LRU of serialised ranking pages with their totals.
 
     A run's zone results are never changed or deleted once stored, so a page, once read, stays valid for
     the life of the app (one cache per app, hence per database). Whether the run may still be shown is
@@ -367,18 +415,18 @@ class RankingsCache:
     """
 
     def __init__(self, max_entries: int = 512) -> None:
-        self._data: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._data: OrderedDict[tuple[Any, ...], tuple[bytes, int]] = OrderedDict()
         self._lock = threading.Lock()
         self._max = max_entries
 
-    def get(self, key: tuple[Any, ...]) -> bytes | None:
+    def get(self, key: tuple[Any, ...]) -> tuple[bytes, int] | None:
         with self._lock:
             body = self._data.get(key)
             if body is not None:
                 self._data.move_to_end(key)
             return body
 
-    def put(self, key: tuple[Any, ...], body: bytes) -> None:
+    def put(self, key: tuple[Any, ...], body: tuple[bytes, int]) -> None:
         with self._lock:
             self._data[key] = body
             self._data.move_to_end(key)
@@ -386,11 +434,12 @@ class RankingsCache:
                 self._data.popitem(last=False)
 
 
-def rankings_json(session: Session, run_id: int, *, sort: str = "rank", limit: int = 50, offset: int = 0,
-                  **filters: str | None) -> bytes:
-    """The JSON of a ranking page, ``Page[RankingRow]`` (see :func:`rankings`); NotFound for no such run."""
-    rows, total = rankings(session, run_id, sort=sort, limit=limit, offset=offset, **filters)
-    return Page[RankingRow](items=rows, total=total, limit=limit, offset=offset).model_dump_json().encode()
+def rankings_page_json(session: Session, run_id: int, *, sort: str = "rank", limit: int = 50, offset: int = 0,
+                       lang: Language = DEFAULT_LANGUAGE, **filters: FilterValue) -> tuple[bytes, int]:
+    """The JSON of a ranking page, ``Page[RankingRow]`` (see :func:`rankings`), and its total (for the paging
+    links); NotFound for no such run."""
+    rows, total = rankings(session, run_id, sort=sort, limit=limit, offset=offset, lang=lang, **filters)
+    return Page[RankingRow](items=rows, total=total, limit=limit, offset=offset).model_dump_json().encode(), total
 
 
 def _zone_result(session: Session, run_id: int, code: str) -> EvaluationZoneResult | None:
@@ -428,17 +477,37 @@ class ZoneCard:
 
     @property
     def peer_group(self) -> PeerGroupFacts:
-        """The zone's peer group in words, with its size and mean composite."""
-        return PeerGroupFacts.of(self.result.peer_group, {g.code: g for g in self.run.info.peer_groups})
+        """The size and mean composite of the zone's peer group."""
+        return PeerGroupFacts.of(self.result.peer_group, peer_groups(self.run.info))
 
-    def out(self) -> Scorecard:
-        """The scorecard as served."""
-        run = self.run
+    def highlights(self) -> list[tuple[Literal["strength", "weakness"], Highlight]]:
+        """The zone's strengths then weaknesses, each with its kind."""
+        strengths: list[tuple[Literal["strength", "weakness"], Highlight]] = [
+            ("strength", h) for h in self.result.strengths]
+        return strengths + [("weakness", h) for h in self.result.weaknesses]
+
+    def out(self, lang: Language = DEFAULT_LANGUAGE) -> Scorecard:
+        """The scorecard as served, every code labelled in ``lang`` and the highlights in sentences."""
+        run, result = self.run, self.result
+        names = RunLabels.of(run.methodology, lang)
+        previous = self.previous_year
+        if previous is not None:
+            previous = previous.model_copy(update={"previous_tier_label": names.tier(previous.previous_tier)})
         return Scorecard(
             run_id=run.id, model_key=run.model_key, model_version=run.model_version, year=run.year,
-            zone_code=self.zone_code, name_zh=self.name_zh, name_en=self.name_en, province=self.province,
-            level=self.level, result=self.result.model_dump(mode="json"), **self.peer_group.fields(),
-            zones_ranked=run.zones_ranked, previous_year=self.previous_year,
+            zone_code=self.zone_code, name=localized(self.name_zh or self.zone_code, self.name_en, lang),
+            name_zh=self.name_zh, name_en=self.name_en, province=self.province,
+            province_label=names.province(self.province), level=self.level, level_label=names.level(self.level),
+            result=result, tier_label=names.tier(result.tier), subgroup_label=names.subgroup(result.subgroup),
+            next_tier_label=names.tier(result.next_tier), profile_label=names.profile(result.profile),
+            peer_group_label=names.peer_group(result.peer_group) or result.peer_group, **self.peer_group.fields(),
+            badge_labels=names.badges(result.badges), risk_flag_labels=names.risk_flags(result.risk_flags),
+            pillar_labels={code: names.pillar(code) for code in result.pillar_scores},
+            indicator_labels={i.code: names.indicator(i.code) for i in result.indicators},
+            highlights=[HighlightOut(kind=kind, code=h.code, label=names.indicator(h.code), delta=h.delta,
+                                     sentence=highlight_sentence(names.indicator(h.code), h.delta, lang))
+                        for kind, h in self.highlights()],
+            zones_ranked=run.zones_ranked, previous_year=previous,
         )
 
 
@@ -448,7 +517,7 @@ def _rank_change(session: Session, run: StoredRun, row: EvaluationZoneResult) ->
         return None
     prev_row = _zone_result(session, prev_id, row.zone_code)
     order = run.methodology.tier_codes()
-    tier_change: str | None = None
+    tier_change: Literal["up", "down", "same"] | None = None
     if prev_row is not None and prev_row.tier in order and row.tier in order:
         delta = order.index(prev_row.tier) - order.index(row.tier)
         tier_change = "up" if delta > 0 else "down" if delta < 0 else "same"
@@ -487,9 +556,10 @@ def _spearman(a: Sequence[int], b: Sequence[int]) -> float | None:
 
 
 def compare(session: Session, base_id: int, other_id: int, *, threshold: int | None = None,
-            limit: int = 50) -> Comparison:
+            limit: int = 50, lang: Language = DEFAULT_LANGUAGE) -> Comparison:
     """Zones moving up or down from ``base`` to ``other``; ``overrated`` = ranked much better by base."""
     base, other = get_run(session, base_id), get_run(session, other_id)
+    base_names, other_names = RunLabels.of(base.methodology, lang), RunLabels.of(other.methodology, lang)
     rows_b = {r.zone_code: r for r in session.scalars(
         select(EvaluationZoneResult).where(EvaluationZoneResult.run_id == base.id))}
     rows_o = {r.zone_code: r for r in session.scalars(
@@ -504,9 +574,11 @@ def compare(session: Session, base_id: int, other_id: int, *, threshold: int | N
         b, o = rows_b[code], rows_o[code]
         delta = rank_b[code] - rank_o[code]
         movers.append(Mover(
-            zone_code=code, name_zh=b.name_zh, province=b.province, base_rank=rank_b[code],
-            other_rank=rank_o[code], rank_change=delta, base_tier=b.tier, other_tier=o.tier,
-            base_profile=b.profile, other_profile=o.profile,
+            zone_code=code, name=localized(b.name_zh or code, b.name_en, lang), name_zh=b.name_zh,
+            province=b.province, province_label=base_names.province(b.province), base_rank=rank_b[code],
+            other_rank=rank_o[code], rank_change=delta, base_tier=b.tier, base_tier_label=base_names.tier(b.tier),
+            other_tier=o.tier, other_tier_label=other_names.tier(o.tier), base_profile=b.profile,
+            other_profile=o.profile, other_profile_label=other_names.profile(o.profile),
             low_tech_risk=delta <= -cut and o.profile == "plateau",
         ))
     up = sorted((m for m in movers if m.rank_change >= cut), key=lambda m: (-m.rank_change, m.zone_code))
@@ -519,7 +591,8 @@ def compare(session: Session, base_id: int, other_id: int, *, threshold: int | N
         if m.low_tech_risk or _tier_pos(order, m.other_tier) > _tier_pos(base.methodology.tier_codes(), m.base_tier)
     ]
     return Comparison(
-        base=run_out(session, base), other=run_out(session, other), common_zones=len(common), threshold=cut,
+        base=run_out(session, base, lang), other=run_out(session, other, lang), common_zones=len(common),
+        threshold=cut,
         only_in_base=sorted(set(rows_b) - set(rows_o)), only_in_other=sorted(set(rows_o) - set(rows_b)),
         moved_up=up[:limit], moved_down=down[:limit], overrated=overrated[:limit],
         rank_correlation=_spearman([rank_b[c] for c in common], [rank_o[c] for c in common]),

@@ -65,9 +65,9 @@ def zone_table(
     session: Session,
     lang: Language,
     *,
-    province: str | None = None,
-    level: str | None = None,
-    kind: str | None = None,
+    province: str | Sequence[str] | None = None,
+    level: str | Sequence[str] | None = None,
+    kind: str | Sequence[str] | None = None,
     pilot: bool | None = None,
     max_rows: int,
 ) -> tuple[list[dict[str, Any]], tuple[Column, ...]]:

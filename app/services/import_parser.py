@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, field
 
 from app.services.bounded import BoundExceeded, ParserBounds, run_bounded
 from app.services.import_cells import MAX_ECHO_CHARS
@@ -56,7 +56,7 @@ from app.services.import_problems import (
     ImportParseError,
     ImportTooLarge,
 )
-from app.services.import_table import IGNORED_WIDE_COLUMNS, Layout, ParsedCell, Vocabulary, parse_rows
+from app.services.import_table import IGNORED_WIDE_COLUMNS, Layout, ParsedCell, Table, Vocabulary, parse_rows
 from app.services.problem_log import DEFAULT_MAX_PROBLEMS
 from app.services.xlsx_reader import read_xlsx
 
@@ -71,12 +71,14 @@ __all__ = [
     "ParsedImport",
     "ParserBounds",
     "parse_import",
+    "read_import",
 ]
 
 
 @dataclass(frozen=True)
 class ParsedImport:
-    """The result of a successful parse: the detected layout and format, and the cells in file order."""
+    """What a file holds: the detected layout and format, the cells that could be read in file order, and
+    the problems of those that could not (the first ``max_problems`` kept, all counted per code)."""
 
     layout: Layout
     file_format: FileFormat
@@ -85,6 +87,17 @@ class ParsedImport:
     cells: list[ParsedCell]
     row_count: int
     """Number of non-blank data rows (rows below the header that hold at least one value)."""
+    problems: list[CellProblem] = field(default_factory=list)
+    problem_totals: dict[str, int] = field(default_factory=dict)
+    """How many problems of each code the file has in all (``problems`` keeps the first of them)."""
+    columns: dict[str, str] = field(default_factory=dict)
+    """The file's own header of each role: ``zone_code``, ``year`` (and ``indicator_code``, ``value`` in long
+    form), so problems found later name the column as the file does."""
+
+
+def _parsed(table: Table, file_format: FileFormat, encoding: str | None) -> ParsedImport:
+    return ParsedImport(table.layout, file_format, encoding, table.cells, table.row_count, table.problems.kept,
+                        dict(table.problems.totals), table.columns)
 
 
 def parse_import(
@@ -100,15 +113,39 @@ def parse_import(
     max_problems: int = DEFAULT_MAX_PROBLEMS,
     bounds: ParserBounds | None = None,
 ) -> ParsedImport:
-    """Parse an uploaded CSV or XLSX file into long-form cells.
+    """:func:`read_import`, raising :class:`ImportParseError` listing every problem when any cell cannot be
+    read: the parse of a file that must be read whole."""
+    parsed = read_import(data, filename=filename, content_type=content_type, known_indicators=known_indicators,
+                         indicator_names=indicator_names, percent_indicators=percent_indicators, max_rows=max_rows,
+                         limits=limits, max_problems=max_problems, bounds=bounds)
+    if parsed.problems:
+        raise ImportParseError(parsed.problems, parsed.problem_totals)
+    return parsed
+
+
+def read_import(
+    data: bytes,
+    *,
+    filename: str | None,
+    content_type: str | None,
+    known_indicators: frozenset[str] | None = None,
+    indicator_names: Mapping[str, str] | None = None,
+    percent_indicators: frozenset[str] = frozenset(),
+    max_rows: int | None = None,
+    limits: ImportLimits | None = None,
+    max_problems: int = DEFAULT_MAX_PROBLEMS,
+    bounds: ParserBounds | None = None,
+) -> ParsedImport:
+    """Read an uploaded CSV or XLSX file into long-form cells, going on past cells that cannot be read.
 
     ``known_indicators``, when given, is the set of valid indicator codes: other codes are problems,
     and codes matching one case-insensitively are returned in the catalog's spelling;
     ``indicator_names`` maps other names of indicators (the catalog's Chinese names) to codes, and
     ``percent_indicators`` are the codes whose unit is %. ``max_rows`` caps the number of non-blank
     data rows, ``limits`` the file's size and shape, ``max_problems`` the problems listed. With
-    ``bounds`` an XLSX file is read in a child process within them. Raises :class:`ImportParseError`
-    (and nothing else) for any file that cannot be imported, listing every problem found:
+    ``bounds`` an XLSX file is read in a child process within them. The problems of single cells are in the
+    result, beside the cells that could be read, so a caller can check those too and report everything at
+    once; raises :class:`ImportParseError` (and nothing else) only when the file as a whole cannot be read:
     :class:`ImportTooLarge` when a limit or bound is exceeded.
     """
     limits = limits or ImportLimits()
@@ -124,8 +161,7 @@ def parse_import(
         job = (data, claim, vocabulary, max_rows, limits, max_problems)
         return _parse_xlsx(*job) if bounds is None else _bounded(job, bounds)
     encoding, text = decode_csv(data, claim)
-    layout, cells, row_count = parse_rows(read_csv(text, limits), 0, vocabulary, max_rows, max_problems)
-    return ParsedImport(layout, "csv", encoding, cells, row_count)
+    return _parsed(parse_rows(read_csv(text, limits), 0, vocabulary, max_rows, max_problems), "csv", encoding)
 
 
 def _parse_xlsx(
@@ -134,8 +170,7 @@ def _parse_xlsx(
 ) -> ParsedImport:
     """Inspect, read and parse a workbook."""
     rows, col_offset = read_xlsx(data, claim, limits)
-    layout, cells, row_count = parse_rows(rows, col_offset, vocabulary, max_rows, max_problems)
-    return ParsedImport(layout, "xlsx", None, cells, row_count)
+    return _parsed(parse_rows(rows, col_offset, vocabulary, max_rows, max_problems), "xlsx", None)
 
 
 def _parse_xlsx_to_json(
@@ -151,7 +186,9 @@ def _parse_xlsx_to_json(
         return json.dumps({"failure": failure}).encode()
     cells = parsed.cells
     columns = {name: [getattr(c, name) for c in cells] for name in _CELL_FIELDS}
-    return json.dumps({"layout": parsed.layout, "row_count": parsed.row_count, "cells": columns}).encode()
+    return json.dumps({"layout": parsed.layout, "row_count": parsed.row_count, "cells": columns,
+                       "problems": [astuple(p) for p in parsed.problems], "totals": parsed.problem_totals,
+                       "columns": parsed.columns}).encode()
 
 
 def _from_json(message: bytes) -> ParsedImport:
@@ -163,7 +200,8 @@ def _from_json(message: bytes) -> ParsedImport:
         raise kind([CellProblem(*p) for p in failure["problems"]], failure["totals"])
     columns = answer["cells"]
     cells = list(map(ParsedCell._make, zip(*(columns[name] for name in _CELL_FIELDS), strict=True)))
-    return ParsedImport(answer["layout"], "xlsx", None, cells, answer["row_count"])
+    return ParsedImport(answer["layout"], "xlsx", None, cells, answer["row_count"],
+                        [CellProblem(*p) for p in answer["problems"]], answer["totals"], answer["columns"])
 
 
 _CELL_FIELDS = ParsedCell._fields

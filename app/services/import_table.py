@@ -11,7 +11,8 @@ Layouts (header names are matched trimmed and case-insensitively, with Chinese a
     title, possibly merged across columns) may precede it. A file with a header and no values is
     refused: an import that writes nothing is a mistake, not a success.
 
-Every problem is recorded (the first ``max_problems`` listed, all counted per code), in file order.
+Every problem is recorded (the first ``max_problems`` listed, all counted per code), in file order, and reading
+goes on past a bad cell, so one pass over a file finds all that is wrong with it.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from app.services.import_cells import (
 from app.services.import_problems import CellProblem, ImportParseError, ProblemLog
 from app.services.numbers import NotANumber, percent_to_points
 
-__all__ = ["IGNORED_WIDE_COLUMNS", "Layout", "ParsedCell", "Vocabulary", "parse_rows"]
+__all__ = ["IGNORED_WIDE_COLUMNS", "Layout", "ParsedCell", "Table", "Vocabulary", "parse_rows"]
 
 Layout: TypeAlias = Literal["wide", "long"]
 
@@ -116,16 +117,29 @@ def normalise_header(raw: Raw) -> str:
     return _HEADER_SPACE_RE.sub("_", text)
 
 
+class Table(NamedTuple):
+    """What the rows of a file hold: the layout, the cells that could be read (in file order), the number of
+    non-blank data rows, the problems of the cells that could not, and the file's own header of each role
+    (``zone_code``, ``year``; ``indicator_code`` and ``value`` in long form)."""
+
+    layout: Layout
+    cells: list[ParsedCell]
+    row_count: int
+    problems: ProblemLog
+    columns: dict[str, str]
+
+
 def parse_rows(
     rows: Iterable[tuple[int, Sequence[Raw]]],
     col_offset: int,
     vocabulary: Vocabulary | None,
     max_rows: int | None,
     max_problems: int,
-) -> tuple[Layout, list[ParsedCell], int]:
-    """(layout, cells in file order, number of non-blank data rows) of the table ``rows`` (numbered as
-    the file shows them; ``col_offset`` is the column of their first cell). Raises
-    :class:`ImportParseError` listing the problems found."""
+) -> Table:
+    """The :class:`Table` of ``rows`` (numbered as the file shows them; ``col_offset`` is the column of their
+    first cell). A cell that cannot be read is a problem of the table, and reading goes on past it; raises
+    :class:`ImportParseError` only when the file as a whole cannot be read (no header, a required column
+    missing, too many rows, nothing to import)."""
     iterator = iter(rows)
     header_row, header_cells = _find_header(iterator)
     known = vocabulary.lookup() if vocabulary is not None else None
@@ -142,13 +156,13 @@ def parse_rows(
             raise ImportParseError([CellProblem(None, None, f"too many rows: the file has more than {max_rows} "
                                                 "data rows (ZONESCORE_MAX_BATCH_ROWS)", code="too_many_rows")])
         reader.read(row, raw_cells)
-    if problems:
-        raise problems.error()
-    if not reader.cells:
+    if not reader.cells and not problems:
         what = "no data rows below the header" if row_count == 0 else "no values (every indicator cell is blank)"
         raise ImportParseError([CellProblem(header_row, None, f"nothing to import: the file has {what}",
                                             code="no_data")])
-    return cols.layout, reader.cells, row_count
+    roles = {"zone": cols.zone, "year": cols.year, "indicator": cols.indicator, "value": cols.value}
+    columns = {_ROLE_NAMES[role]: cols.headers[index] for role, index in roles.items() if index >= 0}
+    return Table(cols.layout, reader.cells, row_count, problems, columns)
 
 
 def _header_roles(cells: Sequence[Raw]) -> dict[str, int]:
@@ -246,7 +260,8 @@ def _claim_role(
         roles[role] = index
         return
     first, name = headers[roles[role]], headers[index]
-    problems.append(CellProblem(header_row, name, f"columns {first!r} and {name!r} both mean {_ROLE_NAMES[role]}"))
+    problems.append(CellProblem(header_row, name, f"columns {first!r} and {name!r} both mean {_ROLE_NAMES[role]}",
+                                code="duplicate_column"))
 
 
 def _indicator_code(
@@ -264,7 +279,8 @@ def _indicator_code(
         code = canonical
     if code in seen_codes:
         problems.append(
-            CellProblem(header_row, name, f"columns {seen_codes[code]!r} and {name!r} are the same indicator")
+            CellProblem(header_row, name, f"columns {seen_codes[code]!r} and {name!r} are the same indicator",
+                        code="duplicate_column")
         )
         return None
     seen_codes[code] = name
@@ -283,13 +299,15 @@ def _require_columns(
     if layout == "long":
         missing = [_ROLE_NAMES[r] for r in ("zone", "indicator", "year", "value") if r not in roles]
         if missing:
-            raise problems.error([CellProblem(header_row, None, f"missing required column(s): {', '.join(missing)}")])
+            raise problems.error([CellProblem(header_row, None, f"missing required column(s): {', '.join(missing)}",
+                                              code="missing_column")])
     elif "zone" not in roles or "year" not in roles:
         # the header was found by these two roles; a control character in one of them hid it again
         raise problems.error()
     elif not indicators and not problems:
         raise ImportParseError(
-            [CellProblem(header_row, None, "no indicator columns: a wide-form file needs one column per indicator")]
+            [CellProblem(header_row, None, "no indicator columns: a wide-form file needs one column per indicator",
+                         code="missing_column")]
         )
 
 
@@ -374,6 +392,7 @@ class _RowReader:
                         f"column {column_letter(index + self.col_offset)}",
                         "value in a column without a header",
                         echo(raw_cells[index]),
+                        code="unnamed_column",
                     )
                 )
 
@@ -387,12 +406,12 @@ class _RowReader:
             return ""
         text = text_of(raw)
         if not text:
-            self.problems.append(CellProblem(row, column, f"missing {what}", code="missing_value"))
+            self.problems.append(CellProblem(row, column, f"missing {what}", code="missing_" + what.replace(" ", "_")))
         elif (bad := control_character(text)) is not None:
             self.problems.append(_control_problem(row, column, bad, raw))
         elif len(text) > _MAX_CODE_CHARS:
             self.problems.append(CellProblem(row, column, f"{what} longer than {_MAX_CODE_CHARS} characters",
-                                             echo(raw)))
+                                             echo(raw), code="code_too_long"))
         else:
             return text
         return ""

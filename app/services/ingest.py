@@ -65,7 +65,9 @@ class Cell(Protocol):
     def status(self) -> str: ...
 
 
-class _Valid(NamedTuple):
+class ValidCell(NamedTuple):
+    """A cell that passed :func:`validate_cells`: its zone's id and the value as a float."""
+
     zone_id: int
     indicator_code: str
     year: int
@@ -76,19 +78,22 @@ class _Valid(NamedTuple):
 
 def validate_cells(
     session: Session, cells: Sequence[Cell], *, earliest_year: int, max_problems: int = DEFAULT_MAX_PROBLEMS
-) -> tuple[list[_Valid], ProblemLog[Problem]]:
+) -> tuple[list[ValidCell], ProblemLog[Problem]]:
     """Check every cell and collect every problem (never stop at the first; the first ``max_problems``
     kept, all counted)."""
     indicators = indicator_catalog().by_code()
     zone_ids = zone_ids_by_code(session, (c.zone_code for c in cells))
     problems: ProblemLog[Problem] = ProblemLog(max_problems)
-    valid: list[_Valid] = []
+    valid: list[ValidCell] = []
     first_row: dict[tuple[str, str, int], int] = {}
+    # A file's wide row gives its zone and year once for all its cells: a problem with them is said once a row.
+    row_reported: set[tuple[int, str]] = set()
     latest = current_year()  # once per batch, not once per cell
     for cell in cells:
         before = len(problems)
         zone_id = zone_ids.get(cell.zone_code)
-        if zone_id is None:
+        if zone_id is None and (cell.row, "zone") not in row_reported:
+            row_reported.add((cell.row, "zone"))
             problems.append(Problem(row=cell.row, column="zone_code", code="unknown_zone",
                                     message=f"no zone with code {cell.zone_code!r}", value=cell.zone_code))
         indicator = indicators.get(cell.indicator_code)
@@ -98,7 +103,8 @@ def validate_cells(
                                     message=f"no indicator with code {cell.indicator_code!r}",
                                     value=cell.indicator_code))
         year_problem = check_year(cell.year, earliest=earliest_year, row=cell.row, latest=latest)
-        if year_problem:
+        if year_problem and (cell.row, "year") not in row_reported:
+            row_reported.add((cell.row, "year"))
             problems.append(year_problem)
         key = (cell.zone_code, cell.indicator_code, cell.year)
         if key in first_row:
@@ -115,8 +121,8 @@ def validate_cells(
             range_problem = check_against_catalog(parsed, indicator, row=cell.row, column=cell.column)
             if range_problem:
                 problems.append(range_problem)
-        if len(problems) == before and zone_id is not None and isinstance(parsed, float):
-            valid.append(_Valid(zone_id, cell.indicator_code, cell.year, parsed, cell.source, cell.status))
+        if len(problems) == before and zone_id is not None and year_problem is None and isinstance(parsed, float):
+            valid.append(ValidCell(zone_id, cell.indicator_code, cell.year, parsed, cell.source, cell.status))
     return valid, problems
 
 
@@ -128,7 +134,7 @@ class _Current(NamedTuple):
     revision: int
 
 
-def _existing(session: Session, cells: Sequence[_Valid]) -> dict[tuple[int, str, int], _Current]:
+def _existing(session: Session, cells: Sequence[ValidCell]) -> dict[tuple[int, str, int], _Current]:
     """The stored cells among ``cells``, locked until the transaction ends (PostgreSQL; SQLite holds the
     database write lock already) so the history records the value actually replaced."""
     zone_ids = sorted({c.zone_id for c in cells})
@@ -154,7 +160,7 @@ def _existing(session: Session, cells: Sequence[_Valid]) -> dict[tuple[int, str,
     return found
 
 
-def _upsert(session: Session, valid: Sequence[_Valid], actor: Actor) -> tuple[int, int]:
+def _upsert(session: Session, valid: Sequence[ValidCell], actor: Actor) -> tuple[int, int]:
     """Insert new cells, update changed ones, record each change; return (inserted, updated).
 
     Runs inside ``run_write``: when a concurrent writer inserted one of the new cells first, the unique
@@ -249,11 +255,24 @@ def write_observations(
             f"{len(problems)} problem(s) in {len(problems.rows)} row(s); nothing was written",
             errors=problems.kept, error_totals=dict(problems.totals),
         )
+    return write_valid(session, valid, received=len(cells), actor=actor, action=action, details=details)
+
+
+def write_valid(
+    session: Session,
+    valid: Sequence[ValidCell],
+    *,
+    received: int,
+    actor: Actor,
+    action: str = "observations.upsert",
+    details: dict[str, Any] | None = None,
+) -> WriteSummary:
+    """Upsert cells that :func:`validate_cells` passed (``received`` counted as given) and audit the write."""
     # Inserts in key order: two batches inserting the same new cells wait on each other in one order.
-    valid = sorted(valid, key=lambda c: (c.zone_id, c.indicator_code, c.year))
-    inserted, updated = run_write(session, lambda: _upsert(session, valid, actor))
-    summary = WriteSummary(received=len(cells), inserted=inserted, updated=updated,
-                           unchanged=len(valid) - inserted - updated)
+    ordered = sorted(valid, key=lambda c: (c.zone_id, c.indicator_code, c.year))
+    inserted, updated = run_write(session, lambda: _upsert(session, ordered, actor))
+    summary = WriteSummary(received=received, inserted=inserted, updated=updated,
+                           unchanged=len(ordered) - inserted - updated)
     audit.record(session, actor, action, "observation_batch", actor.request_id,
                  new={**summary.model_dump(), **(details or {})})
     return summary

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Annotated
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.orm import ChainBreakdown, ChainKeyProduct, Observation, Zone
+from app.schemas.codes import PROVINCE_CODES, enum_schema
 from app.schemas.zone import Level, ZoneKind
 from scoring_models.base import IndicatorMatrix, ZoneMeta
 from scoring_models.catalog import chain_catalog, indicator_catalog
@@ -36,11 +38,19 @@ class ZoneFilter(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    provinces: list[str] = Field(default_factory=list, description="GB/T 2260 codes, e.g. ['33', '32']")
-    level: Level | None = None
-    kind: ZoneKind | None = Field(default=ZoneKind.HITECH, description="default: high-tech zones only")
-    pilot: bool | None = None
-    zones: list[str] = Field(default_factory=list, description="explicit zone codes")
+    # Checked when a run is asked for (EvaluationRequest), not when a stored run is read back: a run
+    # stored before the check could name a code that matched nothing, and must stay readable.
+    provinces: list[Annotated[str, enum_schema(PROVINCE_CODES, "GB/T 2260 two-digit province code")]] = Field(
+        default_factory=list, description="GB/T 2260 codes (any of them); empty: every province",
+        examples=[["33", "32"]])
+    level: Level | None = Field(default=None, description="national or provincial; null: both",
+                                examples=["national"])
+    kind: ZoneKind | None = Field(default=ZoneKind.HITECH, description="default: high-tech zones only; null: every "
+                                  "kind", examples=["hitech"])
+    pilot: StrictBool | None = Field(default=None, description="true: pilot zones only; false: the others; null: "
+                                     "both", examples=[None])
+    zones: list[str] = Field(default_factory=list, description="explicit zone codes (empty: no such condition)",
+                             examples=[["DEMO-33-N01", "DEMO-33-N02"]])
 
 
 @dataclass(frozen=True)

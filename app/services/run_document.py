@@ -42,12 +42,12 @@ LEGACY_SCHEMA_VERSION = 1  # rows written before the version was stored
 class MethodologyIndicator(ModelIndicator):
     """An indicator of the methodology: the model's use of it plus its catalog names and nominal weight."""
 
-    name_zh: str
-    name_en: str
-    nature: str | None
-    dimension: str | None
-    unit: str | None
-    nominal_weight: float
+    name_zh: str = Field(description="Chinese name", examples=["R&D经费投入强度"])
+    name_en: str = Field(description="English name", examples=["R&D intensity"])
+    nature: str | None = Field(description="outcome, scale or process", examples=["outcome"])
+    dimension: str | None = Field(description="catalog dimension", examples=["innovation"])
+    unit: str | None = Field(description="unit of the values", examples=["%"])
+    nominal_weight: float = Field(description="pillar weight × weight within the pillar, summing to 1", examples=[0.06])
 
 
 class Methodology(BaseModel):
@@ -55,22 +55,28 @@ class Methodology(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    key: str
-    version: str
-    title_zh: str
-    title_en: str
-    description: str
-    pillars: list[Pillar]
-    indicators: list[MethodologyIndicator]
-    tier_scheme: TierScheme
+    key: str = Field(description="model key", examples=["innovation-peak"])
+    version: str = Field(description="model version", examples=["1.0.0"])
+    title_zh: str = Field(description="Chinese title", examples=["创新高峰评价"])
+    title_en: str = Field(description="English title", examples=["Innovation peak"])
+    description: str = Field(description="what the model measures and how (reStructuredText)",
+                             examples=["Peer groups by revenue band × national R&D platforms …"])
+    pillars: list[Pillar] = Field(description="pillars with their weights")
+    indicators: list[MethodologyIndicator] = Field(description="the indicators the model reads")
+    tier_scheme: TierScheme = Field(description="tiers by relative performance index")
     # The declarative spec verbatim, as it was: the spec language may grow, and a run stays readable
     # without upgrading every spec it ever stored.
-    spec: dict[str, Any] | None
+    spec: dict[str, Any] | None = Field(description="the declarative spec (null for a plug-in model written in "
+                                        "code): every step's method and thresholds",
+                                        examples=[{"key": "innovation-peak", "version": "1.0.0"}])
     # Every step's method, whose data it reads (filtered / national / own) and its source; empty for
     # plug-ins that are not specs and for runs stored before steps were described.
-    steps: list[StepDescription] = Field(default_factory=list)
+    steps: list[StepDescription] = Field(default_factory=list, description="every step's method, the population "
+                                         "it reads (filtered, national or own) and its published source")
     # The experts' AHP matrices behind the weights (priorities, λmax, CI, CR each), when there are any.
-    ahp: AhpReport | None = Field(default=None, exclude_if=lambda v: v is None)
+    ahp: AhpReport | None = Field(default=None, exclude_if=lambda v: v is None,
+                                  description="the experts' AHP matrices behind the weights (priorities, λmax, CI, "
+                                  "CR each); absent when the weights are not from AHP")
 
     def tier_codes(self) -> list[str]:
         """Tier codes from the best tier down."""
@@ -91,6 +97,10 @@ class Methodology(BaseModel):
         """The data-check thresholds of the spec (coverage shares, correlation limit); empty without a spec."""
         checks = (self.spec or {}).get("checks")
         return dict(checks) if isinstance(checks, dict) else {}
+
+    def tier_names(self, lang: Language) -> dict[str, str]:
+        """Tier code → its name in ``lang``, as the model's tier scheme names it, best tier first."""
+        return {t.code: localized(t.name_zh, t.name_en, lang) for t in self.tier_scheme.tiers}
 
     def pillar_names(self, lang: Language) -> dict[str, str]:
         """Pillar code → its name in ``lang``, as the model names it."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -50,24 +50,28 @@ def update_zone(session: Session, code: str, data: ZoneUpdate, *, actor: Actor) 
     return zone
 
 
+def _one_or_many(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
 def list_zones(
     session: Session,
     *,
-    province: str | None,
-    level: str | None,
-    kind: str | None,
+    province: str | Sequence[str] | None,
+    level: str | Sequence[str] | None,
+    kind: str | Sequence[str] | None,
     pilot: bool | None,
     limit: int,
     offset: int,
 ) -> tuple[list[Zone], int]:
-    """A page of zones matching the filters, ordered by code, and the total."""
+    """A page of zones matching the filters, ordered by code, and the total. Several values of one filter
+    match any of them; filters combine with AND."""
     query = select(Zone)
-    if province is not None:
-        query = query.where(Zone.province == province)
-    if level is not None:
-        query = query.where(Zone.level == level)
-    if kind is not None:
-        query = query.where(Zone.kind == kind)
+    for column, value in ((Zone.province, province), (Zone.level, level), (Zone.kind, kind)):
+        if values := _one_or_many(value):
+            query = query.where(column.in_(values))
     if pilot is not None:
         query = query.where(Zone.pilot == pilot)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0

@@ -157,7 +157,10 @@ def interval_plot(rows: Sequence[Interval], *, field_size: int, title: str, axis
     """Rank intervals (P5–P95 line, median dot, actual rank cross) of a zone and its neighbours (1 = best,
     on the left). The axis spans the ranks these rows can take, not all ``field_size`` ranks: over a
     field of hundreds, a few neighbours' intervals would otherwise shrink to dots."""
-    label_width = min(max((_text_width(r.label, 12) for r in rows), default=40) + 12, width * 0.4)
+    # Bold (the highlighted zone) is wider than the measure; labels longer than the room are shortened with an
+    # ellipsis (the full name is in the link's title), so none starts left of the chart.
+    label_width = min(max((_text_width(r.label, 12) * (_BOLD if r.highlight else 1.0) for r in rows), default=40)
+                      + 12, width * 0.4)
     row_h, top = 22.0, 10.0
     plot_l, plot_r = label_width, width - 20.0
     height = top + len(rows) * row_h + 40
@@ -174,9 +177,10 @@ def interval_plot(rows: Sequence[Interval], *, field_size: int, title: str, axis
     body: list[str] = []
     for n_row, row in enumerate(rows):
         y = top + n_row * row_h + row_h / 2
-        weight = ' font-weight="bold"' if row.highlight else ""
+        weight = ' class="highlight" font-weight="bold"' if row.highlight else ""
         colour = "#d1495b" if row.highlight else "#1f6feb"
-        text = escape(row.label)
+        room = (label_width - 10) / (_BOLD if row.highlight else 1.0)
+        text = Markup(f"<title>{escape(row.label)}</title>{escape(_fit(row.label, room))}")
         if row.href:
             text = Markup(f'<a href="{escape(row.href)}">{text}</a>')
         body.append(f'<text x="{_f(label_width - 6)}" y="{_f(y + 4)}" text-anchor="end"{weight}>{text}</text>')
@@ -201,6 +205,9 @@ def interval_plot(rows: Sequence[Interval], *, field_size: int, title: str, axis
     return _svg(width, height, body, label=title, css_class="interval-plot")
 
 
+_BOLD = 1.12  # bold text is about this much wider than regular
+
+
 def _nice_step(n: int) -> int:
     raw = max(n / 6, 1e-9)
     magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
@@ -220,20 +227,36 @@ class Series:
     labels: Sequence[str] = field(default_factory=tuple)
 
 
+def value_range(values: Sequence[float], *, min_span: float = 0.0, floor: float | None = None) -> tuple[float, float]:
+    """The y range of a line chart: the values with a margin, at least ``min_span`` wide around them (so a
+    small change does not fill the chart; its ends then on multiples of a quarter of it), never below
+    ``floor`` when the values are not."""
+    lo, hi = min(values), max(values)
+    if hi - lo >= min_span:
+        if lo == hi:
+            lo, hi = lo - 1, hi + 1
+        pad = (hi - lo) * 0.08
+        return lo - pad, hi + pad
+    quarter = min_span / 4
+    start = math.floor(((lo + hi) / 2 - min_span / 2) / quarter) * quarter
+    if floor is not None and start < floor <= lo:
+        start = floor
+    end = max(start + min_span, math.ceil(hi / quarter) * quarter)
+    return start, end
+
+
 def line_chart(series: Sequence[Series], *, title: str, y_label: str = "", invert: bool = False,
-               integer: bool = False, width: int = 620, height: int = 260) -> Markup:
+               integer: bool = False, min_span: float = 0.0, floor: float | None = None, width: int = 620,
+               height: int = 260, css_class: str = "line-chart") -> Markup:
     """A line chart over integer x values (years); ``invert`` puts small values on top and ``integer``
-    labels the y axis with whole numbers only (both for ranks)."""
+    labels the y axis with whole numbers only (both for ranks); the y axis spans at least ``min_span``
+    (:func:`value_range`)."""
     left, right, top, bottom = 56.0, 20.0, 30.0, 60.0
     xs = sorted({x for s in series for x, _ in s.points})
     ys = [y for s in series for _, y in s.points if y is not None]
     if not xs or not ys:
-        return _svg(width, 40, [f'<text x="10" y="24">{escape(title)}: –</text>'], label=title, css_class="line-chart")
-    lo, hi = min(ys), max(ys)
-    if lo == hi:
-        lo, hi = lo - 1, hi + 1
-    pad = (hi - lo) * 0.08
-    lo, hi = lo - pad, hi + pad
+        return _svg(width, 40, [f'<text x="10" y="24">{escape(title)}: –</text>'], label=title, css_class=css_class)
+    lo, hi = value_range(ys, min_span=min_span, floor=floor)
 
     def px(x: int) -> float:
         return left + (width - left - right) * ((xs.index(x)) / max(len(xs) - 1, 1)) if len(xs) > 1 \
@@ -248,11 +271,15 @@ def line_chart(series: Sequence[Series], *, title: str, y_label: str = "", inver
     if integer:
         # Ranks: whole numbers only, each once (a 3.6th rank means nothing).
         step = max(1, _nice_step(math.ceil(hi) - math.floor(lo) + 1))
-        ticks = [float(t) for t in range(step * math.ceil(lo / step), math.floor(hi) + 1, step)]
+        inner = range(step * math.ceil(lo / step), math.floor(hi) + 1, step)
+        # the first whole value is a tick too (rank 1 is the one a reader looks for), unless crowded by the next
+        first = math.ceil(lo)
+        ticks = [float(t) for t in sorted({first, *(t for t in inner if t - first >= step / 2)})]
     for value in ticks:
         y = py(value)
         body.append(f'<line x1="{_f(left)}" y1="{_f(y)}" x2="{_f(width - right)}" y2="{_f(y)}" stroke="#eee"/>'
-                    f'<text x="{_f(left - 6)}" y="{_f(y + 4)}" text-anchor="end" fill="#555">{_f(value)}</text>')
+                    f'<text class="y-tick" x="{_f(left - 6)}" y="{_f(y + 4)}" text-anchor="end" fill="#555">'
+                    f"{_f(value)}</text>")
     for x in xs:
         body.append(f'<text x="{_f(px(x))}" y="{_f(height - bottom + 16)}" text-anchor="middle">{x}</text>')
     if y_label:
@@ -277,4 +304,4 @@ def line_chart(series: Sequence[Series], *, title: str, y_label: str = "", inver
         body.append(f'<rect x="{_f(legend_x)}" y="{_f(height - 22)}" width="12" height="12" fill="{escape(s.colour)}"/>'
                     f'<text x="{_f(legend_x + 16)}" y="{_f(height - 12)}">{escape(s.name)}</text>')
         legend_x += 30 + _text_width(s.name, 12)
-    return _svg(width, height, body, label=title, css_class="line-chart")
+    return _svg(width, height, body, label=title, css_class=css_class)

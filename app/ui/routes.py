@@ -8,6 +8,7 @@ offline intranets. Language: ``?lang=en`` or ``Accept-Language``; zh-CN by defau
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from app.api.deps import SessionDep
@@ -29,12 +31,12 @@ from app.services import model_catalog as catalog
 from app.services import panel_views, publication
 from app.services import panels as panel_service
 from app.services import run_history as history
-from app.services.evaluation_exports import badge_text, highlight_sentence
-from app.services.evaluation_exports import highlights as card_highlights
+from app.services.evaluation_exports import badge_text
 from app.services.evaluations import ZoneCard
 from app.services.observations import query_long
 from app.services.panel_document import StoredPanel
 from app.services.run_document import StoredRun
+from app.services.run_labels import scope_text
 from app.services.run_status import RunStatus
 from app.texts import TEXTS, text
 from app.ui import charts, panel_charts
@@ -47,8 +49,18 @@ _env = Environment(
     autoescape=select_autoescape(["html"], default_for_string=True),
     trim_blocks=True, lstrip_blocks=True,
 )
+_LITERAL = re.compile(r"``(.+?)``")
+
+
+def inline_literals(text: str) -> Markup:
+    """``text`` escaped, with reStructuredText's ``inline literals`` (model descriptions use them) as <code>."""
+    return Markup(_LITERAL.sub(lambda m: f"<code>{m.group(1)}</code>", str(escape(text))))
+
+
+_env.filters["literals"] = inline_literals
 PAGE_SIZE = 100
 RUNS_PER_MODEL = 5
+COMPOSITE_SPAN = 20.0  # points: the least a composite (0–100) or an index (first year = 100) axis spans
 
 
 class Page:
@@ -141,18 +153,13 @@ def index(request: Request, session: SessionDep, principal: ReaderDep) -> HTMLRe
     keys = [*by_model, *(k for k in titles if k not in by_model)]
     groups = [
         {"key": key, "title": titles.get(key, key),
-         "runs": [{"run": r, "tiers": _ordered_tiers(r, service.tier_counts(session, r.id))}
+         "runs": [{"run": r, "scope": scope_text(r.zone_filter, page.lang),
+                   "tiers": list(service.ordered_tier_counts(r, service.tier_counts(session, r.id)).items())}
                   for r in by_model.get(key, [])]}
         for key in keys
     ]
     panels, _total = panel_service.list_panels(session, model=None, year=None, limit=RUNS_PER_MODEL * 2, offset=0)
     return page.render("index.html", groups=groups, panels=panels, titles=titles)
-
-
-def _ordered_tiers(run: StoredRun, counts: dict[str, int]) -> list[tuple[str, int]]:
-    """Tier counts from the best tier down, as the run's tier scheme orders them."""
-    order = run.methodology.tier_codes()
-    return sorted(counts.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
 
 
 def _tier_bars(page: Page, run: StoredRun, counts: dict[str, int]) -> list[charts.Bar]:
@@ -173,7 +180,7 @@ def ranking(request: Request, session: SessionDep, principal: ReaderDep, run_id:
     run = service.get_run(session, run_id)
     filters: dict[str, Any] = {"province": province or None, "tier": tier or None, "peer_group": peer_group or None}
     offset = max(offset, 0)
-    rows, total = service.rankings(session, run_id, limit=PAGE_SIZE, offset=offset, **filters)
+    rows, total = service.rankings(session, run_id, limit=PAGE_SIZE, offset=offset, lang=page.lang, **filters)
     counts = service.tier_counts(session, run_id, **filters)
     chart = charts.bar_chart(_tier_bars(page, run, counts), title=page.t("tier_distribution"),
                              css_class="bar-chart tier-chart")
@@ -182,7 +189,7 @@ def ranking(request: Request, session: SessionDep, principal: ReaderDep, run_id:
     return page.render(
         "ranking.html", run=run, rows=rows, total=total, offset=offset, page_size=PAGE_SIZE, filters=filters,
         chart=chart, provinces=service.provinces_of(session, run_id), downloads=downloads,
-        badge_text=lambda b: badge_text(b, page.lang), tiers=run.methodology.tier_codes(),
+        scope=scope_text(run.zone_filter, page.lang), tiers=run.methodology.tier_codes(),
         peer_groups=[g.code for g in run.info.peer_groups],
         coupling=any(r.coupling for r in rows), efficiency=any(r.efficiency for r in rows),
         model_title=model_titles(session, page.lang).get(run.model_key, run.model_key),
@@ -196,10 +203,14 @@ def _trend(page: Page, session: Session, run: StoredRun, code: str,
     (common scale, tier bands) when there is one; the ranks in the same model's runs of other years; else
     the raw values of its key indicators (indexed, first year = 100)."""
     points = history.zone_history(session, run, code)
+    # A scale that keeps a small change small: ranks on at least a tenth of the field (from rank 1 when the
+    # values are near it). Composites of separate runs are normalised within their own year and are not
+    # drawn across years; a panel's common scale is.
     rank = [charts.line_chart([charts.Series(page.t("rank"), [(p.year, float(p.rank)) for p in points],
                                              colour=charts.PALETTE[1])],
                               title=page.t("trend_rank"), y_label=page.t("rank_top_is_best"), invert=True,
-                              integer=True)] if len(points) >= 2 else []
+                              integer=True, min_span=max(10.0, run.zones_ranked / 10), floor=1.0,
+                              css_class="line-chart trend-rank")] if len(points) >= 2 else []
     panel = panel_service.panel_covering(session, run.model_key, run.model_version, run.year, code)
     if panel is not None:
         found = panel_views.zone_trajectory(session, panel.id, code)
@@ -221,8 +232,8 @@ def _trend(page: Page, session: Session, run: StoredRun, code: str,
                                     [(y, 100.0 * v / base) for y, v in values], colour=charts.PALETTE[n]))
     if not series:
         return [], "none", None
-    return [charts.line_chart(series, title=page.t("trend_indicators"), y_label=page.t("index_first_year"))], \
-        "indicators", None
+    return [charts.line_chart(series, title=page.t("trend_indicators"), y_label=page.t("index_first_year"),
+                              min_span=COMPOSITE_SPAN, css_class="line-chart trend-indicators")], "indicators", None
 
 
 def _neighbours(page: Page, session: Session, card: ZoneCard) -> str:
@@ -262,10 +273,7 @@ def zone(request: Request, session: SessionDep, principal: ReaderDep, run_id: in
                     note=f"{i.contribution:.2f}") for i in indicators[:10]],
         title=page.t("top_contributions"), css_class="bar-chart contribution-chart")
     trend, trend_source, trend_panel = _trend(page, session, run, code, [i.code for i in indicators[:3]])
-    highlights = [
-        {"kind": kind, "code": h.code, "text": highlight_sentence(page.label("indicators", h.code), h.delta, page.lang)}
-        for kind, h in card_highlights(card)
-    ]
+    highlights = [{"kind": h.kind, "code": h.code, "text": h.sentence} for h in card.out(page.lang).highlights]
     downloads = {fmt: page.url(f"/api/v1/evaluations/{run_id}/zones/{code}", format=fmt) for fmt in ("csv", "xlsx")}
     name = details.indicator_namer(run.methodology, page.lang)
     frontier = details.frontier_sentence(result.efficiency, name, page.lang) if result.efficiency else None
