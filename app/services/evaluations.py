@@ -76,9 +76,12 @@ def input_hash(model_doc: Methodology, request: EvaluationRequest, matrix: Indic
     return digest.hexdigest()
 
 
-def result_hash(result: EvaluationResult) -> str:
-    """SHA-256 of the result's JSON (identical inputs and seed give the identical hash)."""
-    return hashlib.sha256(_canonical(result.model_dump(mode="json"))).hexdigest()
+def result_hash(result: EvaluationResult, dump: dict[str, Any] | None = None) -> str:
+    """SHA-256 of the result's JSON (identical inputs and seed give the identical hash).
+
+    ``dump`` is ``result.model_dump(mode="json")`` when the caller has it already (dumping a large
+    result is a fifth of a stored run's time)."""
+    return hashlib.sha256(_canonical(result.model_dump(mode="json") if dump is None else dump)).hexdigest()
 
 
 def _check_request(request: EvaluationRequest) -> None:
@@ -121,11 +124,12 @@ def run_evaluation(session: Session, request: EvaluationRequest, *, actor: Actor
             errors=[Problem(column="options", code="unsupported_options", message=str(exc))],
         ) from None
     duration_ms = (time.perf_counter() - started) * 1000.0
+    dump = result.model_dump(mode="json")  # once: for the hash and for every zone's stored payload
     document = RunDocument(zone_filter=request.zones, options=request.options, info=result.info,
                            excluded=result.excluded, methodology=doc)
     run = EvaluationRun(
         model_key=model.key, model_version=model.version, year=request.year,
-        input_hash=input_hash(doc, request, matrix), result_hash=result_hash(result),
+        input_hash=input_hash(doc, request, matrix), result_hash=result_hash(result, dump),
         zones_ranked=len(result.zones), zones_excluded=len(result.excluded),
         duration_ms=duration_ms, created_by=actor.name, note=request.note, **document.columns(),
     )
@@ -139,9 +143,9 @@ def run_evaluation(session: Session, request: EvaluationRequest, *, actor: Actor
                 "name_en": meta[z.code].name_en, "province": meta[z.code].province, "level": meta[z.code].level,
                 "rank": z.rank, "composite": z.composite, "rpi": z.rpi, "tier": z.tier, "subgroup": z.subgroup,
                 "peer_group": z.peer_group, "peer_rank": z.peer_rank, "profile": z.profile, "badges": z.badges,
-                "payload": z.model_dump(mode="json"),
+                "payload": payload,
             }
-            for z in result.zones
+            for z, payload in zip(result.zones, dump["zones"], strict=True)
         ])
     session.flush()
     audit.record(session, actor, "evaluation.create", "evaluation_run", run.id, new={

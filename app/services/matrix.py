@@ -88,8 +88,11 @@ def build_matrix(session: Session, zones: Sequence[SelectedZone], *, year: int) 
     ipos = {c: n for n, c in enumerate(codes)}
     values = np.full((len(zones), len(codes), len(years)), np.nan)
     ids = [z.id for z in zones]
+    # Plain column rows on the session's connection: the ORM result layer adds nothing for tuples
+    # and cost a third of the matrix build (pyinstrument, benchmarks/README.md).
+    conn = session.connection()
     for chunk in _chunks(ids):
-        rows = session.execute(
+        rows = conn.execute(
             select(Observation.zone_id, Observation.indicator_code, Observation.year, Observation.value).where(
                 Observation.zone_id.in_(chunk), Observation.year.between(years[0], years[-1])
             )
@@ -125,16 +128,19 @@ def _fill_chain_metrics(
     zpos = {z.id: n for n, z in enumerate(zones)}
     declared = np.array([cpos.get(z.meta.leading_chain or "", -1) for z in zones], dtype=np.int64)
     rows: list[tuple[int, int, int, float, int, int, int, float]] = []
+    b = ChainBreakdown
+    conn = session.connection()
     for chunk in _chunks([z.id for z in zones]):
+        # Columns, not ORM objects: building an object per breakdown was most of this function's time.
         rows.extend(
-            (zpos[b.zone_id], cpos[b.chain_code], b.year, b.revenue, b.segments_covered, b.key_components,
-             b.key_components_with_alt, b.local_procurement_share)
-            for b in session.scalars(
-                select(ChainBreakdown).where(
-                    ChainBreakdown.zone_id.in_(chunk), ChainBreakdown.year.between(years[0], years[-1])
+            (zpos[zone_id], cpos[chain], yr, revenue, covered, key, key_alt, local)
+            for zone_id, chain, yr, revenue, covered, key, key_alt, local in conn.execute(
+                select(b.zone_id, b.chain_code, b.year, b.revenue, b.segments_covered, b.key_components,
+                       b.key_components_with_alt, b.local_procurement_share).where(
+                    b.zone_id.in_(chunk), b.year.between(years[0], years[-1])
                 )
             )
-            if b.chain_code in cpos
+            if chain in cpos
         )
     lead_revenue = np.full(len(zones), np.nan)
     if not rows:
