@@ -42,9 +42,9 @@ OFFICIAL = "/api/v1/official/rankings"
 
 def _prepare(url: str) -> tuple[int, list[str]]:
     """The run id and every zone code of the demo database (loaded and evaluated here)."""
-    from app.db import make_engine, make_session_factory, session_scope
     from sqlalchemy import select
 
+    from app.db import make_engine, make_session_factory, session_scope
     from app.orm import EvaluationZoneResult, Zone
     from app.schemas.evaluation import EvaluationRequest
     from app.services.demo_loader import load_demo
@@ -85,7 +85,9 @@ def url_sets(run_id: int, codes: list[str], rows: list[dict[str, Any]]) -> dict[
         hits.append(f"{base}?limit={len(hits) + 1}&offset=10")
     sorts = ("rank", "-composite", "rpi", "zone_code")
     n_pages = max(1, len(codes) - 20)
-    misses = [f"{base}?sort={sorts[k % 4]}&limit=20&offset={(k // 4) % n_pages}" for k in range(1200)]
+    # 1,200 distinct pages (sort × offset, then page size once the offsets run out)
+    misses = [f"{base}?sort={sorts[k % 4]}&limit={20 + k // (4 * n_pages)}&offset={(k // 4) % n_pages}"
+              for k in range(1200)]
     cards = [f"/api/v1/evaluations/{run_id}/zones/{c}" for c in codes[:: max(1, len(codes) // 60)]]
     zones = [f"/api/v1/zones/{c}" for c in codes[:: max(1, len(codes) // 30)]]
     zones += [f"/api/v1/zones?province={p}&limit=50" for p in provinces] + ["/api/v1/zones?limit=100"]
