@@ -60,3 +60,22 @@ def test_a_run_dumps_each_zone_result_once(demo_session: Session, monkeypatch: p
     stored = demo_session.query(EvaluationZoneResult).filter_by(run_id=run.id).order_by(EvaluationZoneResult.rank)
     first = stored.first()
     assert first is not None and first.payload["code"] == first.zone_code and first.payload["rank"] == first.rank
+
+
+def test_a_ranking_page_does_not_parametrise_page_again(demo_session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.schemas.common import Page
+    from app.services.evaluations import rankings_json
+
+    run = run_evaluation(demo_session, EvaluationRequest(
+        model="innovation-peak", year=2024, options=EvaluationOptions(seed=1, uncertainty_runs=20)))
+    calls: list[Any] = []
+    real = Page.__class_getitem__
+
+    def counting(cls: Any, item: Any) -> Any:
+        calls.append(item)
+        return real(item)
+
+    monkeypatch.setattr(Page, "__class_getitem__", classmethod(counting))
+    body = rankings_json(demo_session, run.id, sort="-composite", limit=5, offset=3)
+    assert calls == []
+    assert b'"offset":3' in body and body.count(b'"zone_code"') == 5

@@ -325,11 +325,16 @@ class RankingsCache:
                 self._data.popitem(last=False)
 
 
+# Parametrised once: ``Page[RankingRow]`` looks its class up again on every subscription, which was
+# a sixth of an uncached ranking page (pyinstrument, benchmarks/README.md).
+_RANKING_PAGE = Page[RankingRow]
+
+
 def rankings_json(session: Session, run_id: int, *, sort: str = "rank", limit: int = 50, offset: int = 0,
                   **filters: str | None) -> bytes:
     """The JSON of a ranking page, ``Page[RankingRow]`` (see :func:`rankings`); NotFound for no such run."""
     rows, total = rankings(session, run_id, sort=sort, limit=limit, offset=offset, **filters)
-    return Page[RankingRow](items=rows, total=total, limit=limit, offset=offset).model_dump_json().encode()
+    return _RANKING_PAGE(items=rows, total=total, limit=limit, offset=offset).model_dump_json().encode()
 
 
 def _zone_result(session: Session, run_id: int, code: str) -> EvaluationZoneResult | None:
