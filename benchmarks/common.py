@@ -120,16 +120,11 @@ def machine() -> dict[str, str]:
 
 
 def auth_headers(database_url: str) -> dict[str, str]:
-    """Headers that authorise writes. THE one place to adapt when API-key auth lands.
+    """An admin key for writes, made as an operator makes one.
 
-    Returns ``{}`` while ``app.security`` does not exist; otherwise creates an admin key with
-    ``zonescore keys create --scope admin --name bench`` against ``database_url`` and returns
+    Runs ``zonescore keys create --scope admin --name bench`` against ``database_url`` and returns
     ``{"Authorization": "Bearer <key>"}`` (the key is taken as the last non-empty output line).
     """
-    try:
-        import app.security  # noqa: F401
-    except ImportError:
-        return {}
     env = {**os.environ, "ZONESCORE_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
     out = subprocess.run(
         [PYTHON, "-c", "from app.cli import main; main()", "keys", "create", "--scope", "admin", "--name", "bench"],
