@@ -34,7 +34,7 @@ from scoring_models.catalog import ValueKind, indicator_catalog
 N_ZONES = 400
 N_INDICATORS = 50
 YEARS = (2020, 2021, 2022, 2023, 2024)
-REPEAT = 3  # fresh database and server for each repetition; the median is reported
+REPEAT = 2  # fresh database and server for each repetition; the median (mean of 2) is reported
 PEAK_RSS: dict[str, int] = {}  # path → server VmHWM in KiB after the import
 
 
