@@ -225,6 +225,14 @@ def postgres_available() -> bool:
         return False
 
 
+def backends() -> list[str]:
+    """SQLite, and PostgreSQL when reachable (else a printed note)."""
+    if postgres_available():
+        return ["sqlite", "postgresql"]
+    print("  (PostgreSQL not reachable: skipped)")
+    return ["sqlite"]
+
+
 @contextlib.contextmanager
 def fresh_database(backend: str, workdir: Path, *, migrate: bool = True) -> Iterator[str]:
     """A fresh, migrated database: an SQLite file in ``workdir`` or a new PostgreSQL database, dropped after."""

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.common import auth_headers, fmt_s, fresh_database, postgres_available, report, server
+from benchmarks.common import auth_headers, backends, fmt_s, fresh_database, report, server
 
 MODEL = "innovation-peak"
 RUNS = 1000
@@ -149,12 +149,9 @@ def run(quick: bool = False) -> None:
     n_large = 1000 if quick else LARGE
     print(f"\n== 5. POST /api/v1/evaluations end to end ({MODEL}, {RUNS} MC runs; server as `zonescore serve`, "
           "1 worker, access log and rate limit on) vs the in-process pipeline ==", flush=True)
-    backends = ["sqlite"] + (["postgresql"] if postgres_available() else [])
-    if "postgresql" not in backends:
-        print("  (PostgreSQL not reachable: skipped)")
     repeat = 1 if quick else REPEAT
     with tempfile.TemporaryDirectory() as tmp:
-        for backend in backends:
+        for backend in backends():
             with fresh_database(backend, Path(tmp)) as url:
                 _load_demo(url)
                 _figure(f"{backend}, demo data", url, repeat)

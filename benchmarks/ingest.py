@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.common import auth_headers, fresh_database, postgres_available, report, server
+from benchmarks.common import auth_headers, backends, fresh_database, report, server
 from scoring_models.catalog import ValueKind, indicator_catalog
 
 N_ZONES = 400
@@ -183,12 +183,9 @@ def run(quick: bool = False, paths: tuple[str, ...] = ("CSV long", "CSV wide", "
           "(the shipped server, 1 worker, access log and rate limit on) ==", flush=True)
     data = dataset(n_zones=80 if quick else N_ZONES)
     n = len(data.cells)
-    backends = ["sqlite"] + (["postgresql"] if postgres_available() else [])
-    if "postgresql" not in backends:
-        print("  (PostgreSQL not reachable: skipped)")
     repeat = 1 if quick else REPEAT
     with tempfile.TemporaryDirectory() as tmp:
-        for backend in backends:
+        for backend in backends():
             bares = []
             for _ in range(repeat):
                 with fresh_database(backend, Path(tmp)) as url:
