@@ -61,10 +61,10 @@ def import_file(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from app.errors import ValidationFailed
+    from app.errors import AppError
     from app.services.audit import CLI_ACTOR
     from app.services.import_parser import ParsedImport
-    from app.services.imports import ImportProgress
+    from app.services.imports import ImportProgress, file_bounds
     from app.services.imports import import_file as import_service
 
     settings = get_settings()
@@ -87,9 +87,9 @@ def import_file(
             result = import_service(
                 session, data, filename=file.name, content_type=None, earliest_year=settings.earliest_year,
                 max_rows=settings.max_batch_rows, actor=CLI_ACTOR,
-                progress=ImportProgress(parsed=parsed, written=written),
+                progress=ImportProgress(parsed=parsed, written=written), bounds=file_bounds(settings),
             )
-    except ValidationFailed as exc:
+    except AppError as exc:  # 422 problems, a file beyond the limits (413), every parser busy (503)
         typer.echo(f"error: {file}: {exc.detail}", err=True)
         for problem in exc.errors[:MAX_LISTED_PROBLEMS]:
             where = ", ".join(part for part in (
@@ -98,8 +98,9 @@ def import_file(
             ) if part) or "file"
             shown = f" (value: {problem.value!r})" if problem.value is not None else ""
             typer.echo(f"  {where}: {problem.message}{shown}", err=True)
-        if len(exc.errors) > MAX_LISTED_PROBLEMS:
-            typer.echo(f"  … and {len(exc.errors) - MAX_LISTED_PROBLEMS} more problem(s)", err=True)
+        total = sum(exc.error_totals.values()) if exc.error_totals else len(exc.errors)
+        if total > MAX_LISTED_PROBLEMS:
+            typer.echo(f"  … and {total - MAX_LISTED_PROBLEMS} more problem(s)", err=True)
         raise typer.Exit(code=1) from None
     finally:
         engine.dispose()

@@ -10,6 +10,10 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.services.bounded import ParserBounds
+from app.services.import_problems import ImportLimits
+from app.services.problem_log import DEFAULT_MAX_PROBLEMS
+
 DEFAULT_SQLITE_PATH = Path("var") / "zonescore.db"
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 _HOST = re.compile(r"^(\*\.)?[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$")
@@ -60,6 +64,20 @@ class Settings(BaseSettings):
     webhook_backoff_seconds: float = Field(default=2.0, ge=0)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
     webhook_allow_private: bool = False
+    # Import files: what a file may hold, checked on the workbook's own declarations and cell references
+    # before any spreadsheet library allocates for them (README "Upload limits"); defaults in ImportLimits.
+    import_max_cells: int = Field(default=ImportLimits.max_cells, gt=0)
+    import_max_columns: int = Field(default=ImportLimits.max_columns, gt=0)
+    import_max_rows: int = Field(default=ImportLimits.max_rows, gt=0)
+    import_max_shared_strings_bytes: int = Field(default=ImportLimits.max_shared_strings_bytes, gt=0)
+    import_max_uncompressed_bytes: int = Field(default=ImportLimits.max_uncompressed_bytes, gt=0)
+    # ... and the hard bounds of the child process an XLSX file is parsed in (ParserBounds).
+    import_parser_memory_bytes: int = Field(default=ParserBounds.memory_bytes, ge=64 * 1024 * 1024)
+    import_parser_cpu_seconds: int = Field(default=ParserBounds.cpu_seconds, ge=1)
+    import_parser_timeout_seconds: float = Field(default=ParserBounds.timeout_seconds, gt=0)
+    import_parser_parallel: int = Field(default=ParserBounds.parallel, ge=1)
+    # Problems listed in a 422 (files and JSON batches); the rest are counted per code in error_totals.
+    max_problems: int = Field(default=DEFAULT_MAX_PROBLEMS, ge=1)
 
     @field_validator("database_url")
     @classmethod

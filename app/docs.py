@@ -30,6 +30,8 @@ OPENAPI_TAGS = [
     {"name": "chain breakdowns", "description": "首位产业链分解 · Industry-chain figures per zone and year."},
     {"name": "models", "description": "评价模型 · Scoring models: methodology, versions, custom specs (forks)."},
     {"name": "evaluations", "description": "评价运行 · Immutable evaluation runs, rankings, scorecards, comparisons."},
+    {"name": "panels", "description": "面板评价 · A model over a window of years on one scale: progress, tier "
+                                       "transitions, trajectories."},
     {"name": "keys", "description": "API 密钥 · API keys (admin): create (secret shown once), list, revoke."},
     {"name": "audit", "description": "审计日志 · Who changed what and when (admin)."},
     {"name": "webhooks", "description": "事件通知 · Signed POSTs to your URL when an evaluation run is published."},

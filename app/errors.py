@@ -7,18 +7,20 @@ stack trace, SQL or file path ever leaks.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.db import is_retryable, is_unavailable
 from app.security_headers import API_HEADERS
+from app.services.problem_log import DEFAULT_MAX_PROBLEMS
 
 log = logging.getLogger("zonescore.errors")
 
@@ -46,6 +48,9 @@ class ProblemDetail(BaseModel):
     instance: str | None = None
     request_id: str | None = None
     errors: list[Problem] = []
+    error_totals: dict[str, int] | None = Field(
+        default=None, description="how many problems of each code there are in all; `errors` lists the first "
+        "ZONESCORE_MAX_PROBLEMS of them (null when there are none)")
 
 
 class AppError(Exception):
@@ -55,11 +60,20 @@ class AppError(Exception):
     slug: str = "bad-request"
     title: str = "Bad request"
 
-    def __init__(self, detail: str, *, errors: list[Problem] | None = None, headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: list[Problem] | None = None,
+        headers: dict[str, str] | None = None,
+        error_totals: dict[str, int] | None = None,
+    ):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
         self.headers = headers or {}
+        self.error_totals = error_totals
+        """per code, every problem found when ``errors`` holds only the first of them"""
 
 
 class NotFound(AppError):
@@ -109,7 +123,8 @@ class PayloadTooLarge(AppError):
 
 
 class ServiceUnavailable(AppError):
-    """The database cannot be reached right now; ``Retry-After`` says when to try again."""
+    """The service cannot do this right now — the database cannot be reached, or every import parser is busy;
+    ``Retry-After`` says when to try again."""
 
     status, slug, title = 503, "service-unavailable", "Service unavailable"
 
@@ -156,8 +171,13 @@ def problem_response(
     title: str | None = None,
     errors: list[Problem] | None = None,
     headers: dict[str, str] | None = None,
+    error_totals: dict[str, int] | None = None,
 ) -> JSONResponse:
-    """Build a problem+json response carrying the request id."""
+    """Build a problem+json response carrying the request id; ``errors`` cut to the first
+    ``max_problems`` (setting), ``error_totals`` counting all of them per code."""
+    errors = errors or []
+    if errors and error_totals is None:
+        error_totals = dict(Counter(p.code for p in errors))
     body = ProblemDetail(
         type=PROBLEM_BASE + (slug or f"http-{status}"),
         title=title or _TITLES.get(status, "Error"),
@@ -165,7 +185,8 @@ def problem_response(
         detail=detail,
         instance=request.url.path,
         request_id=_request_id(request),
-        errors=errors or [],
+        errors=errors[: _max_problems(request)],
+        error_totals=error_totals or None,
     )
     # The 500 handler runs outside the request-id and security-header middleware: set those here too.
     all_headers = {**API_HEADERS, **(headers or {})}
@@ -176,7 +197,13 @@ def problem_response(
     )
 
 
-def _loc_to_column(loc: tuple[Any, ...]) -> tuple[int | None, str | None]:
+def _max_problems(request: Request) -> int:
+    settings = getattr(request.app.state, "settings", None)
+    return settings.max_problems if settings is not None else DEFAULT_MAX_PROBLEMS
+
+
+def loc_to_row_column(loc: tuple[Any, ...]) -> tuple[int | None, str | None]:
+    """A validation location as (1-based row of the first list index, the other parts joined by dots)."""
     # Turn pydantic's ("body", "items", 3, "value") into row 4 (1-based), column "value".
     row: int | None = None
     parts: list[str] = []
@@ -214,20 +241,24 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
         return problem_response(
-            request, exc.status, exc.detail, slug=exc.slug, title=exc.title, errors=exc.errors, headers=exc.headers
+            request, exc.status, exc.detail, slug=exc.slug, title=exc.title, errors=exc.errors, headers=exc.headers,
+            error_totals=exc.error_totals,
         )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = []
+        problems: list[Problem] = []
+        totals, cap = Counter[str](), _max_problems(request)
         for err in exc.errors():
-            row, column = _loc_to_column(tuple(err.get("loc", ())))
-            problems.append(
-                Problem(row=row, column=column, code=str(err.get("type", "invalid")),
-                        message=str(err.get("msg", "invalid")), value=_short(err.get("input")))
-            )
-        detail = f"{len(problems)} problem(s) in the request"
-        return problem_response(request, 422, detail, slug="validation-failed", errors=problems)
+            code = str(err.get("type", "invalid"))
+            totals[code] += 1
+            if len(problems) < cap:  # a 200,000-item batch of one wrong type is 200,000 errors
+                row, column = loc_to_row_column(tuple(err.get("loc", ())))
+                problems.append(Problem(row=row, column=column, code=code, message=str(err.get("msg", "invalid")),
+                                        value=_short(err.get("input"))))
+        detail = f"{totals.total()} problem(s) in the request"
+        return problem_response(request, 422, detail, slug="validation-failed", errors=problems,
+                                error_totals=dict(totals))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

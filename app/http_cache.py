@@ -38,6 +38,18 @@ def version_etag(version: str) -> str:
     return '"v-' + hashlib.sha256(version.encode("utf-8")).hexdigest()[:32] + '"'
 
 
+def representation_tag(request: Request, prefix: str, fmt: str, lang: str) -> tuple[str, dict[str, str]]:
+    """The strong ETag of an immutable resource's representation, and the headers that go with it.
+
+    For resources that never change once stored (a run, a panel): the path, every query parameter, the
+    negotiated format and language fully determine the body, so the tag is known without building it.
+    ``prefix`` names the resource kind and its representation version (bump it when the layout changes).
+    """
+    query = "&".join(f"{k}={v}" for k, v in sorted(request.query_params.multi_items()))
+    etag = version_etag(f"{prefix}:{request.url.path}?{query}:{fmt}:{lang}")
+    return etag, {"Content-Language": lang, "Vary": "Accept, Accept-Language"}
+
+
 def _opaque(tag: str) -> str:
     tag = tag.strip()
     return tag[2:] if tag.startswith(("W/", "w/")) else tag

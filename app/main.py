@@ -19,6 +19,7 @@ from app.api import (
     labels,
     models,
     observations,
+    panels,
     webhooks,
     zones,
 )
@@ -35,6 +36,7 @@ from app.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestIdMi
 from app.ratelimit import make_rate_limiter
 from app.security_headers import SecurityHeadersMiddleware
 from app.services.webhooks import WebhookDispatcher
+from app.ui.panels import router as ui_panels_router
 from app.ui.routes import router as ui_router
 from app.ui.session import install_sign_in
 
@@ -87,10 +89,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics_router)
     # The /api/v1 routes authenticate; every route but the probes counts against the rate limit.
     for router in (zones.router, indicators.router, observations.router, chains.router, imports.router,
-                   labels.router, models.router, evaluations.router, webhooks.router, keys.router, audit.router):
+                   labels.router, models.router, evaluations.router, panels.router, webhooks.router, keys.router,
+                   audit.router):
         app.include_router(router, responses=API_RESPONSES)
     app.include_router(ui_router)
     install_sign_in(app)
+    app.include_router(ui_panels_router)
     install_docs(app)
     install_openapi(app)
     return app

@@ -1,8 +1,8 @@
 """``python -m benchmarks [SECTION ...] [--quick] [--markdown FILE]`` — run the benchmarks and print every figure.
 
-Sections: kernels, flagship, ingest, reads, evaluations, memory, then the optional ones (panels, methods)
-when their module exists (default: all, in that order). An optional section whose module is not on this
-branch is listed as "not measured: not on main yet".
+Sections: kernels, flagship, ingest, reads, evaluations, memory, panel, uploads, then the optional ones
+(methods) when their module exists (default: all, in that order). An optional section whose module is not
+on this branch is listed as "not measured: not on main yet".
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from pathlib import Path
 
 from benchmarks import common
 
-SECTIONS = ("kernels", "flagship", "ingest", "reads", "evaluations", "memory")
-# Added by the issues that bring these features (panel runs; AHP, DEA and coupling), each a module of
-# this package with ``run(quick: bool)``; absent modules are reported, not skipped silently.
-OPTIONAL = {"panels": "panel runs at 300 and 10,000 zones", "methods": "AHP, DEA and coupling at 300 and 10,000 zones"}
+SECTIONS = ("kernels", "flagship", "ingest", "reads", "evaluations", "memory", "panel", "uploads")
+# Added by the issue that brings these methods (AHP, DEA and coupling), a module of this package with
+# ``run(quick: bool)``; an absent module is reported, not skipped silently.
+OPTIONAL = {"methods": "AHP, DEA and coupling at 300 and 10,000 zones"}
 
 
 def markdown(machine: dict[str, str]) -> str:

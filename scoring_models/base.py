@@ -70,6 +70,14 @@ class IndicatorMatrix:
     (zones × ``feature_names``) carries non-scored numbers used for peer groups, such as revenue
     when the model does not read it. Arrays are copied and made read-only on construction so a
     model can never change its caller's data.
+
+    ``reference`` is the national population of the evaluation year when ``zones`` are only part
+    of it (e.g. one province's zones): every zone with data in that year, these included, with
+    the same years. The references the domain brief defines against all zones — the cultivation
+    badges' rankings within a leading chain and the national median revenue — are computed on it,
+    so a zone's badges do not depend on which other zones are evaluated with it; without it the
+    matrix is its own reference. Everything else (normalisation, weights, peer groups, tiers) is
+    relative to ``zones``.
     """
 
     zones: tuple[str, ...]
@@ -80,6 +88,7 @@ class IndicatorMatrix:
     feature_names: tuple[str, ...] = ()
     features: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     evaluation_year: int | None = None
+    reference: IndicatorMatrix | None = None
 
     def __post_init__(self) -> None:
         z, i, y = len(self.zones), len(self.indicators), len(self.years)
@@ -106,6 +115,7 @@ class IndicatorMatrix:
         year = self.evaluation_year if self.evaluation_year is not None else (self.years[-1] if y else None)
         if year is not None and year not in self.years:
             raise ValueError(f"evaluation year {year} is not among the matrix years")
+        _check_reference(self.reference, self.zones, tuple(int(yr) for yr in self.years), year)
         object.__setattr__(self, "zones", tuple(self.zones))
         object.__setattr__(self, "indicators", tuple(self.indicators))
         object.__setattr__(self, "years", tuple(int(yr) for yr in self.years))
@@ -114,6 +124,11 @@ class IndicatorMatrix:
         object.__setattr__(self, "features", _readonly(feats))
         object.__setattr__(self, "zone_meta", tuple(meta))
         object.__setattr__(self, "evaluation_year", year)
+
+    @property
+    def population(self) -> IndicatorMatrix:
+        """The zones national references are computed on: ``reference`` when given, else this matrix."""
+        return self if self.reference is None else self.reference
 
     # -- constructors -------------------------------------------------------------------------
 
@@ -128,8 +143,9 @@ class IndicatorMatrix:
         indicators: Sequence[str] | None = None,
         years: Sequence[int] | None = None,
         evaluation_year: int | None = None,
+        reference: IndicatorMatrix | None = None,
     ) -> IndicatorMatrix:
-        """Build a matrix from long rows ``(zone, indicator, year, value)``.
+        """Build a matrix from long rows ``(zone, indicator, year, value)``; ``reference`` as on the class.
 
         A row is an :class:`Observation`, a 4-tuple, or a mapping with keys ``zone``,
         ``indicator``, ``year`` and ``value`` (e.g. a database row as a dict).
@@ -185,6 +201,7 @@ class IndicatorMatrix:
             feature_names=tuple(feat_names),
             features=feats,
             evaluation_year=evaluation_year,
+            reference=reference,
         )
 
     # -- views ----------------------------------------------------------------------------------
@@ -249,6 +266,7 @@ class IndicatorMatrix:
             feature_names=self.feature_names,
             features=self.features[zi],
             evaluation_year=self.evaluation_year,
+            reference=self.reference,
         )
 
     def lookup(self, name: str) -> FloatArray:
@@ -284,6 +302,21 @@ class IndicatorMatrix:
             )
             out.append("na" if value is None else str(value))
         return out
+
+
+def _check_reference(
+    reference: IndicatorMatrix | None, zones: tuple[str, ...], years: tuple[int, ...], year: int | None
+) -> None:
+    """ValueError unless ``reference`` (when given) can be the national population of a matrix of ``zones``."""
+    if reference is None:
+        return
+    if reference.reference is not None:
+        raise ValueError("a reference population has no reference of its own")
+    if reference.years != years or reference.evaluation_year != year:
+        raise ValueError("the reference population must have the matrix's years and evaluation year")
+    missing = sorted(set(zones) - set(reference.zones))
+    if missing:
+        raise ValueError(f"the reference population lacks zones of the matrix: {', '.join(missing[:10])}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -331,11 +364,15 @@ class Highlight(_Result):
 
 
 class RankInterval(_Result):
-    """Rank percentiles across the Monte Carlo runs (1 = best)."""
+    """Rank percentiles across the Monte Carlo runs (1 = best).
 
-    p5: float
-    median: float
-    p95: float
+    Each is a rank some run gave (the empirical quantile), so a whole number. Results stored by
+    earlier releases hold linearly interpolated percentiles (e.g. 18.95); they read back as stored.
+    """
+
+    p5: int | float
+    median: int | float
+    p95: int | float
 
 
 class ZoneResult(_Result):
@@ -431,10 +468,21 @@ class ModelInfo(_Result):
     pillar_weights: dict[str, float]
     correlation_flags: list[CorrelationFlag]
     excluded_indicators: list[ExcludedIndicator]
+    zero_variance_indicators: list[str] = Field(
+        default_factory=list,
+        description="kept indicators with the same value for every ranked zone (after imputation and outlier "
+        "treatment): they separate nobody, so entropy, CRITIC and PCA give them weight 0 and CRITIC leaves them "
+        "out of its correlations; expert and equal weights keep them (they shift every composite alike)",
+    )
     outliers: list[OutlierTreatment]
     methods: dict[str, str]
     peer_groups: list[PeerGroupInfo]
     uncertainty_runs: int
+    uncertainty_alternatives: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="the normalisations and aggregations the Monte Carlo crossed with its weight draws, "
+        "the run's own first (empty when it did not run)",
+    )
     sensitivity: list[SensitivityIndex]
 
 

@@ -23,11 +23,18 @@ class Direction(StrEnum):
 
 
 class Nature(StrEnum):
-    """What an indicator measures: an outcome, the scale of the economy, or a process (means)."""
+    """What an indicator measures: an outcome, the scale of the economy, a process, or a mechanism.
+
+    ``mechanism`` (手段) marks indicators that only say an instrument exists — a chief innovation
+    officer appointed, a chain-leader system in place, a count of policy instruments. The article
+    asks to 弱化手段和过程考核 and judge reforms by their 成效, so models cap mechanisms like process
+    indicators (``ConstraintsSpec.max_nature_share``) and may give them a small, stated weight.
+    """
 
     OUTCOME = "outcome"
     SCALE = "scale"
     PROCESS = "process"
+    MECHANISM = "mechanism"
 
 
 class ValueKind(StrEnum):

@@ -1,10 +1,11 @@
 """The zh/en label catalog: one definition of every code's wording, shared by the library and the service.
 
-The hand-written labels (tiers, subgroups, profiles, badges, risk flags, national pillars, levels,
-zone kinds, provinces, peer-group words, statuses, directions, natures) are versioned data in
-``scoring_models/data/labels.json`` (``labels_version``). Indicator, dimension and chain names are
-not copied there: they are read from the indicator and chain catalogs (:mod:`scoring_models.catalog`),
-so each name still has exactly one definition. Tier, profile and badge wording is the policy
+The hand-written labels (tiers, subgroups, profiles, badges, risk flags, panel trends and moves, national
+pillars, levels, zone kinds, provinces, peer-group words, statuses, directions, natures, the four quadrants of a
+chain's key products) are versioned data in ``scoring_models/data/labels.json`` (``labels_version``).
+Indicator, dimension and chain names are not copied there: they are read from the indicator and chain catalogs
+(:mod:`scoring_models.catalog`), so each name still has exactly one definition. Tier, profile and badge wording
+is the policy
 article's (domain brief §5); provinces are the 31 GB/T 2260 provincial-level regions.
 
 Peer-group codes are composite (see :mod:`scoring_models.steps.peer_groups`): rule bands join
@@ -43,6 +44,8 @@ class LabelKind(StrEnum):
     PROFILES = "profiles"
     BADGES = "badges"
     RISK_FLAGS = "risk_flags"
+    TRENDS = "trends"
+    MOVES = "moves"
     LEVELS = "levels"
     KINDS = "kinds"
     PROVINCES = "provinces"
@@ -51,6 +54,7 @@ class LabelKind(StrEnum):
     STATUSES = "statuses"
     DIRECTIONS = "directions"
     NATURES = "natures"
+    QUADRANTS = "quadrants"
 
 
 class LabelPair(BaseModel):
@@ -68,7 +72,8 @@ class LabelPair(BaseModel):
 
 
 class PeerGroupForms(BaseModel):
-    """How peer-group parts read: a band, a missing band feature, a k-means cluster, the joiner."""
+    """How peer-group parts read: a band, a missing band feature, a k-means cluster, the joiner of
+    parts, and the joiner of groups merged for size."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -76,6 +81,7 @@ class PeerGroupForms(BaseModel):
     missing: LabelPair
     cluster: LabelPair
     separator: LabelPair
+    merged: LabelPair
 
 
 class LabelData(BaseModel):
@@ -195,9 +201,13 @@ def peer_group_label(code: str, lang: Lang = "zh") -> str:
 
     Each ``-``-separated part is read on its own: a known word (``all``, a level, province, chain
     …), a k-means cluster ``k<n>``, or a rule band ``<label><band>`` / ``<label>na``; a part that is
-    none of these is kept as it is (so an unknown code comes back unchanged).
+    none of these is kept as it is (so an unknown code comes back unchanged). Groups merged for
+    size join their codes with ``~``; each is read and they are joined with ``＋`` (`` + ``).
     """
     if not code:
         return code
-    separator = label_data().peer_group_forms.separator.text(lang)
-    return separator.join(_part_label(part, lang) for part in code.split("-"))
+    forms = label_data().peer_group_forms
+    separator, merged = forms.separator.text(lang), forms.merged.text(lang)
+    return merged.join(
+        separator.join(_part_label(part, lang) for part in group.split("-")) for group in code.split("~")
+    )

@@ -1,6 +1,9 @@
 """The model registry: built-in models plus third-party plug-ins found through entry points.
 
-Built-ins are the modules of :mod:`scoring_models.builtin`, each exposing ``MODEL`` or ``build()``.
+Built-ins are the modules of :mod:`scoring_models.builtin`, each exposing ``MODEL`` or ``build()``
+(the current version), plus the verbatim specs of the built-in versions a newer one replaced
+(``scoring_models/data/superseded/<key>-<version>.json``): a stored run names its model version, so
+that version must stay resolvable (its methodology page, a re-run) after the built-in moves on.
 Plug-ins register under the entry-point group ``zonescore.scoring_models``; an entry point may
 name a ScoringModel instance, a ``ModelSpec``, or a zero-argument callable returning either. A
 plug-in that fails to import, build or pass the metadata checks is recorded in
@@ -20,7 +23,9 @@ import pkgutil
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from importlib import resources
 from importlib.metadata import EntryPoint, entry_points
+from importlib.resources.abc import Traversable
 
 from pydantic import BaseModel, ConfigDict
 
@@ -116,6 +121,18 @@ class Registry:
                 raise AttributeError(f"{name} exposes neither MODEL nor build()")
 
             self._try("builtin", name, load)
+        self.load_superseded()
+
+    def load_superseded(self) -> None:
+        """Register the superseded built-in versions kept as spec files in ``data/superseded``."""
+        folder = resources.files("scoring_models").joinpath("data", "superseded")
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".json"):
+
+                def load(entry: Traversable = entry) -> object:
+                    return ModelSpec.model_validate_json(entry.read_text(encoding="utf-8"))
+
+                self._try("builtin", f"superseded:{entry.name}", load)
 
     def load_entry_points(self, eps: Iterable[EntryPoint] | None = None) -> None:
         """Register the models of the ``zonescore.scoring_models`` entry points (or of ``eps``)."""

@@ -138,8 +138,8 @@ class UncertaintySpec(_Spec):
 class ConstraintsSpec(_Spec):
     """Caps on the share of the composite's weight held by indicators of a nature.
 
-    E.g. ``{"scale": 0.10, "process": 0.0}`` for the innovation models. Checked on the nominal
-    weights when the spec is validated and enforced on the applied weights at evaluation.
+    E.g. ``{"scale": 0.10, "process": 0.0, "mechanism": 0.05}`` for the innovation models. Checked on
+    the nominal weights when the spec is validated and enforced on the applied weights at evaluation.
     """
 
     max_nature_share: dict[Nature, float] = Field(default_factory=dict)

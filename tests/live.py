@@ -20,6 +20,8 @@ from app.services.audit import CLI_ACTOR
 from app.services.keys import create_key
 
 ROOT = Path(__file__).resolve().parent.parent
+SERVER_PIDS: dict[str, int] = {}
+"""The process id of each running server, by its base URL (to check that it survived a test)."""
 
 
 def free_port() -> int:
@@ -46,6 +48,7 @@ def live_server(database_url: str, *, env: dict[str, str] | None = None, timeout
             cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=log,
         )
         base = f"http://127.0.0.1:{port}"
+        SERVER_PIDS[base] = process.pid
         try:
             deadline = time.monotonic() + timeout
             while True:
@@ -62,6 +65,7 @@ def live_server(database_url: str, *, env: dict[str, str] | None = None, timeout
                 time.sleep(0.1)
             yield base
         finally:
+            SERVER_PIDS.pop(base, None)
             process.terminate()
             try:
                 process.wait(timeout=10)

@@ -61,3 +61,10 @@ def test_shipped_launcher_serves_what_zonescore_serve_serves() -> None:
     from benchmarks import serve
 
     assert f'"{serve.SHIPPED_APP}"' in inspect.getsource(server.serve)
+
+
+def test_panel_benchmark_runs_small() -> None:
+    from benchmarks import panel
+
+    seconds, five_cross_sections = panel.panel_seconds(40, repeat=1)
+    assert seconds > 0 and five_cross_sections > 0

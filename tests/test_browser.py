@@ -34,7 +34,9 @@ from app.config import Settings
 from app.db import make_engine, make_session_factory, session_scope
 from app.main import create_app
 from app.schemas.evaluation import EvaluationRequest
+from app.schemas.panel import PanelRequest
 from app.services.evaluations import run_evaluation
+from app.services.panels import run_panel
 from tests.live import free_port
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "browser"
@@ -66,16 +68,18 @@ def _browser_binary() -> str:
 
 @dataclass
 class Server:
-    """The app served by uvicorn on 127.0.0.1, and the runs it holds."""
+    """The app served by uvicorn on 127.0.0.1, and the runs and the panel it holds."""
 
     base: str
     run_ids: list[int]
     zone: str
+    panel_id: int
 
 
 @pytest.fixture
 def server(sqlite_demo_template: Path, tmp_path: Path) -> Iterator[Server]:
-    """uvicorn in a thread on a copy of the demo database holding two runs (2023 and 2024)."""
+    """uvicorn in a thread on a copy of the demo database holding two runs (2023 and 2024) and a panel
+    (2020–2024)."""
     import uvicorn
 
     db = tmp_path / "browser.db"
@@ -88,6 +92,9 @@ def server(sqlite_demo_template: Path, tmp_path: Path) -> Iterator[Server]:
             request = EvaluationRequest.model_validate(
                 {"model": "innovation-peak", "year": year, "options": {"seed": 1, "uncertainty_runs": 100}})
             run_ids.append(run_evaluation(session, request).id)
+    with session_scope(make_session_factory(engine)) as session:
+        panel_id = run_panel(session, PanelRequest.model_validate(
+            {"model": "innovation-peak", "years": [2020, 2024], "options": {"seed": 1, "uncertainty_runs": 100}})).id
     engine.dispose()
     app = create_app(Settings(database_url=url, log_format="text", log_level="WARNING"))
     port = free_port()
@@ -103,7 +110,7 @@ def server(sqlite_demo_template: Path, tmp_path: Path) -> Iterator[Server]:
     with urllib.request.urlopen(f"{base}/api/v1/evaluations/{run_ids[-1]}/rankings?limit=5") as reply:
         zone = json.loads(reply.read())["items"][2]["zone_code"]
     try:
-        yield Server(base, run_ids, zone)
+        yield Server(base, run_ids, zone, panel_id)
     finally:
         uv.should_exit = True
         thread.join(timeout=20)
@@ -283,3 +290,37 @@ def test_ui_pages_draw_their_charts_without_errors(server: Server, tab: Tab) -> 
     tab.load(tab.evaluate("location.href"), "document.querySelector('svg.tier-chart')")
     links = tab.evaluate("[...document.querySelectorAll('tbody a[href*=\"/zones/\"]')].map(a => a.href)")
     assert links and all("/zones/DEMO-33-" in link for link in links)
+
+
+def test_panel_pages_draw_the_heat_maps_and_the_trajectory_without_errors(server: Server, tab: Tab) -> None:
+    panel = f"{server.base}/ui/panels/{server.panel_id}"
+    pages = {
+        "ui-panel": (f"{panel}?lang=zh-CN", "document.querySelectorAll('svg.heat-map').length == 2"),
+        "ui-panel-en": (f"{panel}?from_year=2022&to_year=2024&lang=en", "document.querySelector('svg.heat-map')"),
+        "ui-panel-zone": (f"{panel}/zones/{server.zone}?lang=zh-CN", "document.querySelector('svg.trajectory-chart')"),
+        "ui-zone-on-panel-scale": (f"{server.base}/ui/evaluations/{server.run_ids[-1]}/zones/{server.zone}?lang=zh-CN",
+                                   "document.querySelector('svg.trajectory-chart')"),
+    }
+    for name, (url, ready) in pages.items():
+        tab.load(url, ready)
+        assert tab.errors() == [], name
+        assert all(w > 50 and h > 20 for w, h in _chart_sizes(tab)), name
+        tab.screenshot(name)
+    tab.load(f"{panel}?lang=zh-CN", "document.querySelectorAll('svg.heat-map').length == 2")
+    cells = tab.evaluate("[...document.querySelectorAll('rect.heat-cell')].map(r => { const b = r.getBBox(); "
+                         "return [b.width, b.height]; })")
+    assert len(cells) == 32 and all(w > 20 and h > 20 for w, h in cells)
+    # a heat-map cell links to the list of its zones, and those link to the zones' trajectories
+    target = tab.evaluate("document.querySelector('svg.tiers-heat-map a.heat-link').getAttribute('href')")
+    tab.evaluate("document.querySelector('svg.tiers-heat-map a.heat-link').dispatchEvent(new MouseEvent('click', "
+                 "{bubbles: true}))")
+    deadline = time.monotonic() + 10
+    while tab.evaluate("location.hash") != target:
+        assert time.monotonic() < deadline, "the heat-map cell did not link to its zones"
+        time.sleep(0.1)
+    links = tab.evaluate(f"[...document.querySelectorAll('{target} a')].map(a => a.getAttribute('href'))")
+    assert links and all(f"/ui/panels/{server.panel_id}/zones/DEMO-" in link for link in links)
+    tab.load(f"{panel}/zones/{server.zone}", "document.querySelector('svg.trajectory-chart')")
+    assert tab.evaluate("document.querySelectorAll('rect.tier-band').length") == 4
+    assert tab.evaluate("document.querySelectorAll('svg.trajectory-chart circle.point').length") == 5
+    assert tab.evaluate("document.querySelector('line.trend-line').getBBox().width") > 100

@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scoring_models.chain_metrics import ChainRows, derive_chain_metrics
+from scoring_models.chain_metrics import (
+    LOCALISATION_CUT,
+    QUADRANTS,
+    ChainRows,
+    classify_products,
+    count_products,
+    derive_chain_metrics,
+)
 
 
 def _rows(data: list[tuple[int, int, float, int, int, int, int, float]]) -> ChainRows:
@@ -56,3 +63,46 @@ def test_zero_components_and_zero_revenue_give_nan_not_errors() -> None:
                              declared_leading=np.array([0]))
     assert np.isnan(m.alt_source_coverage[0]) and np.isnan(m.chain_hhi[0]) and np.isnan(m.leading_chain_share[0])
     assert m.chain_completeness[0] == pytest.approx(0.0)
+
+
+# ------------------------------------------------------------------ 卡脖子 (chokepoints)
+
+
+def test_four_quadrants_cut_at_fifty_percent_localisation() -> None:
+    high = np.array([True, True, False, False, True, False])
+    rate = np.array([10.0, 80.0, 20.0, 90.0, 50.0, 49.99])
+    codes = [QUADRANTS[q] for q in classify_products(high, rate)]
+    assert codes == ["chokepoint", "strength", "substitutable", "ordinary", "strength", "substitutable"]
+    assert LOCALISATION_CUT == 50.0
+
+
+def test_chokepoint_share_and_coverage_by_hand() -> None:
+    # row 0: 4 products, 2 chokepoints (one with an alternative source) → share 50%, coverage 50%
+    # row 1: 2 products, no chokepoint → share 0%, coverage 100% (no chokepoint lacks a source)
+    # row 2: no product data → NaN; row 3: 1 product, a chokepoint without alternative → 100%, 0%
+    row = np.array([0, 0, 0, 0, 1, 1, 3])
+    high = np.array([True, True, True, False, False, True, True])
+    rate = np.array([12.0, 30.0, 70.0, 10.0, 20.0, 95.0, 5.0])
+    alt = np.array([True, False, False, True, False, False, False])
+    counts = count_products(row, high, rate, alt, n_rows=4)
+    np.testing.assert_array_equal(counts.key_products, [4, 2, np.nan, 1])
+    np.testing.assert_array_equal(counts.chokepoints, [2, 0, np.nan, 1])
+    np.testing.assert_array_equal(counts.chokepoints_with_alt, [1, 0, np.nan, 0])
+    np.testing.assert_allclose(counts.chokepoint_share(), [50.0, 0.0, np.nan, 100.0])
+    np.testing.assert_allclose(counts.chokepoint_alt_coverage(), [50.0, 100.0, np.nan, 0.0])
+
+
+def test_chain_metrics_take_the_chokepoints_of_the_leading_chain() -> None:
+    rows = _rows([(0, 0, 600, 5, 7, 8, 6, 40.0), (0, 1, 200, 2, 6, 4, 1, 10.0), (1, 1, 300, 3, 6, 5, 5, 55.0)])
+    products = count_products(np.array([0, 0, 0, 1, 1]), np.array([True, True, False, True, True]),
+                              np.array([10.0, 20.0, 5.0, 10.0, 15.0]), np.array([True, False, False, False, False]),
+                              n_rows=3)
+    with_products = ChainRows(**{**rows.__dict__, "products": products})
+    m = derive_chain_metrics(with_products, n_zones=2, n_chains=2, zone_revenue=np.array([1000.0, 500.0]),
+                             declared_leading=np.array([-1, 1]))
+    # zone 0 leads with chain 0 (row 0): 3 products, 2 chokepoints, 1 covered; zone 1's row 2 has no products
+    np.testing.assert_allclose(m.chokepoint_share, [200 / 3, np.nan])
+    np.testing.assert_allclose(m.chokepoint_alt_coverage, [50.0, np.nan])
+    plain = derive_chain_metrics(rows, n_zones=2, n_chains=2, zone_revenue=np.array([1000.0, 500.0]),
+                                 declared_leading=np.array([-1, 1]))
+    assert np.isnan(plain.chokepoint_share).all() and np.isnan(plain.chokepoint_alt_coverage).all()

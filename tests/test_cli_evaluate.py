@@ -44,7 +44,7 @@ def test_evaluate_prints_run_tiers_and_top_ten(demo_env: str) -> None:
     runs = _runs(demo_env)
     assert len(runs) == 1 and runs[0].created_by == "cli" and runs[0].zone_filter["provinces"] == ["33"]
     lines = result.stdout.strip().splitlines()
-    assert lines[0].startswith(f"run {runs[0].id}: innovation-peak 1.0.0, year 2024, {runs[0].zones_ranked} zones")
+    assert lines[0].startswith(f"run {runs[0].id}: innovation-peak 1.1.0, year 2024, {runs[0].zones_ranked} zones")
     assert lines[1].startswith("梯队: ") and "创新" in lines[1]
     top = lines[2:]
     assert len(top) == min(10, runs[0].zones_ranked)

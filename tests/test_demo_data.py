@@ -191,6 +191,50 @@ def test_revenue_calibration_2022(ds: DemoDataset, values: dict[Key, float]) -> 
     assert statistics.fmean(nat) > 2 * statistics.median(nat)
 
 
+# Published national figures of 2022 (docs/domain.md sections 1 and 7), to be met within ±20%.
+NATIONAL_2022 = {
+    "value_added": 170_000.0,  # 亿元: ≈ ¥17 tn
+    "hte_count": 400_000 / 3,  # a third of the ≈ 400k high-tech enterprises nationwide
+    "employment": 24.5e6,  # ≈ 24–25 M people
+}
+FACILITIES_NATIONWIDE = 77  # large national science facilities in the whole country
+
+
+def _within(value: float, reference: float, tolerance: float = 0.20) -> bool:
+    return abs(value / reference - 1) <= tolerance
+
+
+def _national_total(values: dict[Key, float], zones: list[str], code: str, year: int = 2022) -> float:
+    """Σ of ``code`` over ``zones``, the ~3% missing cells filled by the ratio estimator on revenue (never
+    missing): a missing trillion-yuan zone must not halve a heavy-tailed total."""
+    reporting = [z for z in zones if (z, code, year) in values]
+    revenue = sum(values[(z, "revenue", year)] for z in zones)
+    covered = sum(values[(z, "revenue", year)] for z in reporting)
+    return sum(values[(z, code, year)] for z in reporting) * revenue / covered
+
+
+def test_national_totals_match_the_published_figures_2022(ds: DemoDataset, values: dict[Key, float]) -> None:
+    nat = [z.code for z in ds.zones if z.level == "national"]
+    with_employment = dict(values)
+    for z in nat:  # employment is value added (亿元 = 10^4 万元) / labour productivity (万元 per person)
+        if (z, "value_added", 2022) in values and (z, "labour_productivity", 2022) in values:
+            with_employment[(z, "employment", 2022)] = (
+                values[(z, "value_added", 2022)] * 1e4 / values[(z, "labour_productivity", 2022)])
+    for code, reference in NATIONAL_2022.items():
+        total = _national_total(with_employment, nat, code)
+        assert _within(total, reference), (code, total, reference)
+    every_zone = [z.code for z in ds.zones]
+    facilities = _national_total(values, every_zone, "major_facilities")
+    assert _within(facilities, FACILITIES_NATIONWIDE), facilities
+    assert max(values.get((z, "major_facilities", 2022), 0.0) for z in every_zone) <= 15  # never dozens in one
+    revenue = sum(values[(z, "revenue", 2022)] for z in nat)
+    assert 480_000 <= revenue <= 550_000  # ≈ ¥48–55 tn
+    rd = [values[(z, "rd_intensity", 2022)] for z in nat if (z, "rd_intensity", 2022) in values]
+    assert 2.0 <= statistics.median(rd) <= 4.5
+    productivity = [values[(z, "labour_productivity", 2022)] for z in nat if (z, "labour_productivity", 2022) in values]
+    assert 40 <= statistics.median(productivity) <= 90  # 万元 of value added per employee
+
+
 def test_latent_factors_correlate_but_not_perfectly(ds: DemoDataset, values: dict[Key, float]) -> None:
     rows = [
         (values[(z.code, "revenue", 2022)], values[(z.code, "invention_patents_per_10k", 2022)])
@@ -256,6 +300,33 @@ def test_chain_breakdowns_are_consistent(ds: DemoDataset, values: dict[Key, floa
     assert 3 <= concentrated <= 60
 
 
+def test_key_products_agree_with_the_counts_and_the_chokepoint_indicators(
+    ds: DemoDataset, values: dict[Key, float]
+) -> None:
+    chains = chain_catalog().by_code()
+    lead_of = {z.code: z.leading_chain for z in ds.zones}
+    quadrants: Counter[str] = Counter()
+    compared = 0
+    for b in ds.chain_breakdowns:
+        names = [p.product for p in b.key_products]
+        assert len(names) == b.key_components and len(set(names)) == len(names)
+        assert set(names) <= set(chains[b.chain_code].key_components)
+        assert sum(p.alternative_source for p in b.key_products) == b.key_components_with_alt
+        assert all(0 <= p.localisation_rate <= 100 and p.threshold in ("high", "low") for p in b.key_products)
+        choke = [p for p in b.key_products if p.threshold == "high" and p.localisation_rate < 50]
+        quadrants.update("chokepoint" if p in choke else p.threshold for p in b.key_products)
+        if b.chain_code != lead_of[b.zone_code] or (b.zone_code, "chokepoint_share", b.year) not in values:
+            continue
+        assert values[(b.zone_code, "chokepoint_share", b.year)] == pytest.approx(
+            100 * len(choke) / len(names), abs=0.006)
+        coverage = 100 * sum(p.alternative_source for p in choke) / len(choke) if choke else 100.0
+        assert values.get((b.zone_code, "chokepoint_alt_coverage", b.year), coverage) == pytest.approx(
+            coverage, abs=0.006)
+        compared += 1
+    assert compared > 0.9 * len(ds.zones) * len(DEMO_YEARS)
+    assert 0.2 < quadrants["chokepoint"] / sum(quadrants.values()) < 0.6  # chokepoints are common, not universal
+
+
 def test_chain_derived_indicators_match_breakdowns(ds: DemoDataset, values: dict[Key, float]) -> None:
     chains = chain_catalog().by_code()
     lead_of = {z.code: z.leading_chain for z in ds.zones}
@@ -299,6 +370,7 @@ def test_calibration_and_chain_invariants_hold_for_other_seeds(seed: int) -> Non
     other = generate_demo(seed)
     vals = {(o.zone_code, o.indicator_code, o.year): o.value for o in other.observations}
     test_revenue_calibration_2022(other, vals)
+    test_national_totals_match_the_published_figures_2022(other, vals)
     test_gazelle_growth_present(other, vals)
     test_chain_breakdowns_are_consistent(other, vals)
     test_leading_chains_are_catalogued_and_shared(other)

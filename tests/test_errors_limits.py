@@ -98,6 +98,7 @@ def test_unhandled_exception_is_a_bare_500_and_logged_with_the_request_id(
 
 def test_a_real_database_error_leaks_nothing(app: FastAPI, client: TestClient, zone: str) -> None:
     with app.state.engine.begin() as conn:
+        conn.execute(text("DROP TABLE chain_key_products"))  # it references chain_breakdowns
         conn.execute(text("DROP TABLE chain_breakdowns"))
     response = client.get("/api/v1/chain-breakdowns")
     _problem(response, 500)

@@ -67,7 +67,7 @@ def test_rankings_xlsx_has_rankings_and_methodology_sheets(demo_client: TestClie
     assert header[:3] == ["排名", "园区代码", "园区名称"]
     assert body and all(row[3] == "浙江省" for row in body)
     method = {row[0]: row[1] for row in sheets["方法说明"][1:]}
-    assert method["模型"] == "innovation-peak 1.0.0" and method["运行编号"] == run["id"]
+    assert method["模型"] == "innovation-peak 1.1.0" and method["运行编号"] == run["id"]
     assert any(k.startswith("支柱: 创新成效") for k in method)
     assert any(k.startswith("指标: R&D经费投入强度") and "名义权重" in v for k, v in method.items())
     assert method["梯队: 创新高峰"] == "RPI > 125"

@@ -143,7 +143,12 @@ def test_models_api_and_custom_spec_round_trip(demo_client: TestClient) -> None:
     listed = {m["key"] for m in demo_client.get("/api/v1/models").json()}
     assert set(BUILTINS) <= listed
     peak = demo_client.get("/api/v1/models/innovation-peak").json()
-    assert peak["spec"]["key"] == "innovation-peak" and peak["versions"] == ["1.0.0"]
+    assert peak["spec"]["key"] == "innovation-peak" and peak["versions"] == ["1.0.0", "1.1.0"]
+    assert peak["version"] == "1.1.0"
+    old = demo_client.get("/api/v1/models/innovation-peak", params={"version": "1.0.0"}).json()
+    assert old["version"] == "1.0.0" and old["source"] == "builtin" and old["immutable"]  # runs still name it
+    mechanism = sum(i["nominal_weight"] for i in peak["indicators"] if i["nature"] == "mechanism")
+    assert 0 < mechanism <= peak["spec"]["constraints"]["max_nature_share"]["mechanism"] <= 0.05
     assert sum(i["nominal_weight"] for i in peak["indicators"]) == pytest.approx(1.0)
     scale = sum(i["nominal_weight"] for i in peak["indicators"] if i["nature"] == "scale")
     assert scale <= 0.10 + 1e-9
@@ -169,9 +174,9 @@ def test_models_api_and_custom_spec_round_trip(demo_client: TestClient) -> None:
     changed = copy.deepcopy(fork)
     changed["pillars"][0]["weight"] = 50
     assert demo_client.post("/api/v1/models", json=changed).status_code == 409
-    changed["version"] = "1.1.0"
+    changed["version"] = "1.2.0"
     assert demo_client.post("/api/v1/models", json=changed).status_code == 201
-    assert demo_client.get("/api/v1/models/innovation-peak-33").json()["versions"] == ["1.0.0", "1.1.0"]
+    assert demo_client.get("/api/v1/models/innovation-peak-33").json()["versions"] == ["1.1.0", "1.2.0"]
     builtin_clash = copy.deepcopy(fork)
     builtin_clash["key"] = "innovation-peak"
     assert demo_client.post("/api/v1/models", json=builtin_clash).status_code == 409

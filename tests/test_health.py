@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect
 
@@ -81,3 +83,35 @@ def test_models_match_migrations(database_url: str) -> None:
     finally:
         engine.dispose()
     assert diff == []
+
+
+def test_chain_products_migration_starts_the_history_of_stored_breakdowns(database_url: str) -> None:
+    """Breakdowns stored before 0006_chain_products get one history entry each, with revision 1."""
+    from alembic import command
+    from sqlalchemy import text
+
+    engine = make_engine(database_url)
+    try:
+        cfg = alembic_config(database_url)
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0005")
+            conn.execute(text("INSERT INTO zones (code, name_zh, name_en, province, city, level, kind, year_approved, "
+                              "pilot, source, created_at, updated_at) VALUES ('T-1', '测', 'T', '33', '杭州市', "
+                              "'national', 'hitech', 1991, false, 'x', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            conn.execute(text("INSERT INTO chain_breakdowns (zone_id, year, chain_code, revenue, segments_covered, "
+                              "key_components, key_components_with_alt, local_procurement_share, submitted_by, "
+                              "updated_at) SELECT id, 2023, 'biomedicine', 12.5, 3, 4, 2, 30.0, 'portal', "
+                              "CURRENT_TIMESTAMP FROM zones"))
+            command.upgrade(cfg, "head")
+            [(revision,)] = conn.execute(text("SELECT revision FROM chain_breakdowns")).all()
+            [(old, new, by)] = conn.execute(text("SELECT old, new, changed_by FROM chain_breakdown_changes")).all()
+        def parsed(value: object) -> object:  # SQLite hands JSON back as text
+            return json.loads(value) if isinstance(value, str) else value
+
+        assert revision == 1 and parsed(old) is None and by == "portal"
+        assert parsed(new) == {"revenue": 12.5, "segments_covered": 3, "key_components": 4,
+                               "key_components_with_alt": 2, "local_procurement_share": 30.0, "source": None,
+                               "key_products": None}
+    finally:
+        engine.dispose()

@@ -121,7 +121,7 @@ def test_long_csv_round_trip(encoding: str, prefix: bytes, reported: str) -> Non
 def test_gb18030_wide_with_chinese_aliases_and_names() -> None:
     rows = [
         ["园区代码", "园区名称", "省份", "年份", "rd_intensity", "HTE_Count"],
-        ["Z001", "中关村科技园区", "北京", "2024", "6.5", "１２，０００"],
+        ["Z001", "中关村科技园区", "北京", "2024", "6.5", "12000"],
         ["Z002", "武汉东湖新技术开发区", "湖北", "2024.0", " 3.5e0 ", ""],
     ]
     result = parse(to_csv(rows).encode("gb18030"), "园区指标.csv")
@@ -137,7 +137,7 @@ def test_gb18030_wide_with_chinese_aliases_and_names() -> None:
 def test_gbk_long_with_chinese_aliases() -> None:
     rows = [
         ["园区代码", "指标代码", "年份", "数值", "备注"],
-        ["Z001", "rd_intensity", "2024", "1,234.5", "初步数据"],
+        ["Z001", "rd_intensity", "2024", "1234.5", "初步数据"],
     ]
     result = parse(to_csv(rows).encode("gbk"))
     assert result.layout == "long"
@@ -218,12 +218,33 @@ def test_without_known_indicators_every_non_label_column_is_an_indicator() -> No
 
 
 def test_accepted_number_spellings() -> None:
-    spellings = {"+1": 1.0, " 2.5 ": 2.5, "1e3": 1000.0, "-1.5E-2": -0.015, "1,234,567.25": 1234567.25,
-                 "\u3000７．５\u3000": 7.5, "－３": -3.0, "\u22124": -4.0, ".5": 0.5}  # fmt: skip
+    spellings = {"+1": 1.0, " 2.5 ": 2.5, "1e3": 1000.0, "-1.5E-2": -0.015, "\u3000 7.5\u00a0": 7.5, ".5": 0.5,
+                 "3.": 3.0, "-0": 0.0}  # fmt: skip
     rows: list[list[object]] = [["zone_code", "indicator_code", "year", "value"]]
     rows += [[f"Z{i}", "rd_intensity", 2024, text] for i, text in enumerate(spellings)]
     cells = parse(to_csv(rows).encode()).cells
     assert [c.value for c in cells] == list(spellings.values())
+
+
+REFUSED_SPELLINGS = {
+    "1,234.5": "thousands separators", "1,5": "thousands separators", "１２，０００": "thousands separators",
+    "1_0": "underscores", "٥": "ASCII digits", "１２．５": "ASCII digits", "－３": "ASCII digits",
+    "12.5%": "percent", "\u22124": "not a number", "1.2.3": "not a number", "0x10": "not a number",
+    "TRUE": "not a number", "1e": "not a number", "++1": "not a number",
+}  # fmt: skip
+
+
+def test_refused_number_spellings_name_their_row_and_reason() -> None:
+    # issue 11 item 8: one number parser; locale spellings are refused, never guessed at
+    rows: list[list[object]] = [["zone_code", "indicator_code", "year", "value"]]
+    rows += [[f"Z{i}", "rd_intensity", 2024, text] for i, text in enumerate(REFUSED_SPELLINGS)]
+    problems = problems_of(to_csv(rows).encode())
+    assert [(p.row, p.column, p.value) for p in problems] == [
+        (i + 2, "value", text) for i, text in enumerate(REFUSED_SPELLINGS)
+    ]
+    for problem, reason in zip(problems, REFUSED_SPELLINGS.values(), strict=True):
+        assert problem.message.startswith("not a number") and reason in problem.message
+        assert problem.code == "not_a_number"
 
 
 # --- errors: the file is not what it says -----------------------------------------------------------
@@ -337,15 +358,16 @@ def test_non_numeric_values_each_reported() -> None:
     problems = problems_of(to_csv(rows).encode())
     assert where(problems) == {(2, "rd_intensity"), (2, "hte_count"), (3, "hte_count"), (4, "rd_intensity")}
     assert {p.value for p in problems} == {"abc", "12%", "-", "1_000"}
-    assert all(p.message == "not a number" for p in problems)
+    assert all(p.message.startswith("not a number") and p.code == "not_a_number" for p in problems)
 
 
-@pytest.mark.parametrize("bad", ["nan", "NaN", "inf", "-Infinity", "1e999"])
-def test_non_finite_values(bad: str) -> None:
+@pytest.mark.parametrize(("bad", "code"), [("nan", "not_a_number"), ("NaN", "not_a_number"), ("inf", "not_a_number"),
+                                           ("-Infinity", "not_a_number"), ("1e999", "not_finite")])
+def test_non_finite_values(bad: str, code: str) -> None:
     rows = [["zone_code", "indicator_code", "year", "value"], ["Z1", "rd_intensity", 2024, bad]]
     [problem] = problems_of(to_csv(rows).encode())
-    assert (problem.row, problem.column, problem.value) == (2, "value", bad)
-    assert problem.message == "not a finite number"
+    assert (problem.row, problem.column, problem.value, problem.code) == (2, "value", bad, code)
+    assert problem.message.startswith("not a")
 
 
 def test_three_bad_cells_give_three_problems_xlsx() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from app.ui import charts
+from app.ui import charts, panel_charts
 
 _EXTERNAL = re.compile(r"""(?:src|href|url\()\s*=?\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 
@@ -69,8 +69,8 @@ def test_zone_page_has_every_chart_and_words(demo_client: TestClient) -> None:
         assert f'class="chart {css}' in html or f'class="chart bar-chart {css}' in html, css
     assert '<polygon class="radar-zone"' in html and '<polygon class="radar-reference"' in html
     assert html.count('<line class="interval"') >= 5
-    assert '<path class="line"' in html, "two years of runs give a trend line"
-    assert "同一模型其他年度的评价结果" in html
+    assert '<path class="line"' in html, "two years of runs give a rank line"
+    assert "综合得分不能跨年比较" in html and "trajectory-chart" not in html, "composites of runs do not compare"
     assert "优势" in html and "短板" in html and "同类组中位数" in html
     english = _page(demo_client, f"/ui/evaluations/{run['id']}/zones/{code}", lang="en")
     assert "peer-group median" in english and "Strengths and weaknesses" in english
@@ -122,3 +122,52 @@ def test_chart_helpers_escape_and_scale() -> None:
     plot = charts.interval_plot([charts.Interval("z", 3, 2.0, 3.0, 5.0, highlight=True)], field_size=10, title="i",
                                 axis_label="rank")
     assert '<line class="interval"' in plot and '<circle class="median"' in plot
+
+
+def _make_panel(client: TestClient, **body: Any) -> dict[str, Any]:
+    request = {"model": "innovation-peak", "years": [2020, 2024], "options": {"seed": 2, "uncertainty_runs": 100}}
+    response = client.post("/api/v1/panels", json={**request, **body})
+    assert response.status_code == 201, response.text
+    made: dict[str, Any] = response.json()
+    return made
+
+
+def test_panel_pages_heat_maps_trajectory_and_the_scorecard_on_the_common_scale(demo_client: TestClient) -> None:
+    panel = _make_panel(demo_client)
+    pid = panel["id"]
+    assert f'href="/ui/panels/{pid}"' in _page(demo_client, "/ui")
+    html = _page(demo_client, f"/ui/panels/{pid}")
+    for css in ("heat-map tiers-heat-map", "heat-map profiles-heat-map"):
+        assert f'<svg class="chart {css}"' in html, css
+    assert html.count('<rect class="heat-cell"') == 32 and "2020 → 2024" in html
+    anchors = set(re.findall(r'<a class="heat-link" href="#((?:tiers|profiles)-\d-\d)"', html))
+    assert anchors and all(f'id="{a}"' in html for a in anchors), "every linked cell lists its zones"
+    assert f'href="/ui/panels/{pid}/zones/DEMO-' in html and "高原突破" in html and "梯队回落" in html
+    assert "基准年" in html and '<select name="from_year">' in html
+    moved = _page(demo_client, f"/ui/panels/{pid}", from_year=2022, to_year=2023, lang="en")
+    assert "2022 → 2023" in moved and "Tier transitions" in moved and "Breakthrough" in moved
+    assert demo_client.get(f"/ui/panels/{pid}", params={"from_year": 2019}).status_code == 422
+    assert demo_client.get("/ui/panels/999").status_code == 404
+    code = demo_client.get(f"/api/v1/panels/{pid}/transitions").json()["moves"]["fallen_back"][0]
+    zone = _page(demo_client, f"/ui/panels/{pid}/zones/{code}")
+    assert '<svg class="chart trajectory-chart"' in zone and zone.count('<rect class="tier-band"') == 4
+    assert '<line class="trend-line"' in zone and zone.count('<circle class="point"') == 5
+    base_row = zone.split("<tbody>")[1].split("</tr>")[0]
+    assert "梯队回落" in zone and "较2020年" not in base_row, "a net fall shows in some year; the base year has no move"
+    assert re.search(r"(稳步上升|基本持平|持续下滑)", zone)
+    run = _evaluate(demo_client, year=2024)
+    card = _page(demo_client, f"/ui/evaluations/{run['id']}/zones/{code}")
+    assert '<svg class="chart trajectory-chart"' in card and f'href="/ui/panels/{pid}/zones/{code}"' in card
+    assert f"面板评价 #{pid}（2020–2024）" in card
+
+
+def test_panel_chart_helpers_escape_and_draw_bands() -> None:
+    cell = panel_charts.HeatCell(3, 0.75, "<a> → b", "#x-0-0")
+    svg = panel_charts.heat_map(["<a>"], ["b"], [[cell]], title="t", row_caption="2020", column_caption="2024")
+    assert "<a>" not in svg.replace('<a class="heat-link"', "") and "&lt;a&gt;" in svg
+    assert 'fill="rgb(87,147,240)"' in svg, "shade at 75% of the way to the accent blue"
+    bands = [panel_charts.Band("peak", "P", 50.0, None), panel_charts.Band("emerging", "E", None, 28.0)]
+    chart = panel_charts.trajectory_chart([(2020, 30.0), (2021, None), (2022, 45.0)], bands, title="c",
+                                          y_label="y", trend=(7.5, 30.0, 2020))
+    assert chart.count('<rect class="tier-band"') == 2 and chart.count('<circle class="point"') == 2
+    assert '<line class="trend-line"' in chart

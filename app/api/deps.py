@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import session_scope
-from app.errors import UnsupportedMediaType
+from app.errors import Problem, UnsupportedMediaType, ValidationFailed, loc_to_row_column
+from app.services.control_chars import MULTILINE_FIELDS, json_control_characters, json_may_hold_controls
 
 
 async def get_settings_dep(request: Request) -> Settings:
@@ -29,11 +30,29 @@ def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
-def require_json(request: Request) -> None:
-    """415 unless the body is JSON (``application/json`` or ``application/*+json``)."""
+async def require_json(request: Request) -> None:
+    """415 unless the body is JSON (``application/json`` or ``application/*+json``); 422 naming the field
+    and row of every text in it that holds a control character (:mod:`app.services.control_chars`)."""
     media = _media_type(request)
     if not (media == "application/json" or (media.startswith("application/") and media.endswith("+json"))):
         raise UnsupportedMediaType(f"send the body as application/json, not {media or 'without a content type'}")
+    if not json_may_hold_controls(await request.body()):
+        return
+    try:
+        body = await request.json()  # parsed once: FastAPI has read it and the request caches it
+    except ValueError:
+        return  # not JSON at all: the body's own validation says so
+    problems = [_control_problem(("body", *path), character) for path, character in json_control_characters(body)]
+    if problems:
+        raise ValidationFailed(f"{len(problems)} text(s) in the request hold control characters; nothing was written",
+                               errors=problems)
+
+
+def _control_problem(loc: tuple[str | int, ...], character: str) -> Problem:
+    row, column = loc_to_row_column(loc)
+    tabs = "" if loc[-1] in MULTILINE_FIELDS else " (the field is one line: no tab or line break either)"
+    return Problem(row=row, column=column, code="control_character",
+                   message=f"the text holds the control character {character}: remove it{tabs}")
 
 
 def require_multipart(request: Request) -> None:

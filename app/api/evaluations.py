@@ -13,7 +13,7 @@ from app.api.deps import MAX_INT, JsonBody, Limit, Offset, SessionDep, SettingsD
 from app.api.downloads import DOWNLOAD_CONTENT, ExportFormat, FormatDep, export_response
 from app.api.responses import NOT_MODIFIED, WRITE_RESPONSES, problem_responses
 from app.db import session_scope
-from app.http_cache import CACHE_REVALIDATE, cache_headers, json_response, not_modified, version_etag
+from app.http_cache import CACHE_REVALIDATE, cache_headers, json_response, not_modified, representation_tag
 from app.i18n import Lang, Language
 from app.schemas.common import Page
 from app.schemas.evaluation import (
@@ -57,9 +57,7 @@ def _cache(request: Request, fmt: ExportFormat, lang: Language) -> tuple[str, di
     A stored run never changes, so the path (run id, zone), every query parameter, the negotiated
     format and language fully determine the body: no need to build it to know its tag.
     """
-    query = "&".join(f"{k}={v}" for k, v in sorted(request.query_params.multi_items()))
-    etag = version_etag(f"result:{RESULT_REPRESENTATION}:{request.url.path}?{query}:{fmt.value}:{lang.value}")
-    return etag, {"Content-Language": lang.value, "Vary": "Accept, Accept-Language"}
+    return representation_tag(request, f"result:{RESULT_REPRESENTATION}", fmt.value, lang.value)
 
 
 def _detail(session: SessionDep, run_id: int) -> EvaluationRunDetail:

@@ -40,12 +40,12 @@ class LabelSets(BaseModel):
 )
 def get_labels(request: Request, reader: ReadAccess, lang: Lang) -> Response:
     """Labels of indicators, dimensions, pillars, tiers, tier subgroups (`+`, `""`, `-`), profiles, badges,
-    risk flags, levels, zone kinds, provinces, chains, peer-group words, observation statuses, directions
-    and natures, in the language chosen by `?lang=` or `Accept-Language` (default zh-CN). Peer-group
-    codes are composite (`revenue1-platforms0`: revenue band 1, platforms band 0, band 0 the lowest;
-    `k2`: k-means cluster 2; `all`; a category value such as `national` in front), so `peer_groups`
-    labels the words they are made of. Cached with an ETag (it changes with the label catalog's
-    `labels_version`); revalidate with `If-None-Match`."""
+    risk flags, levels, zone kinds, provinces, chains, peer-group words, observation statuses, directions,
+    natures and the quadrants of a chain's key products (卡脖子 …), in the language chosen by `?lang=` or
+    `Accept-Language` (default zh-CN). Peer-group codes are composite (`revenue1-platforms0`: revenue
+    band 1, platforms band 0, band 0 the lowest; `k2`: k-means cluster 2; `all`; a category value such
+    as `national` in front), so `peer_groups` labels the words they are made of. Cached with an ETag (it
+    changes with the label catalog's `labels_version`); revalidate with `If-None-Match`."""
     catalog_version = indicator_catalog().catalog_version
     etag = version_etag(f"labels:{labels_version()}:{catalog_version}:{lang}")
     extra = {"Content-Language": lang.value, "Vary": "Accept-Language"}

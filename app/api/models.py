@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from app.api.deps import JsonBody, SessionDep
 from app.api.responses import WRITE_RESPONSES, problem_responses
@@ -42,6 +42,12 @@ class Methodology(BaseModel):
     indicators: list[dict[str, Any]]
     tier_scheme: dict[str, Any]
     spec: dict[str, Any] | None
+    steps: list[dict[str, Any]] = Field(
+        description="every step in the order it runs: its method, its population — 'filtered' (the zones a "
+        "run evaluates: a province-only run ranks and tiers its zones among themselves), 'national' (every "
+        "zone with data in the year, whatever the filter: the badges) or 'own' (the zone's own data and the "
+        "model's settings) — and its source (the published method); empty for a plug-in that is not a spec",
+    )
     immutable: bool
     effective_weights: dict[str, float] | None
     effective_weights_run_id: int | None
@@ -62,7 +68,8 @@ def get_model(
     version: Annotated[str | None, Query(description="default: newest")] = None,
 ) -> Methodology:
     """Pillars, indicators with nominal weights, effective weights from the newest run of this version,
-    the method and thresholds of every step (the declarative spec), the tier scheme and all versions."""
+    the method and thresholds of every step (the declarative spec), each step's method, population
+    (filtered, national or own) and source (`steps`), the tier scheme and all versions."""
     model, source = catalog.resolve_model(session, key, version)
     doc = catalog.methodology(model)
     run_id, effective = catalog.effective_weights(session, model.key, model.version)

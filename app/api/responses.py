@@ -56,6 +56,7 @@ _EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
             {"row": 2, "column": "value", "code": "out_of_range",
              "message": "rd_intensity must be between 0 and 100 (%)", "value": "180"},
         ],
+        "error_totals": {"unknown_zone": 1, "out_of_range": 1},
     }),
     429: ("Too many requests; retry after the seconds in Retry-After", {
         "slug": "too-many-requests", "title": "Too many requests",
@@ -66,7 +67,8 @@ _EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
         "detail": "An internal error occurred; quote the request id when reporting it.",
         "instance": "/api/v1/zones",
     }),
-    503: ("The database is unavailable right now; retry after the seconds in Retry-After", {
+    503: ("The database is unavailable, or (imports) every import parser is busy; retry after the seconds in "
+          "Retry-After", {
         "slug": "service-unavailable", "title": "Service unavailable",
         "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
         "instance": "/api/v1/zones",
@@ -84,7 +86,8 @@ def problem_example(status: int) -> dict[str, Any]:
     _, raw = _EXAMPLES[status]
     body = {k: v for k, v in raw.items() if k != "slug"}
     return {"type": PROBLEM_BASE + str(raw["slug"]), "status": status, **body,
-            "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55", "errors": raw.get("errors", [])}
+            "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55", "errors": raw.get("errors", []),
+            "error_totals": raw.get("error_totals")}
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

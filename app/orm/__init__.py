@@ -3,10 +3,11 @@
 from app.orm.api_key import ApiKey, IdempotencyRecord
 from app.orm.audit import AuditEvent
 from app.orm.base import Base
-from app.orm.chain import ChainBreakdown
+from app.orm.chain import ChainBreakdown, ChainBreakdownChange, ChainKeyProduct
 from app.orm.evaluation import EvaluationRun, EvaluationZoneResult, ModelSpecRow
 from app.orm.indicator import IndicatorRow
 from app.orm.observation import Observation, ObservationChange
+from app.orm.panel import PanelRun, PanelTrajectoryRow, PanelZoneYearRow
 from app.orm.webhook import Webhook, WebhookDelivery
 from app.orm.zone import Zone
 
@@ -15,6 +16,8 @@ __all__ = [
     "AuditEvent",
     "Base",
     "ChainBreakdown",
+    "ChainBreakdownChange",
+    "ChainKeyProduct",
     "EvaluationRun",
     "EvaluationZoneResult",
     "IdempotencyRecord",
@@ -22,6 +25,9 @@ __all__ = [
     "ModelSpecRow",
     "Observation",
     "ObservationChange",
+    "PanelRun",
+    "PanelTrajectoryRow",
+    "PanelZoneYearRow",
     "Webhook",
     "WebhookDelivery",
     "Zone",

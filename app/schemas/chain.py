@@ -3,25 +3,65 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.errors import Problem
+from app.schemas.common import Number, WholeNumber, WriteSummary
+from scoring_models.chain_metrics import LOCALISATION_CUT
+
+
+class Threshold(StrEnum):
+    """A key product's technology threshold (技术门槛)."""
+
+    HIGH = "high"
+    LOW = "low"
+
+
+class KeyProductIn(BaseModel):
+    """One key product of the chain as the zone sees it (the first article's 卡脖子 classification)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    product: str = Field(min_length=1, max_length=64, description="one of the chain's key components in the chain "
+                         "catalog", examples=["光刻胶"])
+    threshold: Threshold = Field(description="technology threshold: high or low", examples=["high"])
+    localisation_rate: Number = Field(description=f"percent of the product sourced domestically; "
+                                     f"≥ {LOCALISATION_CUT:g} counts as highly localised", examples=[18.0])
+    alternative_source: bool = Field(description="at least one alternative (domestic) source", examples=[False])
+
+
+class KeyProductOut(KeyProductIn):
+    """A stored key product with its quadrant."""
+
+    quadrant: str = Field(description="chokepoint (high threshold, low localisation: 卡脖子), strength (high, high), "
+                          "substitutable (low, low) or ordinary (low, high)", examples=["chokepoint"])
+
 
 class ChainBreakdownIn(BaseModel):
-    """Zone × year × chain figures."""
+    """Zone × year × chain figures.
+
+    Give the key products (``key_products``) to measure chokepoints; the component counts then follow
+    from them (when also given they must agree). Without key products both counts are required.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     zone_code: str = Field(min_length=1, max_length=40, examples=["DEMO-33-N01"])
-    year: int = Field(examples=[2024])
+    year: WholeNumber = Field(examples=[2024])
     chain_code: str = Field(min_length=1, max_length=64, examples=["integrated_circuits"])
-    revenue: float = Field(description="revenue of the chain in the zone, 亿元", examples=[1250.5])
-    segments_covered: int = Field(description="segments of the chain present in the zone", examples=[5])
-    key_components: int = Field(description="key components of the chain considered", examples=[8])
-    key_components_with_alt: int = Field(
-        description="key components with at least one alternative (domestic) source", examples=[5]
+    revenue: Number = Field(description="revenue of the chain in the zone, 亿元", examples=[1250.5])
+    segments_covered: WholeNumber = Field(description="segments of the chain present in the zone", examples=[5])
+    key_components: WholeNumber | None = Field(default=None, description="key components of the chain considered "
+                                       "(default: the number of key products)", examples=[8])
+    key_components_with_alt: WholeNumber | None = Field(
+        default=None, description="key components with at least one alternative (domestic) source (default: "
+        "the key products with alternative_source)", examples=[5]
     )
-    local_procurement_share: float = Field(description="percent of procurement sourced locally", examples=[38.5])
+    local_procurement_share: Number = Field(description="percent of procurement sourced locally", examples=[38.5])
+    key_products: list[KeyProductIn] | None = Field(default=None, max_length=64,
+                                                    description="the chain's key products, each once")
     source: str | None = Field(default=None, max_length=64)
 
 
@@ -30,15 +70,44 @@ class ChainBreakdownBatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"breakdowns": [{
         "zone_code": "DEMO-33-N01", "year": 2024, "chain_code": "integrated_circuits", "revenue": 1250.5,
-        "segments_covered": 5, "key_components": 8, "key_components_with_alt": 5,
-        "local_procurement_share": 38.5, "source": "示例高新区-浙江01管委会",
+        "segments_covered": 5, "local_procurement_share": 38.5, "source": "示例高新区-浙江01管委会",
+        "key_products": [
+            {"product": "光刻胶", "threshold": "high", "localisation_rate": 18.0, "alternative_source": False},
+            {"product": "电子特气", "threshold": "high", "localisation_rate": 42.0, "alternative_source": True},
+            {"product": "大硅片", "threshold": "high", "localisation_rate": 61.0, "alternative_source": True},
+            {"product": "高端测试机", "threshold": "low", "localisation_rate": 35.0, "alternative_source": True},
+        ],
     }]}]})
 
     breakdowns: list[ChainBreakdownIn] = Field(min_length=1)
 
 
+class ChainWriteSummary(WriteSummary):
+    """What a breakdown batch did, and the zone-years whose revenue check could not be made."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"received": 12, "inserted": 10, "updated": 2, "unchanged": 0, "warnings": [
+            {"row": 3, "column": "revenue", "code": "revenue_not_reported",
+             "message": "DEMO-33-N01 has no revenue for 2024: its chain revenues could not be checked against it"}]}
+    ]})
+
+    warnings: list[Problem] = Field(default_factory=list)
+
+
+class ChainFigures(BaseModel):
+    """A breakdown's figures at one moment (what the history records)."""
+
+    revenue: float
+    segments_covered: int
+    key_components: int
+    key_components_with_alt: int
+    local_procurement_share: float
+    key_products: list[KeyProductIn] | None
+    source: str | None
+
+
 class ChainBreakdownOut(BaseModel):
-    """A stored chain breakdown, with the chain's defined segment count."""
+    """A stored chain breakdown, with the chain's defined segment count and its chokepoint measures."""
 
     zone_code: str
     year: int
@@ -49,5 +118,25 @@ class ChainBreakdownOut(BaseModel):
     key_components: int
     key_components_with_alt: int
     local_procurement_share: float
+    key_products: list[KeyProductOut] | None = Field(description="null when the products were not given")
+    chokepoint_share: float | None = Field(description="percent of key products that are chokepoints (lower is "
+                                           "better); null without key products")
+    chokepoint_alt_coverage: float | None = Field(description="percent of chokepoints with an alternative source "
+                                                  "(100 when there is none); null without key products")
     source: str | None
+    revision: int
     updated_at: datetime
+
+
+class ChainBreakdownChangeOut(BaseModel):
+    """One change of a breakdown: the figures before (null when it was created) and after."""
+
+    zone_code: str
+    year: int
+    chain_code: str
+    old: ChainFigures | None
+    new: ChainFigures
+    changed_by: str | None = Field(description="name of the API key (or 'cli', 'seed-demo') that made the change")
+    key_id: int | None = Field(default=None, description="id of that API key")
+    changed_at: datetime
+    request_id: str | None

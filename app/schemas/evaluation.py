@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas.common import WholeNumber
 from app.services.matrix import ZoneFilter
 from scoring_models.base import EvaluationOptions
 
@@ -18,7 +19,7 @@ class EvaluationRequest(BaseModel):
 
     model: str = Field(min_length=1, max_length=64, examples=["innovation-peak"])
     version: str | None = Field(default=None, max_length=32, description="default: the newest version")
-    year: int = Field(ge=1988, le=2100, examples=[2024])
+    year: WholeNumber = Field(ge=1988, le=2100, examples=[2024])
     zones: ZoneFilter = Field(default_factory=ZoneFilter)
     options: EvaluationOptions = Field(default_factory=EvaluationOptions)
     note: str | None = Field(default=None, max_length=2000)
@@ -53,11 +54,12 @@ class EvaluationRunDetail(EvaluationRunOut):
 
 
 class RankIntervalOut(BaseModel):
-    """5th, 50th and 95th percentile rank across the Monte Carlo runs."""
+    """5th, 50th and 95th percentile rank across the Monte Carlo runs: ranks some run gave, whole numbers
+    (runs stored by earlier releases hold interpolated percentiles and are served as stored)."""
 
-    p5: float
-    median: float
-    p95: float
+    p5: int | float
+    median: int | float
+    p95: int | float
 
 
 class RankingRow(BaseModel):
@@ -75,6 +77,10 @@ class RankingRow(BaseModel):
     tier_zh: str | None
     subgroup: str | None
     peer_group: str
+    peer_group_zh: str = Field(description="the peer group in words (the tier is relative to this group)")
+    peer_group_en: str
+    peer_group_size: int | None = Field(description="zones of the run in the peer group")
+    peer_group_mean: float | None = Field(description="the group's mean composite: RPI = composite / this × 100")
     peer_rank: int
     profile: str | None
     profile_zh: str | None
@@ -105,6 +111,10 @@ class Scorecard(BaseModel):
     province: str | None
     level: str | None
     result: dict[str, Any] = Field(description="the model's full per-zone result (ZoneResult)")
+    peer_group_zh: str = Field(description="the zone's peer group in words (its tier is relative to this group)")
+    peer_group_en: str
+    peer_group_size: int | None = Field(description="zones of the run in the peer group")
+    peer_group_mean: float | None = Field(description="the group's mean composite: RPI = composite / this × 100")
     zones_ranked: int
     previous_year: RankChange | None
 

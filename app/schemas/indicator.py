@@ -18,7 +18,7 @@ class IndicatorOut(BaseModel):
     unit: str = Field(examples=["%"])
     direction: str = Field(description="higher or lower is better", examples=["higher"])
     dimension: str = Field(examples=["innovation"])
-    nature: str = Field(description="outcome, scale or process", examples=["outcome"])
+    nature: str = Field(description="outcome, scale, process or mechanism (手段)", examples=["outcome"])
     kind: str = Field(examples=["ratio"])
     min_value: float = Field(examples=[0])
     max_value: float = Field(examples=[100])

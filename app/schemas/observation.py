@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas.common import WriteSummary
+from app.schemas.common import NumberOrText, WholeNumber, WriteSummary
 
 
 class ObservationStatus(StrEnum):
@@ -25,8 +25,9 @@ class ObservationIn(BaseModel):
 
     zone_code: str = Field(min_length=1, max_length=40, examples=["DEMO-33-N01"])
     indicator_code: str = Field(min_length=1, max_length=64, examples=["rd_intensity"])
-    year: int = Field(examples=[2024])
-    value: float | str | None = Field(examples=[6.8])
+    year: WholeNumber = Field(examples=[2024])
+    value: NumberOrText = Field(examples=[6.8], description="a number, or text holding a plain ASCII decimal "
+                                "(no thousands separators, underscores or non-ASCII digits)")
     source: str | None = Field(default=None, max_length=64)
     status: ObservationStatus = ObservationStatus.REPORTED
 
@@ -37,7 +38,7 @@ class ObservationBatch(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"observations": [
         {"zone_code": "DEMO-33-N01", "indicator_code": "rd_intensity", "year": 2024, "value": 6.8,
          "source": "浙江省科技厅", "status": "verified"},
-        {"zone_code": "DEMO-33-N01", "indicator_code": "hte_count", "year": 2024, "value": "1,236"},
+        {"zone_code": "DEMO-33-N01", "indicator_code": "hte_count", "year": 2024, "value": "1236"},
     ]}]})
 
     observations: list[ObservationIn] = Field(min_length=1)

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationInfo, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from app.schemas.common import WholeNumber
 from scoring_models.catalog import chain_catalog
 from scoring_models.labels import LabelKind, labels
 
@@ -53,7 +54,7 @@ class ZoneFields(BaseModel):
     city: str | None = Field(default=None, max_length=100)
     level: Level
     kind: ZoneKind = ZoneKind.HITECH
-    year_approved: int | None = Field(default=None, ge=1988, le=2100)
+    year_approved: WholeNumber | None = Field(default=None, ge=1988, le=2100)
     pilot: bool = False
     leading_chain: str | None = Field(default=None, description="code of the declared 首位产业链")
 
@@ -100,7 +101,7 @@ class ZoneUpdate(BaseModel):
     city: str | None = Field(default=None, max_length=100)
     level: Level | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_not_sent_by_default)
     kind: ZoneKind | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_not_sent_by_default)
-    year_approved: int | None = Field(default=None, ge=1988, le=2100)
+    year_approved: WholeNumber | None = Field(default=None, ge=1988, le=2100)
     pilot: bool | SkipJsonSchema[None] = Field(default=None, json_schema_extra=_not_sent_by_default)
     leading_chain: str | None = None
 

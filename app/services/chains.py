@@ -1,96 +1,87 @@
-"""Industry-chain breakdowns: validated all-or-nothing upserts and queries."""
+"""Industry-chain breakdowns: validated all-or-nothing upserts, queries and the history of every change."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.db import run_write
 from app.errors import Problem, ValidationFailed
-from app.orm import ChainBreakdown, Zone
+from app.orm import ChainBreakdown, ChainBreakdownChange, ChainKeyProduct, Zone
 from app.orm.base import utcnow
-from app.schemas.chain import ChainBreakdownIn, ChainBreakdownOut
-from app.schemas.common import WriteSummary
+from app.schemas.chain import (
+    ChainBreakdownChangeOut,
+    ChainBreakdownIn,
+    ChainBreakdownOut,
+    ChainFigures,
+    ChainWriteSummary,
+    KeyProductOut,
+)
 from app.services import audit
 from app.services.audit import Actor
-from app.services.validation import check_year
+from app.services.chain_checks import batch_problems, component_counts, revenue_check
 from app.services.zones import zone_ids_by_code
 from scoring_models.catalog import chain_catalog
+from scoring_models.chain_metrics import QUADRANTS, classify_products, count_products
 
-_FIELDS = ("revenue", "segments_covered", "key_components", "key_components_with_alt",
-           "local_procurement_share", "source")
-
-
-def _check_item(row: int, item: ChainBreakdownIn) -> list[Problem]:
-    problems: list[Problem] = []
-    chain = chain_catalog().by_code().get(item.chain_code)
-    if chain is None:
-        problems.append(Problem(row=row, column="chain_code", code="unknown_chain",
-                                message=f"no industry chain with code {item.chain_code!r}", value=item.chain_code))
-    for name in ("revenue", "local_procurement_share"):
-        value = getattr(item, name)
-        if not math.isfinite(value):
-            problems.append(Problem(row=row, column=name, code="not_finite",
-                                    message="NaN and infinity are not allowed", value=str(value)))
-    if math.isfinite(item.revenue) and item.revenue < 0:
-        problems.append(Problem(row=row, column="revenue", code="out_of_range",
-                                message="revenue cannot be negative", value=f"{item.revenue:g}"))
-    share = item.local_procurement_share
-    if math.isfinite(share) and not 0 <= share <= 100:
-        problems.append(Problem(row=row, column="local_procurement_share", code="out_of_range",
-                                message="local_procurement_share is a percentage between 0 and 100",
-                                value=f"{share:g}"))
-    for name in ("segments_covered", "key_components", "key_components_with_alt"):
-        if getattr(item, name) < 0:
-            problems.append(Problem(row=row, column=name, code="negative_count",
-                                    message=f"{name} is a count and cannot be negative",
-                                    value=str(getattr(item, name))))
-    if chain is not None and item.segments_covered > len(chain.segments):
-        problems.append(Problem(row=row, column="segments_covered", code="out_of_range",
-                                message=f"chain {chain.code} defines {len(chain.segments)} segments",
-                                value=str(item.segments_covered)))
-    if item.key_components_with_alt > item.key_components:
-        problems.append(Problem(row=row, column="key_components_with_alt", code="out_of_range",
-                                message="cannot exceed key_components", value=str(item.key_components_with_alt)))
-    return problems
+_SCALARS = ("revenue", "segments_covered", "key_components", "key_components_with_alt",
+            "local_procurement_share", "source")
+_PRODUCT_FIELDS = ("product", "threshold", "localisation_rate", "alternative_source")
 
 
-def _batch_problems(items: Sequence[ChainBreakdownIn], zone_ids: dict[str, int], earliest_year: int) -> list[Problem]:
-    """Every problem of the batch: unknown zones, years out of bounds, repeated keys and bad figures."""
-    problems: list[Problem] = []
-    seen: dict[tuple[str, int, str], int] = {}
-    for row, item in enumerate(items, start=1):
-        if item.zone_code not in zone_ids:
-            problems.append(Problem(row=row, column="zone_code", code="unknown_zone",
-                                    message=f"no zone with code {item.zone_code!r}", value=item.zone_code))
-        year_problem = check_year(item.year, earliest=earliest_year, row=row)
-        if year_problem:
-            problems.append(year_problem)
-        key = (item.zone_code, item.year, item.chain_code)
-        if key in seen:
-            problems.append(Problem(row=row, column="chain_code", code="duplicate_key",
-                                    message=f"{'/'.join(map(str, key))} already given in row {seen[key]}"))
+def _products_in_catalog_order(chain_code: str, products: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    order = {p: n for n, p in enumerate(chain_catalog().by_code()[chain_code].key_components)}
+    return sorted(products, key=lambda p: order.get(p["product"], len(order)))
+
+
+def _figures(item: ChainBreakdownIn) -> dict[str, Any]:
+    """The figures a breakdown is stored with (counts derived from key products when given)."""
+    components, with_alt = component_counts(item)
+    products = None if item.key_products is None else _products_in_catalog_order(
+        item.chain_code, [p.model_dump(mode="json") for p in item.key_products])
+    return {"revenue": item.revenue, "segments_covered": item.segments_covered, "key_components": components,
+            "key_components_with_alt": with_alt, "local_procurement_share": item.local_procurement_share,
+            "key_products": products, "source": item.source}
+
+
+def _stored_figures(b: ChainBreakdown) -> dict[str, Any]:
+    products = [{name: getattr(p, name) for name in _PRODUCT_FIELDS} for p in b.products] or None
+    return {**{name: getattr(b, name) for name in _SCALARS},
+            "key_products": None if products is None else _products_in_catalog_order(b.chain_code, products)}
+
+
+def _set_products(b: ChainBreakdown, products: list[dict[str, Any]] | None) -> None:
+    """Make the breakdown's key products ``products``, updating rows in place (never delete-then-insert
+    one product, which the unique (breakdown, product) key would refuse within one flush)."""
+    wanted = {p["product"]: p for p in products or []}
+    for row in list(b.products):
+        if row.product not in wanted:
+            b.products.remove(row)
+    have = {row.product: row for row in b.products}
+    for name, values in wanted.items():
+        if name in have:
+            for field in _PRODUCT_FIELDS[1:]:
+                setattr(have[name], field, values[field])
         else:
-            seen[key] = row
-        problems.extend(_check_item(row, item))
-    return problems
+            b.products.append(ChainKeyProduct(**values))
 
 
 def _upsert(
     session: Session, items: Sequence[ChainBreakdownIn], zone_ids: dict[str, int], actor: Actor
 ) -> tuple[int, int, list[dict[str, Any]]]:
-    """Insert or update every breakdown; return the inserted and updated counts and the changes (old and
-    new figures of every row inserted or changed) for the audit."""
-    # Rows locked (PostgreSQL) in id order and re-read on a retry, so the audit's old figures are the
+    """Insert or update every breakdown with a history entry each; return the inserted and updated counts and
+    the changes (old and new figures of every row inserted or changed) for the audit."""
+    # Rows locked (PostgreSQL) in id order and re-read on a retry, so the history's old figures are the
     # ones actually replaced; see app.db.run_write.
     existing = {
         (b.zone_id, b.year, b.chain_code): b
         for b in session.scalars(
             select(ChainBreakdown).where(ChainBreakdown.zone_id.in_(set(zone_ids.values())))
+            .options(selectinload(ChainBreakdown.products))
             .order_by(ChainBreakdown.id).with_for_update().execution_options(populate_existing=True)
         )
     }
@@ -98,42 +89,77 @@ def _upsert(
     now = utcnow()
     changes: list[dict[str, Any]] = []
     for item in sorted(items, key=lambda i: (i.zone_code, i.year, i.chain_code)):
-        values: dict[str, Any] = {name: getattr(item, name) for name in _FIELDS}
-        old = existing.get((zone_ids[item.zone_code], item.year, item.chain_code))
-        cell: dict[str, Any] = {"zone_code": item.zone_code, "year": item.year, "chain_code": item.chain_code}
-        if old is None:
-            session.add(ChainBreakdown(zone_id=zone_ids[item.zone_code], year=item.year,
-                                       chain_code=item.chain_code, submitted_by=actor.name, updated_at=now,
-                                       **values))
+        new = _figures(item)
+        zone_id = zone_ids[item.zone_code]
+        b = existing.get((zone_id, item.year, item.chain_code))
+        old = None if b is None else _stored_figures(b)
+        if old == new:
+            continue
+        if b is None:
+            b = ChainBreakdown(zone_id=zone_id, year=item.year, chain_code=item.chain_code, revision=0)
+            session.add(b)
             inserted += 1
-            changes.append({**cell, "old": None, "new": values})
-        elif any(getattr(old, k) != v for k, v in values.items()):
-            changes.append({**cell, "old": {k: getattr(old, k) for k in _FIELDS}, "new": values})
-            for k, v in values.items():
-                setattr(old, k, v)
-            old.submitted_by, old.updated_at = actor.name, now
+        else:
             updated += 1
+        for name in _SCALARS:
+            setattr(b, name, new[name])
+        _set_products(b, new["key_products"])
+        b.submitted_by, b.updated_at, b.revision = actor.name, now, b.revision + 1
+        session.add(ChainBreakdownChange(zone_id=zone_id, year=item.year, chain_code=item.chain_code, old=old,
+                                         new=new, changed_by=actor.name, key_id=actor.key_id, changed_at=now,
+                                         request_id=actor.request_id))
+        changes.append({"zone_code": item.zone_code, "year": item.year, "chain_code": item.chain_code,
+                        "old": old, "new": new})
     session.flush()
     return inserted, updated, changes
 
 
 def write_chain_breakdowns(
     session: Session, items: Sequence[ChainBreakdownIn], *, earliest_year: int, actor: Actor
-) -> WriteSummary:
+) -> ChainWriteSummary:
     """Validate every breakdown and upsert them all, or raise ValidationFailed listing every problem.
 
-    The batch is one audit event holding the old and new figures of every row it inserted or changed.
+    The chain revenues of each zone-year are checked against the zone's reported revenue
+    (:mod:`app.services.chain_checks`). The batch is one audit event holding the old and new figures of
+    every row it inserted or changed; each such row also gets an entry in its history.
     """
     zone_ids = zone_ids_by_code(session, (i.zone_code for i in items))
-    problems = _batch_problems(items, zone_ids, earliest_year)
+    problems = batch_problems(items, zone_ids, earliest_year)
+    warnings: list[Problem] = []
+    if not problems:
+        problems, warnings = revenue_check(session, items, zone_ids)
     if problems:
         raise ValidationFailed(f"{len(problems)} problem(s); nothing was written", errors=problems)
     inserted, updated, changes = run_write(session, lambda: _upsert(session, items, zone_ids, actor))
-    unchanged = len(items) - inserted - updated
-    summary = WriteSummary(received=len(items), inserted=inserted, updated=updated, unchanged=unchanged)
+    summary = ChainWriteSummary(received=len(items), inserted=inserted, updated=updated,
+                                unchanged=len(items) - inserted - updated, warnings=warnings)
     audit.record(session, actor, "chain_breakdowns.upsert", "chain_breakdown_batch", actor.request_id,
-                 new={**summary.model_dump(), "changes": changes})
+                 new={**summary.model_dump(exclude={"warnings"}), "changes": changes})
     return summary
+
+
+def _out(b: ChainBreakdown, zone_code: str) -> ChainBreakdownOut:
+    chains = chain_catalog().by_code()
+    products: list[KeyProductOut] | None = None
+    share = coverage = None
+    if b.products:
+        high = np.array([p.threshold == "high" for p in b.products])
+        rate = np.array([p.localisation_rate for p in b.products], dtype=np.float64)
+        quadrants = classify_products(high, rate)
+        products = [KeyProductOut(product=p.product, threshold=p.threshold, localisation_rate=p.localisation_rate,
+                                  alternative_source=p.alternative_source, quadrant=QUADRANTS[int(q)])
+                    for p, q in zip(b.products, quadrants, strict=True)]
+        counts = count_products(np.zeros(len(high), dtype=np.int64), high, rate,
+                                np.array([p.alternative_source for p in b.products]), n_rows=1)
+        share, coverage = float(counts.chokepoint_share()[0]), float(counts.chokepoint_alt_coverage()[0])
+    return ChainBreakdownOut(
+        zone_code=zone_code, year=b.year, chain_code=b.chain_code, revenue=b.revenue,
+        segments_covered=b.segments_covered,
+        segments_defined=len(chains[b.chain_code].segments) if b.chain_code in chains else 0,
+        key_components=b.key_components, key_components_with_alt=b.key_components_with_alt,
+        local_procurement_share=b.local_procurement_share, key_products=products, chokepoint_share=share,
+        chokepoint_alt_coverage=coverage, source=b.source, revision=b.revision, updated_at=b.updated_at,
+    )
 
 
 def query_chain_breakdowns(
@@ -149,18 +175,26 @@ def query_chain_breakdowns(
         query = query.where(ChainBreakdown.chain_code == chain)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.execute(
-        query.order_by(Zone.code, ChainBreakdown.year, ChainBreakdown.revenue.desc(), ChainBreakdown.chain_code)
+        query.options(selectinload(ChainBreakdown.products))
+        .order_by(Zone.code, ChainBreakdown.year, ChainBreakdown.revenue.desc(), ChainBreakdown.chain_code)
         .limit(limit).offset(offset)
     ).all()
-    chains = chain_catalog().by_code()
-    items = [
-        ChainBreakdownOut(
-            zone_code=code, year=b.year, chain_code=b.chain_code, revenue=b.revenue,
-            segments_covered=b.segments_covered,
-            segments_defined=len(chains[b.chain_code].segments) if b.chain_code in chains else 0,
-            key_components=b.key_components, key_components_with_alt=b.key_components_with_alt,
-            local_procurement_share=b.local_procurement_share, source=b.source, updated_at=b.updated_at,
+    return [_out(b, code) for b, code in rows], total
+
+
+def breakdown_history(session: Session, zone_code: str, year: int, chain_code: str) -> list[ChainBreakdownChangeOut]:
+    """Every change of one zone × year × chain breakdown, oldest first (empty when never written)."""
+    rows = session.scalars(
+        select(ChainBreakdownChange)
+        .join(Zone, Zone.id == ChainBreakdownChange.zone_id)
+        .where(Zone.code == zone_code, ChainBreakdownChange.year == year, ChainBreakdownChange.chain_code == chain_code)
+        .order_by(ChainBreakdownChange.id)
+    )
+    return [
+        ChainBreakdownChangeOut(
+            zone_code=zone_code, year=c.year, chain_code=c.chain_code,
+            old=None if c.old is None else ChainFigures.model_validate(c.old), new=ChainFigures.model_validate(c.new),
+            changed_by=c.changed_by, key_id=c.key_id, changed_at=c.changed_at, request_id=c.request_id,
         )
-        for b, code in rows
+        for c in rows
     ]
-    return items, total

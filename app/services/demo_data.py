@@ -8,13 +8,27 @@ every scoring model, peer group, profile and badge has something meaningful to w
   Jiangsu, Guangdong, Shandong and Zhejiang and very few in Tibet, Qinghai, Ningxia and Hainan;
 * heavy-tailed revenue: in 2022 six national zones at the trillion-yuan scale (the largest around
   86,000 亿元) and 69 national zones below 1,000 亿元, provincial zones smaller;
+* national totals of 2022 within ±20% of the published ones, as the domain brief states them
+  (``docs/domain.md`` sections 1 and 7: approximate 2022 figures for the 178 national zones from
+  the national high-tech zone statistics of the Ministry of Science and Technology, which reported
+  zone GDP of ¥17.3 tn = 14.3% of national GDP, and the official count of large national science
+  facilities; not re-checked against the primary tables here): revenue ≈ ¥48–55 tn, value added
+  ≈ ¥17 tn (about 14% of GDP), high-tech enterprises in national zones ≈ a third of the ≈ 400k
+  nationwide (≈ 130k), employment ≈ 24–25 M (implied here as value added / labour productivity, the
+  catalog holding no head count), and ≈ 77 large national science facilities in the whole country
+  (counted over all demo zones, at most about ten in one); R&D intensity around 3% and labour
+  productivity around 64 万元 per employee. The zones, their names and every figure remain
+  fictional: only these totals are aimed at;
 * indicators driven by two latent zone factors, *scale* and *innovation*, only moderately
   correlated, so there are big but weakly innovative zones (产业高原 / 低新化) as well as small,
-  highly innovative ones, plus a group of about 15 fast growers that earn the 瞪羚 badge;
-* per zone-year industry-chain breakdowns whose derived indicators (leading-chain share, HHI,
-  completeness, alternative-source coverage, local supporting rate, location quotient) are
-  computed from the breakdowns by :mod:`scoring_models.chain_metrics`, the code an evaluation
-  uses (``docs/domain.md`` section 3);
+  highly innovative ones, plus a group of about 15 fast growers that earn the 瞪羚 badge and a dozen
+  zones whose innovation outcomes shrink year by year (a panel over the years shows them fall back);
+* per zone-year industry-chain breakdowns with their key products (technology threshold,
+  localisation rate, alternative source), whose derived indicators (leading-chain share, HHI,
+  completeness, alternative-source coverage, local supporting rate, location quotient, chokepoint
+  share and the chokepoints' alternative-source coverage) are computed from the breakdowns by
+  :mod:`scoring_models.chain_metrics`, the code an evaluation uses (``docs/domain.md`` sections 3
+  and 7);
 * about 3% of the zone × indicator × year cells missing (never ``revenue``).
 
 The module is pure: numpy, the standard library, :mod:`scoring_models.catalog` and
@@ -25,6 +39,7 @@ seed always yields a byte-identical :class:`DemoDataset`; storing it is the call
 from __future__ import annotations
 
 import math
+import zlib
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Final, Literal, NamedTuple
@@ -33,7 +48,7 @@ import numpy as np
 import numpy.typing as npt
 
 from scoring_models.catalog import Indicator, ValueKind, chain_catalog, indicator_catalog
-from scoring_models.chain_metrics import ChainRows, derive_chain_metrics
+from scoring_models.chain_metrics import ChainRows, ProductCounts, classify_products, derive_chain_metrics
 from scoring_models.labels import province_short_name
 
 FloatArray = npt.NDArray[np.float64]
@@ -80,6 +95,16 @@ class DemoObservation:
 
 
 @dataclass(frozen=True, slots=True)
+class DemoKeyProduct:
+    """One key product of a chain breakdown: threshold, localisation rate (percent), an alternative source."""
+
+    product: str  # a key component of the chain in chains.json
+    threshold: Literal["high", "low"]
+    localisation_rate: float
+    alternative_source: bool
+
+
+@dataclass(frozen=True, slots=True)
 class DemoChainBreakdown:
     """One industry chain of one zone in one year (revenue in 亿元, shares in percent)."""
 
@@ -91,6 +116,7 @@ class DemoChainBreakdown:
     key_components: int
     key_components_with_alt: int
     local_procurement_share: float
+    key_products: tuple[DemoKeyProduct, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +205,7 @@ _SHARE_BELOW_100BN: Final[float] = 69 / 178  # "69 below ¥100 bn" of the 178 na
 _HUNDRED_BN: Final[float] = 1_000.0  # 亿元 = ¥100 bn
 _BODY_CEILING: Final[float] = 9_000.0  # the log-normal body stays clearly below the trillion mark
 _N_GAZELLES: Final[int] = 15
+_N_DECLINERS: Final[int] = 12  # zones whose innovation falls back over the years (see _decliners)
 _GAZELLE_CODES: Final[tuple[str, ...]] = (
     "hte_count",
     "tech_contract_per_capita",
@@ -239,7 +266,7 @@ class _Recipe:
 
 _L = math.log
 # Constants are chosen so a zone of 1,000 亿元 revenue and average innovation gets a typical
-# value (e.g. ~300 high-tech enterprises, R&D intensity ~3%); elasticities to revenue below 1
+# value (e.g. ~205 high-tech enterprises, R&D intensity ~3%); elasticities to revenue below 1
 # make per-capita intensity fall with size, as in the published statistics.
 _RECIPES: Final[dict[str, _Recipe]] = {
     # Innovation outcomes
@@ -250,7 +277,8 @@ _RECIPES: Final[dict[str, _Recipe]] = {
     ),
     "pct_applications": _Recipe("log", _L(40.0), revenue=0.9, innovation=0.8, growth=0.8, zone_sd=0.4, year_sd=0.1),
     "tech_contract_per_capita": _Recipe("log", _L(6.0), revenue=0.05, innovation=0.7, growth=1.0, zone_sd=0.4),
-    "hte_count": _Recipe("log", _L(300.0), revenue=0.9, innovation=0.45, growth=1.0, year_sd=0.02),
+    # ~205 at 1,000 亿元: about 130k high-tech enterprises in the national zones (a third of ~400k)
+    "hte_count": _Recipe("log", _L(205.0), revenue=0.9, innovation=0.45, growth=1.0, year_sd=0.02),
     "rd5_revenue_share": _Recipe("logit", -0.6, revenue=0.05, innovation=0.55, growth=0.3, zone_sd=0.35),
     "new_product_share": _Recipe("logit", -0.9, revenue=0.05, innovation=0.45, growth=0.3, zone_sd=0.35),
     "national_rd_platforms": _Recipe(
@@ -274,7 +302,10 @@ _RECIPES: Final[dict[str, _Recipe]] = {
     ),
     "little_giant_firms": _Recipe("log", _L(15.0), revenue=0.75, innovation=0.6, trend=0.1, zone_sd=0.4, year_sd=0.02),
     # Chief innovation officer and environment (the CIO flags are generated separately)
-    "major_facilities": _Recipe("log", _L(0.35), revenue=0.7, innovation=1.0, trend=0.03, zone_sd=0.6, year_sd=0.01),
+    # Rare and concentrated: about 77 large scientific facilities in the whole country, at most ~10 in a zone
+    "major_facilities": _Recipe(
+        "log", _L(0.125), revenue=0.6, innovation=0.75, trend=0.03, zone_sd=0.6, year_sd=0.01
+    ),
     "school_places_per_10k": _Recipe(
         "log", _L(120.0), revenue=0.05, innovation=0.15, trend=0.02, zone_sd=0.25, year_sd=0.03
     ),
@@ -299,12 +330,14 @@ _RECIPES: Final[dict[str, _Recipe]] = {
     "intl_standards": _Recipe("log", _L(2.0), revenue=0.8, innovation=0.8, trend=0.05, zone_sd=0.6, year_sd=0.08),
     "hightech_export_share": _Recipe("logit", -0.2, revenue=0.1, innovation=0.5, trend=0.01, zone_sd=0.5),
     # Scale and efficiency (revenue itself is calibrated separately)
-    "value_added": _Recipe("of_revenue", -1.3, innovation=0.15, zone_sd=0.2, year_sd=0.03),
+    # About a third of revenue: ≈ ¥17 tn value added on ≈ ¥52 tn revenue in the national zones
+    "value_added": _Recipe("of_revenue", -0.78, innovation=0.15, zone_sd=0.2, year_sd=0.03),
     "tax": _Recipe("of_revenue", -2.9, innovation=0.1, zone_sd=0.25, year_sd=0.04),
     "exports": _Recipe("of_revenue", -1.6, revenue=0.1, innovation=0.1, zone_sd=0.7, year_sd=0.08),
     "va_share_city_gdp": _Recipe("logit", -1.6, revenue=0.5, trend=0.02, zone_sd=0.5, year_sd=0.03),
+    # Value added per employee; with value_added it implies ≈ 24–25 M employees in the national zones
     "labour_productivity": _Recipe(
-        "log", _L(55.0), revenue=0.05, innovation=0.15, trend=0.04, zone_sd=0.25, year_sd=0.03
+        "log", _L(60.0), revenue=0.05, innovation=0.15, trend=0.04, zone_sd=0.25, year_sd=0.03
     ),
     # Margins can be negative (loss-making years), hence linear rather than log
     "profit_margin": _Recipe("linear", 6.5, revenue=0.3, innovation=1.2, zone_sd=4.0, year_sd=1.5),
@@ -326,6 +359,8 @@ _CHAIN_INDICATOR_DECIMALS: Final[dict[str, int | None]] = {
     "chain_completeness": 2,
     "local_supporting_rate": None,
     "alt_source_coverage": 2,
+    "chokepoint_share": 2,
+    "chokepoint_alt_coverage": 2,
 }
 
 
@@ -556,6 +591,25 @@ def _revenue(seed: int, zs: _Zones) -> tuple[FloatArray, BoolArray, FloatArray]:
     return revenue, gazelle, g_innov
 
 
+def _decline(seed: int, gazelle: BoolArray, revenue: FloatArray) -> FloatArray:
+    """A few zones (never gazelles) fall back: their latent innovation sinks by 0.2–0.35 of a standard
+    deviation a year and their revenue by 3–8% a year, both around the calibration year's level.
+
+    Real zones do not all climb: some lose their high-tech base and drift towards low-tech work (低新化),
+    which a panel's transitions and trajectories must be able to show. Shrinks ``revenue`` in place and
+    returns every zone's innovation drift (zones × simulated years, 0 for the others). Its own stream
+    (stage 7) leaves every other draw of the data set as it was.
+    """
+    rng = _rng(seed, 7)
+    candidates = np.flatnonzero(~gazelle)
+    picked = np.sort(rng.choice(candidates, size=min(_N_DECLINERS, candidates.size), replace=False))
+    t = _years_from_calibration()[None, :]
+    drift = np.zeros(revenue.shape)
+    drift[picked] = rng.uniform(-0.35, -0.2, size=(picked.size, 1)) * t
+    revenue[picked] = np.round(revenue[picked] * np.exp(rng.uniform(-0.08, -0.03, size=(picked.size, 1)) * t), 2)
+    return drift
+
+
 def _generic(
     recipe: _Recipe,
     ind: Indicator,
@@ -569,7 +623,7 @@ def _generic(
     mean = (
         recipe.centre
         + recipe.revenue * np.log(revenue / 1_000.0)
-        + recipe.innovation * innovation[:, None]
+        + recipe.innovation * innovation
         + (recipe.growth * g_innov[:, None] + recipe.trend) * t[None, :]
         + recipe.zone_sd * rng.standard_normal((n, 1))
         + recipe.year_sd * rng.standard_normal((n, ny))
@@ -592,16 +646,17 @@ def _generic(
 
 
 def _recipe_values(
-    seed: int, indicators: tuple[Indicator, ...], zs: _Zones, revenue: FloatArray, g_innov: FloatArray
+    seed: int, indicators: tuple[Indicator, ...], innovation: FloatArray, revenue: FloatArray, g_innov: FloatArray
 ) -> dict[str, FloatArray]:
-    """Revenue and every indicator drawn from a recipe (zones × simulated years)."""
+    """Revenue and every indicator drawn from a recipe (zones × simulated years); ``innovation`` is each
+    zone's latent innovation in each simulated year."""
     rng = _rng(seed, 4)
     values: dict[str, FloatArray] = {"revenue": revenue}
     for ind in indicators:
         if ind.code in _SPECIAL:
             continue
         recipe = _RECIPES.get(ind.code) or _fallback_recipe(ind)
-        values[ind.code] = _generic(recipe, ind, revenue, zs.innovation, g_innov, rng)
+        values[ind.code] = _generic(recipe, ind, revenue, innovation, g_innov, rng)
     return values
 
 
@@ -696,6 +751,13 @@ def _policy_systems(seed: int, zs: _Zones) -> dict[str, FloatArray]:
 # Industry-chain breakdowns and the indicators derived from them
 
 
+class _KeyProducts(NamedTuple):
+    product: IntArray  # zones × chains × slots: index into the chain's key components, -1 for an unused slot
+    high: BoolArray  # zones × chains × slots: high technology threshold
+    rate: FloatArray  # zones × sim years × chains × slots: localisation rate, percent
+    alternative: BoolArray  # zones × sim years × chains × slots: at least one alternative source
+
+
 class _ChainBreakdowns(NamedTuple):
     member: BoolArray  # zones × chains
     chain_rev: FloatArray  # zones × sim years × chains
@@ -703,6 +765,7 @@ class _ChainBreakdowns(NamedTuple):
     key_components: IntArray  # zones × chains
     with_alt: IntArray  # zones × sim years × chains
     local_share: FloatArray  # zones × sim years × chains
+    products: _KeyProducts
 
 
 def _chain_membership(rng: np.random.Generator, lead: IntArray, n_chains: int) -> tuple[BoolArray, FloatArray]:
@@ -787,6 +850,52 @@ def _key_components(rng: np.random.Generator, zs: _Zones, n_kc: IntArray) -> tup
     return key_components, with_alt
 
 
+def _key_products(
+    rng: np.random.Generator, zs: _Zones, key_components: IntArray, with_alt: IntArray, n_kc: IntArray
+) -> _KeyProducts:
+    """Which key products each zone's chains depend on, their threshold, localisation and alternatives.
+
+    A zone's ``key_components`` products of a chain are a random subset of the chain's catalogued
+    ones, fixed over the years. The threshold is a property of the product (about 60% high). High-
+    threshold products are far less localised (about 30% against 70%), more so in weakly innovative
+    zones, and localisation rises a little every year. The ``with_alt`` products with an alternative
+    source are mostly the localised ones, chosen in an order fixed over the years, so the set only grows
+    as ``with_alt`` does (the counts of the breakdown are kept exactly).
+    """
+    n, nc = key_components.shape
+    m, ny = int(n_kc.max()), len(_SIM_YEARS)
+    slot = np.arange(m)
+    keys = np.where(slot[None, None, :] < n_kc[None, :, None], rng.random((n, nc, m)), 2.0)
+    used = slot[None, None, :] < key_components[:, :, None]
+    product = np.where(used, np.argsort(keys, axis=2), -1)
+    high_of = rng.random((nc, m)) < 0.6
+    high = used & high_of[np.arange(nc)[None, :, None], np.clip(product, 0, None)]
+    base = -0.9 + 1.8 * ~high + 0.35 * zs.innovation[:, None, None] + rng.normal(0, 0.7, (n, nc, m))
+    t = _years_from_calibration()
+    noisy = base[:, None] + 0.1 * t[None, :, None, None] + rng.normal(0, 0.05, (n, ny, nc, m))
+    rate = np.clip(np.round(100.0 * _sigmoid(noisy), 1), 0.5, 99.5)
+    # Alternative sources go first to the products easiest to source: mostly the localised ones, but not
+    # only (a chokepoint may have a second foreign supplier or a domestic one being qualified).
+    ease = base + rng.normal(0, 1.2, (n, nc, m))
+    order = np.argsort(np.where(used, -ease, np.inf), axis=2, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.broadcast_to(slot, order.shape).copy(), axis=2)
+    alternative = used[:, None] & (rank[:, None] < with_alt[:, :, :, None])
+    return _KeyProducts(product, high, rate, alternative)
+
+
+def _product_counts(cb: _ChainBreakdowns, zone: IntArray, chain: IntArray, sim_year: int) -> ProductCounts:
+    """The per-product counts of the breakdown rows (``zone``, ``chain``) in one simulated year."""
+    kp = cb.products
+    used = kp.product[zone, chain] >= 0
+    choke = used & (classify_products(kp.high[zone, chain], kp.rate[zone, sim_year, chain]) == 0)
+    return ProductCounts(
+        key_products=used.sum(axis=1).astype(np.float64),
+        chokepoints=choke.sum(axis=1).astype(np.float64),
+        chokepoints_with_alt=(choke & kp.alternative[zone, sim_year, chain]).sum(axis=1).astype(np.float64),
+    )
+
+
 def _local_share(rng: np.random.Generator, zs: _Zones, n_chains: int) -> FloatArray:
     """Local procurement share of each chain (percent, zones × sim years × chains): higher in big zones."""
     n, ny = len(zs.zones), len(_SIM_YEARS)
@@ -815,7 +924,10 @@ def _chains(seed: int, zs: _Zones, revenue: FloatArray) -> _ChainBreakdowns:
     key_components, with_alt = _key_components(rng, zs, np.array([len(c.key_components) for c in chains]))
     local_share = _local_share(rng, zs, len(chains))
     chain_rev = np.where(member[:, None, :], chain_rev, 0.0)
-    return _ChainBreakdowns(member, chain_rev, segments, key_components, with_alt, local_share)
+    # A stream of its own, so the key products leave every figure drawn before them unchanged.
+    products = _key_products(_rng(seed, 7), zs, key_components, with_alt,
+                             np.array([len(c.key_components) for c in chains]))
+    return _ChainBreakdowns(member, chain_rev, segments, key_components, with_alt, local_share, products)
 
 
 def _chain_indicators(cb: _ChainBreakdowns, revenue: FloatArray, lead: IntArray) -> dict[str, FloatArray]:
@@ -835,6 +947,7 @@ def _chain_indicators(cb: _ChainBreakdowns, revenue: FloatArray, lead: IntArray)
             key_components=cb.key_components[zone, chain].astype(np.float64),
             key_components_with_alt=cb.with_alt[zone, y, chain].astype(np.float64),
             local_procurement_share=cb.local_share[zone, y, chain],
+            products=_product_counts(cb, zone, chain, y),
         )
         metrics = derive_chain_metrics(rows, n_zones=n, n_chains=nc, zone_revenue=revenue[:, y], declared_leading=lead)
         per_year.append(metrics.as_dict())
@@ -863,10 +976,12 @@ def _missing_cells(seed: int, shape: tuple[int, ...], codes: list[str], gazelle:
     """About 3% of cells missing at random (zones × years × indicators).
 
     Revenue is always kept (it anchors every scale measure), and the gazelle zones keep their badge
-    indicators so the badge can be shown.
+    indicators so the badge can be shown. Each indicator draws from a stream of its own, keyed by its
+    code, so an indicator added to the catalog leaves the missing cells of every other one in place.
     """
-    mrng = _rng(seed, 6)
-    missing = mrng.random(shape) < _MISSING_RATE
+    missing = np.stack(
+        [_rng(seed, 6 + (zlib.crc32(code.encode()) << 4)).random(shape[:2]) < _MISSING_RATE for code in codes], axis=2
+    )
     missing[:, :, codes.index("revenue")] = False
     for code in _GAZELLE_CODES:
         if code in codes:
@@ -890,8 +1005,26 @@ def _observations(
     return observations
 
 
+def _demo_key_products(cb: _ChainBreakdowns, zi: int, sy: int, c: int, names: tuple[str, ...]) -> tuple[
+    DemoKeyProduct, ...
+]:
+    """The key products of one breakdown row, in the chain catalog's order."""
+    kp = cb.products
+    slots = sorted((int(kp.product[zi, c, k]), k) for k in range(kp.product.shape[2]) if kp.product[zi, c, k] >= 0)
+    return tuple(
+        DemoKeyProduct(
+            product=names[p],
+            threshold="high" if kp.high[zi, c, k] else "low",
+            localisation_rate=float(kp.rate[zi, sy, c, k]),
+            alternative_source=bool(kp.alternative[zi, sy, c, k]),
+        )
+        for p, k in slots
+    )
+
+
 def _breakdowns(zs: _Zones, cb: _ChainBreakdowns, chain_codes: list[str]) -> list[DemoChainBreakdown]:
     """The breakdown rows of the published years, leading chain first, then catalog order."""
+    products_of = [c.key_components for c in chain_catalog().chains]
     breakdowns: list[DemoChainBreakdown] = []
     for zi, zone in enumerate(zs.zones):
         lead = int(zs.lead[zi])
@@ -908,6 +1041,7 @@ def _breakdowns(zs: _Zones, cb: _ChainBreakdowns, chain_codes: list[str]) -> lis
                     key_components=int(cb.key_components[zi, c]),
                     key_components_with_alt=int(cb.with_alt[zi, sy, c]),
                     local_procurement_share=float(cb.local_share[zi, sy, c]),
+                    key_products=_demo_key_products(cb, zi, sy, c, products_of[c]),
                 )
                 for c in order
             )
@@ -925,9 +1059,10 @@ def generate_demo(seed: int = DEMO_SEED) -> DemoDataset:
     chain_codes = [c.code for c in chain_catalog().chains]
     zs = _make_zones(seed, chain_codes)
     revenue, gazelle, g_innov = _revenue(seed, zs)
+    drift = _decline(seed, gazelle, revenue)
     chains = _chains(seed, zs, revenue)
 
-    values = _recipe_values(seed, indicators, zs, revenue, g_innov)
+    values = _recipe_values(seed, indicators, zs.innovation[:, None] + drift, revenue, g_innov)
     values.update(_chain_indicators(chains, revenue, zs.lead))
     _grow_gazelles(values, gazelle)
     if "hte_count" in values:

@@ -37,6 +37,8 @@ RANKING_COLUMNS = (
     text_column("tier"),
     text_column("subgroup"),
     text_column("peer_group"),
+    text_column("peer_group_size"),
+    text_column("peer_group_mean"),
     text_column("peer_rank", "rank_in_peer_group"),
     text_column("profile"),
     text_column("badges"),
@@ -114,7 +116,9 @@ def ranking_export_row(row: RankingRow, lang: Language) -> dict[str, Any]:
         "level": label(LabelSet.LEVELS, row.level, lang) if row.level else None,
         "composite": round(row.composite, 4), "rpi": None if row.rpi is None else round(row.rpi, 2),
         "tier": label(LabelSet.TIERS, row.tier, lang) if row.tier else None, "subgroup": row.subgroup or None,
-        "peer_group": row.peer_group, "peer_rank": row.peer_rank,
+        "peer_group": localized(row.peer_group_zh, row.peer_group_en, lang), "peer_group_size": row.peer_group_size,
+        "peer_group_mean": None if row.peer_group_mean is None else round(row.peer_group_mean, 4),
+        "peer_rank": row.peer_rank,
         "profile": label(LabelSet.PROFILES, row.profile, lang) if row.profile else None,
         "badges": badge_text(row.badges, lang),
         "rank_p5": interval.p5 if interval else None, "rank_median": interval.median if interval else None,
@@ -183,6 +187,8 @@ def methodology_items(run: StoredRun, lang: Language) -> list[tuple[str, Any]]:
                _pct(p.weight / pillar_total)) for p in doc.pillars]
     items += _indicator_items(run, lang)
     items += [(text("item_method", lang).format(step=step), method) for step, method in sorted(info.methods.items())]
+    items += [(text("item_population", lang).format(step=s.step), text(f"population_{s.population.value}", lang))
+              for s in doc.steps]
     thresholds = doc.tier_scheme.thresholds
     for n, tier in enumerate(doc.tier_scheme.tiers):
         upper = thresholds[n - 1] if n > 0 and n - 1 < len(thresholds) else None
@@ -229,6 +235,7 @@ def _headline(card: service.ZoneCard, lang: Language) -> list[tuple[str, Any]]:
     run, result = card.run, card.result
     interval = result.rank_interval
     tier = label(LabelSet.TIERS, result.tier, lang) + (result.subgroup or "") if result.tier else None
+    peers = card.peer_group
     headline: list[tuple[str, Any]] = [
         (text("zone_code", lang), card.zone_code),
         (text("zone_name", lang), localized(card.name_zh or card.zone_code, card.name_en, lang)),
@@ -237,10 +244,12 @@ def _headline(card: service.ZoneCard, lang: Language) -> list[tuple[str, Any]]:
         (text("evaluation_year", lang), run.year),
         (text("composite", lang), round(result.composite, 4)),
         (text("rank", lang), f"{result.rank} / {run.zones_ranked}"),
-        (text("peer_group", lang), result.peer_group),
-        (text("rank_in_peer_group", lang), f"{result.peer_rank} / {result.peer_group_size}"),
-        (text("rpi", lang), None if result.rpi is None else round(result.rpi, 2)),
         (text("tier", lang), tier),
+        (text("rpi", lang), None if result.rpi is None else round(result.rpi, 2)),
+        (text("peer_group", lang), localized(peers.zh, peers.en, lang)),
+        (text("peer_group_size", lang), peers.size),
+        (text("peer_group_mean", lang), None if peers.mean is None else round(peers.mean, 4)),
+        (text("rank_in_peer_group", lang), f"{result.peer_rank} / {result.peer_group_size}"),
         (text("profile", lang), label(LabelSet.PROFILES, result.profile, lang) if result.profile else None),
         (text("badges", lang), badge_text(result.badges, lang)),
         (text("rank_interval_p5_p95", lang), f"{interval.p5:g}–{interval.p95:g}" if interval else None),

@@ -8,7 +8,7 @@ import statistics
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -17,6 +17,7 @@ from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound, Problem, ValidationFailed
+from app.i18n import LabelSet, Language, label
 from app.metrics import time_evaluation
 from app.orm import EvaluationRun, EvaluationZoneResult
 from app.schemas.common import Page
@@ -33,7 +34,7 @@ from app.schemas.evaluation import (
 )
 from app.services import audit
 from app.services.audit import CLI_ACTOR, Actor
-from app.services.matrix import build_matrix, select_zones
+from app.services.matrix import build_matrix, reference_zones, select_zones
 from app.services.model_catalog import methodology, resolve_model
 from app.services.run_document import (
     Methodology,
@@ -45,7 +46,7 @@ from app.services.run_document import (
 )
 from app.services.run_history import previous_run_id
 from app.services.validation import current_year
-from scoring_models.base import EvaluationResult, IndicatorMatrix, ZoneResult
+from scoring_models.base import EvaluationResult, IndicatorMatrix, ModelInfo, PeerGroupInfo, ZoneResult
 
 
 def _canonical(obj: Any) -> bytes:
@@ -54,12 +55,19 @@ def _canonical(obj: Any) -> bytes:
 
 def input_hash(model_doc: Methodology, request: EvaluationRequest, matrix: IndicatorMatrix) -> str:
     """SHA-256 of everything that determines a run's result: methodology, year, filter, options, data."""
-    digest = hashlib.sha256()
-    digest.update(_canonical({
+    return inputs_hash({
         "methodology": model_doc.model_dump(mode="json"),
         "year": request.year,
         "zones": request.zones.model_dump(mode="json"),
         "options": request.options.model_dump(mode="json"),
+    }, matrix)
+
+
+def inputs_hash(facts: dict[str, Any], matrix: IndicatorMatrix) -> str:
+    """SHA-256 of the JSON-ready ``facts`` of a request and of every value of ``matrix`` (axes, meta, cells)."""
+    digest = hashlib.sha256()
+    digest.update(_canonical({
+        **facts,
         "matrix": {
             "zones": matrix.zones,
             "indicators": matrix.indicator_codes,
@@ -68,12 +76,20 @@ def input_hash(model_doc: Methodology, request: EvaluationRequest, matrix: Indic
             "features": matrix.feature_names,
         },
     }))
+    _hash_arrays(digest.update, matrix)
+    if matrix.reference is not None:  # the national population the badges are computed on
+        digest.update(_canonical({"reference": matrix.reference.zones,
+                                  "meta": [m.model_dump(mode="json") for m in matrix.reference.zone_meta]}))
+        _hash_arrays(digest.update, matrix.reference)
+    return digest.hexdigest()
+
+
+def _hash_arrays(update: Callable[[bytes], object], matrix: IndicatorMatrix) -> None:
     # NaN payloads can differ bit-wise; make every missing cell the same bytes before hashing.
     values = np.where(np.isnan(matrix.values), np.nan, matrix.values)
-    digest.update(np.ascontiguousarray(values, dtype="<f8").tobytes())
+    update(np.ascontiguousarray(values, dtype="<f8").tobytes())
     features = np.where(np.isnan(matrix.features), np.nan, matrix.features)
-    digest.update(np.ascontiguousarray(features, dtype="<f8").tobytes())
-    return digest.hexdigest()
+    update(np.ascontiguousarray(features, dtype="<f8").tobytes())
 
 
 def result_hash(result: EvaluationResult, dump: dict[str, Any] | None = None) -> str:
@@ -81,7 +97,12 @@ def result_hash(result: EvaluationResult, dump: dict[str, Any] | None = None) ->
 
     ``dump`` is ``result.model_dump(mode="json")`` when the caller has it already (dumping a large
     result is a fifth of a stored run's time)."""
-    return hashlib.sha256(_canonical(result.model_dump(mode="json") if dump is None else dump)).hexdigest()
+    return json_hash(result.model_dump(mode="json") if dump is None else dump)
+
+
+def json_hash(obj: Any) -> str:
+    """SHA-256 of ``obj`` as canonical JSON (sorted keys, no spaces)."""
+    return hashlib.sha256(_canonical(obj)).hexdigest()
 
 
 def _check_request(request: EvaluationRequest) -> None:
@@ -104,14 +125,15 @@ def run_evaluation(session: Session, request: EvaluationRequest, *, actor: Actor
             "no zone matches the filter",
             errors=[Problem(column="zones", code="no_zones", message="the zone filter selects no zone")],
         )
-    matrix = build_matrix(session, zones, year=request.year)
+    matrix = build_matrix(session, zones, year=request.year,
+                          reference=reference_zones(session, request.zones, year=request.year))
     if np.isnan(matrix.current).all():
         raise ValidationFailed(
             f"no observation for {request.year} among the {len(zones)} selected zone(s)",
             errors=[Problem(column="year", code="no_data", message="no data for this year",
                             value=str(request.year))],
         )
-    doc = methodology(model)
+    doc = methodology(model, request.options.overrides)
     started = time.perf_counter()
     try:
         # Timed here, in the one path the API and the CLI share, so /metrics sees every run.
@@ -245,14 +267,45 @@ def list_runs(
     return [read_run(r) for r in runs], total
 
 
-def _row(r: EvaluationZoneResult, schema_version: int) -> RankingRow:
+def peer_groups_of(session: Session, run_id: int) -> dict[str, PeerGroupInfo]:
+    """The run's peer groups (size and mean composite) by code, from its stored info (NotFound for no such run)."""
+    info = session.scalar(select(EvaluationRun.info).where(EvaluationRun.id == run_id))
+    if info is None:
+        raise NotFound(f"no evaluation run {run_id}")
+    return {g.code: g for g in ModelInfo.model_validate(info).peer_groups}
+
+
+@dataclass(frozen=True)
+class PeerGroupFacts:
+    """A peer group as a reader sees it next to a tier: its words, size and mean composite."""
+
+    zh: str
+    en: str
+    size: int | None
+    mean: float | None
+
+    @classmethod
+    def of(cls, code: str, groups: Mapping[str, PeerGroupInfo]) -> PeerGroupFacts:
+        """The facts of group ``code`` among ``groups`` (size and mean None when the run lists no such group)."""
+        found = groups.get(code)
+        return cls(zh=label(LabelSet.PEER_GROUPS, code, Language.ZH_CN),
+                   en=label(LabelSet.PEER_GROUPS, code, Language.EN),
+                   size=found.size if found else None, mean=found.mean_composite if found else None)
+
+    def fields(self) -> dict[str, Any]:
+        """As the ``peer_group_*`` fields of a ranking row or scorecard."""
+        return {"peer_group_zh": self.zh, "peer_group_en": self.en, "peer_group_size": self.size,
+                "peer_group_mean": self.mean}
+
+
+def _row(r: EvaluationZoneResult, schema_version: int, groups: Mapping[str, PeerGroupInfo]) -> RankingRow:
     result = read_zone_result(r.payload, schema_version)
     interval = result.rank_interval
     return RankingRow(
         zone_code=r.zone_code, name_zh=r.name_zh, name_en=r.name_en, province=r.province, level=r.level,
         rank=r.rank, composite=r.composite, rpi=r.rpi, tier=r.tier, tier_zh=result.tier_zh,
-        subgroup=r.subgroup, peer_group=r.peer_group, peer_rank=r.peer_rank, profile=r.profile,
-        profile_zh=result.profile_zh, badges=list(r.badges),
+        subgroup=r.subgroup, peer_group=r.peer_group, **PeerGroupFacts.of(r.peer_group, groups).fields(),
+        peer_rank=r.peer_rank, profile=r.profile, profile_zh=result.profile_zh, badges=list(r.badges),
         rank_interval=RankIntervalOut(p5=interval.p5, median=interval.median, p95=interval.p95) if interval else None,
     )
 
@@ -285,17 +338,18 @@ def rankings(
 ) -> tuple[list[RankingRow], int]:
     """A page of the run's ranking, filtered and sorted; ties in the sort fall back to zone code."""
     version = run_schema_version(session, run_id)
+    groups = peer_groups_of(session, run_id)
     filters = {"province": province, "level": level, "tier": tier, "peer_group": peer_group, "profile": profile}
     query = _filtered(select(EvaluationZoneResult).where(EvaluationZoneResult.run_id == run_id), filters)
     order = (*SORTS[sort], EvaluationZoneResult.zone_code)
     if badge is None:
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = session.scalars(query.order_by(*order).limit(limit).offset(offset))
-        return [_row(r, version) for r in rows], total
+        return [_row(r, version, groups) for r in rows], total
     # Badges are a JSON list; filtering them portably (SQLite and PostgreSQL) is simplest in Python,
     # and a run holds at most a few thousand zones.
     matching = [r for r in session.scalars(query.order_by(*order)) if badge in r.badges]
-    return [_row(r, version) for r in matching[offset : offset + limit]], len(matching)
+    return [_row(r, version, groups) for r in matching[offset : offset + limit]], len(matching)
 
 
 class RankingsCache:
@@ -370,14 +424,19 @@ class ZoneCard:
     result: ZoneResult
     previous_year: RankChange | None
 
+    @property
+    def peer_group(self) -> PeerGroupFacts:
+        """The zone's peer group in words, with its size and mean composite."""
+        return PeerGroupFacts.of(self.result.peer_group, {g.code: g for g in self.run.info.peer_groups})
+
     def out(self) -> Scorecard:
         """The scorecard as served."""
         run = self.run
         return Scorecard(
             run_id=run.id, model_key=run.model_key, model_version=run.model_version, year=run.year,
             zone_code=self.zone_code, name_zh=self.name_zh, name_en=self.name_en, province=self.province,
-            level=self.level, result=self.result.model_dump(mode="json"), zones_ranked=run.zones_ranked,
-            previous_year=self.previous_year,
+            level=self.level, result=self.result.model_dump(mode="json"), **self.peer_group.fields(),
+            zones_ranked=run.zones_ranked, previous_year=self.previous_year,
         )
 
 

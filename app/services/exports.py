@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from app.i18n import Language, localized
+from app.services.control_chars import printable
 from app.texts import TEXTS
 
 
@@ -72,9 +73,13 @@ def text_column(key: str, text_key: str | None = None) -> Column:
 KEY_VALUE_COLUMNS = (text_column("key", "item"), text_column("value"))
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-# Spreadsheet programs run a text cell that starts with these as a formula ("CSV injection");
-# zone names and sources come from users, so such text is prefixed with an apostrophe in CSV.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheet programs run a text cell that starts with = + - @ as a formula ("CSV injection"), also
+# after leading spaces (a no-break or ideographic space too, or an invisible zero-width one) and in the
+# full-width and small forms a Chinese IME types; a cell starting with a tab or line break may be
+# trimmed into one. Zone names and sources come from users, so such text gets an apostrophe in CSV.
+_FORMULA_START = re.compile(
+    r"[\t\r\n]|[\s\u200b-\u200d\u2060\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b]"
+)
 
 
 def key_value_sheet(name: str, items: Iterable[tuple[str, Any]]) -> Sheet:
@@ -95,10 +100,11 @@ def _csv_text(value: Any) -> str:
         return str(int(value))  # 1236.0 → "1236", as the value was entered
     if isinstance(value, StrEnum):
         return value.value
-    text = str(value)
-    if isinstance(value, str) and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    if not isinstance(value, str):
+        return str(value)
+    # text stored before control characters were refused is written printable (control_chars.printable)
+    text = printable(value)
+    return "'" + text if _FORMULA_START.match(text) else text
 
 
 def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column], lang: Language = Language.ZH_CN) -> bytes:
@@ -136,6 +142,10 @@ def _cell(ws: WriteOnlyWorksheet, value: Any, bold: Font | None = None) -> Write
         value = _naive_utc(value)
     elif value is not None and not isinstance(value, str | int | float | bool | date):
         value = str(value)
+    if isinstance(value, str):
+        # openpyxl refuses control characters (IllegalCharacterError); text stored before they were
+        # refused must not make every export of it fail
+        value = printable(value)
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         # openpyxl stores text starting with "=" as a formula; user text must stay text.

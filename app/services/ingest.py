@@ -17,6 +17,7 @@ from app.orm.base import utcnow
 from app.schemas.common import WriteSummary
 from app.services import audit
 from app.services.audit import Actor
+from app.services.problem_log import DEFAULT_MAX_PROBLEMS, ProblemLog
 from app.services.validation import check_against_catalog, check_year, current_year, parse_value
 from app.services.zones import zone_ids_by_code
 from scoring_models.catalog import indicator_catalog
@@ -38,7 +39,7 @@ class RawCell(NamedTuple):
     zone_code: str
     indicator_code: str
     year: int
-    value: float | int | str | None
+    value: float | int | str | bool | None
     source: str | None = None
     status: str = "reported"
 
@@ -57,7 +58,7 @@ class Cell(Protocol):
     @property
     def year(self) -> int: ...
     @property
-    def value(self) -> float | int | str | None: ...
+    def value(self) -> float | int | str | bool | None: ...
     @property
     def source(self) -> str | None: ...
     @property
@@ -74,12 +75,13 @@ class _Valid(NamedTuple):
 
 
 def validate_cells(
-    session: Session, cells: Sequence[Cell], *, earliest_year: int
-) -> tuple[list[_Valid], list[Problem]]:
-    """Check every cell and collect every problem (never stop at the first)."""
+    session: Session, cells: Sequence[Cell], *, earliest_year: int, max_problems: int = DEFAULT_MAX_PROBLEMS
+) -> tuple[list[_Valid], ProblemLog[Problem]]:
+    """Check every cell and collect every problem (never stop at the first; the first ``max_problems``
+    kept, all counted)."""
     indicators = indicator_catalog().by_code()
     zone_ids = zone_ids_by_code(session, (c.zone_code for c in cells))
-    problems: list[Problem] = []
+    problems: ProblemLog[Problem] = ProblemLog(max_problems)
     valid: list[_Valid] = []
     first_row: dict[tuple[str, str, int], int] = {}
     latest = current_year()  # once per batch, not once per cell
@@ -122,6 +124,7 @@ class _Current(NamedTuple):
     id: int
     value: float
     status: str
+    source: str | None
     revision: int
 
 
@@ -135,7 +138,7 @@ def _existing(session: Session, cells: Sequence[_Valid]) -> dict[tuple[int, str,
     for start in range(0, len(zone_ids), _CHUNK):
         query = (
             select(Observation.id, Observation.zone_id, Observation.indicator_code, Observation.year,
-                   Observation.value, Observation.status, Observation.revision)
+                   Observation.value, Observation.status, Observation.source, Observation.revision)
             .where(
                 Observation.zone_id.in_(zone_ids[start : start + _CHUNK]),
                 Observation.year.in_(years),
@@ -146,7 +149,8 @@ def _existing(session: Session, cells: Sequence[_Valid]) -> dict[tuple[int, str,
             .with_for_update()
         )
         for row in session.execute(query):
-            found[(row.zone_id, row.indicator_code, row.year)] = _Current(row.id, row.value, row.status, row.revision)
+            found[(row.zone_id, row.indicator_code, row.year)] = _Current(row.id, row.value, row.status, row.source,
+                                                                          row.revision)
     return found
 
 
@@ -164,7 +168,8 @@ def _upsert(session: Session, valid: Sequence[_Valid], actor: Actor) -> tuple[in
     changes: list[dict[str, Any]] = []
     for cell in valid:
         old = existing.get((cell.zone_id, cell.indicator_code, cell.year))
-        if old is not None and old.value == cell.value and old.status == cell.status:
+        # A corrected source or status is a change too, recorded in the history like a new value.
+        if old is not None and (old.value, old.status, old.source) == (cell.value, cell.status, cell.source):
             continue
         if old is None:
             inserts.append({
@@ -230,6 +235,7 @@ def write_observations(
     actor: Actor,
     action: str = "observations.upsert",
     details: dict[str, Any] | None = None,
+    max_problems: int = DEFAULT_MAX_PROBLEMS,
 ) -> WriteSummary:
     """Validate all ``cells``; if any is bad raise ValidationFailed listing all, else upsert them.
 
@@ -237,11 +243,11 @@ def write_observations(
     the batch as a whole is one audit event (``action``) with the counts and ``details``. The caller's
     transaction makes it all or nothing; this function only flushes.
     """
-    valid, problems = validate_cells(session, cells, earliest_year=earliest_year)
+    valid, problems = validate_cells(session, cells, earliest_year=earliest_year, max_problems=max_problems)
     if problems:
         raise ValidationFailed(
-            f"{len(problems)} problem(s) in {len({p.row for p in problems})} row(s); nothing was written",
-            errors=problems,
+            f"{len(problems)} problem(s) in {len(problems.rows)} row(s); nothing was written",
+            errors=problems.kept, error_totals=dict(problems.totals),
         )
     # Inserts in key order: two batches inserting the same new cells wait on each other in one order.
     valid = sorted(valid, key=lambda c: (c.zone_id, c.indicator_code, c.year))

@@ -8,12 +8,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, NotFound
-from app.orm import EvaluationRun, ModelSpecRow
+from app.orm import EvaluationRun, ModelSpecRow, PanelRun
 from app.services import audit
 from app.services.audit import CLI_ACTOR, Actor
 from app.services.run_document import Methodology, MethodologyIndicator, read_run
 from scoring_models.base import ScoringModel
 from scoring_models.catalog import indicator_catalog
+from scoring_models.methodology import describe_steps
+from scoring_models.methods import MethodOverrides
 from scoring_models.pipeline import build_model
 from scoring_models.registry import default_registry, version_sort_key
 from scoring_models.spec import ModelSpec
@@ -57,11 +59,13 @@ def nominal_weights(model: ScoringModel) -> dict[str, float]:
     return {code: w / total for code, w in raw.items()}
 
 
-def methodology(model: ScoringModel) -> Methodology:
-    """The model's full methodology as stored with every run (and served by GET /models/{key})."""
+def methodology(model: ScoringModel, overrides: MethodOverrides | None = None) -> Methodology:
+    """The model's full methodology as stored with every run (and served by GET /models/{key}); a run's
+    describes the steps with its own method ``overrides``."""
     catalog = indicator_catalog().by_code()
     weights = nominal_weights(model)
-    spec = getattr(model, "spec", None)
+    found = getattr(model, "spec", None)
+    spec = found if isinstance(found, ModelSpec) else None
     indicators = []
     for i in model.indicators:
         known = catalog.get(i.code)
@@ -74,7 +78,8 @@ def methodology(model: ScoringModel) -> Methodology:
     return Methodology(
         key=model.key, version=model.version, title_zh=model.title_zh, title_en=model.title_en,
         description=model.description, pillars=list(model.pillars), indicators=indicators,
-        tier_scheme=model.tier_scheme, spec=spec.model_dump(mode="json") if isinstance(spec, ModelSpec) else None,
+        tier_scheme=model.tier_scheme, spec=None if spec is None else spec.model_dump(mode="json"),
+        steps=[] if spec is None else describe_steps(spec, (overrides or MethodOverrides()).apply(spec.methods())),
     )
 
 
@@ -104,8 +109,10 @@ def versions_of(session: Session, key: str) -> list[str]:
 
 
 def used_versions(session: Session, key: str) -> set[str]:
-    """Versions of ``key`` that at least one stored run used (these are immutable)."""
-    return set(session.scalars(select(EvaluationRun.model_version).where(EvaluationRun.model_key == key).distinct()))
+    """Versions of ``key`` that at least one stored evaluation or panel used (these are immutable)."""
+    runs = session.scalars(select(EvaluationRun.model_version).where(EvaluationRun.model_key == key).distinct())
+    panels = session.scalars(select(PanelRun.model_version).where(PanelRun.model_key == key).distinct())
+    return set(runs) | set(panels)
 
 
 def effective_weights(session: Session, key: str, version: str) -> tuple[int | None, dict[str, float] | None]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.i18n import Language, localized
 from app.orm import EvaluationRun
@@ -29,6 +29,7 @@ from scoring_models.base import (
     TierScheme,
     ZoneResult,
 )
+from scoring_models.methodology import StepDescription
 
 SCHEMA_VERSION = 1
 LEGACY_SCHEMA_VERSION = 1  # rows written before the version was stored
@@ -61,6 +62,9 @@ class Methodology(BaseModel):
     # The declarative spec verbatim, as it was: the spec language may grow, and a run stays readable
     # without upgrading every spec it ever stored.
     spec: dict[str, Any] | None
+    # Every step's method, whose data it reads (filtered / national / own) and its source; empty for
+    # plug-ins that are not specs and for runs stored before steps were described.
+    steps: list[StepDescription] = Field(default_factory=list)
 
     def tier_codes(self) -> list[str]:
         """Tier codes from the best tier down."""
@@ -93,14 +97,19 @@ class RunDocument(BaseModel):
     methodology: Methodology
 
     def columns(self) -> dict[str, Any]:
-        """The run row's column values for this document (JSON columns as JSON-ready data)."""
+        """The run row's column values for this document (JSON columns as JSON-ready data).
+
+        ``info`` and ``methodology`` leave out the fields their document did not hold: fields added later
+        (with defaults, e.g. ``zero_variance_indicators``, ``steps``) are absent from older rows, which are
+        served as stored.
+        """
         return {
             "schema_version": self.schema_version,
             "zone_filter": self.zone_filter.model_dump(mode="json"),
             "options": self.options.model_dump(mode="json"),
-            "info": self.info.model_dump(mode="json"),
+            "info": self.info.model_dump(mode="json", exclude_unset=True),
             "excluded": [e.model_dump(mode="json") for e in self.excluded],
-            "methodology": self.methodology.model_dump(mode="json"),
+            "methodology": self.methodology.model_dump(mode="json", exclude_unset=True),
         }
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date
 
 from app.errors import Problem
+from app.services.numbers import NotANumber, parse_number
 from scoring_models.catalog import Indicator, ValueKind
 
 
@@ -28,25 +28,13 @@ def check_year(
     return None
 
 
-def parse_value(raw: float | int | str | None, *, row: int, column: str) -> float | Problem:
-    """Turn a JSON number or numeric string into a finite float, or say what is wrong with it."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return Problem(row=row, column=column, code="missing_value", message="a value is required")
-    if isinstance(raw, bool):
-        return Problem(row=row, column=column, code="not_a_number", message="expected a number", value=str(raw))
-    if isinstance(raw, str):
-        try:
-            number = float(raw.strip().replace(",", ""))
-        except ValueError:
-            return Problem(
-                row=row, column=column, code="not_a_number", message="expected a number, got text", value=raw[:200]
-            )
-    else:
-        number = float(raw)
-    if not math.isfinite(number):
-        return Problem(
-            row=row, column=column, code="not_finite", message="NaN and infinity are not allowed", value=str(raw)
-        )
+def parse_value(raw: object, *, row: int, column: str) -> float | Problem:
+    """A JSON number or plain ASCII decimal string as a finite float, or what is wrong with it — the
+    same reading as an import file's cells (:func:`app.services.numbers.parse_number`)."""
+    number = parse_number(raw)
+    if isinstance(number, NotANumber):
+        return Problem(row=row, column=column, code=number.code, message=number.message,
+                       value=None if raw is None else str(raw)[:200])
     return number
 
 

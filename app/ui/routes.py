@@ -24,14 +24,17 @@ from app.i18n import LabelSet, Language, label, labels_for, localized, resolve_l
 from app.security_headers import html_policy
 from app.services import evaluations as service
 from app.services import model_catalog as catalog
+from app.services import panel_views
+from app.services import panels as panel_service
 from app.services import run_history as history
 from app.services.evaluation_exports import badge_text, highlight_sentence
 from app.services.evaluation_exports import highlights as card_highlights
 from app.services.evaluations import ZoneCard
 from app.services.observations import query_long
+from app.services.panel_document import StoredPanel
 from app.services.run_document import StoredRun
 from app.texts import TEXTS, text
-from app.ui import charts
+from app.ui import charts, panel_charts
 from app.ui.access import signed_in, ui_read_access
 
 router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(ui_read_access)])
@@ -117,7 +120,7 @@ def html_errors(handler: Callable[P, HTMLResponse]) -> Callable[P, HTMLResponse]
     return wrapper
 
 
-def _model_titles(session: Session, lang: Language) -> dict[str, str]:
+def model_titles(session: Session, lang: Language) -> dict[str, str]:
     return {m["key"]: localized(m["title_zh"], m["title_en"], lang) for m in catalog.list_models(session)}
 
 
@@ -126,7 +129,7 @@ def _model_titles(session: Session, lang: Language) -> dict[str, str]:
 def index(request: Request, session: SessionDep) -> HTMLResponse:
     """The latest runs of every model, with links to rankings and methodology."""
     page = Page(request)
-    titles = _model_titles(session, page.lang)
+    titles = model_titles(session, page.lang)
     by_model = history.latest_runs(session, per_model=RUNS_PER_MODEL)
     # Models with runs first (newest run first), then the others in catalog order.
     keys = [*by_model, *(k for k in titles if k not in by_model)]
@@ -136,7 +139,8 @@ def index(request: Request, session: SessionDep) -> HTMLResponse:
                   for r in by_model.get(key, [])]}
         for key in keys
     ]
-    return page.render("index.html", groups=groups)
+    panels, _total = panel_service.list_panels(session, model=None, year=None, limit=RUNS_PER_MODEL * 2, offset=0)
+    return page.render("index.html", groups=groups, panels=panels, titles=titles)
 
 
 def _ordered_tiers(run: StoredRun, counts: dict[str, int]) -> list[tuple[str, int]]:
@@ -171,23 +175,30 @@ def ranking(request: Request, session: SessionDep, run_id: int, province: str | 
         chart=chart, provinces=service.provinces_of(session, run_id), downloads=downloads,
         badge_text=lambda b: badge_text(b, page.lang), tiers=run.methodology.tier_codes(),
         peer_groups=[g.code for g in run.info.peer_groups],
-        model_title=_model_titles(session, page.lang).get(run.model_key, run.model_key),
+        model_title=model_titles(session, page.lang).get(run.model_key, run.model_key),
     )
 
 
 def _trend(page: Page, session: Session, run: StoredRun, code: str,
-           key_indicators: list[str]) -> tuple[list[Any], str]:
-    """Charts of the zone across years: composite and rank in the same model's runs of other years when
-    there are any, else the raw values of its key indicators (indexed, first year = 100)."""
+           key_indicators: list[str]) -> tuple[list[Any], str, StoredPanel | None]:
+    """Charts of the zone across years. Composites of separate yearly runs are each normalised within their
+    year and do not compare, so: the composites of a panel of the same model version covering this year
+    (common scale, tier bands) when there is one; the ranks in the same model's runs of other years; else
+    the raw values of its key indicators (indexed, first year = 100)."""
     points = history.zone_history(session, run, code)
-    if len(points) >= 2:
-        composite = charts.line_chart([charts.Series(page.t("composite"), [(p.year, p.composite) for p in points])],
-                                      title=page.t("trend_composite"), y_label=page.t("composite"))
-        rank = charts.line_chart([charts.Series(page.t("rank"), [(p.year, float(p.rank)) for p in points],
-                                                colour=charts.PALETTE[1])],
-                                 title=page.t("trend_rank"), y_label=page.t("rank_top_is_best"), invert=True,
-                                 integer=True)
-        return [composite, rank], "runs"
+    rank = [charts.line_chart([charts.Series(page.t("rank"), [(p.year, float(p.rank)) for p in points],
+                                             colour=charts.PALETTE[1])],
+                              title=page.t("trend_rank"), y_label=page.t("rank_top_is_best"), invert=True,
+                              integer=True)] if len(points) >= 2 else []
+    panel = panel_service.panel_covering(session, run.model_key, run.model_version, run.year, code)
+    if panel is not None:
+        found = panel_views.zone_trajectory(session, panel.id, code)
+        chart = panel_charts.zone_trajectory_chart(found, panel.base_year, tier_label=lambda t: page.label("tiers", t),
+                                                   title=page.t("trajectory_title"),
+                                                   y_label=page.t("composite_common_scale"))
+        return [chart, *rank], "panel", panel
+    if rank:
+        return rank, "runs", None
     cells, _ = query_long(session, zones=[code], indicators=key_indicators, year_from=None, year_to=run.year,
                           limit=1000, offset=0)
     series: list[charts.Series] = []
@@ -199,9 +210,9 @@ def _trend(page: Page, session: Session, run: StoredRun, code: str,
         series.append(charts.Series(page.label("indicators", indicator),
                                     [(y, 100.0 * v / base) for y, v in values], colour=charts.PALETTE[n]))
     if not series:
-        return [], "none"
+        return [], "none", None
     return [charts.line_chart(series, title=page.t("trend_indicators"), y_label=page.t("index_first_year"))], \
-        "indicators"
+        "indicators", None
 
 
 def _neighbours(page: Page, session: Session, card: ZoneCard) -> str:
@@ -239,16 +250,18 @@ def zone(request: Request, session: SessionDep, run_id: int, code: str) -> HTMLR
         [charts.Bar(page.label("indicators", i.code), i.contribution, charts.PALETTE[2],
                     note=f"{i.contribution:.2f}") for i in indicators[:10]],
         title=page.t("top_contributions"), css_class="bar-chart contribution-chart")
-    trend, trend_source = _trend(page, session, run, code, [i.code for i in indicators[:3]])
+    trend, trend_source, trend_panel = _trend(page, session, run, code, [i.code for i in indicators[:3]])
     highlights = [
         {"kind": kind, "code": h.code, "text": highlight_sentence(page.label("indicators", h.code), h.delta, page.lang)}
         for kind, h in card_highlights(card)
     ]
     downloads = {fmt: page.url(f"/api/v1/evaluations/{run_id}/zones/{code}", format=fmt) for fmt in ("csv", "xlsx")}
-    return page.render("zone.html", run=run, card=card, result=result, radar=radar, contributions=contributions,
+    return page.render("zone.html", run=run, card=card, result=result, peers=card.peer_group, radar=radar,
+                       contributions=contributions,
                        interval=_neighbours(page, session, card), trend=trend, trend_source=trend_source,
+                       trend_panel=trend_panel,
                        highlights=highlights, downloads=downloads, badge_text=badge_text(result.badges, page.lang),
-                       model_title=_model_titles(session, page.lang).get(run.model_key, run.model_key))
+                       model_title=model_titles(session, page.lang).get(run.model_key, run.model_key))
 
 
 @router.get("/models/{key}", response_class=HTMLResponse)

@@ -15,7 +15,7 @@ from scoring_models.spec import ModelSpec
 SPEC = ModelSpec.model_validate(
     {
         "key": "comprehensive",
-        "version": "1.0.0",
+        "version": "1.0.1",
         "title_zh": "高新区综合评价",
         "title_en": "Comprehensive evaluation",
         "description": (

@@ -19,7 +19,7 @@ from scoring_models.spec import ModelSpec
 SPEC = ModelSpec.model_validate(
     {
         "key": "innovation-strength",
-        "version": "1.0.0",
+        "version": "1.0.1",
         "title_zh": "创新实力评价",
         "title_en": "Innovation strength",
         "description": __doc__,

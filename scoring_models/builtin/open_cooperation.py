@@ -19,7 +19,7 @@ from scoring_models.spec import ModelSpec
 SPEC = ModelSpec.model_validate(
     {
         "key": "open-cooperation",
-        "version": "1.0.0",
+        "version": "1.0.1",
         "title_zh": "开放合作评价",
         "title_en": "Open cooperation",
         "description": __doc__,

@@ -6,7 +6,7 @@ import numpy as np
 
 from scoring_models.arrays import FloatArray
 from scoring_models.base import CorrelationFlag, IndicatorMatrix
-from scoring_models.pipeline.score import normalise_alternatives
+from scoring_models.pipeline.score import nature_caps, normalise_alternatives, uncertainty_alternatives
 from scoring_models.pipeline.state import PipelineState
 from scoring_models.spec import BadgeSpec
 from scoring_models.steps import badges, checks, explain, peer_groups
@@ -35,25 +35,31 @@ def explain_scores(state: PipelineState) -> None:
 
 
 def estimate_uncertainty(state: PipelineState) -> None:
-    """Monte Carlo rank intervals and sensitivity over noisy weights × the spec's method alternatives."""
+    """Monte Carlo rank intervals and sensitivity over noisy weights (kept within the nature caps)
+    × the run's own methods and the spec's alternatives."""
     spec = state.spec
     runs = state.options.uncertainty_runs if spec.uncertainty.enabled else 0
     if runs <= 0:
         return
+    normalisations, aggregations = uncertainty_alternatives(state)
+    natures, caps = nature_caps(state)
     state.uncertainty = unc.monte_carlo(
-        normalise_alternatives(state),
+        normalise_alternatives(state, normalisations),
         state.weights,
-        aggregations=spec.uncertainty.aggregations,
+        aggregations=aggregations,
         runs=runs,
         noise=spec.uncertainty.weight_noise,
         seed=state.options.seed,
         settings=spec.aggregation,
+        project=(lambda w: wt.apply_share_caps(w, natures, caps)) if caps else None,
+        normalisation_names=normalisations,
     )
 
 
 def award_badges(state: PipelineState) -> None:
-    """Cultivation badges of every zone of the full matrix (all catalog indicators, all history)."""
-    state.badges = zone_badges(state.spec.badges, state.matrix)
+    """Cultivation badges (all catalog indicators, all history) computed on the national population
+    (``matrix.population``): the chain rankings and the national median do not depend on the filter."""
+    state.badges = zone_badges(state.spec.badges, state.matrix.population)
 
 
 def zone_badges(rules: BadgeSpec, matrix: IndicatorMatrix) -> dict[str, list[str]]:

@@ -75,6 +75,7 @@ def _model_info(state: PipelineState) -> ModelInfo:
         pillar_weights=_pillar_weights(state.spec),
         correlation_flags=state.correlation_flags,
         excluded_indicators=state.excluded_indicators,
+        zero_variance_indicators=[codes[i] for i in np.flatnonzero(state.zero_variance)],
         outliers=state.outlier_treatments,
         methods=state.methods.model_dump(),
         peer_groups=[
@@ -83,6 +84,9 @@ def _model_info(state: PipelineState) -> ModelInfo:
             if sizes[g] > 0
         ],
         uncertainty_runs=mc.runs if mc is not None else 0,
+        uncertainty_alternatives={"normalisation": list(mc.normalisations), "aggregation": list(mc.aggregations)}
+        if mc is not None
+        else {},
         sensitivity=[
             SensitivityIndex(factor=f, first_order=mc.first_order[f], total=mc.total[f]) for f in mc.first_order
         ]
@@ -144,7 +148,7 @@ def _zone_result(state: PipelineState, z: int) -> ZoneResult:
         indicators=_indicator_scores(state, z),
         coverage=float(state.zone_coverage[z]),
         imputed_cells=[state.indicators[i] for i in np.flatnonzero(state.imputed_mask[z])],
-        rank_interval=RankInterval(p5=float(mc.p5[z]), median=float(mc.median[z]), p95=float(mc.p95[z]))
+        rank_interval=RankInterval(p5=int(mc.p5[z]), median=int(mc.median[z]), p95=int(mc.p95[z]))
         if mc is not None
         else None,
         strengths=_highlights(state, z, state.strengths),

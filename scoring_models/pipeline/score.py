@@ -60,10 +60,30 @@ def normalise(state: PipelineState) -> None:
     state.normalised = method.func(_columns(state), state.spec.normalisation)
 
 
-def normalise_alternatives(state: PipelineState) -> list[FloatArray]:
-    """The treated values under every normalisation alternative of the uncertainty analysis."""
+def _own_first(own: str, alternatives: list[str]) -> tuple[str, ...]:
+    return (own, *(name for name in dict.fromkeys(alternatives) if name != own))
+
+
+def uncertainty_alternatives(state: PipelineState) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The normalisations and aggregations the Monte Carlo crosses: the run's own methods (after
+    any override) first, then the spec's alternatives, so the reported configuration is always
+    one of the runs."""
+    spec, methods = state.spec.uncertainty, state.methods
+    return _own_first(methods.normalisation, spec.normalisations), _own_first(methods.aggregation, spec.aggregations)
+
+
+def normalise_alternatives(state: PipelineState, names: tuple[str, ...]) -> list[FloatArray]:
+    """The treated values under each of the normalisations ``names`` (the run's own is reused)."""
     columns, settings = _columns(state), state.spec.normalisation
-    return [NORMALISATIONS.get(name).func(columns, settings) for name in state.spec.uncertainty.normalisations]
+    own = state.methods.normalisation
+    return [state.normalised if name == own else NORMALISATIONS.get(name).func(columns, settings) for name in names]
+
+
+def nature_caps(state: PipelineState) -> tuple[list[str], dict[str, float]]:
+    """Each kept indicator's nature and the spec's cap on the weight share of each capped nature."""
+    caps = {n.value: c for n, c in state.spec.constraints.max_nature_share.items()}
+    cat = indicator_catalog().by_code()
+    return [cat[c].nature.value for c in state.kept.codes], caps
 
 
 def weigh(state: PipelineState) -> None:
@@ -75,12 +95,11 @@ def weigh(state: PipelineState) -> None:
     try:
         method = wt.WEIGHTINGS.get(state.methods.weighting)
         scores = minmax(state.treated, kept.directions)
-        within = wt.within_pillars(method, scores, kept.pillar, kept.weights, spec.weighting)
+        within = wt.within_pillars(method, scores, kept.pillar, kept.weights, spec.weighting, raw=state.treated)
         applied = wt.within_groups(within, kept.pillar, np.array([p.weight for p in spec.pillars], dtype=np.float64))
-        caps = {n.value: c for n, c in spec.constraints.max_nature_share.items()}
+        natures, caps = nature_caps(state)
         if caps:
-            cat = indicator_catalog().by_code()
-            applied = wt.apply_share_caps(applied, [cat[c].nature.value for c in kept.codes], caps)
+            applied = wt.apply_share_caps(applied, natures, caps)
     except ValueError as exc:
         reason = f"the indicators kept after the checks cannot be weighted ({exc})"
         state.excluded += [
@@ -90,6 +109,7 @@ def weigh(state: PipelineState) -> None:
         end_unranked(state)
         return
     state.weights = applied
+    state.zero_variance = wt.zero_variance(state.treated)
 
 
 def aggregate(state: PipelineState) -> None:

@@ -44,6 +44,7 @@ class KeptIndicators:
     targets: FloatArray = field(default_factory=lambda: _floats(0))
     pillar: IntArray = field(default_factory=_ints)
     weights: FloatArray = field(default_factory=lambda: _floats(0))
+    zero_variance: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # per kept indicator
 
 
 @dataclass
@@ -76,6 +77,7 @@ class PipelineState:
     outlier_treatments: list[OutlierTreatment] = field(default_factory=list)
     normalised: FloatArray = field(default_factory=lambda: _floats(0, 0))
     weights: FloatArray = field(default_factory=lambda: _floats(0))
+    zero_variance: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # per kept indicator
     composite: FloatArray = field(default_factory=lambda: _floats(0))
     row_weights: FloatArray = field(default_factory=lambda: _floats(0, 0))
     pillar_scores: FloatArray = field(default_factory=lambda: _floats(0, 0))

@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import Field
 
 from scoring_models.arrays import FloatArray
-from scoring_models.steps.registry import MethodName, StepRegistry, StepSettings
+from scoring_models.steps.registry import HANDBOOK, MethodName, Population, StepRegistry, StepSettings
 
 
 def row_weights(x: FloatArray, w: FloatArray) -> FloatArray:
@@ -140,12 +140,16 @@ class AggregationMethod:
     negative (a per-run override or a Monte Carlo alternative still runs: the function shifts
     such columns itself). ``own_scale``: the composite lies on the method's own 0–100 scale
     whatever the normalisation (TOPSIS closeness), so the RPI stays meaningful even on z-scores.
+    ``population`` says whose data its result for a zone depends on and ``source`` the published method
+    (both shown by a model's methodology).
     """
 
     name: str
     func: Aggregate
     needs_nonnegative: bool = False
     own_scale: bool = False
+    population: Population = Population.FILTERED
+    source: str = ""
 
 
 AGGREGATIONS: StepRegistry[AggregationMethod] = StepRegistry("aggregation")
@@ -177,6 +181,15 @@ def _topsis(x: FloatArray, w: FloatArray, _: AggregationSpec) -> FloatArray:
     return 100.0 * topsis(x, w)
 
 
-AGGREGATIONS.add(AggregationMethod("arithmetic", _arithmetic))
-AGGREGATIONS.add(AggregationMethod("geometric", _geometric, needs_nonnegative=True))
-AGGREGATIONS.add(AggregationMethod("topsis", _topsis, own_scale=True))
+AGGREGATIONS.add(AggregationMethod(
+    "arithmetic", _arithmetic, population=Population.OWN,
+    source=f"{HANDBOOK}, step 7: weighted arithmetic mean",
+))
+AGGREGATIONS.add(AggregationMethod(
+    "geometric", _geometric, needs_nonnegative=True, population=Population.OWN,
+    source=f"{HANDBOOK}, step 7: weighted geometric mean (less compensation), shifted by 1 point",
+))
+AGGREGATIONS.add(AggregationMethod(
+    "topsis", _topsis, own_scale=True,
+    source="Hwang & Yoon (1981): TOPSIS closeness to the ideal among the zones evaluated, × 100",
+))

@@ -11,9 +11,13 @@ The rules of the domain brief (section 5), every threshold a parameter:
 * **hidden champion** — the leading chain's location quotient is in the top decile of the zones
   sharing that leading chain (within-chain rank ≤ ceil(n × (1 − quantile))), the leading chain's
   share of revenue is at least ``min_share`` percent, and total revenue is below the median
-  revenue of the national zones evaluated (of all zones when none is national).
-* **single-item champion** — among all evaluated zones sharing the same leading chain, the zone is
-  in the top ``top_n`` (3) by the leading chain's revenue.
+  revenue of the national-level zones (of all zones when none is national).
+* **single-item champion** — among all zones sharing the same leading chain, the zone is in the
+  top ``top_n`` (3) by the leading chain's revenue.
+
+"All zones" is the population the functions are given: the pipeline passes the national
+population of the year (``IndicatorMatrix.population``), whatever zones a run evaluates, so a
+province-only run awards its zones the badges the national run does.
 
 All badges require at least ``min_history_years`` (3) years with reported revenue. Ranks within a
 chain are computed for all chains at once with a lexicographic sort; ties share the better rank.

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from scoring_models.arrays import BoolArray, FloatArray, IntArray
-from scoring_models.steps.registry import MethodName, StepRegistry, StepSettings
+from scoring_models.steps.registry import HANDBOOK, MethodName, Population, StepRegistry, StepSettings
 
 
 def impute_none(x: FloatArray) -> tuple[FloatArray, BoolArray]:
@@ -76,10 +76,16 @@ class Cells:
 
 @dataclass(frozen=True)
 class ImputationMethod:
-    """A registered imputation method: its name and its function."""
+    """A registered imputation method: its name and its function.
+
+    ``population`` says whose data its result for a zone depends on and ``source`` the published method
+    (both shown by a model's methodology).
+    """
 
     name: str
     func: Impute
+    population: Population = Population.FILTERED
+    source: str = ""
 
 
 IMPUTATIONS: StepRegistry[ImputationMethod] = StepRegistry("imputation")
@@ -108,6 +114,15 @@ def _last_observed(cells: Cells, _: ImputationSpec) -> tuple[FloatArray, BoolArr
     return impute_last_observed(cells.history)
 
 
-IMPUTATIONS.add(ImputationMethod("none", _none))
-IMPUTATIONS.add(ImputationMethod("peer_median", _peer_median))
-IMPUTATIONS.add(ImputationMethod("last_observed", _last_observed))
+IMPUTATIONS.add(ImputationMethod(
+    "none", _none, population=Population.OWN,
+    source=f"{HANDBOOK}, step 3: case deletion (missing cells stay missing; aggregation rescales the weights)",
+))
+IMPUTATIONS.add(ImputationMethod(
+    "peer_median", _peer_median,
+    source=f"{HANDBOOK}, step 3: unconditional median imputation, within the peer group",
+))
+IMPUTATIONS.add(ImputationMethod(
+    "last_observed", _last_observed, population=Population.OWN,
+    source="European Innovation Scoreboard methodology: a missing value takes the most recent year available",
+))

@@ -3,9 +3,9 @@
 ``directions[i]`` is +1 when higher raw values are better and -1 when lower is better; every
 method returns values where higher is better. Missing cells stay NaN. Constant columns (all
 present values equal) are defined, never divided by zero: min-max and distance-to-target give 50,
-z-score gives 0, rank gives the mid percentile 50. The registered methods (:data:`NORMALISATIONS`:
-``minmax``, ``zscore``, ``rank``, ``target``) wrap the functions below; a spec, a per-run override
-or an uncertainty alternative names one of them.
+z-score gives 0, rank gives the mid percentile 50, vector gives equal scores. The registered
+methods (:data:`NORMALISATIONS`: ``minmax``, ``zscore``, ``rank``, ``target``, ``vector``) wrap the
+functions below; a spec, a per-run override or an uncertainty alternative names one of them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from scoring_models.arrays import FloatArray
-from scoring_models.steps.registry import MethodName, StepRegistry, StepSettings
+from scoring_models.steps.registry import HANDBOOK, MethodName, Population, StepRegistry, StepSettings
 
 
 def _signed(x: FloatArray, directions: npt.NDArray[np.float64]) -> FloatArray:
@@ -58,19 +58,25 @@ def zscore(x: FloatArray, directions: npt.NDArray[np.float64]) -> FloatArray:
     return np.asarray(out, dtype=np.float64)
 
 
+def _tie_runs(x: FloatArray) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+    """Column-wise ascending sort order (NaN last) and, in sorted order, where a run of equal values starts."""
+    filled = np.where(np.isnan(x), np.inf, x)
+    order = np.argsort(filled, axis=0, kind="stable")
+    sorted_vals = np.take_along_axis(filled, order, axis=0)
+    new_run = np.ones(x.shape, dtype=bool)
+    new_run[1:] = sorted_vals[1:] != sorted_vals[:-1]
+    return order, new_run
+
+
 def average_ranks(x: FloatArray) -> FloatArray:
     """Column-wise ascending ranks 1..n of present values, ties get their average rank; NaN stays NaN.
 
     Vectorised: one argsort per matrix, ties resolved by averaging over runs of equal values.
     """
     n_rows, n_cols = x.shape
-    filled = np.where(np.isnan(x), np.inf, x)
-    order = np.argsort(filled, axis=0, kind="stable")
-    sorted_vals = np.take_along_axis(filled, order, axis=0)
+    order, new_run = _tie_runs(x)
     pos = np.arange(1, n_rows + 1, dtype=np.float64)[:, None] * np.ones((1, n_cols))
     # start index of each run of equal values, then average positions within the run
-    new_run = np.ones((n_rows, n_cols), dtype=bool)
-    new_run[1:] = sorted_vals[1:] != sorted_vals[:-1]
     run_id = np.cumsum(new_run, axis=0) - 1
     col_offset = (np.arange(n_cols) * (n_rows + 1))[None, :]
     flat_id = (run_id + col_offset).ravel()
@@ -80,6 +86,21 @@ def average_ranks(x: FloatArray) -> FloatArray:
     ranks = np.empty_like(avg)
     np.put_along_axis(ranks, order, avg, axis=0)
     return np.where(np.isnan(x), np.nan, ranks)
+
+
+def min_ranks(x: FloatArray) -> npt.NDArray[np.int_]:
+    """Column-wise ascending ranks 1..n where ties share the lowest rank ("1224"); NaN sorts last.
+
+    ``min_ranks(-scores)`` is the competition rank of a ranking (1 = highest score, ties share the
+    better rank), column by column in one argsort.
+    """
+    n_rows = x.shape[0]
+    order, new_run = _tie_runs(x)
+    pos = np.arange(1, n_rows + 1, dtype=np.int_)[:, None]
+    first = np.maximum.accumulate(np.where(new_run, pos, 0), axis=0)  # each run's first position
+    ranks = np.empty(x.shape, dtype=np.int_)
+    np.put_along_axis(ranks, order, first, axis=0)
+    return ranks
 
 
 def rank_percentile(x: FloatArray, directions: npt.NDArray[np.float64]) -> FloatArray:
@@ -123,6 +144,22 @@ def distance_to_target(
     return np.where(np.isnan(s), np.nan, out)
 
 
+def vector(x: FloatArray, directions: npt.NDArray[np.float64]) -> FloatArray:
+    """Vector normalisation (Hwang & Yoon 1981, the textbook TOPSIS), in percent.
+
+    ``100 x / sqrt(Σ x²)`` over each column's present values; lower-is-better columns take
+    ``100 (1 - x / sqrt(Σ x²))``, pymcdm's convention (TOPSIS is shift-invariant per column, so
+    TOPSIS on these scores equals the textbook, which instead takes the column minimum as the
+    ideal of a cost criterion). Negative raw values give negative scores. A column with no
+    non-zero value gives 0 (100 when lower is better).
+    """
+    with np.errstate(invalid="ignore"):
+        norm = np.sqrt(np.nansum(x**2, axis=0))
+        r = np.where(norm[None, :] > 0, x / np.where(norm > 0, norm, 1.0)[None, :], 0.0)
+    out = 100.0 * np.where((directions > 0)[None, :], r, 1.0 - r)
+    return np.asarray(np.where(np.isnan(x), np.nan, out), dtype=np.float64)
+
+
 # --------------------------------------------------------------------------------------------
 # registered methods
 
@@ -144,12 +181,16 @@ class NormalisationMethod:
     ``nonnegative``: scores are never negative — geometric aggregation needs it and a composite
     on such scores has a meaningful ratio to its peer mean (the RPI); z-scores are not.
     ``needs_targets``: every indicator needs a ``target`` (a spec using it without one is rejected).
+    ``population`` says whose data its result for a zone depends on and ``source`` the published method
+    (both shown by a model's methodology).
     """
 
     name: str
     func: Normalise
     nonnegative: bool = True
     needs_targets: bool = False
+    population: Population = Population.FILTERED
+    source: str = ""
 
 
 NORMALISATIONS: StepRegistry[NormalisationMethod] = StepRegistry("normalisation")
@@ -185,7 +226,23 @@ def _target(c: Columns, _: NormalisationSpec) -> FloatArray:
     return distance_to_target(c.values, c.directions, c.targets)
 
 
-NORMALISATIONS.add(NormalisationMethod("minmax", _minmax))
-NORMALISATIONS.add(NormalisationMethod("zscore", _zscore, nonnegative=False))
-NORMALISATIONS.add(NormalisationMethod("rank", _rank))
-NORMALISATIONS.add(NormalisationMethod("target", _target, needs_targets=True))
+def _vector(c: Columns, _: NormalisationSpec) -> FloatArray:
+    return vector(c.values, c.directions)
+
+
+NORMALISATIONS.add(NormalisationMethod(
+    "minmax", _minmax, source=f"{HANDBOOK}, step 5: min-max rescaling to 0-100 over the zones evaluated",
+))
+NORMALISATIONS.add(NormalisationMethod(
+    "zscore", _zscore, nonnegative=False, source=f"{HANDBOOK}, step 5: standardisation (z-scores)",
+))
+NORMALISATIONS.add(NormalisationMethod("rank", _rank, source=f"{HANDBOOK}, step 5: ranking (as percentiles)"))
+NORMALISATIONS.add(NormalisationMethod(
+    "target", _target, needs_targets=True,
+    source=f"{HANDBOOK}, step 5: distance to a reference (the spec's targets, from the worst value evaluated)",
+))
+# Scores can be negative (negative raw values): no RPI unless TOPSIS aggregates, and no geometric mean.
+NORMALISATIONS.add(NormalisationMethod(
+    "vector", _vector, nonnegative=False,
+    source="Hwang & Yoon (1981) Multiple Attribute Decision Making: vector normalisation of TOPSIS",
+))

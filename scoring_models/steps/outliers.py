@@ -1,9 +1,16 @@
 """Outlier treatment in the COINr style: winsorise a few points, else log-transform.
 
 Rule (per indicator column, missing cells ignored): a column is *outlying* when
-``|skewness| > skew_max`` **and** ``kurtosis > kurt_max``, where skewness is the moment estimator
-``g1 = m3 / m2**1.5`` and kurtosis is the **excess** kurtosis ``g2 = m4 / m2**2 - 3`` (normal = 0),
-both with population (biased) central moments ``mk = mean((x - mean)**k)``. Defaults 2 and 3.5.
+``|skewness| > skew_max`` **and** ``kurtosis > kurt_max`` (defaults 2 and 3.5), with the sample
+("type 2") estimators that the JRC and COINr use, the ones Excel's ``SKEW`` and ``KURT`` and
+scipy's ``skew``/``kurtosis(bias=False)`` compute. With n present values, central moments
+``mk = mean((x - mean)**k)``, ``g1 = m3 / m2**1.5`` and ``g2 = m4 / m2**2 - 3``:
+
+* skewness ``G1 = g1 · sqrt(n (n - 1)) / (n - 2)``;
+* excess kurtosis ``G2 = ((n + 1) g2 + 6) (n - 1) / ((n - 2)(n - 3))`` (normal = 0).
+
+The population moments g1, g2 are biased towards 0 in small samples (for n = 8, G2 ≈ 2 g2 + 1),
+which left province-sized runs (8–20 zones) almost never outlying.
 
 Treatment of an outlying column:
 
@@ -17,7 +24,8 @@ Treatment of an outlying column:
    ``-ln(1 + 100 (max - x) / (max - min))`` for negative skew. Both are monotone (ranks and
    direction are kept) and independent of the unit.
 
-Columns with fewer than 3 values or no variance are never outlying. The registered methods
+Columns with fewer than 4 values (the kurtosis estimator needs n ≥ 4) or no variance are never
+outlying. The registered methods
 (:data:`OUTLIER_TREATMENTS`: ``none``, ``winsorise_log``) wrap :func:`treat_outliers`.
 """
 
@@ -31,13 +39,13 @@ import numpy as np
 from pydantic import Field
 
 from scoring_models.arrays import BoolArray, FloatArray
-from scoring_models.steps.registry import MethodName, StepRegistry, StepSettings
+from scoring_models.steps.registry import HANDBOOK, MethodName, Population, StepRegistry, StepSettings
 
 
 def skew_kurtosis(x: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Column-wise skewness g1 and excess kurtosis g2 (population moments, NaN ignored).
+    """Column-wise sample skewness G1 and excess kurtosis G2 (type 2, as Excel; NaN ignored).
 
-    Columns with fewer than 3 present values or zero variance get 0 for both.
+    Columns with fewer than 4 present values or zero variance get 0 for both.
     """
     present = ~np.isnan(x)
     n = present.sum(axis=0)
@@ -49,10 +57,12 @@ def skew_kurtosis(x: FloatArray) -> tuple[FloatArray, FloatArray]:
     m3 = (d**3).sum(axis=0) / cnt
     m4 = (d**4).sum(axis=0) / cnt
     scale = np.maximum(np.abs(mean), 1.0)
-    ok = (n >= 3) & (m2 > (1e-12 * scale) ** 2)
+    ok = (n >= 4) & (m2 > (1e-12 * scale) ** 2)
     safe = np.where(ok, m2, 1.0)
-    g1 = np.where(ok, m3 / safe**1.5, 0.0)
-    g2 = np.where(ok, m4 / safe**2 - 3.0, 0.0)
+    k = np.where(ok, cnt, 4.0)  # keeps the bias factors finite where the result is 0 anyway
+    g1 = m3 / safe**1.5 * np.sqrt(k * (k - 1.0)) / (k - 2.0)
+    g2 = ((k + 1.0) * (m4 / safe**2 - 3.0) + 6.0) * (k - 1.0) / ((k - 2.0) * (k - 3.0))
+    g1, g2 = np.where(ok, g1, 0.0), np.where(ok, g2, 0.0)
     return np.nan_to_num(g1).astype(np.float64), np.nan_to_num(g2).astype(np.float64)
 
 
@@ -128,10 +138,16 @@ def treat_outliers(
 
 @dataclass(frozen=True)
 class OutlierMethod:
-    """A registered outlier treatment: its name and its function."""
+    """A registered outlier treatment: its name and its function.
+
+    ``population`` says whose data its result for a zone depends on and ``source`` the published method
+    (both shown by a model's methodology).
+    """
 
     name: str
     func: Treat
+    population: Population = Population.FILTERED
+    source: str = ""
 
 
 OUTLIER_TREATMENTS: StepRegistry[OutlierMethod] = StepRegistry("outliers")
@@ -168,5 +184,9 @@ def _winsorise_log(x: FloatArray, settings: OutlierSpec) -> OutlierResult:
     )
 
 
-OUTLIER_TREATMENTS.add(OutlierMethod("none", _none))
-OUTLIER_TREATMENTS.add(OutlierMethod("winsorise_log", _winsorise_log))
+OUTLIER_TREATMENTS.add(OutlierMethod("none", _none, population=Population.OWN, source="no treatment"))
+OUTLIER_TREATMENTS.add(OutlierMethod(
+    "winsorise_log", _winsorise_log,
+    source=f"JRC COINr Treat() and {HANDBOOK}, step 4: |skewness| > 2 and kurtosis > 3.5 (sample "
+    "estimators), winsorise up to 5 points, else log-transform",
+))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -21,6 +22,22 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+HANDBOOK = "OECD/JRC (2008) Handbook on Constructing Composite Indicators"
+"""The reference most step methods cite (its ten steps; methods' sources name the step)."""
+
+
+class Population(StrEnum):
+    """Whose data a step's result for a zone depends on — what a reader must know to compare runs.
+
+    ``filtered``: the zones the run evaluates (a province-only run gives other values than the
+    national run); ``national``: every zone with data in the evaluation year, whatever the filter;
+    ``own``: the zone's own data and the model's settings only (no other zone moves it).
+    """
+
+    FILTERED = "filtered"
+    NATIONAL = "national"
+    OWN = "own"
 
 
 class StepSettings(BaseModel):
@@ -35,6 +52,20 @@ class Named(Protocol):
     @property
     def name(self) -> str:
         """The name specs and overrides use."""
+        ...
+
+
+class Described(Named, Protocol):
+    """A method record that says whose data it reads and where the method is published."""
+
+    @property
+    def population(self) -> Population:
+        """Whose data the method's result for a zone depends on."""
+        ...
+
+    @property
+    def source(self) -> str:
+        """The published method it implements (a citation), or how it departs from one."""
         ...
 
 

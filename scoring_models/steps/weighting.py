@@ -2,22 +2,24 @@
 
 All functions return weights that are non-negative and sum to 1. Data-driven methods expect a
 complete matrix with higher-is-better columns (the pipeline passes min-max normalised values
-with missing cells set to the column mean). The registered methods (:data:`WEIGHTINGS`) set the
-weights inside one pillar; :func:`within_pillars` applies one to every pillar.
+with missing cells set to the column mean; entropy on the ``raw`` basis reads the treated values
+instead). Zero-variance columns get weight 0 from every data-driven method. The registered
+methods (:data:`WEIGHTINGS`) set the weights inside one pillar; :func:`within_pillars` applies one
+to every pillar.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
-from scoring_models.arrays import FloatArray
-from scoring_models.steps.registry import MethodName, StepRegistry, StepSettings
+from scoring_models.arrays import BoolArray, FloatArray
+from scoring_models.steps.registry import HANDBOOK, MethodName, Population, StepRegistry, StepSettings
 
 
 def _normalise(w: FloatArray) -> FloatArray:
@@ -78,50 +80,62 @@ def critic_weights(x: FloatArray) -> FloatArray:
 
     Columns are min-max scaled to 0–1, ``C_j = σ_j Σ_k (1 - r_jk)`` with the sample standard
     deviation (ddof 1, as pymcdm; scikit-criteria's ddof 0 gives the same normalised weights) and
-    Pearson ``r``; ``w_j = C_j / Σ C_j``. A constant column has σ = 0 and so weight 0 (its
-    correlations, undefined, are taken as 0). All-constant matrices give equal weights.
+    Pearson ``r``; ``w_j = C_j / Σ C_j``. A constant (zero-variance) column carries no information
+    and has no defined correlation: it is dropped before the correlations are computed (the sums
+    run over the varying columns only) and gets weight 0 — so adding a constant column leaves the
+    other weights unchanged. When every varying column is perfectly correlated with the others
+    (no conflict anywhere) the varying columns share the weight equally; an all-constant matrix,
+    or a single zone, gives equal weights.
     """
     m, n = x.shape
-    if m < 2:
-        return equal_weights(n)
     lo, hi = x.min(axis=0), x.max(axis=0)
-    span = hi - lo
-    scaled = np.where(span[None, :] > 0, (x - lo[None, :]) / np.where(span > 0, span, 1.0)[None, :], 0.0)
-    sd = scaled.std(axis=0, ddof=1)
-    centred = scaled - scaled.mean(axis=0)[None, :]
-    norms = np.sqrt((centred**2).sum(axis=0))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = (centred.T @ centred) / np.outer(norms, norms)
-    r = np.where(np.outer(norms > 0, norms > 0), r, 0.0)
-    c = sd * (1.0 - r).sum(axis=0)
-    if c.sum() <= 0:
+    varying = (hi - lo) > 0
+    if m < 2 or not varying.any():
         return equal_weights(n)
-    return _normalise(c)
+    scaled = (x[:, varying] - lo[varying]) / (hi - lo)[varying]
+    sd = scaled.std(axis=0, ddof=1)
+    r = np.atleast_2d(np.corrcoef(scaled, rowvar=False))
+    out = np.zeros(n)
+    out[varying] = sd * (1.0 - r).sum(axis=0)
+    if out.sum() <= 0:
+        out[varying] = 1.0
+    return _normalise(out)
+
+
+def zero_variance(x: FloatArray) -> BoolArray:
+    """Columns whose present values are all equal (or that have none): no data-driven weight."""
+    with np.errstate(invalid="ignore"):
+        lo = np.min(np.where(np.isnan(x), np.inf, x), axis=0, initial=np.inf)
+        hi = np.max(np.where(np.isnan(x), -np.inf, x), axis=0, initial=-np.inf)
+    return np.asarray(~(hi > lo), dtype=np.bool_)
 
 
 def pca_weights(x: FloatArray, *, min_eigenvalue: float = 1.0) -> FloatArray:
-    """PCA weights (OECD/JRC Handbook 2008, unrotated variant).
+    """PCA weights (OECD/JRC Handbook 2008, unrotated variant) from the correlation matrix.
 
-    Columns are standardised; principal components with eigenvalue ≥ ``min_eigenvalue`` (Kaiser
-    rule; at least the first) are kept; ``w_j = Σ_k (λ_k / Σ λ_kept) · a_jk²`` where ``a_jk`` are
-    the unit-length loadings, then normalised to sum 1. Deterministic (full SVD). Constant columns
-    get weight 0; fewer than 2 zones or no variance gives equal weights.
+    The components are the eigenvectors of the Pearson correlation matrix of the non-constant
+    columns, so every eigenvalue is on the scale the Kaiser rule is stated for (they sum to the
+    number of columns); components with eigenvalue ≥ ``min_eigenvalue`` are kept (at least the
+    first), and ``w_j = Σ_k (λ_k / Σ λ_kept) · a_jk²`` with the unit-length loadings ``a_jk``,
+    normalised to sum 1. (scikit-learn's ``explained_variance_`` of population-standardised data
+    is the sample covariance, ``n / (n − 1)`` times these eigenvalues, which keeps too many
+    components.) Deterministic (symmetric eigen-decomposition). Constant columns get weight 0;
+    fewer than 2 zones or no variance gives equal weights.
     """
     m, n = x.shape
-    sd = x.std(axis=0)
-    if m < 2 or not (sd > 0).any():
+    varying = x.std(axis=0) > 0
+    if m < 2 or not varying.any():
         return equal_weights(n)
-    z = np.where(sd[None, :] > 0, (x - x.mean(axis=0)[None, :]) / np.where(sd > 0, sd, 1.0)[None, :], 0.0)
-    # imported on use: scikit-learn is slow to import and only the PCA method needs it here
-    from sklearn.decomposition import PCA
-
-    pca = PCA(svd_solver="full").fit(z)
-    eig = np.asarray(pca.explained_variance_, dtype=np.float64)
+    corr = np.atleast_2d(np.corrcoef(x[:, varying], rowvar=False))
+    eig, vectors = np.linalg.eigh(corr)
+    order = np.argsort(eig, kind="stable")[::-1]
+    eig, vectors = eig[order], vectors[:, order]
     keep = eig >= min_eigenvalue
     keep[0] = True
     share = eig[keep] / eig[keep].sum()
-    loadings = np.asarray(pca.components_, dtype=np.float64)[keep] ** 2
-    return _normalise(share @ loadings)
+    out = np.zeros(n)
+    out[varying] = (vectors[:, keep] ** 2) @ share
+    return _normalise(out)
 
 
 def apply_share_caps(weights: FloatArray, groups: Sequence[str], caps: Mapping[str, float]) -> FloatArray:
@@ -129,28 +143,38 @@ def apply_share_caps(weights: FloatArray, groups: Sequence[str], caps: Mapping[s
 
     Groups over their cap are scaled down to exactly the cap and the freed weight is spread over
     the uncapped-or-under-cap weights in proportion to their size; this repeats while spreading
-    pushes another capped group over (at most once per group). Raises ValueError when the caps
-    cannot hold because no other weight exists to take the remainder.
+    pushes another capped group over (at most once per group). ``weights`` is one vector or a
+    matrix of vectors (runs × indicators, e.g. the Monte Carlo draws), each projected on its own.
+    Raises ValueError when the caps cannot hold because no other weight exists to take the
+    remainder.
     """
-    w = _normalise(np.asarray(weights, dtype=np.float64))
+    w2 = np.atleast_2d(np.asarray(weights, dtype=np.float64))
+    totals = w2.sum(axis=1, keepdims=True)
+    if not (np.isfinite(totals) & (totals > 0)).all():
+        raise ValueError("weights have no positive total")
+    w2 = w2 / totals
     g = np.asarray(groups)
-    fixed = np.zeros(len(w), dtype=bool)
-    for _ in range(len(caps) + 1):
-        over = [k for k, cap in caps.items() if w[g == k].sum() > cap + 1e-12]
-        if not over:
-            return w
-        for k in over:
-            members = g == k
-            total = w[members].sum()
-            w[members] = w[members] * (caps[k] / total) if total > 0 else 0.0
-            fixed |= members
-        free = ~fixed
-        room = 1.0 - w[fixed].sum()
-        mass = w[free].sum()
-        if mass <= 0 or room <= 0:
+    names = list(caps)
+    members = np.array([g == k for k in names], dtype=np.float64).reshape(len(names), len(g))  # caps × ind
+    limit = np.array([caps[k] for k in names], dtype=np.float64)
+    fixed = np.zeros(w2.shape, dtype=bool)
+    for _ in range(len(names) + 1):
+        share = w2 @ members.T  # runs × caps
+        over = share > limit[None, :] + 1e-12
+        if not over.any():
+            break
+        scale = np.where(over, limit[None, :] / np.where(over, share, 1.0), 1.0)
+        # each indicator is in at most one group: its group's factor, or 1 outside every group
+        w2 = w2 * (scale @ members + (1.0 - members.sum(axis=0))[None, :])
+        fixed |= (over.astype(np.float64) @ members) > 0
+        rows = over.any(axis=1)
+        room = 1.0 - np.where(fixed, w2, 0.0).sum(axis=1)
+        mass = np.where(fixed, 0.0, w2).sum(axis=1)
+        if ((mass <= 0) | (room <= 0))[rows].any():
             raise ValueError("share caps leave no weight for the remaining indicators")
-        w[free] = w[free] * (room / mass)
-    return w
+        factor = np.where(rows, room / np.where(mass > 0, mass, 1.0), 1.0)
+        w2 = np.where(fixed, w2, w2 * factor[:, None])
+    return np.asarray(w2 if np.ndim(weights) == 2 else w2[0], dtype=np.float64)
 
 
 def effective_weights(x: FloatArray, composite: FloatArray, weights: FloatArray) -> FloatArray:
@@ -197,18 +221,26 @@ def within_groups(
 @dataclass(frozen=True)
 class PillarBlock:
     """What a weighting method reads for one pillar: min-max scores of its indicators (zones ×
-    indicators, complete, higher is better) and the spec's (expert) weights of those indicators."""
+    indicators, complete, higher is better), their values as treated (imputed, outliers treated,
+    in their own units, complete) and the spec's (expert) weights of those indicators."""
 
     scores: FloatArray
     expert: FloatArray
+    raw: FloatArray
 
 
 @dataclass(frozen=True)
 class WeightingMethod:
-    """A registered weighting method: its name and its function."""
+    """A registered weighting method: its name and its function.
+
+    ``population`` says whose data its result for a zone depends on and ``source`` the published method
+    (both shown by a model's methodology).
+    """
 
     name: str
     func: Weigh
+    population: Population = Population.FILTERED
+    source: str = ""
 
 
 WEIGHTINGS: StepRegistry[WeightingMethod] = StepRegistry("weighting")
@@ -219,17 +251,30 @@ class WeightingSpec(StepSettings):
     """How indicator weights inside each pillar are set; pillar weights always come from the spec.
 
     ``expert`` uses the spec's indicator weights; ``equal``, ``entropy``, ``critic`` and ``pca``
-    derive them from the data — always from min-max scores (complete, non-negative and
-    higher-is-better, as these methods need; missing cells take the column mean), whatever the
-    normalisation. Indicators with spec weight 0 stay at 0, and nature caps apply afterwards.
+    derive them from the data — from min-max scores (complete, non-negative and higher-is-better,
+    as these methods need; missing cells take the column mean), whatever the normalisation.
+    Indicators with spec weight 0 stay at 0, and nature caps apply afterwards.
+
+    ``basis`` says what entropy reads: ``normalised`` (default) the min-max scores, the 熵值法
+    convention of Chinese evaluation practice; ``raw`` the values themselves as proportions
+    ``p_ij = x_ij / Σ_i x_ij``, the textbook (Shannon; Hwang & Yoon 1981) entropy, which needs
+    non-negative values and ignores direction. CRITIC and PCA give the same weights on either basis
+    (CRITIC min-max scales and PCA standardises first), so only entropy reads it.
     """
 
     method: WeightingName = "expert"
     pca_min_eigenvalue: float = Field(default=1.0, gt=0)
+    basis: Literal["raw", "normalised"] = "normalised"
 
 
 Weigh = Callable[[PillarBlock, WeightingSpec], FloatArray]
 """A weighting method: ``(block, settings) -> weights`` of the block's indicators (any positive total)."""
+
+
+def _fill_mean(x: FloatArray, empty: float) -> FloatArray:
+    """``x`` with each missing cell set to its column mean (``empty`` in an all-missing column)."""
+    col_mean = np.nanmean(np.where(np.isnan(x).all(axis=0), empty, x), axis=0)
+    return np.where(np.isnan(x), col_mean[None, :], x)
 
 
 def within_pillars(
@@ -238,18 +283,21 @@ def within_pillars(
     pillar_index: npt.NDArray[np.int_],
     expert: FloatArray,
     settings: WeightingSpec,
+    raw: FloatArray | None = None,
 ) -> FloatArray:
     """Weights inside each pillar by ``method``; indicators with expert weight 0 stay at 0.
 
-    ``scores`` are min-max scores (zones × indicators); a missing cell takes its column mean (50
-    when the column is empty) because data-driven methods need a complete matrix.
+    ``scores`` are min-max scores (zones × indicators) and ``raw`` the treated values (default: the
+    scores); a missing cell takes its column mean (50, respectively 0, when the column is empty)
+    because data-driven methods need a complete matrix.
     """
-    col_mean = np.nanmean(np.where(np.isnan(scores).all(axis=0), 50.0, scores), axis=0)
-    filled = np.where(np.isnan(scores), col_mean[None, :], scores)
+    filled = _fill_mean(scores, 50.0)
+    values = filled if raw is None else _fill_mean(raw, 0.0)
     out = np.zeros(len(expert))
     for p in np.unique(pillar_index):
         cols = pillar_index == p
-        out[cols] = method.func(PillarBlock(scores=filled[:, cols], expert=expert[cols]), settings)
+        block = PillarBlock(scores=filled[:, cols], expert=expert[cols], raw=values[:, cols])
+        out[cols] = method.func(block, settings)
     return np.where(expert > 0, out, 0.0)
 
 
@@ -261,8 +309,8 @@ def _equal(block: PillarBlock, _: WeightingSpec) -> FloatArray:
     return equal_weights(block.scores.shape[1])
 
 
-def _entropy(block: PillarBlock, _: WeightingSpec) -> FloatArray:
-    return entropy_weights(block.scores)
+def _entropy(block: PillarBlock, settings: WeightingSpec) -> FloatArray:
+    return entropy_weights(block.raw if settings.basis == "raw" else block.scores)
 
 
 def _critic(block: PillarBlock, _: WeightingSpec) -> FloatArray:
@@ -273,8 +321,22 @@ def _pca(block: PillarBlock, settings: WeightingSpec) -> FloatArray:
     return pca_weights(block.scores, min_eigenvalue=settings.pca_min_eigenvalue)
 
 
-WEIGHTINGS.add(WeightingMethod("expert", _expert))
-WEIGHTINGS.add(WeightingMethod("equal", _equal))
-WEIGHTINGS.add(WeightingMethod("entropy", _entropy))
-WEIGHTINGS.add(WeightingMethod("critic", _critic))
-WEIGHTINGS.add(WeightingMethod("pca", _pca))
+WEIGHTINGS.add(WeightingMethod(
+    "expert", _expert, population=Population.OWN,
+    source=f"{HANDBOOK}, step 6: participatory (expert) weights, as the spec states them",
+))
+WEIGHTINGS.add(WeightingMethod(
+    "equal", _equal, population=Population.OWN, source=f"{HANDBOOK}, step 6: equal weights",
+))
+WEIGHTINGS.add(WeightingMethod(
+    "entropy", _entropy,
+    source="Shannon entropy weights (Hwang & Yoon 1981); basis 'normalised' reads min-max scores (熵值法)",
+))
+WEIGHTINGS.add(WeightingMethod(
+    "critic", _critic,
+    source="Diakoulaki, Mavrotas & Papayannakis (1995) Computers & Operations Research 22(7): CRITIC",
+))
+WEIGHTINGS.add(WeightingMethod(
+    "pca", _pca,
+    source=f"{HANDBOOK}, step 6: principal components of the correlation matrix, Kaiser rule (eigenvalue ≥ 1)",
+))

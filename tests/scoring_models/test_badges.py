@@ -76,7 +76,7 @@ def _spec() -> ModelSpec:
     })
 
 
-def test_pipeline_attaches_badges_from_history() -> None:
+def _four_zones() -> IndicatorMatrix:
     years = [2021, 2022, 2023, 2024]
     rows: list[tuple[str, str, int, Any]] = []
     growth = {"A": 1.25, "B": 1.10, "C": 1.30, "D": 1.0}
@@ -90,7 +90,11 @@ def test_pipeline_attaches_badges_from_history() -> None:
             rows.append((zone, "leading_chain_lq", year, {"A": 5.0, "B": 1.0, "C": 2.0, "D": 0.5}[zone]))
     rows = [r for r in rows if not (r[0] == "C" and r[2] == 2021 and r[1] == "hte_count")]
     meta = {z: ZoneMeta(level="national", leading_chain="integrated_circuits") for z in growth}
-    matrix = IndicatorMatrix.from_rows(rows, zone_meta=meta)
+    return IndicatorMatrix.from_rows(rows, zone_meta=meta)
+
+
+def test_pipeline_attaches_badges_from_history() -> None:
+    matrix = _four_zones()
     result = build_model(_spec()).evaluate(matrix, options=EvaluationOptions(seed=1, uncertainty_runs=0))
     got = {z.code: z.badges for z in result.zones}
     # A grows 25%/yr on all three (gazelle); C misses its 2021 base for hte_count (no gazelle).
@@ -118,3 +122,34 @@ def test_badge_spec_rejects_unknown_indicators(field: str) -> None:
     bad["badges"][field] = ["nope"]
     with pytest.raises(ValueError, match="unknown indicator"):
         ModelSpec.model_validate(bad)
+
+
+def test_badges_are_computed_on_the_national_population_whatever_the_filter() -> None:
+    # Regression: badges were ranked among the filtered zones only — evaluating C and D alone made
+    # D a single champion (top 3 of a chain of two), where among all four zones it is fourth.
+    from dataclasses import replace
+
+    national = _four_zones()
+    model = build_model(_spec())
+    options = EvaluationOptions(uncertainty_runs=0)
+    everyone = {z.code: z.badges for z in model.evaluate(national, options=options).zones}
+    alone = national.select(zones=["C", "D"])
+    assert alone.population is alone  # without a reference the matrix is its own
+    assert {z.code: z.badges for z in model.evaluate(alone, options=options).zones}["D"] == ["single_champion"]
+    filtered = replace(alone, reference=national)
+    assert filtered.population is national and filtered.select(zones=["D"]).population is national
+    got = {z.code: z.badges for z in model.evaluate(filtered, options=options).zones}
+    assert got == {"C": everyone["C"], "D": everyone["D"]} == {"C": ["single_champion"], "D": []}
+
+
+def test_a_reference_population_must_hold_the_zones_and_years() -> None:
+    from dataclasses import replace
+
+    national = _four_zones()
+    part = national.select(zones=["A", "B"])
+    with pytest.raises(ValueError, match="lacks zones of the matrix: A, B"):
+        replace(part, reference=national.select(zones=["C", "D"]))
+    with pytest.raises(ValueError, match="years"):
+        replace(part, reference=replace(national, evaluation_year=2023))
+    with pytest.raises(ValueError, match="no reference of its own"):
+        replace(part, reference=replace(national, reference=national))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from scoring_models.labels import (
     peer_group_label,
     province_short_name,
 )
+from scoring_models.panel import MOVES, Trend
 from scoring_models.registry import load_registry
 from scoring_models.spec import PeerGroupSpec
 from scoring_models.steps import badges, peer_groups, tiers
@@ -38,7 +40,7 @@ def _builtin_models() -> list[ScoringModel]:
 
 def test_every_code_the_builtin_models_emit_has_both_labels() -> None:
     models = _builtin_models()
-    assert len(models) == 6
+    assert len({m.key for m in models}) == 6  # and the superseded versions runs still name
     tier_codes = {t.code for m in models for t in m.tier_scheme.tiers}
     emitted = {
         LabelKind.TIERS: tier_codes,
@@ -46,6 +48,8 @@ def test_every_code_the_builtin_models_emit_has_both_labels() -> None:
         LabelKind.PROFILES: set(tiers.PROFILE_CODES),
         LabelKind.BADGES: {badges.GAZELLE, badges.HIDDEN_CHAMPION, badges.SINGLE_CHAMPION},
         LabelKind.RISK_FLAGS: {"low_tech_drift"},
+        LabelKind.TRENDS: set(get_args(Trend)),
+        LabelKind.MOVES: set(MOVES),
     }
     for kind, codes in emitted.items():
         for lang in ("zh", "en"):
@@ -116,6 +120,7 @@ def _all_peer_group_forms() -> list[str]:
     codes = [*bands.codes, *clusters.codes, *peer_groups.single_group(2).codes]
     codes += peer_groups.cross(categories, bands).codes + peer_groups.cross(provinces, clusters).codes
     codes += peer_groups.cross(chains, peer_groups.single_group(4)).codes
+    codes += peer_groups.merge_small(peer_groups.cross(categories, bands), 2).codes
     return codes
 
 
@@ -133,6 +138,10 @@ def test_every_peer_group_form_reads_as_words() -> None:
 
 def test_peer_group_labels_by_hand() -> None:
     assert peer_group_label("revenue1-platforms0") == "营收1档·国家级研发平台0档"
+    assert peer_group_label("revenue2-platforms1~revenue2-platforms2") == (
+        "营收2档·国家级研发平台1档＋营收2档·国家级研发平台2档"
+    )
+    assert peer_group_label("k0~k1", "en") == "Cluster 0 + Cluster 1"
     assert peer_group_label("revenuena-platforms2", "en") == "Revenue not reported · National R&D platforms band 2"
     assert peer_group_label("k3", "en") == "Cluster 3" and peer_group_label("all") == "全部园区"
     assert peer_group_label("national-k0") == "国家级·聚类0"

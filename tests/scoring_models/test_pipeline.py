@@ -123,9 +123,11 @@ def test_one_zone(mini_spec: dict[str, Any]) -> None:
         _matrix({"A": ROWS_2024["A"]}), options=EvaluationOptions(uncertainty_runs=10)
     )
     (a,) = result.zones
-    assert a.rank == 1 and a.rpi == pytest.approx(100.0) and a.tier == "strong"
+    # alone, the zone is its own peer mean: RPI 100 and tier 创新强劲 by construction, so none is given
+    assert a.rank == 1 and a.rpi is None and a.tier is None and a.profile is None
+    assert a.peer_group_size == 1
     assert a.composite == pytest.approx(50.0)  # every column constant → 50
-    assert a.gap_to_next_tier is None  # RPI 125 is unreachable alone
+    assert a.gap_to_next_tier is None
 
 
 @pytest.mark.parametrize(
@@ -182,6 +184,22 @@ def test_zero_weight_indicator_stays_out(mini_spec: dict[str, Any]) -> None:
     assert result.info.effective_weights["policies_issued"] == 0.0
 
 
+def test_constant_indicator_is_flagged_and_critic_gives_it_nothing(mini_spec: dict[str, Any]) -> None:
+    # a 0/1 flag every zone of a province run has set (e.g. cio_established) separates nobody
+    mini_spec["indicators"].append({"code": "cio_established", "pillar": "innovation", "weight": 1})
+    rows = {z: {**v, "cio_established": 1.0} for z, v in ROWS_2024.items()}
+    mini_spec["weighting"] = {"method": "critic"}
+    result = build_model(mini_spec).evaluate(_matrix(rows), options=EvaluationOptions(uncertainty_runs=0))
+    assert result.info.zero_variance_indicators == ["cio_established"]
+    assert result.info.applied_weights["cio_established"] == 0.0
+    without = {k: v for k, v in mini_spec.items()}
+    without["indicators"] = [i for i in mini_spec["indicators"] if i["code"] != "cio_established"]
+    plain = build_model(without).evaluate(_matrix(), options=EvaluationOptions(uncertainty_runs=0))
+    assert plain.info.zero_variance_indicators == []
+    for code, weight in plain.info.applied_weights.items():
+        assert result.info.applied_weights[code] == pytest.approx(weight, abs=1e-12)
+
+
 def test_json_dump_is_strict_json(mini_spec: dict[str, Any]) -> None:
     import json
 
@@ -221,7 +239,7 @@ def test_peer_groups_use_matrix_indicators_the_model_does_not_score(mini_spec: d
         z: {**v, "national_rd_platforms": p}
         for (z, v), p in zip(ROWS_2024.items(), [1, 2, 30, 40, 0], strict=True)
     }
-    mini_spec["peer_groups"] = {}
+    mini_spec["peer_groups"] = {"min_size": 1}
     result = build_model(mini_spec).evaluate(_matrix(rows), options=EvaluationOptions(uncertainty_runs=0))
     groups = {z.code: z.peer_group for z in result.zones}
     assert groups == {
@@ -236,7 +254,7 @@ def test_peer_groups_use_matrix_indicators_the_model_does_not_score(mini_spec: d
 
 
 def test_peer_group_categories_split_by_metadata(mini_spec: dict[str, Any]) -> None:
-    mini_spec["peer_groups"] = {"method": "rules", "rules": [], "categories": ["level"]}
+    mini_spec["peer_groups"] = {"method": "rules", "rules": [], "categories": ["level"], "min_size": 2}
     obs = [Observation(z, c, 2024, v) for z, vals in ROWS_2024.items() for c, v in vals.items()]
     meta = {z: ZoneMeta(level="national" if z in "AB" else "provincial") for z in ROWS_2024}
     m = IndicatorMatrix.from_rows(obs, zone_meta=meta)
@@ -247,6 +265,21 @@ def test_peer_group_categories_split_by_metadata(mini_spec: dict[str, Any]) -> N
         "C": "provincial-all",
         "D": "provincial-all",
     }
+
+
+def test_small_peer_groups_are_merged_and_no_rpi_comes_from_a_group_of_one(mini_spec: dict[str, Any]) -> None:
+    # Regression: D alone in the top platform band got RPI 100 by construction (创新强劲-, "1/1").
+    platforms = [1, 2, 3, 40, 0]
+    rows = {z: {**v, "national_rd_platforms": p} for (z, v), p in zip(ROWS_2024.items(), platforms, strict=True)}
+    mini_spec["peer_groups"] = {"min_size": 2}
+    result = build_model(mini_spec).evaluate(_matrix(rows), options=EvaluationOptions(uncertainty_runs=0))
+    by = {z.code: z for z in result.zones}
+    # A, B, C have fewer than 5 platforms (band 0), D has 40 (band 2): D joins them
+    assert {c: z.peer_group for c, z in by.items()} == dict.fromkeys("ABCD", "revenue0-platforms0~revenue0-platforms2")
+    assert all(z.peer_group_size >= 2 and z.rpi is not None for z in result.zones)
+    assert {g.code: g.size for g in result.info.peer_groups} == {"revenue0-platforms0~revenue0-platforms2": 4}
+    mean = (0 + 31.25 + 62.5 + 75) / 4
+    assert by["D"].rpi == pytest.approx(100 * 75 / mean)
 
 
 def test_zscore_override_with_geometric_spec_runs_and_has_no_tiers(mini_spec: dict[str, Any]) -> None:
@@ -310,3 +343,101 @@ def test_pipeline_properties_on_random_matrices(
     before = next(z.composite for z in result.zones if z.code == target)
     after = next(z.composite for z in model.evaluate(_matrix(better), options=opts).zones if z.code == target)
     assert after >= before - 1e-9
+
+
+def test_monte_carlo_varies_around_the_runs_own_methods_within_the_caps() -> None:
+    # Regression: the alternatives came from spec.uncertainty only, so with aggregation=topsis
+    # a third of the zones had their reported rank outside their own P5–P95; and the weight noise
+    # was added after the nature caps, so half the draws gave scale more than its 10% cap.
+    from scoring_models.catalog import indicator_catalog
+    from scoring_models.conformance import synthetic_matrix
+    from scoring_models.registry import load_registry
+
+    spec = load_registry(plugins=False).get("innovation-peak").spec
+    matrix = synthetic_matrix([i.code for i in spec.indicators], n_zones=120, seed=3)
+    opts = EvaluationOptions(uncertainty_runs=300, overrides=MethodOverrides(aggregation="topsis"))
+    state = run_pipeline(spec, matrix, opts)
+    assert state.result is not None and state.uncertainty is not None
+    info = state.result.info
+    assert info.uncertainty_alternatives == {
+        "normalisation": ["minmax", "zscore", "rank"], "aggregation": ["topsis", "arithmetic", "geometric"],
+    }
+    zones = state.result.zones
+    outside = [z.code for z in zones if not (z.rank_interval and z.rank_interval.p5 <= z.rank <= z.rank_interval.p95)]
+    assert len(outside) <= 0.05 * len(zones), outside
+    assert all(isinstance(z.rank_interval.p5, int) for z in zones if z.rank_interval)
+    nature = indicator_catalog().by_code()
+    scale = np.array([nature[c].nature.value == "scale" for c in state.indicators])
+    shares = state.uncertainty.weights[:, scale].sum(axis=1)
+    assert shares.max() <= 0.10 + 1e-12 and shares.min() < 0.10
+
+
+def _one_pillar_spec(codes: list[str], **sections: Any) -> ModelSpec:
+    return ModelSpec.model_validate({
+        "key": "textbook", "version": "1", "title_zh": "教科书", "title_en": "Textbook",
+        "description": "Worked examples.",
+        "pillars": [{"code": "all", "name_zh": "全部", "name_en": "All", "weight": 1}],
+        "indicators": [{"code": c, "pillar": "all"} for c in codes],
+        "outliers": {"method": "none"}, "peer_groups": {"method": "none"}, **sections,
+    })
+
+
+def _matrix_of(x: np.ndarray, codes: list[str]) -> IndicatorMatrix:
+    rows = [Observation(f"Z{z}", c, 2024, float(x[z, i])) for z in range(x.shape[0]) for i, c in enumerate(codes)]
+    return IndicatorMatrix.from_rows(rows)
+
+
+# The widely reproduced five-phone TOPSIS tutorial: price (a cost), storage, camera, looks; equal weights.
+PHONES = np.array([[250.0, 16, 12, 5], [200.0, 16, 8, 3], [300.0, 32, 16, 4], [275.0, 32, 8, 4], [225.0, 16, 16, 2]])
+PHONE_CODES = ["energy_per_va", "rd_intensity", "invention_patents_per_10k", "tech_contract_per_capita"]
+
+
+def test_textbook_topsis_with_vector_normalisation_from_a_spec() -> None:
+    from pymcdm import normalizations as pn
+    from pymcdm.helpers import normalize_matrix
+    from pymcdm.methods import TOPSIS
+
+    spec = _one_pillar_spec(PHONE_CODES, normalisation={"method": "vector"}, aggregation={"method": "topsis"})
+    state = run_pipeline(spec, _matrix_of(PHONES, PHONE_CODES), EvaluationOptions(uncertainty_runs=0))
+    types = np.array([-1, 1, 1, 1])
+    vectors = normalize_matrix(PHONES, pn.vector_normalization, types)
+    np.testing.assert_allclose(state.normalised / 100, vectors, atol=1e-12)
+    theirs = TOPSIS(pn.vector_normalization)(PHONES, np.full(4, 0.25), types)
+    np.testing.assert_allclose(state.composite / 100, theirs, atol=1e-12)
+    np.testing.assert_allclose(state.composite / 100, [0.534, 0.308, 0.692, 0.535, 0.401], atol=5e-4)
+    assert state.result is not None and state.result.info.methods["normalisation"] == "vector"
+    assert all(z.rpi is not None for z in state.result.zones)  # TOPSIS puts composites on its own scale
+
+
+def test_vector_normalisation_gives_no_rpi_under_a_weighted_sum() -> None:
+    # vector scores are negative for negative values: the ratio to a peer mean is not defined
+    spec = _one_pillar_spec(PHONE_CODES, normalisation={"method": "vector"})
+    result = build_model(spec).evaluate(_matrix_of(PHONES, PHONE_CODES), options=EvaluationOptions(uncertainty_runs=0))
+    assert all(z.rpi is None and z.tier is None for z in result.zones)
+    with pytest.raises(ValueError, match="non-negative"):
+        _one_pillar_spec(PHONE_CODES, normalisation={"method": "vector"}, aggregation={"method": "geometric"})
+
+
+# Xu (2004), "A note on the subjective and objective integrated approach to determine attribute
+# weights", EJOR 156(2): four alternatives, four benefit attributes, published entropy weights.
+XU = np.array([[30.0, 30, 38, 29], [19, 54, 86, 29], [19, 15, 85, 28.9], [68, 70, 60, 29]])
+XU_CODES = ["rd_intensity", "invention_patents_per_10k", "tech_contract_per_capita", "rd_staff_share"]
+
+
+def test_textbook_entropy_on_raw_proportions_from_a_spec() -> None:
+    from pymcdm import weights as pw
+    from skcriteria.preprocessing.weighters import entropy_weights as skc_entropy
+
+    raw = _one_pillar_spec(XU_CODES, weighting={"method": "entropy", "basis": "raw"})
+    weights = build_model(raw).evaluate(_matrix_of(XU, XU_CODES), options=EvaluationOptions(uncertainty_runs=0))
+    got = [weights.info.applied_weights[c] for c in XU_CODES]
+    np.testing.assert_allclose(got, [0.4630, 0.3992, 0.1378, 0.0000], atol=5e-5)
+    np.testing.assert_allclose(got, pw.entropy_weights(XU), atol=1e-9)
+    # the default (熵值法) reads min-max scores
+    default = _one_pillar_spec(XU_CODES, weighting={"method": "entropy"})
+    assert default.weighting.basis == "normalised"
+    state = run_pipeline(default, _matrix_of(XU, XU_CODES), EvaluationOptions(uncertainty_runs=0))
+    scores = 100 * (XU - XU.min(0)) / np.ptp(XU, axis=0)
+    np.testing.assert_allclose(state.weights, skc_entropy(scores), atol=1e-9)  # 0 ln 0 = 0
+    # min-max stretches the nearly constant fourth column (28.9–29) to 0–100: no longer weight 0
+    assert state.weights[3] > 0.1

@@ -103,7 +103,7 @@ def test_json_schemas_list_the_registered_names() -> None:
     assert "max-scaling" in spec_schema["NormalisationSpec"]["properties"]["method"]["enum"]
     assert "max-scaling" in spec_schema["UncertaintySpec"]["properties"]["normalisations"]["items"]["enum"]
     override = MethodOverrides.model_json_schema()["properties"]["normalisation"]["anyOf"][0]
-    assert override == {"enum": ["minmax", "zscore", "rank", "target", "max-scaling"], "type": "string"}
+    assert override == {"enum": ["minmax", "zscore", "rank", "target", "vector", "max-scaling"], "type": "string"}
 
 
 def test_unknown_names_fail_with_the_registered_ones_listed(mini_spec: dict[str, Any]) -> None:
@@ -112,7 +112,9 @@ def test_unknown_names_fail_with_the_registered_ones_listed(mini_spec: dict[str,
         ModelSpec.model_validate(mini_spec)
     (error,) = info.value.errors()
     assert error["loc"] == ("normalisation", "method") and error["type"] == "unknown_method"
-    assert error["msg"] == "unknown normalisation method 'max-scaling'; registered: minmax, zscore, rank, target"
+    assert error["msg"] == (
+        "unknown normalisation method 'max-scaling'; registered: minmax, zscore, rank, target, vector"
+    )
     with pytest.raises(ValidationError) as info:
         MethodOverrides.model_validate({"weighting": "magic"})
     assert info.value.errors()[0]["loc"] == ("weighting",)

@@ -158,3 +158,64 @@ def test_categorical_and_cross_groups() -> None:
     both = peer_groups.cross(cat, bands)
     assert both.labels() == ["provincial-r0", "national-r1", "national-r0"]
     assert both.codes == ("national-r0", "national-r1", "provincial-r0")
+
+
+def _bands(counts: dict[tuple[float, float], int]) -> peer_groups.PeerGroups:
+    """Rule bands over revenue (cut at 1000, 10000) × platforms (cut at 5, 20) with ``counts``
+    zones in each (revenue band, platform band) cell; NaN band = not reported."""
+    centre = {0.0: 500.0, 1.0: 5000.0, 2.0: 50000.0}
+    plat = {0.0: 1.0, 1.0: 10.0, 2.0: 30.0}
+    rows = [
+        [centre.get(r, nan), plat.get(p, nan)] for (r, p), n in counts.items() for _ in range(n)
+    ]
+    return peer_groups.rule_bands(np.array(rows), [[1000.0, 10000.0], [5.0, 20.0]], ["revenue", "platforms"])
+
+
+def test_merge_small_groups_hand_worked() -> None:
+    g = _bands({(0, 0): 6, (0, 1): 5, (1, 1): 1, (2, 2): 1, (nan, 0): 2})
+    np.testing.assert_array_equal(g.positions, [[0, 0], [0, 1], [1, 1], [2, 2], [nan, 0]])
+    merged = peer_groups.merge_small(g, 5)
+    # 1. revenue1-platforms1 (1 zone) is one step from revenue0-platforms1, two from the others.
+    # 2. revenue2-platforms2 (1): two steps from that merged group (via revenue1-platforms1), three
+    #    from revenuena-platforms0 (unknown revenue counts one step), four from revenue0-platforms0.
+    # 3. revenuena-platforms0 (2): one step from revenue0-platforms0, two from the merged group.
+    assert merged.codes == (
+        "revenue0-platforms0~revenuena-platforms0",
+        "revenue0-platforms1~revenue1-platforms1~revenue2-platforms2",
+    )
+    assert np.bincount(merged.index).tolist() == [8, 7]
+    assert merged.labels()[-2:] == ["revenue0-platforms0~revenuena-platforms0"] * 2
+    assert peer_groups.merge_small(g, 1) is g
+
+
+def test_merge_small_ties_go_to_the_larger_group_then_the_first() -> None:
+    # revenue1-platforms1 (1 zone) is one step from revenue0-platforms1 (5) and revenue1-platforms0 (7)
+    g = _bands({(0, 1): 5, (1, 0): 7, (1, 1): 1})
+    assert peer_groups.merge_small(g, 5).codes == ("revenue0-platforms1", "revenue1-platforms0~revenue1-platforms1")
+    even = _bands({(0, 1): 6, (1, 0): 6, (1, 1): 1})
+    assert peer_groups.merge_small(even, 5).codes == ("revenue0-platforms1~revenue1-platforms1", "revenue1-platforms0")
+
+
+def test_merge_small_keeps_categories_apart_unless_a_whole_category_is_too_small() -> None:
+    levels = ["national"] * 6 + ["provincial"] * 4 + ["national"]
+    feats = np.array([[500.0, 1.0]] * 6 + [[500.0, 1.0]] * 4 + [[50000.0, 30.0]])
+    bands = peer_groups.rule_bands(feats, [[1000.0, 10000.0], [5.0, 20.0]], ["revenue", "platforms"])
+    both = peer_groups.cross(peer_groups.categorical_groups(levels), bands)
+    assert both.blocks == ("national", "national", "provincial")
+    merged = peer_groups.merge_small(both, 5)
+    # the lone national top-band zone joins its own level (four band steps away) rather than the
+    # provincial zones (as far, but another level); then the provincial level as a whole is too
+    # small (4 < 5) and, with no provincial group left to join, joins the national one
+    assert merged.codes == (
+        "national-revenue0-platforms0~national-revenue2-platforms2~provincial-revenue0-platforms0",
+    )
+    kept = peer_groups.merge_small(both, 4)
+    assert kept.codes == ("national-revenue0-platforms0~national-revenue2-platforms2", "provincial-revenue0-platforms0")
+
+
+def test_merge_small_without_positions_joins_the_largest_and_single_group_stays() -> None:
+    g = peer_groups.PeerGroups(index=np.array([0, 1, 1, 2, 2, 2]), codes=("a", "b", "c"))
+    assert peer_groups.merge_small(g, 2).codes == ("a~c", "b")
+    one = peer_groups.single_group(3)
+    assert peer_groups.merge_small(one, 5) is one
+    assert peer_groups.merge_small(peer_groups.kmeans_groups(np.zeros((0, 1)), 2), 5).codes == ()

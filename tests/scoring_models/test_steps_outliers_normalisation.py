@@ -17,23 +17,38 @@ DOWN = np.array([-1.0])
 
 def test_skew_kurtosis_hand_computed() -> None:
     x = np.array([[0.0], [0.0], [0.0], [4.0]])
-    # mean 1; deviations -1,-1,-1,3; m2 = 3, m3 = 6, m4 = 21
+    # mean 1; deviations -1,-1,-1,3; m2 = 3, m3 = 6, m4 = 21: g1 = 2/√3, g2 = -2/3, and the
+    # sample estimators G1 = g1·√12/2 = 2, G2 = (5·g2 + 6)·3/2 = 4 (Excel: SKEW = 2, KURT = 4)
     g1, g2 = outliers.skew_kurtosis(x)
-    assert g1[0] == pytest.approx(6 / 3**1.5)
-    assert g2[0] == pytest.approx(21 / 9 - 3)
+    assert g1[0] == pytest.approx(2.0)
+    assert g2[0] == pytest.approx(4.0)
+    few = outliers.skew_kurtosis(np.array([[0.0], [0.0], [9.0]]))
+    assert few == (pytest.approx([0.0]), pytest.approx([0.0]))  # kurtosis needs n ≥ 4
 
 
 @settings(max_examples=50, deadline=None)
-@given(arrays(np.float64, (12, 3), elements=st.floats(-1e3, 1e3)))
-def test_skew_kurtosis_match_scipy_population_moments(x: np.ndarray) -> None:
+@given(arrays(np.float64, (12, 3), elements=st.floats(-1e3, 1e3)), st.integers(4, 12))
+def test_skew_kurtosis_match_scipy_sample_estimators(x: np.ndarray, n: int) -> None:
+    x = x.copy()
+    x[n:, 0] = nan  # a column with missing cells: the estimators use its n present values
     g1, g2 = outliers.skew_kurtosis(x)
     for j in range(3):
-        if np.ptp(x[:, j]) <= 1e-6 * max(1.0, np.abs(x[:, j]).max()):
+        col = x[~np.isnan(x[:, j]), j]
+        if np.ptp(col) <= 1e-6 * max(1.0, np.abs(col).max()):
             continue
-        assert g1[j] == pytest.approx(scipy.stats.skew(x[:, j], bias=True), rel=1e-7, abs=1e-7)
-        assert g2[j] == pytest.approx(
-            scipy.stats.kurtosis(x[:, j], fisher=True, bias=True), rel=1e-7, abs=1e-7
-        )
+        assert g1[j] == pytest.approx(scipy.stats.skew(col, bias=False), rel=1e-7, abs=1e-7)
+        assert g2[j] == pytest.approx(scipy.stats.kurtosis(col, fisher=True, bias=False), rel=1e-7, abs=1e-7)
+
+
+def test_province_sized_column_is_outlying_with_sample_estimators() -> None:
+    # Regression: eight zones, one far out. Population moments give kurtosis 2.87 (< 3.5: left
+    # alone); the JRC/COINr sample estimators give skewness 2.69 and kurtosis 7.43: winsorised.
+    col = np.array([1.0, 2, 3, 4, 5, 6, 7, 40])
+    assert scipy.stats.kurtosis(col, bias=False) == pytest.approx(7.4306, abs=1e-4)
+    res = outliers.treat_outliers(col[:, None])
+    assert res.skewness[0] == pytest.approx(scipy.stats.skew(col, bias=False))
+    assert res.winsorised_points[0] == 1 and not res.log_transformed[0]
+    np.testing.assert_array_equal(res.values[:, 0], [1, 2, 3, 4, 5, 6, 7, 7])
 
 
 def _reference_treat(col: np.ndarray, max_points: int = 5) -> tuple[np.ndarray, int, bool]:
@@ -41,11 +56,10 @@ def _reference_treat(col: np.ndarray, max_points: int = 5) -> tuple[np.ndarray, 
 
     def stats(v: np.ndarray) -> tuple[float, float]:
         v = v[~np.isnan(v)]
-        d = v - v.mean()
-        m2, m3, m4 = (d**2).mean(), (d**3).mean(), (d**4).mean()
-        if m2 <= 0:
+        # fewer than 4 values, or a spread lost in rounding (the module's documented guard): no stats
+        if len(v) < 4 or v.std() <= 1e-12 * max(abs(v.mean()), 1.0):
             return 0.0, 0.0
-        return m3 / m2**1.5, m4 / m2**2 - 3
+        return float(scipy.stats.skew(v, bias=False)), float(scipy.stats.kurtosis(v, bias=False))
 
     def bad(v: np.ndarray) -> bool:
         s, k = stats(v)
@@ -183,3 +197,34 @@ def test_tied_extremes_are_winsorised_together() -> None:
     assert res.winsorised_points[0] == 2
     np.testing.assert_array_equal(res.values[:, 0], expected)
     assert (res.values[-2:, 0] == 40.0).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    arrays(np.float64, (8, 4), elements=st.floats(0.01, 1e4, allow_subnormal=False)),
+    arrays(np.int8, 4, elements=st.sampled_from([-1, 1])),
+)
+def test_vector_normalisation_matches_pymcdm(x: np.ndarray, types: np.ndarray) -> None:
+    from pymcdm import normalizations as pn
+    from pymcdm.helpers import normalize_matrix
+
+    ours = nz.vector(x, types.astype(np.float64)) / 100
+    np.testing.assert_allclose(ours, normalize_matrix(x, pn.vector_normalization, types), atol=1e-12)
+
+
+def test_vector_normalisation_missing_and_zero_columns() -> None:
+    x = np.array([[3.0, 0.0, 1.0], [4.0, 0.0, -1.0], [nan, 0.0, nan]])
+    out = nz.vector(x, np.array([1.0, -1.0, 1.0]))
+    np.testing.assert_allclose(out[:2, 0], [60.0, 80.0])  # 3-4-5 over the present values
+    assert np.isnan(out[2, 0]) and np.isnan(out[2, 2])
+    np.testing.assert_allclose(out[:, 1], [100.0, 100.0, 100.0])  # no non-zero value, lower is better
+    assert out[1, 2] < 0  # negative values give negative scores: the method is not non-negative
+    assert not nz.NORMALISATIONS.get("vector").nonnegative
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, (9, 3), elements=st.sampled_from([0.0, 1.0, 2.0, 2.5, 7.0])))
+def test_min_ranks_match_scipy(x: np.ndarray) -> None:
+    out = nz.min_ranks(x)
+    for j in range(3):
+        np.testing.assert_array_equal(out[:, j], scipy.stats.rankdata(x[:, j], method="min"))

@@ -7,6 +7,7 @@ import pytest
 from scoring_models.steps import aggregation as agg
 from scoring_models.steps import normalisation as nz
 from scoring_models.steps import uncertainty as unc
+from scoring_models.steps import weighting as wt
 
 
 def _alternatives(x: np.ndarray) -> list[np.ndarray]:
@@ -118,10 +119,43 @@ def test_constant_zero_and_missing_columns_are_harmless() -> None:
     np.testing.assert_array_equal(res.median, expected)
 
 
-def test_tied_zones_share_average_rank() -> None:
+def test_tied_zones_share_the_better_rank_like_the_reported_rank() -> None:
     x = np.array([[1.0, 1.0], [1.0, 1.0], [0.0, 0.0]])
     res = unc.monte_carlo(_alternatives(x), np.array([0.5, 0.5]), runs=12)
-    np.testing.assert_array_equal(res.median, [1.5, 1.5, 3.0])
+    np.testing.assert_array_equal(res.median, [1, 1, 3])
+
+
+def test_interval_is_the_empirical_quantile_of_integer_ranks() -> None:
+    # Regression: linear interpolation between ranks printed as 18.949999999999932.
+    rng = np.random.default_rng(9)
+    x = rng.lognormal(size=(40, 6))
+    res = unc.monte_carlo(_alternatives(x), rng.dirichlet(np.ones(6)), runs=500, seed=4)
+    assert res.p5.dtype.kind == res.median.dtype.kind == res.p95.dtype.kind == "i"
+    for z in range(40):
+        observed = np.sort(res.ranks[z])
+        n = len(observed)
+        # inverted CDF written out: the smallest observed rank with at least q·n runs at or below it
+        expected = [observed[int(np.ceil(q * n)) - 1] for q in (0.05, 0.5, 0.95)]
+        assert [res.p5[z], res.median[z], res.p95[z]] == expected
+        assert set(np.unique(res.ranks[z])) >= {res.p5[z], res.median[z], res.p95[z]}
+
+
+def test_weight_draws_are_projected() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.uniform(size=(12, 4))
+    nominal = np.array([0.1, 0.45, 0.45, 0.0])
+    natures = ["scale", "outcome", "outcome", "process"]
+    caps = {"scale": 0.10, "process": 0.0}
+    free = unc.monte_carlo(_alternatives(x), nominal, runs=600, seed=1)
+    assert (free.weights[:, 0] > 0.10 + 1e-9).mean() > 0.3  # the noise alone breaks the cap
+    res = unc.monte_carlo(
+        _alternatives(x), nominal, runs=600, seed=1, project=lambda w: wt.apply_share_caps(w, natures, caps)
+    )
+    assert res.weights.shape == (100, 4)
+    assert (res.weights[:, 0] <= 0.10 + 1e-12).all() and (res.weights[:, 3] == 0).all()
+    np.testing.assert_allclose(res.weights.sum(axis=1), 1.0)
+    for draw, projected in zip(free.weights, res.weights, strict=True):
+        np.testing.assert_allclose(projected, wt.apply_share_caps(draw, natures, caps), atol=1e-15)
 
 
 def test_topsis_alternative_is_batched_too() -> None:

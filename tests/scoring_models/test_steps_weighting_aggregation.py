@@ -98,26 +98,106 @@ def test_critic_matches_oracles_random(x: np.ndarray) -> None:
     np.testing.assert_allclose(ours, skc_critic(x, np.ones(x.shape[1])), atol=1e-9)
 
 
-def test_critic_constant_column_gets_zero_and_one_zone_equal() -> None:
+# Tuş & Aytaç Adalı (2019), "The new combination with CRITIC and WASPAS methods for the time and
+# attendance software selection problem", Opsearch 56(2): five alternatives, six criteria, with
+# their published CRITIC weights (three decimals).
+TUS_ADALI = np.array(
+    [[5000.0, 3, 3, 4, 3, 2], [680, 5, 3, 2, 2, 1], [2000, 3, 2, 3, 4, 3], [600, 4, 3, 1, 2, 2], [800, 2, 4, 3, 3, 4]]
+)
+TUS_ADALI_WEIGHTS = [0.157, 0.249, 0.168, 0.121, 0.154, 0.151]
+
+
+def _critic_reference(x: np.ndarray) -> np.ndarray:
+    """Diakoulaki et al. (1995) written out, over the varying columns only (a constant one gets 0)."""
+    varying = np.ptp(x, axis=0) > 0
+    v = x[:, varying]
+    scaled = (v - v.min(0)) / np.ptp(v, axis=0)
+    c = scaled.std(0, ddof=1) * (1 - np.corrcoef(scaled, rowvar=False)).sum(0)
+    out = np.zeros(x.shape[1])
+    out[varying] = c / c.sum()
+    return out
+
+
+def test_critic_published_example() -> None:
+    np.testing.assert_allclose(wt.critic_weights(TUS_ADALI), TUS_ADALI_WEIGHTS, atol=5e-4)
+
+
+@pytest.mark.parametrize("position", [0, 3, 6])
+def test_critic_constant_column_is_dropped_not_taken_as_uncorrelated(position: int) -> None:
+    # Regression: a constant column's undefined correlations were taken as 0, adding 1 to every
+    # other column's conflict sum and moving their weights (here to .161/.235/.165/.128/.158/.153).
+    x = np.insert(TUS_ADALI, position, 7.0, axis=1)
+    w = wt.critic_weights(x)
+    assert w[position] == 0.0
+    np.testing.assert_allclose(np.delete(w, position), wt.critic_weights(TUS_ADALI), atol=1e-12)
+    np.testing.assert_allclose(np.delete(w, position), TUS_ADALI_WEIGHTS, atol=5e-4)
+    np.testing.assert_allclose(np.delete(w, position), pw.critic_weights(TUS_ADALI), atol=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(positive_matrices, st.data())
+def test_critic_with_constant_columns_matches_the_recipe_random(x: np.ndarray, data: st.DataObject) -> None:
+    assume(_non_degenerate(x))
+    r = np.corrcoef(x, rowvar=False)
+    assume((np.abs(r[np.triu_indices_from(r, k=1)]) < 1 - 1e-6).all())
+    where = data.draw(st.integers(0, x.shape[1]))
+    padded = np.insert(x, where, data.draw(st.floats(0.0, 100.0)), axis=1)
+    np.testing.assert_allclose(wt.critic_weights(padded), _critic_reference(padded), atol=1e-9)
+
+
+def test_critic_degenerate_cases() -> None:
     x = np.column_stack([np.full(5, 2.0), np.arange(5.0), np.arange(5.0) ** 2])
     w = wt.critic_weights(x)
     assert w[0] == 0.0 and w.sum() == pytest.approx(1.0)
     np.testing.assert_allclose(wt.critic_weights(np.array([[1.0, 2.0, 3.0]])), [1 / 3] * 3)
     collinear = np.column_stack([np.arange(4.0), 2 * np.arange(4.0)])
     np.testing.assert_allclose(wt.critic_weights(collinear), [0.5, 0.5])
+    np.testing.assert_allclose(wt.critic_weights(np.column_stack([collinear, np.ones(4)])), [0.5, 0.5, 0.0])
+    np.testing.assert_allclose(wt.critic_weights(np.column_stack([np.arange(4.0), np.ones(4)])), [1.0, 0.0])
+    np.testing.assert_allclose(wt.critic_weights(np.ones((3, 2))), [0.5, 0.5])
+
+
+def test_zero_variance_columns() -> None:
+    x = np.array([[1.0, 2.0, nan, nan], [1.0, 3.0, 5.0, nan], [nan, 4.0, 5.0, nan]])
+    np.testing.assert_array_equal(wt.zero_variance(x), [True, False, True, True])
+
+
+def _pca_reference(x: np.ndarray, min_eigenvalue: float = 1.0) -> np.ndarray:
+    """The OECD/JRC recipe written out: Kaiser cut on the eigenvalues of the correlation matrix."""
+    vals, vecs = np.linalg.eigh(np.corrcoef(x, rowvar=False))
+    order = np.argsort(vals)[::-1]
+    vals, vecs = vals[order], vecs[:, order]
+    keep = vals >= min_eigenvalue
+    keep[0] = True
+    w = (vecs[:, keep] ** 2) @ (vals[keep] / vals[keep].sum())
+    return w / w.sum()
 
 
 def test_pca_weights_match_eigen_decomposition() -> None:
     rng = np.random.default_rng(5)
     f = rng.normal(size=(50, 2))
     x = np.column_stack([f[:, 0], f[:, 0] + 0.3 * rng.normal(size=50), f[:, 1], rng.normal(size=50)])
-    z = (x - x.mean(0)) / x.std(0)
-    vals, vecs = np.linalg.eigh(np.cov(z, rowvar=False))
-    order = np.argsort(vals)[::-1]
-    vals, vecs = vals[order], vecs[:, order]
-    keep = vals >= 1.0
-    expected = (vecs[:, keep] ** 2) @ (vals[keep] / vals[keep].sum())
-    np.testing.assert_allclose(wt.pca_weights(x), expected / expected.sum(), atol=1e-9)
+    np.testing.assert_allclose(wt.pca_weights(x), _pca_reference(x), atol=1e-9)
+
+
+def test_pca_kaiser_cut_on_correlation_eigenvalues() -> None:
+    # Regression: the cut was made on the sample covariance of population-standardised data
+    # (eigenvalues × n/(n−1)), which kept the second component here (0.989 × 6/5 > 1).
+    x = np.random.default_rng(2).uniform(0, 100, (6, 4))
+    eigenvalues = np.sort(np.linalg.eigvalsh(np.corrcoef(x, rowvar=False)))[::-1]
+    np.testing.assert_allclose(eigenvalues[:2], [2.431, 0.989], atol=5e-4)
+    np.testing.assert_allclose(wt.pca_weights(x), [0.259, 0.302, 0.371, 0.067], atol=5e-4)
+    np.testing.assert_allclose(wt.pca_weights(x), _pca_reference(x), atol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(positive_matrices)
+def test_pca_matches_the_correlation_recipe_random(x: np.ndarray) -> None:
+    assume(_non_degenerate(x))
+    eigenvalues = np.linalg.eigvalsh(np.corrcoef(x, rowvar=False))
+    # an eigenvalue within rounding of the cut (or a tie) makes "kept" a coin toss for both sides
+    assume(np.abs(eigenvalues - 1.0).min() > 1e-9 and np.diff(np.sort(eigenvalues)).min() > 1e-9)
+    np.testing.assert_allclose(wt.pca_weights(x), _pca_reference(x), atol=1e-9)
 
 
 def test_pca_edge_cases() -> None:
@@ -144,6 +224,18 @@ def test_share_caps_hand_computed() -> None:
     np.testing.assert_allclose(untouched, w)
     with pytest.raises(ValueError):
         wt.apply_share_caps(np.array([1.0, 0.0]), ["scale", "outcome"], {"scale": 0.1})
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, (7, 5), elements=st.floats(0.0, 1.0)), st.floats(0.0, 0.3), st.floats(0.0, 0.3))
+def test_share_caps_on_a_matrix_equal_row_by_row(w: np.ndarray, scale_cap: float, process_cap: float) -> None:
+    w = w + np.array([0.0, 0.0, 0.0, 0.0, 0.1])  # the uncapped indicator always has room
+    natures = ["scale", "scale", "process", "outcome", "outcome"]
+    caps = {"scale": scale_cap, "process": process_cap}
+    batch = wt.apply_share_caps(w, natures, caps)
+    for row, capped in zip(w, batch, strict=True):
+        np.testing.assert_allclose(capped, wt.apply_share_caps(row, natures, caps), atol=1e-12)
+        assert capped[:2].sum() <= scale_cap + 1e-9 and capped[2] <= process_cap + 1e-9
 
 
 def test_within_groups_combines_pillar_weights() -> None:
