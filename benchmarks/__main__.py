@@ -1,6 +1,7 @@
 """``python -m benchmarks [SECTION ...] [--quick] [--markdown FILE]`` — run the benchmarks and print every figure.
 
-Sections: kernels, flagship, methods, ingest, reads, memory, panel, uploads (default: all, in that order).
+Sections: kernels, flagship, methods, ingest, reads, evaluations, memory, panel, uploads (default: all, in
+that order).
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from pathlib import Path
 
 from benchmarks import common
 
-SECTIONS = ("kernels", "flagship", "methods", "ingest", "reads", "memory", "panel", "uploads")
+SECTIONS = ("kernels", "flagship", "methods", "ingest", "reads", "evaluations", "memory", "panel", "uploads")
 
 
 def markdown(machine: dict[str, str]) -> str:
     lines = [
         f"Machine: {machine['nproc']} cores, {machine['cpu']}, {machine['memory']} RAM; Python {machine['python']}, "
-        f"numpy {machine['numpy']}; {machine['os']}; run {machine['date']}.",
+        f"numpy {machine['numpy']}; {machine['os']}; run {machine['date']}; load average at the start "
+        f"{machine['load']} (other jobs share the 2 cores).",
         "",
         "| section | figure | value | target | met |",
         "| --- | --- | --- | --- | --- |",
@@ -39,9 +41,10 @@ def main() -> None:
     print("zonescore benchmarks — " + ", ".join(f"{k}: {v}" for k, v in machine.items()), flush=True)
     started = time.perf_counter()
     for name in SECTIONS:
-        if name in chosen:
-            module = __import__(f"benchmarks.{name}", fromlist=["run"])
-            module.run(quick=args.quick)
+        if name not in chosen:
+            continue
+        module = __import__(f"benchmarks.{name}", fromlist=["run"])
+        module.run(quick=args.quick)
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
     missed = [f for f in common.RESULTS if f.met is False]
     print(f"{len(missed)} target(s) missed" + (": " + "; ".join(f.name for f in missed) if missed else ""))

@@ -92,7 +92,7 @@ def fmt_s(seconds: float) -> str:
 
 
 def machine() -> dict[str, str]:
-    """nproc, CPU model, memory, Python and numpy versions, date."""
+    """nproc, CPU model, memory, Python and numpy versions, date, load average (1 / 5 / 15 min)."""
     import numpy as np
 
     cpu = "unknown"
@@ -115,20 +115,16 @@ def machine() -> dict[str, str]:
         "numpy": np.__version__,
         "os": platform.platform(),
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
 
 
 def auth_headers(database_url: str) -> dict[str, str]:
-    """Headers that authorise writes. THE one place to adapt when API-key auth lands.
+    """An admin key for writes, made as an operator makes one.
 
-    Returns ``{}`` while ``app.security`` does not exist; otherwise creates an admin key with
-    ``zonescore keys create --scope admin --name bench`` against ``database_url`` and returns
+    Runs ``zonescore keys create --scope admin --name bench`` against ``database_url`` and returns
     ``{"Authorization": "Bearer <key>"}`` (the key is taken as the last non-empty output line).
     """
-    try:
-        import app.security  # noqa: F401
-    except ImportError:
-        return {}
     env = {**os.environ, "ZONESCORE_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
     out = subprocess.run(
         [PYTHON, "-c", "from app.cli import main; main()", "keys", "create", "--scope", "admin", "--name", "bench"],
@@ -146,7 +142,7 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    """A uvicorn server subprocess (1 worker) serving ``factory`` on 127.0.0.1."""
+    """A uvicorn server subprocess on 127.0.0.1 (with one worker, ``proc`` is the serving process)."""
 
     proc: subprocess.Popen[bytes]
     port: int
@@ -173,26 +169,21 @@ class Server:
 
 
 @contextlib.contextmanager
-def server(database_url: str, *, factory: str = "benchmarks.bench_app:create_bench_app",
-           env: dict[str, str] | None = None) -> Iterator[Server]:
-    """Start uvicorn (1 worker, no access log) on a free port, wait for /healthz, stop it afterwards."""
+def server(database_url: str, *, workers: int = 1, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """Serve the benchmark app as ``zonescore serve`` does (:mod:`benchmarks.serve`), wait for /healthz.
+
+    Settings are the shipped defaults — access log on (INFO, JSON lines to the log file), rate limit
+    on (600 per minute per client, counted in the process) — unless ``env`` overrides them; every
+    override is stated next to the figure it affects.
+    """
     import httpx
 
     port = free_port()
     log = Path(f"/tmp/zonescore-bench-server-{port}.log")
-    full_env = {
-        **os.environ, "ZONESCORE_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT),
-        "ZONESCORE_LOG_LEVEL": "WARNING",
-        # The per-key/per-address rate limit (600/min by default) would answer most benchmark requests
-        # with 429; a deployment sizes it to its portals, the benchmark measures the service without it.
-        "ZONESCORE_RATE_LIMIT_PER_MINUTE": "0", **(env or {}),
-    }
+    full_env = {**os.environ, "ZONESCORE_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), **(env or {})}
     with open(log, "wb") as fh:
-        proc = subprocess.Popen(
-            [PYTHON, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1", "--port", str(port),
-             "--workers", "1", "--no-access-log", "--log-level", "warning"],
-            env=full_env, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT,
-        )
+        proc = subprocess.Popen([PYTHON, "-m", "benchmarks.serve", str(port), str(workers)],
+                                env=full_env, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT)
     srv = Server(proc, port, log)
     try:
         deadline = time.time() + 60
@@ -232,6 +223,14 @@ def postgres_available() -> bool:
         return True
     except Exception:
         return False
+
+
+def backends() -> list[str]:
+    """SQLite, and PostgreSQL when reachable (else a printed note)."""
+    if postgres_available():
+        return ["sqlite", "postgresql"]
+    print("  (PostgreSQL not reachable: skipped)")
+    return ["sqlite"]
 
 
 @contextlib.contextmanager

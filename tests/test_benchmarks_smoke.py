@@ -39,6 +39,30 @@ def test_engine_fast_paths_match_masked_paths() -> None:
     assert np.allclose(nm.minmax(x, -np.ones(6)).max(axis=0), 100)
 
 
+def test_read_mix_rotates_hits_misses_scorecards_and_zones() -> None:
+    from benchmarks import reads
+
+    rows = [{"province": p, "tier": t, "profile": f} for p in ("11", "32", "33", "44") for t in ("A", "B")
+            for f in ("x", "y")]
+    sets = reads.url_sets(7, [f"Z{k:03d}" for k in range(300)], rows)
+    assert len(set(sets["hits"])) == 48 and len(set(sets["misses"])) == 1200
+    assert not set(sets["hits"]) & set(sets["misses"])
+    assert len(set(sets["misses"])) > 512  # longer than the page cache: a cycle never hits
+    mix = reads.mix(sets, [])
+    assert sum("/zones/Z" in p and "/evaluations/" in p for p in mix) == 2 * len(mix) // 10
+    script = reads.LUA % ",".join(f'"{p}"' for p in mix[:3])
+    assert script.count("/api/v1/") == 3 and "wrk.format" in script
+
+
+def test_shipped_launcher_serves_what_zonescore_serve_serves() -> None:
+    import inspect
+
+    from app import server
+    from benchmarks import serve
+
+    assert f'"{serve.SHIPPED_APP}"' in inspect.getsource(server.serve)
+
+
 def test_panel_benchmark_runs_small() -> None:
     from benchmarks import panel
 

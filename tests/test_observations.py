@@ -150,3 +150,39 @@ def test_batch_limit(client: TestClient, zone: str, app: Any) -> None:
     response = _post(client, items)
     assert response.status_code == 413
     assert response.json()["status"] == 413
+
+
+def test_batch_is_validated_from_the_raw_bytes(client: TestClient, zone: str, monkeypatch: pytest.MonkeyPatch,
+                                               session: Session) -> None:
+    """The JSON batch goes through pydantic's JSON parser once (no dicts first, no second dump without a key)."""
+    from app.schemas.observation import ObservationBatch
+
+    def refuse(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("a valid JSON batch must not be decoded to Python objects first, nor dumped again")
+
+    monkeypatch.setattr(ObservationBatch, "model_validate", classmethod(refuse))
+    monkeypatch.setattr(ObservationBatch, "model_dump_json", refuse)
+    response = _post(client, [obs(zone, "rd_intensity", 2024, 6.8), obs(zone, "hte_count", 2024, "1236")])
+    assert response.status_code == 200, response.text
+    assert response.json()["inserted"] == 2
+    assert _count(session) == (2, 2)
+
+
+def test_raw_body_errors_keep_fastapis_shape(client: TestClient, zone: str) -> None:
+    """Every kind of bad body answers as FastAPI's own body validation did: same codes, columns, rows."""
+    headers = {"content-type": "application/json"}
+    broken = client.post("/api/v1/observations", content=b'{"observations": [', headers=headers).json()
+    assert [(e["code"], e["message"], e["column"]) for e in broken["errors"]] == [
+        ("json_invalid", "JSON decode error", "body")]
+    assert client.post("/api/v1/observations", content=b"", headers=headers).json()["errors"][0]["code"] == "missing"
+    not_object = client.post("/api/v1/observations", content=b"[1]", headers=headers).json()["errors"]
+    assert [e["code"] for e in not_object] == ["model_attributes_type"]  # FastAPI's (Python-mode) wording
+    extra = client.post("/api/v1/observations", json={"observations": [obs(zone, "rd_intensity", 2024, 1)], "x": 1})
+    assert [(e["code"], e["column"]) for e in extra.json()["errors"]] == [("extra_forbidden", "body.x")]
+    cell = f'{{"zone_code": "{zone}", "indicator_code": "rd_intensity", "year": 2024, "value": NaN}}'
+    nan = client.post("/api/v1/observations", content=f'{{"observations": [{cell}]}}'.encode(), headers=headers)
+    assert nan.status_code == 422  # JSON's NaN (taken by Python's decoder, as before) is still refused per cell
+    schema = client.get("/openapi.json").json()["paths"]["/api/v1/observations"]["post"]["requestBody"]
+    body = schema["content"]["application/json"]["schema"]
+    assert body["required"] == ["observations"]
+    assert set(body["properties"]["observations"]["items"]["properties"]) >= {"zone_code", "value", "status"}

@@ -39,6 +39,11 @@ class Idempotency:
     def _fingerprint(self, content: bytes) -> str:
         return hashlib.sha256(self.operation.encode() + b"\n" + content).hexdigest()
 
+    @property
+    def active(self) -> bool:
+        """Whether this request carries an Idempotency-Key to honour (else replay/remember do nothing)."""
+        return self.key_id is not None and self.idempotency_key is not None
+
     def replay(self, content: bytes) -> JSONResponse | None:
         """The stored response for this key and header, None when new; 409 when it came with other content."""
         if self.key_id is None or self.idempotency_key is None:

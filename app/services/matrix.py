@@ -151,12 +151,18 @@ def _matrix(session: Session, zones: Sequence[SelectedZone], span: _Years) -> In
     ipos = {c: n for n, c in enumerate(codes)}
     values = np.full((len(zones), len(codes), len(years)), np.nan)
     ids = [z.id for z in zones]
+    # Plain rows straight from the driver's cursor on the session's connection: the ORM and Core
+    # result layers add nothing for four plain columns (int, str, int, float, no type processing)
+    # and cost half of the matrix build (pyinstrument, benchmarks/README.md).
+    conn = session.connection()
     for chunk in _chunks(ids):
-        rows = session.execute(
+        result = conn.execute(
             select(Observation.zone_id, Observation.indicator_code, Observation.year, Observation.value).where(
                 Observation.zone_id.in_(chunk), Observation.year.between(years[0], years[-1])
             )
-        ).all()
+        )
+        rows = result.cursor.fetchall()
+        result.close()
         if rows:
             zi = np.fromiter((zpos[r[0]] for r in rows), dtype=np.int64, count=len(rows))
             ii = np.fromiter((ipos.get(r[1], -1) for r in rows), dtype=np.int64, count=len(rows))
@@ -187,20 +193,25 @@ def _breakdown_rows(
     rows: list[tuple[int, int, int, float, int, int, int, float]] = []
     row_of: dict[int, int] = {}
     products: list[tuple[int, bool, float, bool]] = []
+    b, kp = ChainBreakdown, ChainKeyProduct
+    conn = session.connection()
     for chunk in _chunks([z.id for z in zones]):
-        in_window = (ChainBreakdown.zone_id.in_(chunk), ChainBreakdown.year.between(years[0], years[-1]))
-        for b in session.scalars(select(ChainBreakdown).where(*in_window)):
-            if b.chain_code in cpos:
-                row_of[b.id] = len(rows)
-                rows.append((zpos[b.zone_id], cpos[b.chain_code], b.year, b.revenue, b.segments_covered,
-                             b.key_components, b.key_components_with_alt, b.local_procurement_share))
+        in_window = (b.zone_id.in_(chunk), b.year.between(years[0], years[-1]))
+        # Columns, not ORM objects: building an object per breakdown was most of the chain part's time.
+        for bid, zone_id, chain, yr, revenue, covered, key, key_alt, local in conn.execute(
+            select(b.id, b.zone_id, b.chain_code, b.year, b.revenue, b.segments_covered, b.key_components,
+                   b.key_components_with_alt, b.local_procurement_share).where(*in_window)
+        ):
+            if chain in cpos:
+                row_of[bid] = len(rows)
+                rows.append((zpos[zone_id], cpos[chain], yr, revenue, covered, key, key_alt, local))
         products += [
-            (row_of[p.breakdown_id], p.threshold == "high", p.localisation_rate, p.alternative_source)
-            for p in session.scalars(
-                select(ChainKeyProduct).join(ChainBreakdown, ChainBreakdown.id == ChainKeyProduct.breakdown_id)
-                .where(*in_window)
+            (row_of[bid], threshold == "high", rate, alternative)
+            for bid, threshold, rate, alternative in conn.execute(
+                select(kp.breakdown_id, kp.threshold, kp.localisation_rate, kp.alternative_source)
+                .join(b, b.id == kp.breakdown_id).where(*in_window)
             )
-            if p.breakdown_id in row_of
+            if bid in row_of
         ]
     counts = count_products(
         np.array([p[0] for p in products], dtype=np.int64), np.array([p[1] for p in products], dtype=np.bool_),

@@ -118,10 +118,10 @@ def _topsis_complete(x: FloatArray, w: FloatArray) -> FloatArray | None:
     pis, nis = v.max(axis=0), v.min(axis=0)
     if np.isnan(pis).any():  # a NaN anywhere in a column propagates to its maximum
         return None
-    d_plus = v - pis
-    d_minus = v - nis
-    dp = np.sqrt(np.einsum("ij,ij->i", d_plus, d_plus))
-    dm = np.sqrt(np.einsum("ij,ij->i", d_minus, d_minus))
+    d = v - pis  # one scratch array for both distances: x · w is the only other zones × indicators array
+    dp = np.sqrt(np.einsum("ij,ij->i", d, d))
+    np.subtract(v, nis, out=d)
+    dm = np.sqrt(np.einsum("ij,ij->i", d, d))
     total = dp + dm
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(total > 0, dm / np.where(total > 0, total, 1.0), 0.5)

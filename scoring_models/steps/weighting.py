@@ -60,14 +60,15 @@ def entropy_weights(x: FloatArray) -> FloatArray:
         return equal_weights(x.shape[1])
     col = x.sum(axis=0)
     positive_cols = bool((col > 0).all())
-    # the usual case: one division, no masking of whole matrices
-    p = x / col if positive_cols else np.where(col[None, :] > 0, x / np.where(col > 0, col, 1.0)[None, :], 1.0 / m)
-    if lowest > 0 and positive_cols:  # every p > 0: a plain logarithm
-        logp = np.log(p)
+    if lowest > 0 and positive_cols:
+        # The usual case: Σ p ln p with p = x/s equals (Σ x ln x)/s − ln s, so the proportion
+        # matrix is never formed (one logarithm of x, one fused product-sum).
+        entropy = (np.log(col) - np.einsum("ij,ij->j", x, np.log(x)) / col) / np.log(m)
     else:
+        p = np.where(col[None, :] > 0, x / np.where(col > 0, col, 1.0)[None, :], 1.0 / m)
         logp = np.zeros_like(p)
         np.log(p, out=logp, where=p > 0)  # 0 ln 0 = 0
-    entropy = -np.einsum("ij,ij->j", p, logp) / np.log(m)
+        entropy = -np.einsum("ij,ij->j", p, logp) / np.log(m)
     d = np.clip(1.0 - entropy, 0.0, None)
     if d.sum() <= 1e-15:
         return equal_weights(x.shape[1])
