@@ -63,9 +63,9 @@ def runs_list(
     limit: int = typer.Option(20, "--limit", min=1, max=1000, help="most runs to show"),
     lang: Language = typer.Option(Language.ZH_CN, "--lang", help="language of the labels"),
 ) -> None:
-    """List evaluation runs of every state, newest first: id, model and version, year, the zones covered,
-    zones ranked, tier counts (best tier first), status, and when the run was made and published. The id is
-    what `publish`, `withdraw` and `export rankings --run` take."""
+    """List evaluation runs of every state, newest first, with their scope, tiers, status and times.
+
+    The id is what publish, withdraw and export rankings --run take."""
     from app.services import evaluations as service
     from app.services.run_labels import scope_text
 

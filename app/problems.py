@@ -57,6 +57,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.slug: t for t in (
     ProblemType("not-acceptable", 406, "Not acceptable"),
     ProblemType("request-timeout", 408, "Request timeout"),
     ProblemType("conflict", 409, "Conflict"),
+    ProblemType("gone", 410, "Gone"),
     ProblemType("payload-too-large", 413, "Payload too large"),
     ProblemType("unsupported-media-type", 415, "Unsupported media type"),
     ProblemType("validation-failed", 422, "Validation failed"),
@@ -69,12 +70,12 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.slug: t for t in (
 # 405 …): by status. Statuses not listed fall back to ``bad-request``.
 SLUG_BY_STATUS: dict[int, str] = {
     400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found", 405: "method-not-allowed",
-    406: "not-acceptable", 408: "request-timeout", 409: "conflict", 413: "payload-too-large",
+    406: "not-acceptable", 408: "request-timeout", 409: "conflict", 410: "gone", 413: "payload-too-large",
     415: "unsupported-media-type", 422: "validation-failed", 429: "too-many-requests", 500: "internal-error",
     503: "service-unavailable",
 }
 
-_V, _F = "validation-failed", "forbidden"
+_V, _F, _P = "validation-failed", "forbidden", "payload-too-large"
 ERROR_CODES: dict[str, ErrorCode] = {e.code: e for e in (
     # observation batches and file imports (the same codes for both)
     ErrorCode("unknown_zone", _V),
@@ -97,12 +98,38 @@ ERROR_CODES: dict[str, ErrorCode] = {e.code: e for e in (
     ErrorCode("missing_zone_code", _V),
     ErrorCode("missing_indicator_code", _V),
     ErrorCode("invalid_year", _V),
+    ErrorCode("code_too_long", _V),
+    ErrorCode("control_character", _V),
+    ErrorCode("excel_error", _V),
+    ErrorCode("formula_without_value", _V),
+    ErrorCode("damaged_workbook", _V),
+    ErrorCode("unsafe_workbook", _V),
+    # file imports beyond a limit or the parser's bounds (413)
+    ErrorCode("too_many_rows", _P),
+    ErrorCode("too_many_columns", _P),
+    ErrorCode("too_many_cells", _P),
+    ErrorCode("too_many_shared_strings", _P),
+    ErrorCode("too_large_part", _P),
+    ErrorCode("too_large_uncompressed", _P),
+    ErrorCode("too_large_text", _P),
+    ErrorCode("parser_memory_bound", _P),
+    ErrorCode("parser_cpu_bound", _P),
     # chain breakdowns, evaluations, webhooks
     ErrorCode("unknown_chain", _V),
     ErrorCode("no_zones", _V),
     ErrorCode("no_data", _V),
     ErrorCode("unsupported_options", _V),
     ErrorCode("url_not_allowed", _V),
+    ErrorCode("exceeds_zone_revenue", _V),
+    # publication
+    ErrorCode("run_outside_key_provinces", _F),
+    ErrorCode("reason_required", _V),
+    # panels
+    ErrorCode("not_a_spec_model", _V),
+    ErrorCode("window_too_short", _V),
+    ErrorCode("window_too_long", _V),
+    ErrorCode("year_outside_window", _V),
+    ErrorCode("indicator_short", _V),
     # filters whose allowed values depend on the run (its tiers, its peer groups)
     ErrorCode("not_in_run", _V),
     # declarative model specs (POST /models)
@@ -120,6 +147,13 @@ ERROR_CODES: dict[str, ErrorCode] = {e.code: e for e in (
     ErrorCode("thresholds_range", _V),
     ErrorCode("share_range", _V),
     ErrorCode("unknown_method", _V),
+    ErrorCode("same_pillar", _V),
+    ErrorCode("uncertainty_unsupported", _V),
+    ErrorCode("calibration_unsupported", _V),
+    # expert judgments (AHP)
+    ErrorCode("missing_judgments", _V),
+    ErrorCode("matrix_items", _V),
+    ErrorCode("inconsistent_judgments", _V),
 )}
 
 PYDANTIC_ERROR_TYPES: frozenset[str] = frozenset(get_args(ErrorType))

@@ -529,6 +529,83 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error_thresholds_order": ("梯队阈值必须严格递减。", "Tier thresholds must be strictly decreasing."),
     "error_thresholds_range": ("梯队阈值必须为正的有限数。", "Tier thresholds must be positive and finite."),
     "error_share_range": ("权重占比上限必须在 0 到 1 之间。", "A weight-share cap must lie between 0 and 1."),
+    "problem_gone": ("该资源曾经存在但已被永久收回（例如已撤回的评价运行）；detail 给出撤回原因和时间，不要再使用。",
+                     "The resource existed and was taken back for good (e.g. a withdrawn evaluation run); detail "
+                     "gives the reason and time. Stop using it."),
+    "error_code_too_long": ("园区或指标代码超过 64 个字符，不可能是有效代码。",
+                            "A zone or indicator code longer than 64 characters cannot be a valid code."),
+    "error_control_character": ("文本中含有控制字符（如 NUL、退格、U+FFFE）；删除后重试。",
+                                "The text holds a control character (e.g. NUL, backspace, U+FFFE); remove it."),
+    "error_excel_error": ("单元格是 Excel 错误值（#DIV/0!、#N/A 等），不是数值；请修正公式或留空。",
+                          "The cell holds an Excel error value (#DIV/0!, #N/A …), not a number; fix the formula "
+                          "or leave the cell blank."),
+    "error_formula_without_value": ("单元格是未保存计算结果的公式；请在 Excel 中重新计算并保存，或粘贴为数值。",
+                                    "The cell is a formula saved without its value; recalculate and save the "
+                                    "workbook in Excel, or paste the values."),
+    "error_damaged_workbook": ("工作簿已损坏，无法安全读取；请在 Excel 中打开并另存为 .xlsx 或 CSV。",
+                               "The workbook is damaged and cannot be read safely; open it in Excel and save it "
+                               "again as .xlsx or CSV."),
+    "error_unsafe_workbook": ("工作簿包含可攻击读取程序的内容（DTD、ZIP 炸弹、虚报的大小），已拒绝。",
+                              "The workbook holds content built to harm a reader (a DTD, a ZIP bomb, sizes that "
+                              "lie) and was refused."),
+    "error_too_many_rows": ("文件行数超过上限（ZONESCORE_MAX_BATCH_ROWS 或 ZONESCORE_IMPORT_MAX_ROWS）；请拆分。",
+                            "The file has more rows than allowed (ZONESCORE_MAX_BATCH_ROWS or "
+                            "ZONESCORE_IMPORT_MAX_ROWS); split it."),
+    "error_too_many_columns": ("文件列数超过上限（ZONESCORE_IMPORT_MAX_COLUMNS）；请删除多余的列。",
+                               "The file has more columns than allowed (ZONESCORE_IMPORT_MAX_COLUMNS); drop the "
+                               "extra columns."),
+    "error_too_many_cells": ("文件单元格数超过上限（ZONESCORE_IMPORT_MAX_CELLS）；请删除远离数据的单元格或拆分文件。",
+                             "The file has more cells than allowed (ZONESCORE_IMPORT_MAX_CELLS); delete stray cells "
+                             "far from the data or split the file."),
+    "error_too_many_shared_strings": ("工作簿的共享字符串超过上限；请另存为 CSV 或拆分。",
+                                      "The workbook holds more shared strings than allowed; save it as CSV or "
+                                      "split it."),
+    "error_too_large_part": ("工作簿的某个部件解压后超过上限；请另存为 CSV 或拆分。",
+                             "A part of the workbook is larger than allowed once decompressed; save it as CSV or "
+                             "split it."),
+    "error_too_large_uncompressed": ("工作簿解压后的总大小超过上限；请另存为 CSV 或拆分。",
+                                     "The workbook is larger than allowed once decompressed; save it as CSV or "
+                                     "split it."),
+    "error_too_large_text": ("工作表的文本单元格展开后超过上限；请另存为 CSV 或拆分。",
+                             "The text cells of the sheet expand to more than allowed; save it as CSV or split it."),
+    "error_parser_memory_bound": ("解析该工作簿所需内存超过 ZONESCORE_IMPORT_PARSER_MEMORY_BYTES；请拆分或上传 CSV。",
+                                  "Reading the workbook needs more memory than ZONESCORE_IMPORT_PARSER_MEMORY_BYTES; "
+                                  "split it or upload CSV."),
+    "error_parser_cpu_bound": ("解析该工作簿所需时间超过 ZONESCORE_IMPORT_PARSER_CPU_SECONDS；请拆分或上传 CSV。",
+                               "Reading the workbook takes longer than ZONESCORE_IMPORT_PARSER_CPU_SECONDS; split it "
+                               "or upload CSV."),
+    "error_exceeds_zone_revenue": ("园区当年各产业链营收之和超过园区营业收入（允许 0.5% 误差）；请核对数字。",
+                                   "The chains' revenues of the zone-year add up to more than the zone's revenue "
+                                   "(0.5% allowed for rounding); check the figures."),
+    "error_run_outside_key_provinces": ("评价运行的园区范围超出密钥所辖省份，该密钥不能发布或撤回它。",
+                                        "The run's zones reach beyond the key's provinces, so the key may not "
+                                        "publish or withdraw it."),
+    "error_reason_required": ("撤回评价运行必须给出原因（1 至 2000 个字符）。",
+                              "Withdrawing a run needs a reason (1 to 2,000 characters)."),
+    "error_not_a_spec_model": ("面板评价只支持以声明式规格定义的模型。",
+                               "Panels need a model declared by a spec, not a plug-in written in code."),
+    "error_window_too_short": ("面板评价至少需要两个年份：起始年必须早于结束年。",
+                               "A panel needs at least two years: the first must come before the last."),
+    "error_window_too_long": ("面板评价的年份区间超过上限。", "The panel's window spans more years than allowed."),
+    "error_year_outside_window": ("年份不在该面板评价的区间内。", "The year lies outside the panel's window."),
+    "error_indicator_short": ("某指标在区间的某些年份报送不足，无法在统一尺度下评价；message 列出这些年份。",
+                              "An indicator is reported too sparsely in some years of the window to be scored on "
+                              "one scale; message lists the years."),
+    "error_same_pillar": ("耦合协调的两个子系统必须是不同的支柱。",
+                          "The two subsystems of coupling coordination must be different pillars."),
+    "error_uncertainty_unsupported": ("该综合方法不随权重变化，不能做蒙特卡洛不确定性分析；请关闭 uncertainty。",
+                                      "The composite does not vary with the weights the Monte Carlo perturbs; "
+                                      "disable uncertainty."),
+    "error_calibration_unsupported": ("只有加权综合方法可以做权重校准。",
+                                      "Only a weighted composite can have its weights calibrated."),
+    "error_missing_judgments": ("层次分析法赋权需要专家判断矩阵（weighting.ahp）。",
+                                "AHP weighting needs the experts' judgment matrices (weighting.ahp)."),
+    "error_matrix_items": ("判断矩阵比较的项目必须恰好是该模型的支柱或该支柱下的指标。",
+                           "A judgment matrix must compare exactly the model's pillars, or exactly the indicators "
+                           "of its pillar."),
+    "error_inconsistent_judgments": ("判断矩阵一致性比率 CR 不低于 0.1；message 指出最不一致的判断。",
+                                     "A judgment matrix has a consistency ratio CR of 0.1 or more; message names "
+                                     "the judgments furthest from the priorities."),
     "error_unknown_method": ("没有这个名称的方法；message 列出已注册的方法。",
                              "No method of that name is registered; message lists the registered ones."),
     # the command line

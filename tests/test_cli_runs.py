@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -31,6 +32,12 @@ def _run(*args: str) -> str:
     return result.stdout
 
 
+def _listed(*options: str) -> list[list[str]]:
+    """The rows of ``runs list --lang en`` split into their columns (rich separates them by two spaces)."""
+    _header, *rows = _run("runs", "list", "--lang", "en", *options).rstrip().splitlines()
+    return [re.split(r"\s{2,}", row.strip()) for row in rows]
+
+
 def _draft(seed: int) -> int:
     out = _run("evaluate", "-m", "innovation-peak", "-y", "2024", "-p", "33", "--runs", "0", "--seed", str(seed))
     return int(out.split(":", 1)[0].removeprefix("run "))
@@ -38,9 +45,9 @@ def _draft(seed: int) -> int:
 
 def test_list_publish_withdraw_and_deliver(demo_env: str) -> None:
     first, second = _draft(1), _draft(2)
-    listed = _run("runs", "list").splitlines()
-    assert [line.split("\t")[0] for line in listed] == [str(second), str(first)]
-    assert all("\tdraft\t" in line and "{'provinces': ['33']}" in line for line in listed)
+    listed = _listed()
+    assert [row[0] for row in listed] == [str(second), str(first)]
+    assert all(row[3] == "Zhejiang" and row[6] == "Draft" for row in listed), listed
     with Receiver() as receiver:
         register_in(demo_env, receiver.url)
         assert _run("runs", "publish", str(first)).startswith(f"run {first} published")
@@ -50,9 +57,9 @@ def test_list_publish_withdraw_and_deliver(demo_env: str) -> None:
         assert _run("webhooks", "work", "--once").strip() == "4 delivery attempt(s)"
         assert len(receiver.requests) == 4 and all(r["valid"] for r in receiver.requests)
         assert _run("webhooks", "work", "--once").strip() == "0 delivery attempt(s)"
-    states = {line.split("\t")[0]: line.split("\t")[4] for line in _run("runs", "list").splitlines()}
-    assert states == {str(first): f"superseded by #{second}", str(second): "withdrawn (口径错误)"}
-    assert _run("runs", "list", "--status", "withdrawn").split("\t")[0] == str(second)
+    states = {row[0]: row[6] for row in _listed()}
+    assert states == {str(first): f"Superseded → #{second}", str(second): "Withdrawn (口径错误)"}
+    assert [row[0] for row in _listed("--status", "withdrawn")] == [str(second)]
     again = CliRunner().invoke(cli, ["runs", "publish", str(second)])
     assert again.exit_code == 1 and "withdrawn" in again.stderr
     no_reason = CliRunner().invoke(cli, ["runs", "withdraw", str(first), "--reason", " "])

@@ -18,7 +18,7 @@ from scoring_models.labels import LabelKind, label, labels
 
 def _evaluate(*args: str) -> list[str]:
     result = CliRunner().invoke(cli, ["evaluate", "--model", "innovation-peak", "--year", "2024", "--runs", "0",
-                                      "--no-notify", *args])
+                                      *args])
     assert result.exit_code == 0, result.output
     return result.stdout.rstrip().splitlines()
 
@@ -42,17 +42,17 @@ def test_evaluate_prints_an_aligned_table_and_tiers_best_first(demo_env: str) ->
         assert {cell_len(row[: row.index("DEMO-")]) for row in rows} == {cell_len(header[: header.index(code_header)])}
 
 
-def test_evaluations_list_shows_runs_newest_first_with_their_scope(demo_env: str) -> None:
+def test_runs_list_shows_runs_newest_first_with_their_scope(demo_env: str) -> None:
     _evaluate()
     _evaluate("--province", "33", "--province", "32")
-    result = CliRunner().invoke(cli, ["evaluations", "list", "--lang", "en"])
+    result = CliRunner().invoke(cli, ["runs", "list", "--lang", "en"])
     assert result.exit_code == 0, result.output
     header, *rows = result.stdout.rstrip().splitlines()
     assert header.split()[:2] == ["Run", "Model"]
     assert [row.split()[0] for row in rows] == ["2", "1"]
     assert "Jiangsu, Zhejiang" in rows[0] or "Zhejiang, Jiangsu" in rows[0]
     assert "All provinces" in rows[1]
-    only = CliRunner().invoke(cli, ["evaluations", "list", "--model", "comprehensive"])
+    only = CliRunner().invoke(cli, ["runs", "list", "--model", "comprehensive"])
     assert only.exit_code == 0 and only.stdout.strip() == "尚无评价运行"
 
 
@@ -65,12 +65,12 @@ def test_province_codes_are_checked_not_silently_empty(demo_env: str) -> None:
 
 
 def _commands() -> list[tuple[str, str]]:
-    from app.cli_evaluations import evaluations_cli
+    from app.cli_runs import runs_cli
 
     found = [(c.name or c.callback.__name__, inspect.getdoc(c.callback) or "")
              for c in cli.registered_commands if c.callback is not None]
-    found += [(f"evaluations {c.name}", inspect.getdoc(c.callback) or "")
-              for c in evaluations_cli.registered_commands if c.callback is not None]
+    found += [(f"runs {c.name}", inspect.getdoc(c.callback) or "")
+              for c in runs_cli.registered_commands if c.callback is not None]
     return found
 
 

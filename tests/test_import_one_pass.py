@@ -22,7 +22,7 @@ LONG_CSV = "\n".join([
     f"{ZJ},rd_intensity,2022,abc",      # row 3: not a number
     ",rd_intensity,2023,1",             # row 4: no zone code
     f"{ZJ},hte_count,20x3,4",           # row 5: not a year
-    f"{ZJ},rd_intensity,2021,nan",      # row 6: not finite
+    f"{ZJ},rd_intensity,2021,nan",      # row 6: not a number (NaN is not a value, in a file or a batch)
     f"{JS},rd_intensity,2023,3",        # row 7: a zone of Jiangsu, the key writes Zhejiang only
     "TEST-33-N99,rd_intensity,2023,3",  # row 8: no such zone
     f"{ZJ},rd_intensity,2020,180",      # row 9: out of the indicator's range
@@ -33,7 +33,7 @@ EXPECTED = [
     (3, "数值", "not_a_number"),
     (4, "园区代码", "missing_zone_code"),
     (5, "年份", "invalid_year"),
-    (6, "数值", "not_finite"),
+    (6, "数值", "not_a_number"),
     (7, "园区代码", "zone_outside_key_provinces"),
     (8, "园区代码", "unknown_zone"),
     (9, "数值", "out_of_range"),
@@ -70,7 +70,7 @@ def test_a_file_gets_every_problem_in_one_answer(
              obs("TEST-33-N99", "rd_intensity", 2023, 3), obs(ZJ, "rd_intensity", 2020, 180),
              obs(ZJ, "rd_intensity", 1900, 3)]
     answer = client.post("/api/v1/observations", json={"observations": batch})
-    assert [e["code"] for e in answer.json()["errors"]] == ["not_a_number", "not_finite", "unknown_zone",
+    assert [e["code"] for e in answer.json()["errors"]] == ["not_a_number", "not_a_number", "unknown_zone",
                                                             "out_of_range", "year_out_of_range"]
 
 

@@ -107,7 +107,7 @@ def test_an_error_cell_below_the_data_is_not_lost() -> None:
     problems = problems_of(hostile_xlsx.workbook(hostile_xlsx.sheet_xml(rows))).problems
     assert [(p.row, p.column, p.code) for p in problems] == [
         (9, "rd_intensity", "excel_error"),
-        (12, "column D", "invalid_file"), (12, "zone_code", "missing_value"), (12, "year", "missing_value")]
+        (12, "column D", "unnamed_column"), (12, "zone_code", "missing_zone_code"), (12, "year", "invalid_year")]
     assert problems[1].message == "value in a column without a header" and problems[1].value == "#REF!"
 
 

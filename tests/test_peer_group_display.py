@@ -28,10 +28,12 @@ def test_rankings_scorecards_downloads_and_pages_show_the_peer_group(demo_client
     groups = {g["code"]: g for g in detail["info"]["peer_groups"]}
     assert min(g["size"] for g in groups.values()) >= 5, "groups below the minimum size are merged"
     items = demo_client.get(f"/api/v1/evaluations/{run['id']}/rankings", params={"limit": 1000}).json()["items"]
+    english_items = demo_client.get(f"/api/v1/evaluations/{run['id']}/rankings",
+                                    params={"limit": 1000, "lang": "en"}).json()["items"]
+    assert [r["peer_group_label"] for r in english_items] == [peer_group_label(r["peer_group"], "en") for r in items]
     for row in items:
         group = groups[row["peer_group"]]
-        assert row["peer_group_zh"] == peer_group_label(row["peer_group"])
-        assert row["peer_group_en"] == peer_group_label(row["peer_group"], "en")
+        assert row["peer_group_label"] == peer_group_label(row["peer_group"])
         assert row["peer_group_size"] == group["size"]
         assert row["peer_group_mean"] == pytest.approx(group["mean_composite"])
         if row["rpi"] is not None:
@@ -40,20 +42,21 @@ def test_rankings_scorecards_downloads_and_pages_show_the_peer_group(demo_client
     table = list(csv.DictReader(io.StringIO(demo_client.get(
         f"/api/v1/evaluations/{run['id']}/rankings", params={"format": "csv"}).content.decode("utf-8-sig"))))
     first = table[0]
-    assert first["同类组"] == items[0]["peer_group_zh"]
+    assert first["同类组"] == items[0]["peer_group_label"]
     assert int(first["同类组园区数"]) == items[0]["peer_group_size"]
     assert float(first["同类组平均综合得分"]) == round(items[0]["peer_group_mean"], 4)
 
     code = items[0]["zone_code"]
     card = demo_client.get(f"/api/v1/evaluations/{run['id']}/zones/{code}").json()
-    assert (card["peer_group_zh"], card["peer_group_size"]) == (items[0]["peer_group_zh"], items[0]["peer_group_size"])
+    assert (card["peer_group_label"], card["peer_group_size"]) == (items[0]["peer_group_label"],
+                                                                   items[0]["peer_group_size"])
     assert card["peer_group_mean"] == pytest.approx(items[0]["peer_group_mean"])
 
     page = demo_client.get(f"/ui/evaluations/{run['id']}").text
-    assert items[0]["peer_group_zh"] in page and "同类组平均综合得分" in page
+    assert items[0]["peer_group_label"] in page and "同类组平均综合得分" in page
     assert f"{items[0]['peer_group_size']} 个园区，平均综合得分 {items[0]['peer_group_mean']:.2f}" in page
     english = demo_client.get(f"/ui/evaluations/{run['id']}/zones/{code}", params={"lang": "en"}).text
-    assert items[0]["peer_group_en"].replace("&", "&amp;") in english
+    assert english_items[0]["peer_group_label"].replace("&", "&amp;") in english
     assert f"{items[0]['peer_group_size']} zones, mean composite {items[0]['peer_group_mean']:.2f}" in english
 
 

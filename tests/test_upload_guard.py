@@ -283,7 +283,7 @@ def test_every_parser_busy_is_a_503_with_retry_after(client: TestClient, monkeyp
     def busy(*_: object, **__: object) -> None:
         raise ParserBusy("every parser is busy")
 
-    monkeypatch.setattr("app.services.imports.parse_import", busy)
+    monkeypatch.setattr("app.services.imports.read_import", busy)
     response = client.post("/api/v1/imports", files={"file": ("x.xlsx", hostile_xlsx.harmless(), XLSX)})
     assert response.status_code == 503 and response.headers["retry-after"] == "10"
     assert response.headers["content-type"].startswith("application/problem+json")

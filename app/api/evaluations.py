@@ -202,7 +202,8 @@ def get_evaluation(
     etag, headers = result_cache(request, ExportFormat.JSON, lang, state, settings)
     if (hit := not_modified(request, etag, extra=headers)) is not None:
         return hit
-    return json_response(_detail(session, run_id, lang), etag=etag, extra=headers)
+    return json_response(service.run_detail_json(session, service.get_run(session, run_id), lang), etag=etag,
+                         extra=headers)
 
 
 @dataclass(frozen=True)

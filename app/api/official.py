@@ -64,7 +64,7 @@ def get_official(
     headers["Content-Location"] = f"/api/v1/evaluations/{run.id}"
     if (hit := not_modified(request, etag, extra=headers)) is not None:
         return hit
-    return json_response(service.run_detail(session, run, lang), etag=etag, extra=headers)
+    return json_response(service.run_detail_json(session, run, lang), etag=etag, extra=headers)
 
 
 @router.get("/rankings", summary="The official ranking", response_model=OfficialRankingPage,

@@ -304,6 +304,14 @@ def run_detail(session: Session, run: StoredRun, lang: Language = DEFAULT_LANGUA
     return EvaluationRunDetail(**dict(run_out(session, run, lang)), info=run.info, methodology=run.methodology)
 
 
+def run_detail_json(session: Session, run: StoredRun, lang: Language = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """:func:`run_detail` as JSON-ready data, with ``info`` and ``methodology`` as the run stored them: fields
+    added to those documents later (with defaults) are absent from older runs, which are served as stored."""
+    columns = run.columns()
+    return {**run_detail(session, run, lang).model_dump(mode="json"), "info": columns["info"],
+            "methodology": columns["methodology"]}
+
+
 def list_runs(
     session: Session, *, model: str | None, year: int | None, limit: int, offset: int,
     statuses: Sequence[str] = PUBLIC_STATUSES,

@@ -67,6 +67,8 @@ _ROLE_NAMES = {"zone": "zone_code", "indicator": "indicator_code", "year": "year
 _MAX_TITLE_ROWS = 10
 _MAX_CODE_CHARS = 64  # longer than any zone or indicator code: refused before it is kept for every cell
 _HEADER_SPACE_RE = re.compile(r"[\s\-]+")
+# A year cell that is missing or not a whole number is an invalid year; an Excel error keeps its own code.
+_YEAR_CODES = {"missing_value": "invalid_year", "not_a_number": "invalid_year", "not_whole_number": "invalid_year"}
 
 
 class _CellFields(NamedTuple):
@@ -433,7 +435,7 @@ class _RowReader:
         if isinstance(year, NotANumber):
             self.problems.append(
                 CellProblem(row, self.cols.headers[year_col], year.message,
-                            None if is_blank(raw_year) else echo(raw_year), code=year.code)
+                            None if is_blank(raw_year) else echo(raw_year), code=_YEAR_CODES.get(year.code, year.code))
             )
         return year
 
