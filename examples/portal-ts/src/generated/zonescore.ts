@@ -3668,35 +3668,6 @@ export interface components {
             low_tech_risk: boolean;
         };
         /**
-         * ObservationBatch
-         * @description A batch written all or nothing.
-         * @example {
-         *       "observations": [
-         *         {
-         *           "indicator_code": "rd_intensity",
-         *           "source": "浙江省科技厅",
-         *           "status": "verified",
-         *           "value": 6.8,
-         *           "year": 2024,
-         *           "zone_code": "DEMO-33-N01"
-         *         },
-         *         {
-         *           "indicator_code": "hte_count",
-         *           "value": "1236",
-         *           "year": 2024,
-         *           "zone_code": "DEMO-33-N01"
-         *         }
-         *       ]
-         *     }
-         */
-        ObservationBatch: {
-            /**
-             * Observations
-             * @description the cells; row numbers in problems count from 1 in this list
-             */
-            observations: components["schemas"]["ObservationIn"][];
-        };
-        /**
          * ObservationChangeOut
          * @description One change of a cell.
          */
@@ -3780,48 +3751,6 @@ export interface components {
              * @example portal-7f3a
              */
             client_request_id?: string | null;
-        };
-        /**
-         * ObservationIn
-         * @description One cell to insert or update. ``value`` may be a JSON number or a numeric string.
-         */
-        ObservationIn: {
-            /**
-             * Zone Code
-             * @description zone code
-             * @example DEMO-33-N01
-             */
-            zone_code: string;
-            /**
-             * Indicator Code
-             * @description indicator code (GET /indicators)
-             * @example rd_intensity
-             */
-            indicator_code: string;
-            /**
-             * Year
-             * @description year of the value
-             * @example 2024
-             */
-            year: number;
-            /**
-             * Value
-             * @description the value: a JSON number, or text holding a plain ASCII decimal (no thousands separators, underscores or non-ASCII digits)
-             * @example 6.8
-             */
-            value: number | string | null;
-            /**
-             * Source
-             * @description where the value comes from
-             * @example 浙江省科技厅
-             */
-            source?: string | null;
-            /**
-             * @description reported, verified or estimated
-             * @default reported
-             * @example verified
-             */
-            status: components["schemas"]["ObservationStatus"];
         };
         /**
          * ObservationOut
@@ -8383,7 +8312,50 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ObservationBatch"];
+                "application/json": {
+                    /**
+                     * Observations
+                     * @description the cells; row numbers in problems count from 1 in this list
+                     */
+                    observations: {
+                        /**
+                         * Zone Code
+                         * @description zone code
+                         * @example DEMO-33-N01
+                         */
+                        zone_code: string;
+                        /**
+                         * Indicator Code
+                         * @description indicator code (GET /indicators)
+                         * @example rd_intensity
+                         */
+                        indicator_code: string;
+                        /**
+                         * Year
+                         * @description year of the value
+                         * @example 2024
+                         */
+                        year: number;
+                        /**
+                         * Value
+                         * @description the value: a JSON number, or text holding a plain ASCII decimal (no thousands separators, underscores or non-ASCII digits)
+                         * @example 6.8
+                         */
+                        value: number | string | null;
+                        /**
+                         * Source
+                         * @description where the value comes from
+                         * @example 浙江省科技厅
+                         */
+                        source?: string | null;
+                        /**
+                         * ObservationStatus
+                         * @description How far a value has been checked.
+                         * @enum {string}
+                         */
+                        status?: "reported" | "verified" | "estimated";
+                    }[];
+                };
             };
         };
         responses: {
