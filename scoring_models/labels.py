@@ -202,6 +202,8 @@ def _part_label(part: str, lang: Lang) -> str:
     return forms.band.text(lang).format(feature=_feature_label(feature, lang), band=number)
 
 
+# A pure function of immutable label data; a ranking page reads every row's group, a few distinct ones.
+@lru_cache(maxsize=4096)
 def peer_group_label(code: str, lang: Lang = "zh") -> str:
     """A peer-group code read as words, e.g. ``revenue1-platforms0`` → ``营收1档·国家级研发平台0档``.
 
