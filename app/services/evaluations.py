@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias, TypeVar
 
 import numpy as np
+import pydantic_core
 from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
@@ -100,9 +101,11 @@ def _hash_arrays(update: Callable[[bytes], object], matrix: IndicatorMatrix) -> 
 def result_hash(result: EvaluationResult, dump: dict[str, Any] | None = None) -> str:
     """SHA-256 of the result's JSON (identical inputs and seed give the identical hash).
 
-    ``dump`` is ``result.model_dump(mode="json")`` when the caller has it already (dumping a large
-    result is a fifth of a stored run's time)."""
-    return json_hash(result.model_dump(mode="json") if dump is None else dump)
+    ``dump`` is ``result.model_dump(mode="json")`` when the caller has it already. The JSON is written by
+    pydantic's serializer in the result's own field and key order, which the same inputs always give; the
+    stdlib's sorted dump took a fifth of a stored run's time.
+    """
+    return hashlib.sha256(pydantic_core.to_json(result.model_dump(mode="json") if dump is None else dump)).hexdigest()
 
 
 def json_hash(obj: Any) -> str:

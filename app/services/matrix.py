@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
-from sqlalchemy import select
+from sqlalchemy import Connection, Executable, select
 from sqlalchemy.orm import Session
 
 from app.orm import ChainBreakdown, ChainKeyProduct, Observation, Zone
@@ -100,6 +100,19 @@ def select_zones(session: Session, zone_filter: ZoneFilter) -> list[SelectedZone
     return _selected(list(session.scalars(query)))
 
 
+def _driver_rows(conn: Connection, statement: Executable) -> list[Any]:
+    """The rows of ``statement`` as the driver returns them (tuples), without SQLAlchemy's result layer.
+
+    For plain columns (ints, texts, floats; booleans as the driver gives them) the ORM and Core result
+    layers add nothing but a call per row, which was half of the matrix build (benchmarks/README.md).
+    """
+    result = conn.execute(statement)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
+
+
 def _chunks(ids: Sequence[int], size: int = 500) -> list[list[int]]:
     return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
 
@@ -151,18 +164,11 @@ def _matrix(session: Session, zones: Sequence[SelectedZone], span: _Years) -> In
     ipos = {c: n for n, c in enumerate(codes)}
     values = np.full((len(zones), len(codes), len(years)), np.nan)
     ids = [z.id for z in zones]
-    # Plain rows straight from the driver's cursor on the session's connection: the ORM and Core
-    # result layers add nothing for four plain columns (int, str, int, float, no type processing)
-    # and cost half of the matrix build (pyinstrument, benchmarks/README.md).
     conn = session.connection()
     for chunk in _chunks(ids):
-        result = conn.execute(
-            select(Observation.zone_id, Observation.indicator_code, Observation.year, Observation.value).where(
-                Observation.zone_id.in_(chunk), Observation.year.between(years[0], years[-1])
-            )
-        )
-        rows = result.cursor.fetchall()
-        result.close()
+        rows = _driver_rows(conn, select(
+            Observation.zone_id, Observation.indicator_code, Observation.year, Observation.value
+        ).where(Observation.zone_id.in_(chunk), Observation.year.between(years[0], years[-1])))
         if rows:
             zi = np.fromiter((zpos[r[0]] for r in rows), dtype=np.int64, count=len(rows))
             ii = np.fromiter((ipos.get(r[1], -1) for r in rows), dtype=np.int64, count=len(rows))
@@ -198,19 +204,19 @@ def _breakdown_rows(
     for chunk in _chunks([z.id for z in zones]):
         in_window = (b.zone_id.in_(chunk), b.year.between(years[0], years[-1]))
         # Columns, not ORM objects: building an object per breakdown was most of the chain part's time.
-        for bid, zone_id, chain, yr, revenue, covered, key, key_alt, local in conn.execute(
-            select(b.id, b.zone_id, b.chain_code, b.year, b.revenue, b.segments_covered, b.key_components,
-                   b.key_components_with_alt, b.local_procurement_share).where(*in_window)
-        ):
+        for bid, zone_id, chain, yr, revenue, covered, key, key_alt, local in _driver_rows(conn, select(
+            b.id, b.zone_id, b.chain_code, b.year, b.revenue, b.segments_covered, b.key_components,
+            b.key_components_with_alt, b.local_procurement_share,
+        ).where(*in_window)):
             if chain in cpos:
                 row_of[bid] = len(rows)
                 rows.append((zpos[zone_id], cpos[chain], yr, revenue, covered, key, key_alt, local))
+        # alternative_source is a boolean: 0/1 from SQLite's driver, True/False from PostgreSQL's
         products += [
-            (row_of[bid], threshold == "high", rate, alternative)
-            for bid, threshold, rate, alternative in conn.execute(
-                select(kp.breakdown_id, kp.threshold, kp.localisation_rate, kp.alternative_source)
-                .join(b, b.id == kp.breakdown_id).where(*in_window)
-            )
+            (row_of[bid], threshold == "high", rate, bool(alternative))
+            for bid, threshold, rate, alternative in _driver_rows(conn, select(
+                kp.breakdown_id, kp.threshold, kp.localisation_rate, kp.alternative_source,
+            ).join(b, b.id == kp.breakdown_id).where(*in_window))
             if bid in row_of
         ]
     counts = count_products(
