@@ -4390,19 +4390,28 @@ export interface components {
         PanelReference: {
             /**
              * Population
+             * @description whose mean the RPI divides by: the zone's peer group of the base year (its members scored in the base year)
              * @default peer_group
              * @constant
              */
             population: "peer_group";
             /**
              * Statistic
+             * @description the statistic of that population: the mean composite
              * @default mean
              * @constant
              */
             statistic: "mean";
-            /** Base Year */
+            /**
+             * Base Year
+             * @description the year whose peer-group means every year is measured against
+             * @example 2020
+             */
             base_year: number;
-            /** Groups */
+            /**
+             * Groups
+             * @description every base-year peer group with its size and mean composite
+             */
             groups: components["schemas"]["ReferenceGroup"][];
         };
         /**
@@ -4572,65 +4581,110 @@ export interface components {
          * @description A scored zone in one year of the panel, on the window's common scale.
          */
         PanelZoneYear: {
-            /** Code */
+            /**
+             * Code
+             * @description zone code
+             * @example DEMO-33-N01
+             */
             code: string;
-            /** Year */
+            /**
+             * Year
+             * @description the year of the window
+             * @example 2024
+             */
             year: number;
-            /** Composite */
+            /**
+             * Composite
+             * @description composite score on the window's common scale (indicators normalised with bounds over every zone-year of the window; 0–100 for the built-in models)
+             * @example 48.27
+             */
             composite: number;
-            /** Pillar Scores */
+            /**
+             * Pillar Scores
+             * @description pillar code → pillar score on the same scale (None: the pillar could not be scored)
+             * @example {
+             *       "innovation": 36.77,
+             *       "leading_chain": 70.63
+             *     }
+             */
             pillar_scores: {
                 [key: string]: number | null;
             };
             /**
              * Rank
              * @description among the zones scored that year, 1 = best
+             * @example 42
              */
             rank: number;
             /**
              * Peer Group
              * @description the zone's peer group of the base year
+             * @example revenue1-platforms2
              */
             peer_group: string;
             /**
              * Rpi
-             * @description composite / base-year peer-group mean × 100
+             * @description composite / the base year's mean composite of the zone's base-year peer group × 100 (None when the composite has no ratio scale, or that mean is missing or not positive)
+             * @example 143.86
              */
             rpi: number | null;
-            /** Tier */
+            /**
+             * Tier
+             * @description tier code from the RPI against the base year (built-in: peak, strong, moderate, emerging; None without an RPI)
+             * @example peak
+             */
             tier: string | null;
-            /** Subgroup */
+            /**
+             * Subgroup
+             * @description ± subgroup within the tier: '+' upper, '' middle, '-' lower third ('' for every zone when the model has no subgroups; None without a tier)
+             * @example +
+             */
             subgroup: ("+" | "" | "-") | null;
             /**
              * Profile
-             * @description innovation and scale axes against the base-year peer medians
+             * @description profile code (peak, plateau, growth, foundation): the innovation and scale axes against the base-year medians of the zone's peer group (None when the model has no profiles or an axis is missing)
+             * @example peak
              */
             profile: string | null;
             /**
              * Progress Points
-             * @description composite minus the zone's base-year composite
+             * @description composite minus the zone's base-year composite (None when the zone was not scored in the base year)
+             * @example 13.7
              */
             progress_points: number | null;
             /**
              * Progress Pct
              * @description that change in % of the base-year composite (ratio scales only)
+             * @example 39.62
              */
             progress_pct: number | null;
             /**
              * Gap To Next Tier
-             * @description composite points to the next tier's RPI threshold
+             * @description composite points to the next tier's RPI threshold, with the base-year reference held fixed (None in the top tier or without a tier)
+             * @example 2.41
              */
             gap_to_next_tier: number | null;
             /**
              * Coverage
              * @description share of the model's indicators reported that year
+             * @example 1
              */
             coverage: number;
-            /** Imputed Cells */
+            /**
+             * Imputed Cells
+             * @description codes of the indicators whose value that year was imputed
+             * @example [
+             *       "vc_investment"
+             *     ]
+             */
             imputed_cells: string[];
             /**
              * Raw
              * @description indicator → the value reported that year (None = missing)
+             * @example {
+             *       "hte_count": 846,
+             *       "rd_intensity": 3.33
+             *     }
              */
             raw: {
                 [key: string]: number | null;
@@ -4638,6 +4692,10 @@ export interface components {
             /**
              * Normalised
              * @description indicator → its score on the window's common scale
+             * @example {
+             *       "hte_count": 27.8,
+             *       "rd_intensity": 30.29
+             *     }
              */
             normalised: {
                 [key: string]: number | null;
@@ -5124,13 +5182,22 @@ export interface components {
          * @description One base-year peer group: its members scored in the base year and their mean composite.
          */
         ReferenceGroup: {
-            /** Code */
+            /**
+             * Code
+             * @description peer-group code of the base year (groups merged for size join their codes with ~)
+             * @example revenue1-platforms2
+             */
             code: string;
-            /** Size */
+            /**
+             * Size
+             * @description members of the group scored in the base year
+             * @example 35
+             */
             size: number;
             /**
              * Mean Composite
-             * @description None when no member was scored in the base year
+             * @description the members' mean composite in the base year, on the panel's common scale: the RPI's denominator in every year (None when no member was scored in the base year)
+             * @example 42.64
              */
             mean_composite: number | null;
         };
@@ -5393,9 +5460,17 @@ export interface components {
          * @description 5th and 95th percentile of the Monte Carlo slopes (composite points per year).
          */
         SlopeInterval: {
-            /** P5 */
+            /**
+             * P5
+             * @description 5th percentile of the Monte Carlo slopes, composite points per year
+             * @example 1.99
+             */
             p5: number;
-            /** P95 */
+            /**
+             * P95
+             * @description 95th percentile of the Monte Carlo slopes, composite points per year
+             * @example 3.54
+             */
             p95: number;
         };
         /**
@@ -5495,29 +5570,48 @@ export interface components {
          *     scored years.
          */
         Trajectory: {
-            /** Code */
+            /**
+             * Code
+             * @description zone code
+             * @example DEMO-33-N01
+             */
             code: string;
             /**
              * Years
              * @description the years the zone was scored
+             * @example [
+             *       2020,
+             *       2021,
+             *       2022,
+             *       2023,
+             *       2024
+             *     ]
              */
             years: number[];
             /**
              * Slope
-             * @description Theil–Sen slope, composite points per year
+             * @description Theil–Sen slope, composite points per year (None with fewer than two scored years)
+             * @example 2.33
              */
             slope: number | null;
             /**
              * Intercept
              * @description composite at the base year on the Theil–Sen line
+             * @example 39.53
              */
             intercept: number | null;
+            /** @description the slope's 5th–95th percentile interval over the Monte Carlo runs (None without runs or with fewer than two scored years) */
             interval: components["schemas"]["SlopeInterval"] | null;
-            /** Trend */
+            /**
+             * Trend
+             * @description rising (the whole interval above 0), declining (below 0) or stable; None without an interval
+             * @example rising
+             */
             trend: ("rising" | "stable" | "declining") | null;
             /**
              * Runs
-             * @description Monte Carlo runs behind the interval
+             * @description Monte Carlo runs behind the interval (0: no interval)
+             * @example 204
              */
             runs: number;
         };
@@ -5553,23 +5647,136 @@ export interface components {
             /**
              * States
              * @description row and column order, best first
+             * @example [
+             *       "peak",
+             *       "strong",
+             *       "moderate",
+             *       "emerging"
+             *     ]
              */
             states: string[];
-            /** Counts */
+            /**
+             * Counts
+             * @description counts[i][j]: zones in state i in the first year and in state j in the second
+             * @example [
+             *       [
+             *         47,
+             *         3,
+             *         0,
+             *         0
+             *       ],
+             *       [
+             *         75,
+             *         14,
+             *         1,
+             *         0
+             *       ],
+             *       [
+             *         12,
+             *         79,
+             *         31,
+             *         1
+             *       ],
+             *       [
+             *         0,
+             *         0,
+             *         30,
+             *         7
+             *       ]
+             *     ]
+             */
             counts: number[][];
             /**
              * Probabilities
              * @description each row divided by its total; None for an empty row
+             * @example [
+             *       [
+             *         0.94,
+             *         0.06,
+             *         0,
+             *         0
+             *       ],
+             *       [
+             *         0.833,
+             *         0.156,
+             *         0.011,
+             *         0
+             *       ],
+             *       [
+             *         0.098,
+             *         0.642,
+             *         0.252,
+             *         0.008
+             *       ],
+             *       [
+             *         0,
+             *         0,
+             *         0.811,
+             *         0.189
+             *       ]
+             *     ]
              */
             probabilities: (number | null)[][];
             /**
              * Zones
              * @description the zone codes in every cell, sorted
+             * @example [
+             *       [
+             *         [
+             *           "DEMO-11-N01",
+             *           "DEMO-11-P01"
+             *         ],
+             *         [
+             *           "DEMO-32-N03"
+             *         ],
+             *         [],
+             *         []
+             *       ],
+             *       [
+             *         [
+             *           "DEMO-12-P01"
+             *         ],
+             *         [
+             *           "DEMO-13-N04"
+             *         ],
+             *         [
+             *           "DEMO-33-N10"
+             *         ],
+             *         []
+             *       ],
+             *       [
+             *         [
+             *           "DEMO-14-P02"
+             *         ],
+             *         [
+             *           "DEMO-13-N03"
+             *         ],
+             *         [
+             *           "DEMO-14-P01"
+             *         ],
+             *         [
+             *           "DEMO-62-P02"
+             *         ]
+             *       ],
+             *       [
+             *         [],
+             *         [],
+             *         [
+             *           "DEMO-13-N01"
+             *         ],
+             *         [
+             *           "DEMO-13-P03"
+             *         ]
+             *       ]
+             *     ]
              */
             zones: string[][][];
             /**
              * Unplaced
              * @description zones without a state in one of the two years
+             * @example [
+             *       "DEMO-33-P07"
+             *     ]
              */
             unplaced: string[];
         };
