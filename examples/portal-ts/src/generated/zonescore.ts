@@ -1068,11 +1068,20 @@ export interface components {
          * @description The AHP behind a model's weights: every expert's matrices and the group result.
          */
         AhpReport: {
+            /** @description how priorities are derived: eigenvector or geometric_mean */
             priority: components["schemas"]["PriorityMethod"];
+            /** @description how the experts are combined: aij (geometric mean of the judgments) or aip (of the priorities) */
             group: components["schemas"]["GroupMethod"];
-            /** Max Cr */
+            /**
+             * Max Cr
+             * @description the consistency ratio every expert's matrix stays below
+             * @example 0.1
+             */
             max_cr: number;
-            /** Experts */
+            /**
+             * Experts
+             * @description every expert's matrices
+             */
             experts: components["schemas"]["ExpertReport"][];
             /**
              * Result
@@ -1173,30 +1182,71 @@ export interface components {
          * @description Weights calibrated so effective shares match the nominal ones: before and after.
          */
         Calibration: {
-            /** Iterations */
+            /**
+             * Iterations
+             * @description weight updates made (at most the spec's max_iterations)
+             * @example 30
+             */
             iterations: number;
-            /** Converged */
+            /**
+             * Converged
+             * @description every |share − nominal| ended below the tolerance (false: the best weights found are used)
+             * @example false
+             */
             converged: boolean;
             /**
              * Error Before
              * @description largest |share − nominal| before calibration
+             * @example 0.0302
              */
             error_before: number;
-            /** Error After */
+            /**
+             * Error After
+             * @description largest |share − nominal| with the calibrated weights
+             * @example 0.025
+             */
             error_after: number;
-            /** Weights Before */
+            /**
+             * Weights Before
+             * @description indicator → nominal weight (the spec's): the shares' target
+             * @example {
+             *       "rd_intensity": 0.0636,
+             *       "revenue": 0.05
+             *     }
+             */
             weights_before: {
                 [key: string]: number;
             };
-            /** Weights After */
+            /**
+             * Weights After
+             * @description indicator → calibrated weight, sum 1 (nature caps held)
+             * @example {
+             *       "rd_intensity": 0.1185,
+             *       "revenue": 0.0258
+             *     }
+             */
             weights_after: {
                 [key: string]: number;
             };
-            /** Shares Before */
+            /**
+             * Shares Before
+             * @description indicator → effective share before calibration (with the weights the weighting method gave)
+             * @example {
+             *       "rd_intensity": 0.0376,
+             *       "revenue": 0.0395
+             *     }
+             */
             shares_before: {
                 [key: string]: number;
             };
-            /** Shares After */
+            /**
+             * Shares After
+             * @description indicator → effective share with the calibrated weights
+             * @example {
+             *       "rd_intensity": 0.0513,
+             *       "revenue": 0.025
+             *     }
+             */
             shares_after: {
                 [key: string]: number;
             };
@@ -1627,31 +1677,37 @@ export interface components {
             /**
              * Innovation
              * @description U₁, the innovation subsystem index (0–1)
+             * @example 0.286
              */
             innovation: number;
             /**
              * Industry
              * @description U₂, the industry subsystem index (0–1)
+             * @example 0.33
              */
             industry: number;
             /**
              * Coupling
-             * @description C = 2√(U₁U₂)/(U₁+U₂)
+             * @description C = 2√(U₁U₂)/(U₁+U₂), 0–1
+             * @example 0.997
              */
             coupling: number;
             /**
              * Development
-             * @description T = αU₁ + βU₂
+             * @description T = αU₁ + βU₂, 0–1
+             * @example 0.308
              */
             development: number;
             /**
              * Coordination
-             * @description D = √(C·T)
+             * @description D = √(C·T), 0–1 (the composite is 100·D)
+             * @example 0.555
              */
             coordination: number;
             /**
              * Grade
              * @description one of the ten coordination grades (label set coordination_grades)
+             * @example barely_coordinated
              */
             grade: string;
             /** @description which subsystem lags (label set coupling_lags) */
@@ -1704,31 +1760,43 @@ export interface components {
         EfficiencyScores: {
             /**
              * Ccr
-             * @description technical efficiency under constant returns (CCR, input-oriented)
+             * @description technical efficiency under constant returns (CCR, input-oriented), 0–1 among the zones assessed
+             * @example 0.507
              */
             ccr: number;
             /**
              * Bcc
-             * @description pure technical efficiency under variable returns (BCC)
+             * @description pure technical efficiency under variable returns (BCC), 0–1
+             * @example 0.507
              */
             bcc: number;
             /**
              * Scale
              * @description scale efficiency CCR / BCC
+             * @example 0.9995
              */
             scale: number;
             /**
              * Super Efficiency
-             * @description Andersen–Petersen; None when infeasible
+             * @description Andersen–Petersen for a zone on the frontier (≥ 1), the headline θ for the others; None when infeasible
+             * @example 0.507
              */
             super_efficiency: number | null;
+            /** @description where the zone operates: constant, increasing or decreasing returns to scale */
             returns_to_scale: components["schemas"]["ScaleReturns"];
+            /** @description efficient (θ = 1, no slack), weakly_efficient (θ = 1 with a slack) or inefficient */
             status: components["schemas"]["EfficiencyStatus"];
             /** @description the model whose slacks, peers and targets are shown */
             headline: components["schemas"]["ReturnsToScale"];
-            /** Peers */
+            /**
+             * Peers
+             * @description the frontier zones the zone is compared with and their intensities (empty for an efficient zone)
+             */
             peers: components["schemas"]["Peer"][];
-            /** Targets */
+            /**
+             * Targets
+             * @description every input, then every output, with its frontier target
+             */
             targets: components["schemas"]["FrontierTarget"][];
         };
         /**
@@ -2207,11 +2275,22 @@ export interface components {
          * @description One expert's matrices with their priorities and consistency.
          */
         ExpertReport: {
-            /** Expert */
+            /**
+             * Expert
+             * @description the expert's name
+             * @example 张三
+             */
             expert: string;
-            /** Weight */
+            /**
+             * Weight
+             * @description the expert's weight in the group
+             * @example 1
+             */
             weight: number;
-            /** Matrices */
+            /**
+             * Matrices
+             * @description each of the expert's matrices with priorities and consistency
+             */
             matrices: components["schemas"]["MatrixReport"][];
         };
         /**
@@ -2225,16 +2304,30 @@ export interface components {
          * @description Where one input or output of a zone stands and where the frontier projection puts it.
          */
         FrontierTarget: {
-            /** Code */
+            /**
+             * Code
+             * @description indicator code
+             * @example rd_staff
+             */
             code: string;
+            /** @description input or output */
             role: components["schemas"]["Role"];
-            /** Current */
+            /**
+             * Current
+             * @description the zone's value, in the indicator's unit
+             * @example 17992
+             */
             current: number;
-            /** Target */
+            /**
+             * Target
+             * @description the frontier projection: θ* x − s⁻ for an input, y + s⁺ for an output, in the indicator's unit
+             * @example 9116.72
+             */
             target: number;
             /**
              * Change Percent
              * @description 100 (target − current) / current; None when current is 0
+             * @example -49.33
              */
             change_percent: number | null;
         };
@@ -2381,15 +2474,27 @@ export interface components {
         Importance: {
             /**
              * Measure
+             * @description the importance measure: the correlation ratio (first-order sensitivity index)
              * @default correlation_ratio
              */
             measure: string;
-            /** Bandwidth */
+            /**
+             * Bandwidth
+             * @description kernel bandwidth of the smoother on the 0–1 rank scale
+             * @example 0.1
+             */
             bandwidth: number;
-            /** Indicators */
+            /**
+             * Indicators
+             * @description every indicator the run kept
+             */
             indicators: components["schemas"]["ImportanceItem"][];
-            /** Pillars */
+            /**
+             * Pillars
+             * @description every pillar of the model (its score against the composite)
+             */
             pillars: components["schemas"]["ImportanceItem"][];
+            /** @description the weight calibration (null: not enabled) */
             calibration?: components["schemas"]["Calibration"] | null;
         };
         /**
@@ -2397,26 +2502,34 @@ export interface components {
          * @description One indicator's or pillar's nominal weight next to its effective importance.
          */
         ImportanceItem: {
-            /** Code */
+            /**
+             * Code
+             * @description indicator or pillar code
+             * @example leading_chain
+             */
             code: string;
             /**
              * Nominal
              * @description the model's intended share (spec weights), sum 1
+             * @example 0.2
              */
             nominal: number;
             /**
              * Applied
              * @description the weight the run applied (after methods and caps), sum 1
+             * @example 0.2
              */
             applied: number;
             /**
              * Correlation Ratio
-             * @description S = Var(E[composite | x]) / Var(composite)
+             * @description S = Var(E[composite | x]) / Var(composite) over the zones of the run, 0–1
+             * @example 0.364
              */
             correlation_ratio: number;
             /**
              * Share
              * @description S normalised over the weighted items, comparable with the weights
+             * @example 0.081
              */
             share: number;
         };
@@ -2649,7 +2762,11 @@ export interface components {
          *     scale (fractions as numbers or strings). Every expert of a panel judges the same matrices.
          */
         JudgmentSubmission: {
-            /** Expert */
+            /**
+             * Expert
+             * @description the expert's name, unique among the experts of a panel
+             * @example 张三
+             */
             expert: string;
             /**
              * Weight
@@ -2657,8 +2774,30 @@ export interface components {
              * @default 1
              */
             weight: number;
+            /** @description the comparison of the model's pillars (null: none) */
             pillars?: components["schemas"]["PairwiseMatrix"] | null;
-            /** Indicators */
+            /**
+             * Indicators
+             * @description pillar code → the comparison of that pillar's indicators
+             * @example {
+             *       "scale": {
+             *         "items": [
+             *           "revenue",
+             *           "labour_productivity"
+             *         ],
+             *         "matrix": [
+             *           [
+             *             1,
+             *             2
+             *           ],
+             *           [
+             *             0.5,
+             *             1
+             *           ]
+             *         ]
+             *       }
+             *     }
+             */
             indicators?: {
                 [key: string]: components["schemas"]["PairwiseMatrix"];
             };
@@ -2987,26 +3126,60 @@ export interface components {
             /**
              * Name
              * @description 'pillars' or 'indicators:<pillar>'
+             * @example pillars
              */
             name: string;
-            /** Items */
+            /**
+             * Items
+             * @description the codes compared, in the matrix's order
+             * @example [
+             *       "innovation",
+             *       "leading_chain",
+             *       "scale"
+             *     ]
+             */
             items: string[];
-            /** Priorities */
+            /**
+             * Priorities
+             * @description item → priority (by eigenvector or row geometric mean), sum 1
+             * @example {
+             *       "innovation": 0.649,
+             *       "leading_chain": 0.279,
+             *       "scale": 0.072
+             *     }
+             */
             priorities: {
                 [key: string]: number;
             };
             /**
              * Lambda Max
-             * @description None for AIP group priorities (no group matrix)
+             * @description principal eigenvalue λmax (≥ n, = n when consistent); None for AIP group priorities (no group matrix)
+             * @example 3.065
              */
             lambda_max: number | null;
-            /** Ci */
+            /**
+             * Ci
+             * @description consistency index (λmax − n) / (n − 1); None for AIP group priorities
+             * @example 0.032
+             */
             ci: number | null;
-            /** Ri */
+            /**
+             * Ri
+             * @description Saaty's random index RI(n) of the matrix's order; None for AIP group priorities
+             * @example 0.58
+             */
             ri: number | null;
-            /** Cr */
+            /**
+             * Cr
+             * @description consistency ratio CI / RI (0 for order 2); None for AIP group priorities
+             * @example 0.056
+             */
             cr: number | null;
-            /** Consistent */
+            /**
+             * Consistent
+             * @description CR below the max_cr in force (AIP group priorities: true)
+             * @example true
+             */
             consistent: boolean;
         };
         /**
@@ -3407,6 +3580,9 @@ export interface components {
             /**
              * Zero Variance Indicators
              * @description kept indicators with the same value for every ranked zone (after imputation and outlier treatment): they separate nobody, so entropy, CRITIC and PCA give them weight 0 and CRITIC leaves them out of its correlations; expert and equal weights keep them (they shift every composite alike)
+             * @example [
+             *       "cio_established"
+             *     ]
              */
             zero_variance_indicators?: string[];
             /**
@@ -3439,6 +3615,17 @@ export interface components {
             /**
              * Uncertainty Alternatives
              * @description the normalisations and aggregations the Monte Carlo crossed with its weight draws, the run's own first (empty when it did not run)
+             * @example {
+             *       "aggregation": [
+             *         "arithmetic",
+             *         "geometric"
+             *       ],
+             *       "normalisation": [
+             *         "minmax",
+             *         "zscore",
+             *         "rank"
+             *       ]
+             *     }
              */
             uncertainty_alternatives?: {
                 [key: string]: string[];
@@ -4235,9 +4422,37 @@ export interface components {
          *     reciprocals of those above.
          */
         PairwiseMatrix: {
-            /** Items */
+            /**
+             * Items
+             * @description the codes compared (pillars, or the indicators of one pillar): the order of the matrix's rows and columns
+             * @example [
+             *       "innovation",
+             *       "leading_chain",
+             *       "scale"
+             *     ]
+             */
             items: string[];
-            /** Matrix */
+            /**
+             * Matrix
+             * @description a_ij: how much more important item i is than item j on Saaty's 1–9 scale (reciprocals 1/9 … 1 for less important; a fraction may also be written as a string such as "1/3"); ones on the diagonal
+             * @example [
+             *       [
+             *         1,
+             *         3,
+             *         7
+             *       ],
+             *       [
+             *         0.3333,
+             *         1,
+             *         5
+             *       ],
+             *       [
+             *         0.1429,
+             *         0.2,
+             *         1
+             *       ]
+             *     ]
+             */
             matrix: number[][];
         };
         /**
@@ -4706,9 +4921,17 @@ export interface components {
          * @description A zone on the frontier that the zone is compared with, and its intensity λ.
          */
         Peer: {
-            /** Zone */
+            /**
+             * Zone
+             * @description code of the peer zone
+             * @example DEMO-13-N05
+             */
             zone: string;
-            /** Weight */
+            /**
+             * Weight
+             * @description its intensity λ in the zone's frontier projection
+             * @example 0.473
+             */
             weight: number;
         };
         /**
@@ -5478,12 +5701,25 @@ export interface components {
          * @description One step of a model: the method it uses, whose data that reads, and the published method.
          */
         StepDescription: {
-            /** Step */
+            /**
+             * Step
+             * @description the pipeline step
+             * @example normalisation
+             */
             step: string;
-            /** Method */
+            /**
+             * Method
+             * @description the method the step uses
+             * @example minmax
+             */
             method: string;
+            /** @description whose data the step's result for a zone depends on: filtered (the zones the run evaluates), national (every zone with data in the year) or own (the zone's own data and the model's settings) */
             population: components["schemas"]["Population"];
-            /** Source */
+            /**
+             * Source
+             * @description the published method it implements, or how it departs from one
+             * @example OECD/JRC (2008) Handbook on Constructing Composite Indicators, step 5: min-max rescaling to 0-100 over the zones evaluated
+             */
             source: string;
         };
         /**
@@ -6026,14 +6262,27 @@ export interface components {
          * @description The two parts of combined weights and the result, per indicator (each part sums to 1).
          */
         WeightParts: {
-            /** Objective Method */
+            /**
+             * Objective Method
+             * @description the data-driven weighting method of the objective part
+             * @example critic
+             */
             objective_method: string;
+            /** @description linear (α s + (1 − α) o) or product (s·o renormalised) */
             rule: components["schemas"]["CombinationRule"];
-            /** Alpha */
+            /**
+             * Alpha
+             * @description share of the subjective weights in the linear rule, 0–1
+             * @example 0.5
+             */
             alpha: number;
             /**
              * Subjective
              * @description the experts' (or AHP) weights, pillar × within-pillar
+             * @example {
+             *       "rd_intensity": 0.0636,
+             *       "revenue": 0.05
+             *     }
              */
             subjective: {
                 [key: string]: number;
@@ -6041,6 +6290,10 @@ export interface components {
             /**
              * Objective
              * @description the data-driven weights inside each pillar × the pillar weights
+             * @example {
+             *       "rd_intensity": 0.0486,
+             *       "revenue": 0.0523
+             *     }
              */
             objective: {
                 [key: string]: number;
@@ -6048,6 +6301,10 @@ export interface components {
             /**
              * Combined
              * @description the combination, before any nature caps
+             * @example {
+             *       "rd_intensity": 0.0561,
+             *       "revenue": 0.0512
+             *     }
              */
             combined: {
                 [key: string]: number;
