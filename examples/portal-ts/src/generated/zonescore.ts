@@ -1413,6 +1413,14 @@ export interface components {
             /**
              * Key Products
              * @description the chain's key products, each once
+             * @example [
+             *       {
+             *         "alternative_source": false,
+             *         "localisation_rate": 18,
+             *         "product": "光刻胶",
+             *         "threshold": "high"
+             *       }
+             *     ]
              */
             key_products?: components["schemas"]["KeyProductIn"][] | null;
             /**
@@ -1484,6 +1492,15 @@ export interface components {
             /**
              * Key Products
              * @description null when the products were not given
+             * @example [
+             *       {
+             *         "alternative_source": false,
+             *         "localisation_rate": 18,
+             *         "product": "光刻胶",
+             *         "quadrant": "chokepoint",
+             *         "threshold": "high"
+             *       }
+             *     ]
              */
             key_products: components["schemas"]["KeyProductOut"][] | null;
             /**
@@ -1523,19 +1540,54 @@ export interface components {
          * @description A breakdown's figures at one moment (what the history records).
          */
         ChainFigures: {
-            /** Revenue */
+            /**
+             * Revenue
+             * @description revenue of the chain in the zone, 亿元
+             * @example 1250.5
+             */
             revenue: number;
-            /** Segments Covered */
+            /**
+             * Segments Covered
+             * @description segments of the chain present in the zone
+             * @example 5
+             */
             segments_covered: number;
-            /** Key Components */
+            /**
+             * Key Components
+             * @description key components of the chain considered
+             * @example 8
+             */
             key_components: number;
-            /** Key Components With Alt */
+            /**
+             * Key Components With Alt
+             * @description key components with an alternative (domestic) source
+             * @example 5
+             */
             key_components_with_alt: number;
-            /** Local Procurement Share */
+            /**
+             * Local Procurement Share
+             * @description percent of procurement sourced locally
+             * @example 38.5
+             */
             local_procurement_share: number;
-            /** Key Products */
+            /**
+             * Key Products
+             * @description the key products as given (null: none were given)
+             * @example [
+             *       {
+             *         "alternative_source": false,
+             *         "localisation_rate": 18,
+             *         "product": "光刻胶",
+             *         "threshold": "high"
+             *       }
+             *     ]
+             */
             key_products: components["schemas"]["KeyProductIn"][] | null;
-            /** Source */
+            /**
+             * Source
+             * @description where the figures come from
+             * @example 示例高新区-浙江01管委会
+             */
             source: string | null;
         };
         /**
@@ -1581,7 +1633,10 @@ export interface components {
              * @example 5
              */
             unchanged: number;
-            /** Warnings */
+            /**
+             * Warnings
+             * @description zone-years written whose chain revenues could not be checked against the zone's revenue (revenue_not_reported)
+             */
             warnings?: components["schemas"]["Problem"][];
         };
         /**
@@ -2729,28 +2784,89 @@ export interface components {
          * @description A stored submission with each matrix's priorities, λmax, CI, RI and CR.
          */
         JudgmentOut: {
-            /** Id */
+            /**
+             * Id
+             * @description id of the stored submission
+             * @example 1
+             */
             id: number;
-            /** Model Key */
+            /**
+             * Model Key
+             * @description key of the model judged
+             * @example innovation-peak
+             */
             model_key: string;
-            /** Panel */
+            /**
+             * Panel
+             * @description the panel (consultation round)
+             * @example 2025
+             */
             panel: string;
-            /** Expert */
+            /**
+             * Expert
+             * @description the expert's name
+             * @example 张三
+             */
             expert: string;
-            /** Weight */
+            /**
+             * Weight
+             * @description the expert's weight in the group
+             * @example 1
+             */
             weight: number;
             /**
              * Submitted At
              * Format: date-time
+             * @description when the judgments were first submitted (UTC)
+             * @example 2026-03-02T08:15:00Z
              */
             submitted_at: string;
-            /** Submitted By */
+            /**
+             * Submitted By
+             * @description name of the key that last submitted them (or cli)
+             * @example 浙江省科技厅
+             */
             submitted_by: string | null;
-            /** Judgments */
+            /**
+             * Judgments
+             * @description the judgments as stored: expert, weight, pillars and indicators matrices (fractions as numbers)
+             * @example {
+             *       "expert": "张三",
+             *       "indicators": {},
+             *       "pillars": {
+             *         "items": [
+             *           "innovation",
+             *           "leading_chain",
+             *           "scale"
+             *         ],
+             *         "matrix": [
+             *           [
+             *             1,
+             *             3,
+             *             7
+             *           ],
+             *           [
+             *             0.3333,
+             *             1,
+             *             5
+             *           ],
+             *           [
+             *             0.1429,
+             *             0.2,
+             *             1
+             *           ]
+             *         ]
+             *       },
+             *       "weight": 1
+             *     }
+             */
             judgments: {
                 [key: string]: unknown;
             };
-            /** Matrices */
+            /**
+             * Matrices
+             * @description each matrix's priorities, λmax, CI, RI and CR under the priority method and max_cr of the request
+             */
             matrices: components["schemas"]["MatrixReport"][];
         };
         /**
@@ -2803,6 +2919,7 @@ export interface components {
             };
             /**
              * Panel
+             * @description the panel (consultation round) the judgments belong to: letters, digits, '_', '.' and '-', up to 64
              * @example 2025
              */
             panel: string;
@@ -3506,6 +3623,28 @@ export interface components {
             /**
              * Importance
              * @description the newest run's effective importance: each indicator's and pillar's correlation ratio with the composite next to its nominal weight (and a calibration if any)
+             * @example {
+             *       "bandwidth": 0.1,
+             *       "indicators": [
+             *         {
+             *           "applied": 0.0636,
+             *           "code": "rd_intensity",
+             *           "correlation_ratio": 0.562,
+             *           "nominal": 0.0636,
+             *           "share": 0.0383
+             *         }
+             *       ],
+             *       "measure": "correlation_ratio",
+             *       "pillars": [
+             *         {
+             *           "applied": 0.2,
+             *           "code": "leading_chain",
+             *           "correlation_ratio": 0.364,
+             *           "nominal": 0.2,
+             *           "share": 0.081
+             *         }
+             *       ]
+             *     }
              */
             importance?: {
                 [key: string]: unknown;
@@ -3725,30 +3864,49 @@ export interface components {
          * @description How a zone moved from an earlier year of the panel to this one.
          */
         Movement: {
-            /** Since */
+            /**
+             * Since
+             * @description the earlier year compared with
+             * @example 2020
+             */
             since: number;
-            /** Tier Before */
+            /**
+             * Tier Before
+             * @description the zone's tier in that year
+             * @example strong
+             */
             tier_before: string | null;
             /**
              * Tier Change
              * @description 'up', 'down', 'same', or None when a tier is missing
+             * @example up
              */
             tier_change: string | null;
-            /** Profile Before */
+            /**
+             * Profile Before
+             * @description the zone's profile in that year
+             * @example plateau
+             */
             profile_before: string | null;
             /**
              * Moves
              * @description named moves: breakthrough, stuck_on_plateau, climbed, fallen_back
+             * @example [
+             *       "breakthrough",
+             *       "climbed"
+             *     ]
              */
             moves: string[];
             /**
              * Points
              * @description composite change in points
+             * @example 13.7
              */
             points: number | null;
             /**
              * Pct
              * @description composite change in % of the earlier composite (ratio scales only)
+             * @example 39.62
              */
             pct: number | null;
         };
@@ -4460,37 +4618,111 @@ export interface components {
          * @description A panel with its window-level information: indicators kept and dropped, bounds, weights, methods.
          */
         PanelDetail: {
-            /** Id */
+            /**
+             * Id
+             * @description panel id
+             * @example 1
+             */
             id: number;
-            /** Model Key */
+            /**
+             * Model Key
+             * @description key of the scoring model
+             * @example innovation-peak
+             */
             model_key: string;
-            /** Model Version */
+            /**
+             * Model Version
+             * @description version of the model the panel used
+             * @example 1.1.0
+             */
             model_version: string;
-            /** Years */
+            /**
+             * Years
+             * @description every year of the window, oldest first
+             * @example [
+             *       2020,
+             *       2021,
+             *       2022,
+             *       2023,
+             *       2024
+             *     ]
+             */
             years: number[];
-            /** Base Year */
+            /**
+             * Base Year
+             * @description the year tiers, RPI and progress are measured against
+             * @example 2020
+             */
             base_year: number;
             /** @description what every year's RPI and tier are measured against: the mean composite, in the base year, of the zone's base-year peer group (EIS: performance relative to the base year) */
             reference: components["schemas"]["PanelReference"];
-            /** Zone Filter */
+            /**
+             * Zone Filter
+             * @description the zones the panel covers, as asked for (a zone filter)
+             * @example {
+             *       "kind": "hitech",
+             *       "provinces": [
+             *         "33"
+             *       ],
+             *       "zones": []
+             *     }
+             */
             zone_filter: {
                 [key: string]: unknown;
             };
-            /** Options */
+            /**
+             * Options
+             * @description the options the panel used: seed, Monte Carlo runs, method overrides
+             * @example {
+             *       "overrides": {},
+             *       "seed": 7,
+             *       "uncertainty_runs": 200
+             *     }
+             */
             options: {
                 [key: string]: unknown;
             };
-            /** Input Hash */
+            /**
+             * Input Hash
+             * @description SHA-256 of methodology, window, base year, filter, options and data: unchanged inputs give the same hash
+             * @example 981a756fff68e7facad5008315d47806864c6197419d548bd9f8ed079a4f7d38
+             */
             input_hash: string;
-            /** Result Hash */
+            /**
+             * Result Hash
+             * @description SHA-256 of the result
+             * @example 6054cc158fd104730b2ca06d880b1035531fd7ca8eb87172bfe95d8dcf6fc32e
+             */
             result_hash: string;
-            /** Zones Scored */
+            /**
+             * Zones Scored
+             * @description zones scored in at least one year of the window
+             * @example 300
+             */
             zones_scored: number;
-            /** Zone Years */
+            /**
+             * Zone Years
+             * @description zone-years scored over the whole window
+             * @example 1500
+             */
             zone_years: number;
             /**
              * Tier Counts
-             * @description year → tier → zones
+             * @description year → tier → zones, every year of the window, tiers best first
+             * @example {
+             *       "2020": {
+             *         "emerging": 37,
+             *         "moderate": 123,
+             *         "peak": 50,
+             *         "strong": 90
+             *       },
+             *       "2024": {
+             *         "emerging": 8,
+             *         "moderate": 62,
+             *         "peak": 134,
+             *         "strong": 96
+             *       }
+             *     }
              */
             tier_counts: {
                 [key: string]: {
@@ -4499,35 +4731,115 @@ export interface components {
             };
             /**
              * Trend Counts
-             * @description trajectory class → zones
+             * @description trajectory class (rising, stable, declining) → zones; zones without a class are left out
+             * @example {
+             *       "declining": 8,
+             *       "rising": 288,
+             *       "stable": 4
+             *     }
              */
             trend_counts: {
                 [key: string]: number;
             };
-            /** Duration Ms */
+            /**
+             * Duration Ms
+             * @description time the panel took to compute, in milliseconds
+             * @example 371.2
+             */
             duration_ms: number;
             /**
              * Created At
              * Format: date-time
+             * @description when the panel was stored (UTC)
+             * @example 2026-03-02T08:15:00Z
              */
             created_at: string;
-            /** Created By */
+            /**
+             * Created By
+             * @description name of the key that made it (or cli)
+             * @example 浙江门户
+             */
             created_by: string | null;
-            /** Note */
+            /**
+             * Note
+             * @description free text given with the request
+             * @example 全国高新区 2020–2024 年面板
+             */
             note: string | null;
-            /** Info */
+            /**
+             * Info
+             * @description window-level facts: indicators kept, indicators dropped with the years they were short, the common min-max bounds, applied indicator and pillar weights, methods, whether the composite has a ratio scale, Monte Carlo runs and the mean composite of every year
+             * @example {
+             *       "applied_weights": {
+             *         "rd_intensity": 0.0636
+             *       },
+             *       "bounds": {
+             *         "rd_intensity": {
+             *           "max": 9.43,
+             *           "min": 0.68
+             *         }
+             *       },
+             *       "excluded_indicators": [],
+             *       "indicators": [
+             *         "rd_intensity",
+             *         "hte_count"
+             *       ],
+             *       "mean_composite": {
+             *         "2020": 26.15,
+             *         "2024": 32.38
+             *       },
+             *       "methods": {
+             *         "aggregation": "arithmetic",
+             *         "normalisation": "minmax"
+             *       },
+             *       "pillar_weights": {
+             *         "innovation": 0.35
+             *       },
+             *       "ratio_scale": true,
+             *       "uncertainty_runs": 200
+             *     }
+             */
             info: {
                 [key: string]: unknown;
             };
-            /** Excluded */
+            /**
+             * Excluded
+             * @description zones scored in no year of the window, with the reason and their best coverage
+             * @example [
+             *       {
+             *         "code": "DEMO-33-P07",
+             *         "coverage": 0.3,
+             *         "reason": "not scored in any year of 2020–2024"
+             *       }
+             *     ]
+             */
             excluded: {
                 [key: string]: unknown;
             }[];
-            /** Unscored */
+            /**
+             * Unscored
+             * @description zone-years of the window that could not be scored, with the reason and coverage
+             * @example [
+             *       {
+             *         "code": "DEMO-33-P07",
+             *         "coverage": 0.3,
+             *         "reason": "reports 8 of 29 indicators in 2021 (28%), below the 67% zone-coverage threshold",
+             *         "year": 2021
+             *       }
+             *     ]
+             */
             unscored: {
                 [key: string]: unknown;
             }[];
-            /** Methodology */
+            /**
+             * Methodology
+             * @description the model's methodology as it was when the panel was made: pillars, indicators and weights, tier scheme, spec and steps
+             * @example {
+             *       "key": "innovation-peak",
+             *       "title_zh": "创新高峰分类评价",
+             *       "version": "1.1.0"
+             *     }
+             */
             methodology: {
                 [key: string]: unknown;
             };
@@ -4537,37 +4849,111 @@ export interface components {
          * @description A stored, immutable panel run.
          */
         PanelOut: {
-            /** Id */
+            /**
+             * Id
+             * @description panel id
+             * @example 1
+             */
             id: number;
-            /** Model Key */
+            /**
+             * Model Key
+             * @description key of the scoring model
+             * @example innovation-peak
+             */
             model_key: string;
-            /** Model Version */
+            /**
+             * Model Version
+             * @description version of the model the panel used
+             * @example 1.1.0
+             */
             model_version: string;
-            /** Years */
+            /**
+             * Years
+             * @description every year of the window, oldest first
+             * @example [
+             *       2020,
+             *       2021,
+             *       2022,
+             *       2023,
+             *       2024
+             *     ]
+             */
             years: number[];
-            /** Base Year */
+            /**
+             * Base Year
+             * @description the year tiers, RPI and progress are measured against
+             * @example 2020
+             */
             base_year: number;
             /** @description what every year's RPI and tier are measured against: the mean composite, in the base year, of the zone's base-year peer group (EIS: performance relative to the base year) */
             reference: components["schemas"]["PanelReference"];
-            /** Zone Filter */
+            /**
+             * Zone Filter
+             * @description the zones the panel covers, as asked for (a zone filter)
+             * @example {
+             *       "kind": "hitech",
+             *       "provinces": [
+             *         "33"
+             *       ],
+             *       "zones": []
+             *     }
+             */
             zone_filter: {
                 [key: string]: unknown;
             };
-            /** Options */
+            /**
+             * Options
+             * @description the options the panel used: seed, Monte Carlo runs, method overrides
+             * @example {
+             *       "overrides": {},
+             *       "seed": 7,
+             *       "uncertainty_runs": 200
+             *     }
+             */
             options: {
                 [key: string]: unknown;
             };
-            /** Input Hash */
+            /**
+             * Input Hash
+             * @description SHA-256 of methodology, window, base year, filter, options and data: unchanged inputs give the same hash
+             * @example 981a756fff68e7facad5008315d47806864c6197419d548bd9f8ed079a4f7d38
+             */
             input_hash: string;
-            /** Result Hash */
+            /**
+             * Result Hash
+             * @description SHA-256 of the result
+             * @example 6054cc158fd104730b2ca06d880b1035531fd7ca8eb87172bfe95d8dcf6fc32e
+             */
             result_hash: string;
-            /** Zones Scored */
+            /**
+             * Zones Scored
+             * @description zones scored in at least one year of the window
+             * @example 300
+             */
             zones_scored: number;
-            /** Zone Years */
+            /**
+             * Zone Years
+             * @description zone-years scored over the whole window
+             * @example 1500
+             */
             zone_years: number;
             /**
              * Tier Counts
-             * @description year → tier → zones
+             * @description year → tier → zones, every year of the window, tiers best first
+             * @example {
+             *       "2020": {
+             *         "emerging": 37,
+             *         "moderate": 123,
+             *         "peak": 50,
+             *         "strong": 90
+             *       },
+             *       "2024": {
+             *         "emerging": 8,
+             *         "moderate": 62,
+             *         "peak": 134,
+             *         "strong": 96
+             *       }
+             *     }
              */
             tier_counts: {
                 [key: string]: {
@@ -4576,21 +4962,40 @@ export interface components {
             };
             /**
              * Trend Counts
-             * @description trajectory class → zones
+             * @description trajectory class (rising, stable, declining) → zones; zones without a class are left out
+             * @example {
+             *       "declining": 8,
+             *       "rising": 288,
+             *       "stable": 4
+             *     }
              */
             trend_counts: {
                 [key: string]: number;
             };
-            /** Duration Ms */
+            /**
+             * Duration Ms
+             * @description time the panel took to compute, in milliseconds
+             * @example 371.2
+             */
             duration_ms: number;
             /**
              * Created At
              * Format: date-time
+             * @description when the panel was stored (UTC)
+             * @example 2026-03-02T08:15:00Z
              */
             created_at: string;
-            /** Created By */
+            /**
+             * Created By
+             * @description name of the key that made it (or cli)
+             * @example 浙江门户
+             */
             created_by: string | null;
-            /** Note */
+            /**
+             * Note
+             * @description free text given with the request
+             * @example 全国高新区 2020–2024 年面板
+             */
             note: string | null;
         };
         /**
@@ -4636,12 +5041,14 @@ export interface components {
         PanelRequest: {
             /**
              * Model
+             * @description key of a spec-declared scoring model (GET /models)
              * @example innovation-peak
              */
             model: string;
             /**
              * Version
-             * @description default: the newest version
+             * @description model version; default: the newest version
+             * @example 1.1.0
              */
             version?: string | null;
             /**
@@ -4659,11 +5066,18 @@ export interface components {
             /**
              * Base Year
              * @description the year tiers are measured against; default: the first
+             * @example 2020
              */
             base_year?: number | null;
+            /** @description which zones to score; default: every high-tech zone */
             zones?: components["schemas"]["ZoneFilter"];
+            /** @description seed, Monte Carlo size (the trend intervals) and method overrides */
             options?: components["schemas"]["EvaluationOptions"];
-            /** Note */
+            /**
+             * Note
+             * @description free text stored with the panel
+             * @example 全国高新区 2020–2024 年面板
+             */
             note?: string | null;
         };
         /**
@@ -4671,15 +5085,32 @@ export interface components {
          * @description Every expert's matrices and consistency, the group's priorities and the weights they give.
          */
         PanelReview: {
-            /** Model Key */
+            /**
+             * Model Key
+             * @description key of the model judged
+             * @example innovation-peak
+             */
             model_key: string;
-            /** Panel */
+            /**
+             * Panel
+             * @description the panel (consultation round)
+             * @example 2025
+             */
             panel: string;
+            /** @description how priorities were derived: eigenvector or geometric_mean */
             priority: components["schemas"]["PriorityMethod"];
+            /** @description how the experts were combined: aij (geometric mean of the judgments) or aip (of the priorities) */
             group: components["schemas"]["GroupMethod"];
-            /** Max Cr */
+            /**
+             * Max Cr
+             * @description the consistency ratio each matrix must stay below
+             * @example 0.1
+             */
             max_cr: number;
-            /** Experts */
+            /**
+             * Experts
+             * @description every expert's submission, in the order first submitted
+             */
             experts: components["schemas"]["JudgmentOut"][];
             /**
              * Result
@@ -4689,11 +5120,17 @@ export interface components {
             /**
              * Consistent
              * @description every expert's every matrix has CR below max_cr
+             * @example true
              */
             consistent: boolean;
             /**
              * Pillar Weights
              * @description pillar shares the group's judgments give (sum 1)
+             * @example {
+             *       "innovation": 0.353,
+             *       "leading_chain": 0.213,
+             *       "scale": 0.041
+             *     }
              */
             pillar_weights: {
                 [key: string]: number;
@@ -4701,6 +5138,10 @@ export interface components {
             /**
              * Nominal Weights
              * @description indicator shares of the composite (sum 1)
+             * @example {
+             *       "rd_intensity": 0.0504,
+             *       "revenue": 0.0204
+             *     }
              */
             nominal_weights: {
                 [key: string]: number;
@@ -4711,35 +5152,95 @@ export interface components {
          * @description One zone in one year of a panel.
          */
         PanelScoreRow: {
-            /** Zone Code */
+            /**
+             * Zone Code
+             * @description zone code
+             * @example DEMO-33-N01
+             */
             zone_code: string;
-            /** Name Zh */
+            /**
+             * Name Zh
+             * @description Chinese name as the panel stored it
+             * @example 示例高新区-浙江01
+             */
             name_zh: string | null;
-            /** Name En */
+            /**
+             * Name En
+             * @description English name as the panel stored it
+             * @example Demo Hi-tech Zone Zhejiang 01
+             */
             name_en: string | null;
-            /** Province */
+            /**
+             * Province
+             * @description GB/T 2260 province code
+             * @example 33
+             */
             province: string | null;
-            /** Level */
+            /**
+             * Level
+             * @description national or provincial
+             * @example national
+             */
             level: string | null;
-            /** Year */
+            /**
+             * Year
+             * @description the year of the window
+             * @example 2024
+             */
             year: number;
-            /** Rank */
+            /**
+             * Rank
+             * @description rank among the zones scored that year, 1 = best
+             * @example 42
+             */
             rank: number;
-            /** Composite */
+            /**
+             * Composite
+             * @description composite on the panel's common scale (indicators normalised with bounds over every zone-year of the window; 0–100 for the built-in models)
+             * @example 48.27
+             */
             composite: number;
-            /** Rpi */
+            /**
+             * Rpi
+             * @description composite ÷ the base year's mean composite of the zone's base-year peer group × 100 (null without a ratio scale or a positive reference mean)
+             * @example 143.86
+             */
             rpi: number | null;
-            /** Tier */
+            /**
+             * Tier
+             * @description tier code from the RPI against the base year (built-in: peak, strong, moderate, emerging) (null without an RPI)
+             * @example peak
+             */
             tier: string | null;
-            /** Subgroup */
+            /**
+             * Subgroup
+             * @description ± subgroup within the tier: '+' upper, '' middle, '-' lower third (null without a tier)
+             * @example +
+             */
             subgroup: string | null;
-            /** Profile */
+            /**
+             * Profile
+             * @description profile code (peak, plateau, growth, foundation): innovation and scale axes against the base-year medians of the zone's peer group (null when the model has no profiles or an axis is missing)
+             * @example peak
+             */
             profile: string | null;
-            /** Peer Group */
+            /**
+             * Peer Group
+             * @description the zone's peer group of the base year
+             * @example revenue1-platforms1~revenue2-platforms1~revenue2-platforms2
+             */
             peer_group: string;
-            /** Progress Points */
+            /**
+             * Progress Points
+             * @description composite minus the zone's base-year composite, in points (null: not scored in the base year)
+             * @example 13.7
+             */
             progress_points: number | null;
-            /** Progress Pct */
+            /**
+             * Progress Pct
+             * @description that change in % of the base-year composite (null without a ratio scale)
+             * @example 39.62
+             */
             progress_pct: number | null;
         };
         /**
@@ -4749,13 +5250,28 @@ export interface components {
         PanelScores: {
             /** @description what every year's RPI and tier are measured against: the mean composite, in the base year, of the zone's base-year peer group (EIS: performance relative to the base year) */
             reference: components["schemas"]["PanelReference"];
-            /** Items */
+            /**
+             * Items
+             * @description the zone-years of this page, by year, then rank
+             */
             items: components["schemas"]["PanelScoreRow"][];
-            /** Total */
+            /**
+             * Total
+             * @description zone-years matching the filters
+             * @example 1500
+             */
             total: number;
-            /** Limit */
+            /**
+             * Limit
+             * @description page size asked for
+             * @example 50
+             */
             limit: number;
-            /** Offset */
+            /**
+             * Offset
+             * @description zone-years skipped
+             * @example 0
+             */
             offset: number;
         };
         /**
@@ -4763,32 +5279,69 @@ export interface components {
          * @description A zone's scorecard in one year of a panel, saying how it moved since the base and the previous year.
          */
         PanelYearCard: {
-            /** Panel Id */
+            /**
+             * Panel Id
+             * @description panel id
+             * @example 1
+             */
             panel_id: number;
             /** @description what every year's RPI and tier are measured against: the mean composite, in the base year, of the zone's base-year peer group (EIS: performance relative to the base year) */
             reference: components["schemas"]["PanelReference"];
-            /** Model Key */
+            /**
+             * Model Key
+             * @description key of the scoring model
+             * @example innovation-peak
+             */
             model_key: string;
-            /** Model Version */
+            /**
+             * Model Version
+             * @description version of the model the panel used
+             * @example 1.1.0
+             */
             model_version: string;
-            /** Zone Code */
+            /**
+             * Zone Code
+             * @description zone code
+             * @example DEMO-33-N01
+             */
             zone_code: string;
-            /** Name Zh */
+            /**
+             * Name Zh
+             * @description Chinese name as the panel stored it
+             * @example 示例高新区-浙江01
+             */
             name_zh: string | null;
-            /** Name En */
+            /**
+             * Name En
+             * @description English name as the panel stored it
+             * @example Demo Hi-tech Zone Zhejiang 01
+             */
             name_en: string | null;
-            /** Province */
+            /**
+             * Province
+             * @description GB/T 2260 province code
+             * @example 33
+             */
             province: string | null;
-            /** Level */
+            /**
+             * Level
+             * @description national or provincial
+             * @example national
+             */
             level: string | null;
+            /** @description the zone's full result in that year on the panel's common scale */
             result: components["schemas"]["PanelZoneYear"];
             /**
              * Zones Scored
              * @description zones scored that year
+             * @example 300
              */
             zones_scored: number;
+            /** @description how the zone moved since the base year (null: this is the base year, or the zone was not scored then) */
             since_base: components["schemas"]["Movement"] | null;
+            /** @description how the zone moved since its previous scored year (null: not scored in an earlier year of the window) */
             since_previous: components["schemas"]["Movement"] | null;
+            /** @description the zone's Theil–Sen trend over the window */
             trajectory: components["schemas"]["Trajectory"];
         };
         /**
@@ -5103,7 +5656,11 @@ export interface components {
          * @description Make a panel's judgments the weights of a model version (a custom model).
          */
         PublishRequest: {
-            /** Panel */
+            /**
+             * Panel
+             * @description the panel whose judgments become the weights
+             * @example 2025
+             */
             panel: string;
             /**
              * Key
@@ -5113,15 +5670,23 @@ export interface components {
             key: string;
             /**
              * Version
+             * @description the version of the model to create
              * @example 1.0.0
              */
             version: string;
-            /** @default aij */
+            /**
+             * @description how the experts are combined: aij (geometric mean of the judgments) or aip (of the priorities)
+             * @default aij
+             */
             group: components["schemas"]["GroupMethod"];
-            /** @default eigenvector */
+            /**
+             * @description how priorities are derived: eigenvector or geometric_mean
+             * @default eigenvector
+             */
             priority: components["schemas"]["PriorityMethod"];
             /**
              * Max Cr
+             * @description the consistency ratio every expert's every matrix must stay below
              * @default 0.1
              */
             max_cr: number;
@@ -5757,16 +6322,22 @@ export interface components {
          * @description A tier's band in composite points for one peer group (its RPI band × the reference mean / 100).
          */
         TierBand: {
-            /** Tier */
+            /**
+             * Tier
+             * @description tier code
+             * @example strong
+             */
             tier: string;
             /**
              * Lower
-             * @description None: open at the bottom
+             * @description lower edge in composite points (null: open at the bottom)
+             * @example 33.56
              */
             lower: number | null;
             /**
              * Upper
-             * @description None: open at the top
+             * @description upper edge in composite points (null: open at the top)
+             * @example 41.95
              */
             upper: number | null;
         };
@@ -5856,23 +6427,59 @@ export interface components {
          * @description The zone in one year of the window (None everywhere: not scored that year).
          */
         TrajectoryPoint: {
-            /** Year */
+            /**
+             * Year
+             * @description the year of the window
+             * @example 2024
+             */
             year: number;
-            /** Composite */
+            /**
+             * Composite
+             * @description composite on the panel's common scale (indicators normalised with bounds over every zone-year of the window; 0–100 for the built-in models)
+             * @example 48.27
+             */
             composite: number | null;
-            /** Rpi */
+            /**
+             * Rpi
+             * @description composite ÷ the base year's mean composite of the zone's base-year peer group × 100 (null without a ratio scale or a positive reference mean)
+             * @example 143.86
+             */
             rpi: number | null;
-            /** Tier */
+            /**
+             * Tier
+             * @description tier code from the RPI against the base year (built-in: peak, strong, moderate, emerging)
+             * @example peak
+             */
             tier: string | null;
-            /** Subgroup */
+            /**
+             * Subgroup
+             * @description ± subgroup within the tier: '+' upper, '' middle, '-' lower third
+             * @example +
+             */
             subgroup: string | null;
-            /** Profile */
+            /**
+             * Profile
+             * @description profile code (peak, plateau, growth, foundation): innovation and scale axes against the base-year medians of the zone's peer group
+             * @example peak
+             */
             profile: string | null;
-            /** Rank */
+            /**
+             * Rank
+             * @description rank among the zones scored that year, 1 = best
+             * @example 42
+             */
             rank: number | null;
-            /** Progress Points */
+            /**
+             * Progress Points
+             * @description composite minus the zone's base-year composite, in points (null: not scored in the base year)
+             * @example 13.7
+             */
             progress_points: number | null;
-            /** Progress Pct */
+            /**
+             * Progress Pct
+             * @description that change in % of the base-year composite (null without a ratio scale)
+             * @example 39.62
+             */
             progress_pct: number | null;
         };
         /**
@@ -6021,24 +6628,55 @@ export interface components {
          * @description Tier × tier and profile × profile transitions between two years of a panel, and the named moves.
          */
         Transitions: {
-            /** Panel Id */
+            /**
+             * Panel Id
+             * @description panel id
+             * @example 1
+             */
             panel_id: number;
             /** @description what every year's RPI and tier are measured against: the mean composite, in the base year, of the zone's base-year peer group (EIS: performance relative to the base year) */
             reference: components["schemas"]["PanelReference"];
-            /** From Year */
+            /**
+             * From Year
+             * @description the first year compared (default: the base year)
+             * @example 2020
+             */
             from_year: number;
-            /** To Year */
+            /**
+             * To Year
+             * @description the second year compared (default: the last year)
+             * @example 2024
+             */
             to_year: number;
             /**
              * Zones Compared
              * @description zones with a tier in both years
+             * @example 300
              */
             zones_compared: number;
+            /** @description tier × tier transitions, tiers best first */
             tiers: components["schemas"]["TransitionMatrix"];
+            /** @description profile × profile transitions (peak, plateau, growth, foundation) */
             profiles: components["schemas"]["TransitionMatrix"];
             /**
              * Moves
              * @description breakthrough, stuck_on_plateau, climbed, fallen_back → zones
+             * @example {
+             *       "breakthrough": [
+             *         "DEMO-12-P01",
+             *         "DEMO-33-N01"
+             *       ],
+             *       "climbed": [
+             *         "DEMO-12-P01",
+             *         "DEMO-33-N01"
+             *       ],
+             *       "fallen_back": [
+             *         "DEMO-32-N03"
+             *       ],
+             *       "stuck_on_plateau": [
+             *         "DEMO-13-P01"
+             *       ]
+             *     }
              */
             moves: {
                 [key: string]: string[];
@@ -6805,31 +7443,67 @@ export interface components {
          * @description A zone through a panel's window on the common scale: every year, its trend and the tier bands.
          */
         ZoneTrajectory: {
-            /** Panel Id */
+            /**
+             * Panel Id
+             * @description panel id
+             * @example 1
+             */
             panel_id: number;
             /** @description what every year's RPI and tier are measured against: the mean composite, in the base year, of the zone's base-year peer group (EIS: performance relative to the base year) */
             reference: components["schemas"]["PanelReference"];
-            /** Zone Code */
+            /**
+             * Zone Code
+             * @description zone code
+             * @example DEMO-33-N01
+             */
             zone_code: string;
-            /** Name Zh */
+            /**
+             * Name Zh
+             * @description Chinese name as the panel stored it
+             * @example 示例高新区-浙江01
+             */
             name_zh: string | null;
-            /** Name En */
+            /**
+             * Name En
+             * @description English name as the panel stored it
+             * @example Demo Hi-tech Zone Zhejiang 01
+             */
             name_en: string | null;
-            /** Province */
+            /**
+             * Province
+             * @description GB/T 2260 province code
+             * @example 33
+             */
             province: string | null;
-            /** Level */
+            /**
+             * Level
+             * @description national or provincial
+             * @example national
+             */
             level: string | null;
-            /** Peer Group */
+            /**
+             * Peer Group
+             * @description the zone's peer group of the base year
+             * @example revenue1-platforms1~revenue2-platforms1~revenue2-platforms2
+             */
             peer_group: string;
             /**
              * Reference Mean
              * @description the base-year mean composite of the zone's peer group
+             * @example 33.56
              */
             reference_mean: number | null;
-            /** Points */
+            /**
+             * Points
+             * @description one per year of the window, oldest first; in a year the zone was not scored every field but the year is null
+             */
             points: components["schemas"]["TrajectoryPoint"][];
+            /** @description the zone's Theil–Sen trend with its Monte Carlo interval and class */
             trajectory: components["schemas"]["Trajectory"];
-            /** Bands */
+            /**
+             * Bands
+             * @description the tiers' bands in composite points for the zone's peer group, best first (empty without a reference mean)
+             */
             bands: components["schemas"]["TierBand"][];
         };
         /**
