@@ -10373,6 +10373,7 @@ export interface operations {
             query: {
                 /** @description zone code */
                 zone: string;
+                /** @description year of the figures */
                 year: number;
                 /** @description chain code */
                 chain: string;
@@ -11547,6 +11548,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description key of the model judged */
                 key: string;
             };
             cookie?: never;
@@ -11574,7 +11576,7 @@ export interface operations {
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "detail": "this operation needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11594,7 +11596,7 @@ export interface operations {
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "detail": "the key may write zones of provinces 33 only; not: DEMO-32-N01",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11614,7 +11616,7 @@ export interface operations {
                      *       "status": 404,
                      *       "title": "Not found",
                      *       "detail": "no zone with code 'DEMO-33-N99'",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11634,7 +11636,7 @@ export interface operations {
                      *       "status": 413,
                      *       "title": "Payload too large",
                      *       "detail": "the file is larger than the limit of 20971520 bytes",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11654,7 +11656,7 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Validation failed",
                      *       "detail": "0 problem(s) in the request",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "errors": [],
                      *       "error_totals": {
                      *         "unknown_zone": 1,
@@ -11678,7 +11680,7 @@ export interface operations {
                      *       "status": 429,
                      *       "title": "Too many requests",
                      *       "detail": "rate limit of 600 requests per minute reached; retry in 4 s",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11698,7 +11700,7 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11718,7 +11720,7 @@ export interface operations {
                      *       "status": 503,
                      *       "title": "Service unavailable",
                      *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11738,6 +11740,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description key of the model judged */
                 key: string;
             };
             cookie?: never;
@@ -11769,7 +11772,7 @@ export interface operations {
                      *       "status": 400,
                      *       "title": "Export too large",
                      *       "detail": "612000 observations match; an export holds at most 500000: narrow the filters",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11789,7 +11792,7 @@ export interface operations {
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "detail": "this operation needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11809,7 +11812,7 @@ export interface operations {
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "detail": "the key may write zones of provinces 33 only; not: DEMO-32-N01",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11829,7 +11832,7 @@ export interface operations {
                      *       "status": 404,
                      *       "title": "Not found",
                      *       "detail": "no zone with code 'DEMO-33-N99'",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11849,7 +11852,7 @@ export interface operations {
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "detail": "a zone with code 'DEMO-33-N01' already exists",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11869,7 +11872,7 @@ export interface operations {
                      *       "status": 413,
                      *       "title": "Payload too large",
                      *       "detail": "the file is larger than the limit of 20971520 bytes",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11889,7 +11892,7 @@ export interface operations {
                      *       "status": 415,
                      *       "title": "Unsupported media type",
                      *       "detail": "expected a CSV or XLSX file",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11909,7 +11912,7 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Validation failed",
                      *       "detail": "1 problem(s) in the request",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "errors": [
                      *         {
                      *           "row": null,
@@ -11941,7 +11944,7 @@ export interface operations {
                      *       "status": 429,
                      *       "title": "Too many requests",
                      *       "detail": "rate limit of 600 requests per minute reached; retry in 4 s",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11961,7 +11964,7 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11981,7 +11984,7 @@ export interface operations {
                      *       "status": 503,
                      *       "title": "Service unavailable",
                      *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12003,6 +12006,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description key of the model judged */
                 key: string;
                 /** @description the panel (consultation round), e.g. 2025 */
                 panel: string;
@@ -12032,7 +12036,7 @@ export interface operations {
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "detail": "this operation needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
-                     *       "instance": "/api/v1/models/1/judgments/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12052,7 +12056,7 @@ export interface operations {
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "detail": "the key may write zones of provinces 33 only; not: DEMO-32-N01",
-                     *       "instance": "/api/v1/models/1/judgments/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12072,7 +12076,7 @@ export interface operations {
                      *       "status": 404,
                      *       "title": "Not found",
                      *       "detail": "no zone with code 'DEMO-33-N99'",
-                     *       "instance": "/api/v1/models/1/judgments/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12092,7 +12096,7 @@ export interface operations {
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "detail": "a zone with code 'DEMO-33-N01' already exists",
-                     *       "instance": "/api/v1/models/1/judgments/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12112,7 +12116,7 @@ export interface operations {
                      *       "status": 413,
                      *       "title": "Payload too large",
                      *       "detail": "the file is larger than the limit of 20971520 bytes",
-                     *       "instance": "/api/v1/models/1/judgments/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12132,7 +12136,7 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Validation failed",
                      *       "detail": "1 problem(s) in the request",
-                     *       "instance": "/api/v1/models/1/judgments/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025",
                      *       "errors": [
                      *         {
                      *           "row": null,
@@ -12164,7 +12168,7 @@ export interface operations {
                      *       "status": 429,
                      *       "title": "Too many requests",
                      *       "detail": "rate limit of 600 requests per minute reached; retry in 4 s",
-                     *       "instance": "/api/v1/models/1/judgments/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12184,7 +12188,7 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
-                     *       "instance": "/api/v1/models/1/judgments/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12204,7 +12208,7 @@ export interface operations {
                      *       "status": 503,
                      *       "title": "Service unavailable",
                      *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
-                     *       "instance": "/api/v1/models/1/judgments/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12219,9 +12223,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description key of the model judged */
                 key: string;
                 /** @description the panel (consultation round), e.g. 2025 */
                 panel: string;
+                /** @description the expert's name as submitted */
                 expert: string;
             };
             cookie?: never;
@@ -12247,7 +12253,7 @@ export interface operations {
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "detail": "this operation needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
-                     *       "instance": "/api/v1/models/1/judgments/1/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025/张三",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12267,7 +12273,7 @@ export interface operations {
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "detail": "the key may write zones of provinces 33 only; not: DEMO-32-N01",
-                     *       "instance": "/api/v1/models/1/judgments/1/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025/张三",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12287,7 +12293,7 @@ export interface operations {
                      *       "status": 404,
                      *       "title": "Not found",
                      *       "detail": "no zone with code 'DEMO-33-N99'",
-                     *       "instance": "/api/v1/models/1/judgments/1/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025/张三",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12307,7 +12313,7 @@ export interface operations {
                      *       "status": 413,
                      *       "title": "Payload too large",
                      *       "detail": "the file is larger than the limit of 20971520 bytes",
-                     *       "instance": "/api/v1/models/1/judgments/1/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025/张三",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12327,7 +12333,7 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Validation failed",
                      *       "detail": "0 problem(s) in the request",
-                     *       "instance": "/api/v1/models/1/judgments/1/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025/张三",
                      *       "errors": [],
                      *       "error_totals": {
                      *         "unknown_zone": 1,
@@ -12351,7 +12357,7 @@ export interface operations {
                      *       "status": 429,
                      *       "title": "Too many requests",
                      *       "detail": "rate limit of 600 requests per minute reached; retry in 4 s",
-                     *       "instance": "/api/v1/models/1/judgments/1/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025/张三",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12371,7 +12377,7 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
-                     *       "instance": "/api/v1/models/1/judgments/1/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025/张三",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12391,7 +12397,7 @@ export interface operations {
                      *       "status": 503,
                      *       "title": "Service unavailable",
                      *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
-                     *       "instance": "/api/v1/models/1/judgments/1/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025/张三",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12406,6 +12412,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description key of the model judged */
                 key: string;
             };
             cookie?: never;
@@ -12437,7 +12444,7 @@ export interface operations {
                      *       "status": 400,
                      *       "title": "Export too large",
                      *       "detail": "612000 observations match; an export holds at most 500000: narrow the filters",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12457,7 +12464,7 @@ export interface operations {
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "detail": "this operation needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12477,7 +12484,7 @@ export interface operations {
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "detail": "the key may write zones of provinces 33 only; not: DEMO-32-N01",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12497,7 +12504,7 @@ export interface operations {
                      *       "status": 404,
                      *       "title": "Not found",
                      *       "detail": "no zone with code 'DEMO-33-N99'",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12517,7 +12524,7 @@ export interface operations {
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "detail": "a zone with code 'DEMO-33-N01' already exists",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12537,7 +12544,7 @@ export interface operations {
                      *       "status": 413,
                      *       "title": "Payload too large",
                      *       "detail": "the file is larger than the limit of 20971520 bytes",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12557,7 +12564,7 @@ export interface operations {
                      *       "status": 415,
                      *       "title": "Unsupported media type",
                      *       "detail": "expected a CSV or XLSX file",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12577,7 +12584,7 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Validation failed",
                      *       "detail": "1 problem(s) in the request",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "errors": [
                      *         {
                      *           "row": null,
@@ -12609,7 +12616,7 @@ export interface operations {
                      *       "status": 429,
                      *       "title": "Too many requests",
                      *       "detail": "rate limit of 600 requests per minute reached; retry in 4 s",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12629,7 +12636,7 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -12649,7 +12656,7 @@ export interface operations {
                      *       "status": 503,
                      *       "title": "Service unavailable",
                      *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
