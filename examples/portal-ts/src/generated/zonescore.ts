@@ -742,7 +742,7 @@ export interface paths {
         /**
          * List panels
          * @description Stored panels, newest first, filtered by model and by a year their window covers (not cached: new
-         *     panels appear at any time).
+         *     panels appear at any time); the `Link` header points at the other pages.
          */
         get: operations["listPanels"];
         put?: never;
@@ -796,9 +796,10 @@ export interface paths {
          * Zone-years of a panel
          * @description Every zone in every year on the common scale (composite, RPI and tier against the base year,
          *     profile, progress since the base year), by year then rank; filter by year, tier, province, zone.
+         *     The `Link` header points at the other pages.
          *
-         *     `?format=csv|xlsx` downloads every matching zone-year (the XLSX adds the trajectories and the
-         *     methodology: reference, window, bounds, methods).
+         *     `?format=csv|xlsx` downloads every matching zone-year (limit/offset apply to JSON only; the XLSX adds
+         *     the trajectories and the methodology: reference, window, bounds, methods).
          */
         get: operations["getScores"];
         put?: never;
@@ -15896,9 +15897,13 @@ export interface operations {
     getScores: {
         parameters: {
             query?: {
+                /** @description only this year (a year outside the window matches nothing) */
                 year?: number;
+                /** @description only zone-years in this tier: a tier code of the panel's model (built-in: peak, strong, moderate, emerging); a code the model does not have matches nothing */
                 tier?: string;
-                province?: string;
+                /** @description only zones of this province: GB/T 2260 two-digit code, e.g. 33 浙江省 (an unknown code is a 422 naming the allowed ones) */
+                province?: "11" | "12" | "13" | "14" | "15" | "21" | "22" | "23" | "31" | "32" | "33" | "34" | "35" | "36" | "37" | "41" | "42" | "43" | "44" | "45" | "46" | "50" | "51" | "52" | "53" | "54" | "61" | "62" | "63" | "64" | "65";
+                /** @description only this zone (zone code) */
                 zone?: string;
                 /** @description page size */
                 limit?: number;
@@ -16081,10 +16086,10 @@ export interface operations {
                      *       "errors": [
                      *         {
                      *           "row": null,
-                     *           "column": "path.panel_id",
-                     *           "code": "int_parsing",
-                     *           "message": "Input should be a valid integer, unable to parse string as an integer",
-                     *           "value": "x"
+                     *           "column": "query.province",
+                     *           "code": "enum",
+                     *           "message": "Input should be '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64' or '65'",
+                     *           "value": "bogus"
                      *         }
                      *       ],
                      *       "error_totals": {
@@ -16162,9 +16167,9 @@ export interface operations {
     getTransitions: {
         parameters: {
             query?: {
-                /** @description default: the base year */
+                /** @description the first year compared; default: the base year */
                 from?: number;
-                /** @description default: the last year */
+                /** @description the second year compared; default: the last year */
                 to?: number;
                 /** @description json (default), csv (UTF-8 with BOM, for Excel) or xlsx; overrides the Accept header (406 for another format). Downloads hold every matching row (limit/offset apply to JSON only). */
                 format?: "json" | "csv" | "xlsx";
@@ -16408,6 +16413,7 @@ export interface operations {
             path: {
                 /** @description panel id */
                 panel_id: number;
+                /** @description zone code */
                 code: string;
             };
             cookie?: never;
@@ -16448,7 +16454,7 @@ export interface operations {
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "detail": "this operation needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
-                     *       "instance": "/api/v1/panels/1/zones/1/trajectory",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/trajectory",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -16468,7 +16474,7 @@ export interface operations {
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "detail": "the key may write zones of provinces 33 only; not: DEMO-32-N01",
-                     *       "instance": "/api/v1/panels/1/zones/1/trajectory",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/trajectory",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -16488,7 +16494,7 @@ export interface operations {
                      *       "status": 404,
                      *       "title": "Not found",
                      *       "detail": "no zone with code 'DEMO-33-N99'",
-                     *       "instance": "/api/v1/panels/1/zones/1/trajectory",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/trajectory",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -16508,7 +16514,7 @@ export interface operations {
                      *       "status": 406,
                      *       "title": "Not acceptable",
                      *       "detail": "format 'pdf' is not available; choose one of json, csv, xlsx",
-                     *       "instance": "/api/v1/panels/1/zones/1/trajectory",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/trajectory",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -16528,7 +16534,7 @@ export interface operations {
                      *       "status": 413,
                      *       "title": "Payload too large",
                      *       "detail": "the file is larger than the limit of 20971520 bytes",
-                     *       "instance": "/api/v1/panels/1/zones/1/trajectory",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/trajectory",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -16548,7 +16554,7 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Validation failed",
                      *       "detail": "1 problem(s) in the request",
-                     *       "instance": "/api/v1/panels/1/zones/1/trajectory",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/trajectory",
                      *       "errors": [
                      *         {
                      *           "row": null,
@@ -16580,7 +16586,7 @@ export interface operations {
                      *       "status": 429,
                      *       "title": "Too many requests",
                      *       "detail": "rate limit of 600 requests per minute reached; retry in 4 s",
-                     *       "instance": "/api/v1/panels/1/zones/1/trajectory",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/trajectory",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -16600,7 +16606,7 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
-                     *       "instance": "/api/v1/panels/1/zones/1/trajectory",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/trajectory",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -16620,7 +16626,7 @@ export interface operations {
                      *       "status": 503,
                      *       "title": "Service unavailable",
                      *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
-                     *       "instance": "/api/v1/panels/1/zones/1/trajectory",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/trajectory",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -16640,6 +16646,7 @@ export interface operations {
             path: {
                 /** @description panel id */
                 panel_id: number;
+                /** @description zone code */
                 code: string;
                 /** @description a year of the panel's window */
                 year: number;
@@ -16676,7 +16683,7 @@ export interface operations {
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "detail": "this operation needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
-                     *       "instance": "/api/v1/panels/1/zones/1/years/2024",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/years/2024",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -16696,7 +16703,7 @@ export interface operations {
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "detail": "the key may write zones of provinces 33 only; not: DEMO-32-N01",
-                     *       "instance": "/api/v1/panels/1/zones/1/years/2024",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/years/2024",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -16716,7 +16723,7 @@ export interface operations {
                      *       "status": 404,
                      *       "title": "Not found",
                      *       "detail": "no zone with code 'DEMO-33-N99'",
-                     *       "instance": "/api/v1/panels/1/zones/1/years/2024",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/years/2024",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -16736,7 +16743,7 @@ export interface operations {
                      *       "status": 413,
                      *       "title": "Payload too large",
                      *       "detail": "the file is larger than the limit of 20971520 bytes",
-                     *       "instance": "/api/v1/panels/1/zones/1/years/2024",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/years/2024",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -16756,7 +16763,7 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Validation failed",
                      *       "detail": "1 problem(s) in the request",
-                     *       "instance": "/api/v1/panels/1/zones/1/years/2024",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/years/2024",
                      *       "errors": [
                      *         {
                      *           "row": null,
@@ -16788,7 +16795,7 @@ export interface operations {
                      *       "status": 429,
                      *       "title": "Too many requests",
                      *       "detail": "rate limit of 600 requests per minute reached; retry in 4 s",
-                     *       "instance": "/api/v1/panels/1/zones/1/years/2024",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/years/2024",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -16808,7 +16815,7 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
-                     *       "instance": "/api/v1/panels/1/zones/1/years/2024",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/years/2024",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -16828,7 +16835,7 @@ export interface operations {
                      *       "status": 503,
                      *       "title": "Service unavailable",
                      *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
-                     *       "instance": "/api/v1/panels/1/zones/1/years/2024",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/years/2024",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
