@@ -514,6 +514,7 @@ class ModelInfo(_Result):
         description="kept indicators with the same value for every ranked zone (after imputation and outlier "
         "treatment): they separate nobody, so entropy, CRITIC and PCA give them weight 0 and CRITIC leaves them "
         "out of its correlations; expert and equal weights keep them (they shift every composite alike)",
+        examples=[["cio_established"]],
     )
     outliers: list[OutlierTreatment] = Field(description="what the outlier step did to each indicator")
     methods: dict[str, str] = Field(description="step → method used, e.g. normalisation → minmax",
@@ -524,6 +525,7 @@ class ModelInfo(_Result):
         default_factory=dict,
         description="the normalisations and aggregations the Monte Carlo crossed with its weight draws, "
         "the run's own first (empty when it did not run)",
+        examples=[{"normalisation": ["minmax", "zscore", "rank"], "aggregation": ["arithmetic", "geometric"]}],
     )
     sensitivity: list[SensitivityIndex] = Field(description="sensitivity of the ranks to each assumption")
     importance: Importance | None = Field(

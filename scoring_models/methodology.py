@@ -19,7 +19,7 @@ Registered methods declare their own population and source (the method records i
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from scoring_models.methods import Methods
 from scoring_models.spec import ModelSpec
@@ -39,10 +39,14 @@ class StepDescription(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    step: str
-    method: str
-    population: Population
-    source: str
+    step: str = Field(description="the pipeline step", examples=["normalisation"])
+    method: str = Field(description="the method the step uses", examples=["minmax"])
+    population: Population = Field(description="whose data the step's result for a zone depends on: filtered (the "
+                                   "zones the run evaluates), national (every zone with data in the year) or own "
+                                   "(the zone's own data and the model's settings)")
+    source: str = Field(description="the published method it implements, or how it departs from one",
+                        examples=["OECD/JRC (2008) Handbook on Constructing Composite Indicators, step 5: min-max "
+                                  "rescaling to 0-100 over the zones evaluated"])
 
 
 _CHECKS = StepDescription(

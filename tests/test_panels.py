@@ -88,6 +88,7 @@ def test_panel_reads_downloads_and_caching(demo_client: TestClient) -> None:
     assert page["total"] == sum(panel["tier_counts"]["2024"].values())
     assert [r["rank"] for r in page["items"]] == sorted(r["rank"] for r in page["items"])
     assert all(r["zone_code"].startswith(("DEMO-32-", "DEMO-33-")) for r in page["items"])
+    _check_paging_and_filters(demo_client, pid, total=page["total"])
     base_rows = _json(demo_client, f"/api/v1/panels/{pid}/scores", year=2022, limit=1000)["items"]
     assert all(r["progress_points"] == 0.0 for r in base_rows)
     code = page["items"][0]["zone_code"]
@@ -104,6 +105,24 @@ def test_panel_reads_downloads_and_caching(demo_client: TestClient) -> None:
     base_card = _json(demo_client, f"/api/v1/panels/{pid}/zones/{code}/years/2022")
     assert base_card["since_base"] is None and base_card["since_previous"]["since"] == 2021
     _check_downloads(demo_client, pid, code)
+
+
+def _check_paging_and_filters(client: TestClient, pid: int, total: int) -> None:
+    # lists link their pages (RFC 8288), keeping the other query parameters
+    listed = client.get("/api/v1/panels", params={"limit": 1})
+    assert 'rel="first"' in listed.headers["link"] and 'rel="last"' in listed.headers["link"]
+    scores = client.get(f"/api/v1/panels/{pid}/scores", params={"year": 2024, "limit": 10, "offset": 10})
+    links = dict(reversed(part.split("; ")) for part in scores.headers["link"].split(", "))
+    assert set(links) == {'rel="first"', 'rel="prev"', 'rel="next"', 'rel="last"'}
+    assert "year=2024" in links['rel="next"'] and "offset=20" in links['rel="next"']
+    assert f"offset={(total - 1) // 10 * 10}" in links['rel="last"']
+    # the province filter takes the codes of the label catalog only
+    zhejiang = client.get(f"/api/v1/panels/{pid}/scores", params={"province": "33", "limit": 1000}).json()["items"]
+    assert zhejiang and {r["province"] for r in zhejiang} == {"33"}
+    refused = client.get(f"/api/v1/panels/{pid}/scores", params={"province": "99"})
+    assert refused.status_code == 422
+    problem = refused.json()["errors"][0]
+    assert problem["column"] == "query.province" and problem["code"] == "enum" and "'33'" in problem["message"]
 
 
 def _check_downloads(client: TestClient, pid: int, code: str) -> None:

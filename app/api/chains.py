@@ -76,7 +76,7 @@ def chain_breakdown_history(
     session: SessionDep,
     reader: ReadAccess,
     zone: Annotated[str, Query(description="zone code", examples=["DEMO-33-N01"])],
-    year: Annotated[int, Query(ge=1900, le=2200)],
+    year: Annotated[int, Query(ge=1900, le=2200, description="year of the figures", examples=[2024])],
     chain: Annotated[str, Query(description="chain code", examples=["integrated_circuits"])],
 ) -> list[ChainBreakdownChangeOut]:
     """Every change ever made to one zone × year × chain breakdown (its figures, key products included,

@@ -18,12 +18,15 @@ router = APIRouter(prefix="/api/v1/models/{key}/judgments", tags=["models"])
 
 MaxCr = Annotated[float, Query(gt=0, le=1, description="the consistency ratio a matrix must stay below")]
 Priority = Annotated[PriorityMethod, Query(description="priorities by principal eigenvector or row geometric mean")]
-Panel = Annotated[str, Path(pattern=PANEL, description="the panel (consultation round), e.g. 2025")]
+Panel = Annotated[str, Path(pattern=PANEL, description="the panel (consultation round), e.g. 2025",
+                            examples=["2025"])]
+ModelKey = Annotated[str, Path(max_length=64, description="key of the model judged", examples=["innovation-peak"])]
+Expert = Annotated[str, Path(description="the expert's name as submitted", examples=["张三"])]
 
 
 @router.post("", summary="Submit an expert's AHP judgments", response_model=JudgmentOut, status_code=201,
              dependencies=[JsonBody], responses={**WRITE_RESPONSES, **problem_responses(404)})
-def submit(session: SessionDep, principal: EvaluateKey, response: Response, key: str, body: JudgmentSubmission,
+def submit(session: SessionDep, principal: EvaluateKey, response: Response, key: ModelKey, body: JudgmentSubmission,
            max_cr: MaxCr = 0.10, priority: Priority = PriorityMethod.EIGENVECTOR) -> JudgmentOut:
     """One expert's pairwise comparisons (Saaty's 1–9 scale) of the model's pillars and/or of the
     indicators inside pillars, stored in `panel`. Answers each matrix's priorities, λmax, CI, RI and
@@ -38,14 +41,14 @@ def submit(session: SessionDep, principal: EvaluateKey, response: Response, key:
 
 @router.get("", summary="Panels with judgments for a model", response_model=list[str],
             responses=problem_responses(404))
-def list_judgment_panels(session: SessionDep, reader: ReadAccess, key: str) -> list[str]:
+def list_judgment_panels(session: SessionDep, reader: ReadAccess, key: ModelKey) -> list[str]:
     """The panels holding judgments for this model (404 for an unknown model)."""
     return service.panels(session, key)
 
 
 @router.get("/{panel}", summary="Review a panel's judgments", response_model=PanelReview,
             responses=problem_responses(404, 409))
-def review(session: SessionDep, reader: ReadAccess, key: str, panel: Panel,
+def review(session: SessionDep, reader: ReadAccess, key: ModelKey, panel: Panel,
            group: Annotated[GroupMethod, Query(description="aij: geometric mean of the judgments; aip: of the "
                                                            "priorities")] = GroupMethod.AIJ,
            priority: Priority = PriorityMethod.EIGENVECTOR, max_cr: MaxCr = 0.10) -> PanelReview:
@@ -56,7 +59,7 @@ def review(session: SessionDep, reader: ReadAccess, key: str, panel: Panel,
 
 @router.delete("/{panel}/{expert}", summary="Withdraw an expert's judgments", status_code=204,
                response_class=Response, responses=problem_responses(404))
-def withdraw(session: SessionDep, principal: EvaluateKey, key: str, panel: Panel, expert: str) -> Response:
+def withdraw(session: SessionDep, principal: EvaluateKey, key: ModelKey, panel: Panel, expert: Expert) -> Response:
     """Remove one expert's judgments from the panel."""
     service.withdraw(session, key, panel, expert, actor=principal.actor)
     return Response(status_code=204)
@@ -64,7 +67,7 @@ def withdraw(session: SessionDep, principal: EvaluateKey, key: str, panel: Panel
 
 @router.post("/publish", summary="Publish a panel's judgments as a model version", response_model=ModelDetail,
              status_code=201, dependencies=[JsonBody], responses={**WRITE_RESPONSES, **problem_responses(404)})
-def publish(session: SessionDep, admin: AdminKey, key: str, body: PublishRequest) -> ModelDetail:
+def publish(session: SessionDep, admin: AdminKey, key: ModelKey, body: PublishRequest) -> ModelDetail:
     """Register `body.key` @ `body.version`: this model's spec with the panel's judgments as its AHP
     weights (`weighting: {"method": "ahp"}`), so they are part of that version's methodology and of
     every run made with it. Every expert's matrices must be consistent; built-in keys are reserved."""

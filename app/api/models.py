@@ -46,7 +46,11 @@ class ModelDetail(Methodology):
     effective_weights_run_id: int | None = Field(description="that run's id", examples=[12])
     importance: dict[str, Any] | None = Field(
         default=None, description="the newest run's effective importance: each indicator's and pillar's correlation "
-                                  "ratio with the composite next to its nominal weight (and a calibration if any)")
+                                  "ratio with the composite next to its nominal weight (and a calibration if any)",
+        examples=[{"measure": "correlation_ratio", "bandwidth": 0.1, "indicators": [
+            {"code": "rd_intensity", "nominal": 0.0636, "applied": 0.0636, "correlation_ratio": 0.562,
+             "share": 0.0383}], "pillars": [
+            {"code": "leading_chain", "nominal": 0.2, "applied": 0.2, "correlation_ratio": 0.364, "share": 0.081}]}])
 
 
 @router.get("", summary="List scoring models", response_model=list[ModelListItem])

@@ -12,9 +12,11 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.api.deps import MAX_INT, JsonBody, Limit, Offset, SessionDep, SettingsDep
 from app.api.downloads import DOWNLOAD_CONTENT, ExportFormat, FormatDep, export_response
+from app.api.paging import LINK_HEADER, page_links, set_page_links
 from app.api.responses import NOT_MODIFIED, WRITE_RESPONSES, problem_responses
 from app.http_cache import CACHE_REVALIDATE, cache_headers, json_response, not_modified, representation_tag
 from app.i18n import Lang, Language
+from app.schemas.codes import ProvinceCode
 from app.schemas.common import Page
 from app.schemas.panel import (
     PanelDetail,
@@ -37,7 +39,16 @@ router = APIRouter(prefix="/api/v1/panels", tags=["panels"])
 
 PanelId = Annotated[int, Path(ge=1, le=MAX_INT, description="panel id", examples=[1])]
 Year = Annotated[int, Path(ge=1900, le=2200, description="a year of the panel's window", examples=[2024])]
-YearFilter = Annotated[int | None, Query(ge=1900, le=2200)]
+YearFilter = Annotated[int | None, Query(ge=1900, le=2200, description="only this year (a year outside the "
+                                         "window matches nothing)", examples=[2024])]
+ZoneCode = Annotated[str, Path(description="zone code", examples=["DEMO-33-N01"])]
+TierParam = Annotated[str | None, Query(
+    description="only zone-years in this tier: a tier code of the panel's model (built-in: peak, strong, moderate, "
+    "emerging); a code the model does not have matches nothing", examples=["peak"])]
+ProvinceParam = Annotated[ProvinceCode | None, Query(
+    description="only zones of this province: GB/T 2260 two-digit code, e.g. 33 浙江省 (an unknown code is a 422 "
+    "naming the allowed ones)", examples=["33"])]
+ZoneParam = Annotated[str | None, Query(description="only this zone (zone code)", examples=["DEMO-33-N01"])]
 
 
 def _tag(request: Request, fmt: ExportFormat, lang: Language) -> tuple[str, dict[str, str]]:
@@ -66,15 +77,17 @@ def create_panel(session: SessionDep, key: EvaluateKey, body: PanelRequest) -> P
 
 @router.get("", summary="List panels", response_model=Page[PanelOut])
 def list_panels(
-    session: SessionDep, reader: ReadAccess, response: Response,
-    model: Annotated[str | None, Query(description="model key")] = None,
-    year: Annotated[int | None, Query(ge=1900, le=2200, description="a year the window covers")] = None,
+    request: Request, session: SessionDep, reader: ReadAccess, response: Response,
+    model: Annotated[str | None, Query(description="model key", examples=["innovation-peak"])] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200, description="a year the window covers",
+                                      examples=[2022])] = None,
     limit: Limit = 50, offset: Offset = 0,
 ) -> Page[PanelOut]:
     """Stored panels, newest first, filtered by model and by a year their window covers (not cached: new
-    panels appear at any time)."""
+    panels appear at any time); the `Link` header points at the other pages."""
     response.headers["Cache-Control"] = CACHE_REVALIDATE
     panels, total = service.list_panels(session, model=model, year=year, limit=limit, offset=offset)
+    set_page_links(request, response, total=total, limit=limit, offset=offset)
     return Page[PanelOut](items=[service.panel_out(session, p) for p in panels], total=total, limit=limit,
                           offset=offset)
 
@@ -95,14 +108,15 @@ def get_panel(request: Request, session: SessionDep, reader: ReadAccess, lang: L
             responses={200: {"content": DOWNLOAD_CONTENT}, **NOT_MODIFIED, **problem_responses(400, 404, 406)})
 def get_scores(
     request: Request, session: SessionDep, reader: ReadAccess, settings: SettingsDep, fmt: FormatDep, lang: Lang,
-    panel_id: PanelId, year: YearFilter = None, tier: str | None = None, province: str | None = None,
-    zone: str | None = None, limit: Limit = 50, offset: Offset = 0,
+    panel_id: PanelId, year: YearFilter = None, tier: TierParam = None, province: ProvinceParam = None,
+    zone: ZoneParam = None, limit: Limit = 50, offset: Offset = 0,
 ) -> Response:
     """Every zone in every year on the common scale (composite, RPI and tier against the base year,
     profile, progress since the base year), by year then rank; filter by year, tier, province, zone.
+    The `Link` header points at the other pages.
 
-    `?format=csv|xlsx` downloads every matching zone-year (the XLSX adds the trajectories and the
-    methodology: reference, window, bounds, methods)."""
+    `?format=csv|xlsx` downloads every matching zone-year (limit/offset apply to JSON only; the XLSX adds
+    the trajectories and the methodology: reference, window, bounds, methods)."""
     service.get_panel(session, panel_id)
     etag, extra = _tag(request, fmt, lang)
     if (hit := not_modified(request, etag, immutable=True, extra=extra)) is not None:
@@ -114,7 +128,8 @@ def get_scores(
                                headers=cache_headers(etag, immutable=True, extra=extra))
     page = service.scores(session, panel_id, year=year, tier=tier, province=province, zone=zone, limit=limit,
                           offset=offset)
-    return json_response(page, etag=etag, immutable=True, extra=extra)
+    links = page_links(request, total=page.total, limit=limit, offset=offset)
+    return json_response(page, etag=etag, immutable=True, extra={**extra, LINK_HEADER: links})
 
 
 @router.get("/{panel_id}/transitions", summary="Transitions between two years", response_model=Transitions,
@@ -122,8 +137,11 @@ def get_scores(
 def get_transitions(
     request: Request, session: SessionDep, reader: ReadAccess, fmt: FormatDep, lang: Lang, panel_id: PanelId,
     from_year: Annotated[int | None, Query(alias="from", ge=1900, le=2200,
-                                           description="default: the base year")] = None,
-    to_year: Annotated[int | None, Query(alias="to", ge=1900, le=2200, description="default: the last year")] = None,
+                                           description="the first year compared; default: the base year",
+                                           examples=[2020])] = None,
+    to_year: Annotated[int | None, Query(alias="to", ge=1900, le=2200,
+                                         description="the second year compared; default: the last year",
+                                         examples=[2024])] = None,
 ) -> Response:
     """Tier × tier and profile × profile transition matrices from one year of the panel to another:
     counts, row probabilities (a Markov chain of cultivation) and the zones behind every cell, with the
@@ -146,7 +164,7 @@ def get_transitions(
             responses={200: {"content": DOWNLOAD_CONTENT}, **NOT_MODIFIED, **problem_responses(404, 406)})
 def get_trajectory(
     request: Request, session: SessionDep, reader: ReadAccess, fmt: FormatDep, lang: Lang, panel_id: PanelId,
-    code: str,
+    code: ZoneCode,
 ) -> Response:
     """The zone in every year of the window on the common scale, its Theil–Sen trend with the Monte Carlo
     interval and class (rising only when the whole interval lies above 0), and the tier bands of its peer
@@ -165,7 +183,8 @@ def get_trajectory(
 @router.get("/{panel_id}/zones/{code}/years/{year}", summary="A zone's scorecard in one year of a panel",
             response_model=PanelYearCard, responses={**NOT_MODIFIED, **problem_responses(404, 422)})
 def get_year_card(
-    request: Request, session: SessionDep, reader: ReadAccess, lang: Lang, panel_id: PanelId, code: str, year: Year,
+    request: Request, session: SessionDep, reader: ReadAccess, lang: Lang, panel_id: PanelId, code: ZoneCode,
+    year: Year,
 ) -> Response:
     """The zone's full result in that year (pillars, indicators on the common scale, imputed cells) and how
     it moved: since the base year and since its previous scored year (tier change, named moves, points

@@ -11,6 +11,9 @@ from app.errors import Problem
 from app.schemas.common import Number, WholeNumber, WriteSummary
 from scoring_models.chain_metrics import LOCALISATION_CUT
 
+# one key product, as the examples of the lists that hold them
+_KEY_PRODUCT = {"product": "光刻胶", "threshold": "high", "localisation_rate": 18.0, "alternative_source": False}
+
 
 class Threshold(StrEnum):
     """A key product's technology threshold (技术门槛)."""
@@ -62,7 +65,8 @@ class ChainBreakdownIn(BaseModel):
     )
     local_procurement_share: Number = Field(description="percent of procurement sourced locally", examples=[38.5])
     key_products: list[KeyProductIn] | None = Field(default=None, max_length=64,
-                                                    description="the chain's key products, each once")
+                                                    description="the chain's key products, each once",
+                                                    examples=[[_KEY_PRODUCT]])
     source: str | None = Field(default=None, max_length=64, description="where the figures come from",
                                examples=["示例高新区-浙江01管委会"])
 
@@ -94,19 +98,22 @@ class ChainWriteSummary(WriteSummary):
              "message": "DEMO-33-N01 has no revenue for 2024: its chain revenues could not be checked against it"}]}
     ]})
 
-    warnings: list[Problem] = Field(default_factory=list)
+    warnings: list[Problem] = Field(default_factory=list, description="zone-years written whose chain revenues "
+                                    "could not be checked against the zone's revenue (revenue_not_reported)")
 
 
 class ChainFigures(BaseModel):
     """A breakdown's figures at one moment (what the history records)."""
 
-    revenue: float
-    segments_covered: int
-    key_components: int
-    key_components_with_alt: int
-    local_procurement_share: float
-    key_products: list[KeyProductIn] | None
-    source: str | None
+    revenue: float = Field(description="revenue of the chain in the zone, 亿元", examples=[1250.5])
+    segments_covered: int = Field(description="segments of the chain present in the zone", examples=[5])
+    key_components: int = Field(description="key components of the chain considered", examples=[8])
+    key_components_with_alt: int = Field(description="key components with an alternative (domestic) source",
+                                         examples=[5])
+    local_procurement_share: float = Field(description="percent of procurement sourced locally", examples=[38.5])
+    key_products: list[KeyProductIn] | None = Field(description="the key products as given (null: none were given)",
+                                                    examples=[[_KEY_PRODUCT]])
+    source: str | None = Field(description="where the figures come from", examples=["示例高新区-浙江01管委会"])
 
 
 class ChainBreakdownOut(BaseModel):
@@ -122,7 +129,8 @@ class ChainBreakdownOut(BaseModel):
     key_components_with_alt: int = Field(description="key components with an alternative (domestic) source",
                                          examples=[5])
     local_procurement_share: float = Field(description="percent of procurement sourced locally", examples=[38.5])
-    key_products: list[KeyProductOut] | None = Field(description="null when the products were not given")
+    key_products: list[KeyProductOut] | None = Field(description="null when the products were not given",
+                                                     examples=[[{**_KEY_PRODUCT, "quadrant": "chokepoint"}]])
     chokepoint_share: float | None = Field(description="percent of key products that are chokepoints (lower is "
                                            "better); null without key products", examples=[25.0])
     chokepoint_alt_coverage: float | None = Field(description="percent of chokepoints with an alternative source "

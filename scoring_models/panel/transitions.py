@@ -31,11 +31,21 @@ class TransitionMatrix(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    states: list[str] = Field(description="row and column order, best first")
-    counts: list[list[int]]
-    probabilities: list[list[float | None]] = Field(description="each row divided by its total; None for an empty row")
-    zones: list[list[list[str]]] = Field(description="the zone codes in every cell, sorted")
-    unplaced: list[str] = Field(description="zones without a state in one of the two years")
+    states: list[str] = Field(description="row and column order, best first", examples=[
+        ["peak", "strong", "moderate", "emerging"]])
+    counts: list[list[int]] = Field(description="counts[i][j]: zones in state i in the first year and in state j "
+                                    "in the second", examples=[[[47, 3, 0, 0], [75, 14, 1, 0], [12, 79, 31, 1],
+                                                                [0, 0, 30, 7]]])
+    probabilities: list[list[float | None]] = Field(description="each row divided by its total; None for an empty row",
+                                                    examples=[[[0.94, 0.06, 0.0, 0.0], [0.833, 0.156, 0.011, 0.0],
+                                                               [0.098, 0.642, 0.252, 0.008], [0.0, 0.0, 0.811, 0.189]]])
+    zones: list[list[list[str]]] = Field(description="the zone codes in every cell, sorted", examples=[
+        [[["DEMO-11-N01", "DEMO-11-P01"], ["DEMO-32-N03"], [], []],
+         [["DEMO-12-P01"], ["DEMO-13-N04"], ["DEMO-33-N10"], []],
+         [["DEMO-14-P02"], ["DEMO-13-N03"], ["DEMO-14-P01"], ["DEMO-62-P02"]],
+         [[], [], ["DEMO-13-N01"], ["DEMO-13-P03"]]]])
+    unplaced: list[str] = Field(description="zones without a state in one of the two years", examples=[
+        ["DEMO-33-P07"]])
 
 
 def transition_matrix(

@@ -166,8 +166,13 @@ class PairwiseMatrix(StepSettings):
     reciprocals of those above.
     """
 
-    items: list[str] = Field(min_length=2, max_length=MAX_ORDER)
-    matrix: list[list[Judgment]]
+    items: list[str] = Field(min_length=2, max_length=MAX_ORDER, description="the codes compared (pillars, or the "
+                             "indicators of one pillar): the order of the matrix's rows and columns",
+                             examples=[["innovation", "leading_chain", "scale"]])
+    matrix: list[list[Judgment]] = Field(description="a_ij: how much more important item i is than item j on "
+                                         "Saaty's 1–9 scale (reciprocals 1/9 … 1 for less important; a fraction may "
+                                         "also be written as a string such as \"1/3\"); ones on the diagonal",
+                                         examples=[[[1, 3, 7], [0.3333, 1, 5], [0.1429, 0.2, 1]]])
 
     @model_validator(mode="after")
     def _reciprocal(self) -> PairwiseMatrix:
@@ -209,10 +214,14 @@ class PairwiseMatrix(StepSettings):
 class ExpertJudgments(StepSettings):
     """One expert's judgments: the pillars matrix and/or one matrix per pillar over its indicators."""
 
-    expert: str = Field(min_length=1, max_length=120)
+    expert: str = Field(min_length=1, max_length=120, description="the expert's name, unique among the experts of "
+                        "a panel", examples=["张三"])
     weight: float = Field(default=1.0, gt=0, allow_inf_nan=False, description="the expert's weight in the group")
-    pillars: PairwiseMatrix | None = None
-    indicators: dict[str, PairwiseMatrix] = Field(default_factory=dict)
+    pillars: PairwiseMatrix | None = Field(default=None, description="the comparison of the model's pillars "
+                                           "(null: none)")
+    indicators: dict[str, PairwiseMatrix] = Field(
+        default_factory=dict, description="pillar code → the comparison of that pillar's indicators",
+        examples=[{"scale": {"items": ["revenue", "labour_productivity"], "matrix": [[1, 2], [0.5, 1]]}}])
 
     def matrices(self) -> dict[str, PairwiseMatrix]:
         """Every matrix by name: ``pillars`` and ``indicators:<pillar>``."""
@@ -267,14 +276,21 @@ class MatrixReport(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str = Field(description="'pillars' or 'indicators:<pillar>'")
-    items: list[str]
-    priorities: dict[str, float]
-    lambda_max: float | None = Field(description="None for AIP group priorities (no group matrix)")
-    ci: float | None
-    ri: float | None
-    cr: float | None
-    consistent: bool
+    name: str = Field(description="'pillars' or 'indicators:<pillar>'", examples=["pillars"])
+    items: list[str] = Field(description="the codes compared, in the matrix's order",
+                             examples=[["innovation", "leading_chain", "scale"]])
+    priorities: dict[str, float] = Field(description="item → priority (by eigenvector or row geometric mean), sum 1",
+                                         examples=[{"innovation": 0.649, "leading_chain": 0.279, "scale": 0.072}])
+    lambda_max: float | None = Field(description="principal eigenvalue λmax (≥ n, = n when consistent); None for "
+                                     "AIP group priorities (no group matrix)", examples=[3.065])
+    ci: float | None = Field(description="consistency index (λmax − n) / (n − 1); None for AIP group priorities",
+                             examples=[0.032])
+    ri: float | None = Field(description="Saaty's random index RI(n) of the matrix's order; None for AIP group "
+                             "priorities", examples=[0.58])
+    cr: float | None = Field(description="consistency ratio CI / RI (0 for order 2); None for AIP group priorities",
+                             examples=[0.056])
+    consistent: bool = Field(description="CR below the max_cr in force (AIP group priorities: true)",
+                             examples=[True])
 
 
 class ExpertReport(BaseModel):
@@ -282,9 +298,9 @@ class ExpertReport(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    expert: str
-    weight: float
-    matrices: list[MatrixReport]
+    expert: str = Field(description="the expert's name", examples=["张三"])
+    weight: float = Field(description="the expert's weight in the group", examples=[1.0])
+    matrices: list[MatrixReport] = Field(description="each of the expert's matrices with priorities and consistency")
 
 
 class AhpReport(BaseModel):
@@ -292,10 +308,11 @@ class AhpReport(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    priority: PriorityMethod
-    group: GroupMethod
-    max_cr: float
-    experts: list[ExpertReport]
+    priority: PriorityMethod = Field(description="how priorities are derived: eigenvector or geometric_mean")
+    group: GroupMethod = Field(description="how the experts are combined: aij (geometric mean of the judgments) or "
+                               "aip (of the priorities)")
+    max_cr: float = Field(description="the consistency ratio every expert's matrix stays below", examples=[0.1])
+    experts: list[ExpertReport] = Field(description="every expert's matrices")
     result: list[MatrixReport] = Field(description="the group's priorities per matrix (the weights used)")
 
     def weights(self, name: str) -> dict[str, float]:

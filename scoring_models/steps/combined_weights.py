@@ -70,9 +70,13 @@ class WeightParts(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    objective_method: str
-    rule: CombinationRule
-    alpha: float
-    subjective: dict[str, float] = Field(description="the experts' (or AHP) weights, pillar × within-pillar")
-    objective: dict[str, float] = Field(description="the data-driven weights inside each pillar × the pillar weights")
-    combined: dict[str, float] = Field(description="the combination, before any nature caps")
+    objective_method: str = Field(description="the data-driven weighting method of the objective part",
+                                  examples=["critic"])
+    rule: CombinationRule = Field(description="linear (α s + (1 − α) o) or product (s·o renormalised)")
+    alpha: float = Field(description="share of the subjective weights in the linear rule, 0–1", examples=[0.5])
+    subjective: dict[str, float] = Field(description="the experts' (or AHP) weights, pillar × within-pillar",
+                                         examples=[{"rd_intensity": 0.0636, "revenue": 0.05}])
+    objective: dict[str, float] = Field(description="the data-driven weights inside each pillar × the pillar weights",
+                                        examples=[{"rd_intensity": 0.0486, "revenue": 0.0523}])
+    combined: dict[str, float] = Field(description="the combination, before any nature caps",
+                                       examples=[{"rd_intensity": 0.0561, "revenue": 0.0512}])

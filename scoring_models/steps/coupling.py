@@ -128,12 +128,13 @@ class CouplingScores(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    innovation: float = Field(description="U₁, the innovation subsystem index (0–1)")
-    industry: float = Field(description="U₂, the industry subsystem index (0–1)")
-    coupling: float = Field(description="C = 2√(U₁U₂)/(U₁+U₂)")
-    development: float = Field(description="T = αU₁ + βU₂")
-    coordination: float = Field(description="D = √(C·T)")
-    grade: str = Field(description="one of the ten coordination grades (label set coordination_grades)")
+    innovation: float = Field(description="U₁, the innovation subsystem index (0–1)", examples=[0.286])
+    industry: float = Field(description="U₂, the industry subsystem index (0–1)", examples=[0.33])
+    coupling: float = Field(description="C = 2√(U₁U₂)/(U₁+U₂), 0–1", examples=[0.997])
+    development: float = Field(description="T = αU₁ + βU₂, 0–1", examples=[0.308])
+    coordination: float = Field(description="D = √(C·T), 0–1 (the composite is 100·D)", examples=[0.555])
+    grade: str = Field(description="one of the ten coordination grades (label set coordination_grades)",
+                       examples=["barely_coordinated"])
     lag: Lag = Field(description="which subsystem lags (label set coupling_lags)")
 
 

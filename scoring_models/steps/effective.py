@@ -81,11 +81,13 @@ class ImportanceItem(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    code: str
-    nominal: float = Field(description="the model's intended share (spec weights), sum 1")
-    applied: float = Field(description="the weight the run applied (after methods and caps), sum 1")
-    correlation_ratio: float = Field(description="S = Var(E[composite | x]) / Var(composite)")
-    share: float = Field(description="S normalised over the weighted items, comparable with the weights")
+    code: str = Field(description="indicator or pillar code", examples=["leading_chain"])
+    nominal: float = Field(description="the model's intended share (spec weights), sum 1", examples=[0.2])
+    applied: float = Field(description="the weight the run applied (after methods and caps), sum 1", examples=[0.2])
+    correlation_ratio: float = Field(description="S = Var(E[composite | x]) / Var(composite) over the zones of the "
+                                     "run, 0–1", examples=[0.364])
+    share: float = Field(description="S normalised over the weighted items, comparable with the weights",
+                         examples=[0.081])
 
 
 class Calibration(BaseModel):
@@ -93,14 +95,20 @@ class Calibration(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    iterations: int
-    converged: bool
-    error_before: float = Field(description="largest |share − nominal| before calibration")
-    error_after: float
-    weights_before: dict[str, float]
-    weights_after: dict[str, float]
-    shares_before: dict[str, float]
-    shares_after: dict[str, float]
+    iterations: int = Field(description="weight updates made (at most the spec's max_iterations)", examples=[30])
+    converged: bool = Field(description="every |share − nominal| ended below the tolerance (false: the best weights "
+                            "found are used)", examples=[False])
+    error_before: float = Field(description="largest |share − nominal| before calibration", examples=[0.0302])
+    error_after: float = Field(description="largest |share − nominal| with the calibrated weights", examples=[0.025])
+    weights_before: dict[str, float] = Field(description="indicator → nominal weight (the spec's): the shares' "
+                                             "target", examples=[{"rd_intensity": 0.0636, "revenue": 0.05}])
+    weights_after: dict[str, float] = Field(description="indicator → calibrated weight, sum 1 (nature caps held)",
+                                            examples=[{"rd_intensity": 0.1185, "revenue": 0.0258}])
+    shares_before: dict[str, float] = Field(description="indicator → effective share before calibration (with the "
+                                            "weights the weighting method gave)",
+                                            examples=[{"rd_intensity": 0.0376, "revenue": 0.0395}])
+    shares_after: dict[str, float] = Field(description="indicator → effective share with the calibrated weights",
+                                           examples=[{"rd_intensity": 0.0513, "revenue": 0.025}])
 
 
 class Importance(BaseModel):
@@ -108,11 +116,12 @@ class Importance(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    measure: str = "correlation_ratio"
-    bandwidth: float
-    indicators: list[ImportanceItem]
-    pillars: list[ImportanceItem]
-    calibration: Calibration | None = None
+    measure: str = Field(default="correlation_ratio", description="the importance measure: the correlation ratio "
+                         "(first-order sensitivity index)")
+    bandwidth: float = Field(description="kernel bandwidth of the smoother on the 0–1 rank scale", examples=[0.1])
+    indicators: list[ImportanceItem] = Field(description="every indicator the run kept")
+    pillars: list[ImportanceItem] = Field(description="every pillar of the model (its score against the composite)")
+    calibration: Calibration | None = Field(default=None, description="the weight calibration (null: not enabled)")
 
 
 def importance_items(

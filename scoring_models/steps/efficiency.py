@@ -59,11 +59,13 @@ class FrontierTarget(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    code: str
-    role: Role
-    current: float
-    target: float
-    change_percent: float | None = Field(description="100 (target − current) / current; None when current is 0")
+    code: str = Field(description="indicator code", examples=["rd_staff"])
+    role: Role = Field(description="input or output")
+    current: float = Field(description="the zone's value, in the indicator's unit", examples=[17992.0])
+    target: float = Field(description="the frontier projection: θ* x − s⁻ for an input, y + s⁺ for an output, in "
+                          "the indicator's unit", examples=[9116.72])
+    change_percent: float | None = Field(description="100 (target − current) / current; None when current is 0",
+                                         examples=[-49.33])
 
 
 class Peer(BaseModel):
@@ -71,8 +73,8 @@ class Peer(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    zone: str
-    weight: float
+    zone: str = Field(description="code of the peer zone", examples=["DEMO-13-N05"])
+    weight: float = Field(description="its intensity λ in the zone's frontier projection", examples=[0.473])
 
 
 class EfficiencyScores(BaseModel):
@@ -80,15 +82,20 @@ class EfficiencyScores(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    ccr: float = Field(description="technical efficiency under constant returns (CCR, input-oriented)")
-    bcc: float = Field(description="pure technical efficiency under variable returns (BCC)")
-    scale: float = Field(description="scale efficiency CCR / BCC")
-    super_efficiency: float | None = Field(description="Andersen–Petersen; None when infeasible")
-    returns_to_scale: dea.ScaleReturns
-    status: dea.EfficiencyStatus
+    ccr: float = Field(description="technical efficiency under constant returns (CCR, input-oriented), 0–1 among "
+                       "the zones assessed", examples=[0.507])
+    bcc: float = Field(description="pure technical efficiency under variable returns (BCC), 0–1", examples=[0.507])
+    scale: float = Field(description="scale efficiency CCR / BCC", examples=[0.9995])
+    super_efficiency: float | None = Field(description="Andersen–Petersen for a zone on the frontier (≥ 1), the "
+                                           "headline θ for the others; None when infeasible", examples=[0.507])
+    returns_to_scale: dea.ScaleReturns = Field(description="where the zone operates: constant, increasing or "
+                                               "decreasing returns to scale")
+    status: dea.EfficiencyStatus = Field(description="efficient (θ = 1, no slack), weakly_efficient (θ = 1 with a "
+                                         "slack) or inefficient")
     headline: dea.ReturnsToScale = Field(description="the model whose slacks, peers and targets are shown")
-    peers: list[Peer]
-    targets: list[FrontierTarget]
+    peers: list[Peer] = Field(description="the frontier zones the zone is compared with and their intensities "
+                              "(empty for an efficient zone)")
+    targets: list[FrontierTarget] = Field(description="every input, then every output, with its frontier target")
 
 
 @dataclass(frozen=True)

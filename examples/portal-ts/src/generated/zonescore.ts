@@ -742,7 +742,7 @@ export interface paths {
         /**
          * List panels
          * @description Stored panels, newest first, filtered by model and by a year their window covers (not cached: new
-         *     panels appear at any time).
+         *     panels appear at any time); the `Link` header points at the other pages.
          */
         get: operations["listPanels"];
         put?: never;
@@ -796,9 +796,10 @@ export interface paths {
          * Zone-years of a panel
          * @description Every zone in every year on the common scale (composite, RPI and tier against the base year,
          *     profile, progress since the base year), by year then rank; filter by year, tier, province, zone.
+         *     The `Link` header points at the other pages.
          *
-         *     `?format=csv|xlsx` downloads every matching zone-year (the XLSX adds the trajectories and the
-         *     methodology: reference, window, bounds, methods).
+         *     `?format=csv|xlsx` downloads every matching zone-year (limit/offset apply to JSON only; the XLSX adds
+         *     the trajectories and the methodology: reference, window, bounds, methods).
          */
         get: operations["getScores"];
         put?: never;
@@ -1068,11 +1069,20 @@ export interface components {
          * @description The AHP behind a model's weights: every expert's matrices and the group result.
          */
         AhpReport: {
+            /** @description how priorities are derived: eigenvector or geometric_mean */
             priority: components["schemas"]["PriorityMethod"];
+            /** @description how the experts are combined: aij (geometric mean of the judgments) or aip (of the priorities) */
             group: components["schemas"]["GroupMethod"];
-            /** Max Cr */
+            /**
+             * Max Cr
+             * @description the consistency ratio every expert's matrix stays below
+             * @example 0.1
+             */
             max_cr: number;
-            /** Experts */
+            /**
+             * Experts
+             * @description every expert's matrices
+             */
             experts: components["schemas"]["ExpertReport"][];
             /**
              * Result
@@ -1173,30 +1183,71 @@ export interface components {
          * @description Weights calibrated so effective shares match the nominal ones: before and after.
          */
         Calibration: {
-            /** Iterations */
+            /**
+             * Iterations
+             * @description weight updates made (at most the spec's max_iterations)
+             * @example 30
+             */
             iterations: number;
-            /** Converged */
+            /**
+             * Converged
+             * @description every |share − nominal| ended below the tolerance (false: the best weights found are used)
+             * @example false
+             */
             converged: boolean;
             /**
              * Error Before
              * @description largest |share − nominal| before calibration
+             * @example 0.0302
              */
             error_before: number;
-            /** Error After */
+            /**
+             * Error After
+             * @description largest |share − nominal| with the calibrated weights
+             * @example 0.025
+             */
             error_after: number;
-            /** Weights Before */
+            /**
+             * Weights Before
+             * @description indicator → nominal weight (the spec's): the shares' target
+             * @example {
+             *       "rd_intensity": 0.0636,
+             *       "revenue": 0.05
+             *     }
+             */
             weights_before: {
                 [key: string]: number;
             };
-            /** Weights After */
+            /**
+             * Weights After
+             * @description indicator → calibrated weight, sum 1 (nature caps held)
+             * @example {
+             *       "rd_intensity": 0.1185,
+             *       "revenue": 0.0258
+             *     }
+             */
             weights_after: {
                 [key: string]: number;
             };
-            /** Shares Before */
+            /**
+             * Shares Before
+             * @description indicator → effective share before calibration (with the weights the weighting method gave)
+             * @example {
+             *       "rd_intensity": 0.0376,
+             *       "revenue": 0.0395
+             *     }
+             */
             shares_before: {
                 [key: string]: number;
             };
-            /** Shares After */
+            /**
+             * Shares After
+             * @description indicator → effective share with the calibrated weights
+             * @example {
+             *       "rd_intensity": 0.0513,
+             *       "revenue": 0.025
+             *     }
+             */
             shares_after: {
                 [key: string]: number;
             };
@@ -1363,6 +1414,14 @@ export interface components {
             /**
              * Key Products
              * @description the chain's key products, each once
+             * @example [
+             *       {
+             *         "alternative_source": false,
+             *         "localisation_rate": 18,
+             *         "product": "光刻胶",
+             *         "threshold": "high"
+             *       }
+             *     ]
              */
             key_products?: components["schemas"]["KeyProductIn"][] | null;
             /**
@@ -1434,6 +1493,15 @@ export interface components {
             /**
              * Key Products
              * @description null when the products were not given
+             * @example [
+             *       {
+             *         "alternative_source": false,
+             *         "localisation_rate": 18,
+             *         "product": "光刻胶",
+             *         "quadrant": "chokepoint",
+             *         "threshold": "high"
+             *       }
+             *     ]
              */
             key_products: components["schemas"]["KeyProductOut"][] | null;
             /**
@@ -1473,19 +1541,54 @@ export interface components {
          * @description A breakdown's figures at one moment (what the history records).
          */
         ChainFigures: {
-            /** Revenue */
+            /**
+             * Revenue
+             * @description revenue of the chain in the zone, 亿元
+             * @example 1250.5
+             */
             revenue: number;
-            /** Segments Covered */
+            /**
+             * Segments Covered
+             * @description segments of the chain present in the zone
+             * @example 5
+             */
             segments_covered: number;
-            /** Key Components */
+            /**
+             * Key Components
+             * @description key components of the chain considered
+             * @example 8
+             */
             key_components: number;
-            /** Key Components With Alt */
+            /**
+             * Key Components With Alt
+             * @description key components with an alternative (domestic) source
+             * @example 5
+             */
             key_components_with_alt: number;
-            /** Local Procurement Share */
+            /**
+             * Local Procurement Share
+             * @description percent of procurement sourced locally
+             * @example 38.5
+             */
             local_procurement_share: number;
-            /** Key Products */
+            /**
+             * Key Products
+             * @description the key products as given (null: none were given)
+             * @example [
+             *       {
+             *         "alternative_source": false,
+             *         "localisation_rate": 18,
+             *         "product": "光刻胶",
+             *         "threshold": "high"
+             *       }
+             *     ]
+             */
             key_products: components["schemas"]["KeyProductIn"][] | null;
-            /** Source */
+            /**
+             * Source
+             * @description where the figures come from
+             * @example 示例高新区-浙江01管委会
+             */
             source: string | null;
         };
         /**
@@ -1531,7 +1634,10 @@ export interface components {
              * @example 5
              */
             unchanged: number;
-            /** Warnings */
+            /**
+             * Warnings
+             * @description zone-years written whose chain revenues could not be checked against the zone's revenue (revenue_not_reported)
+             */
             warnings?: components["schemas"]["Problem"][];
         };
         /**
@@ -1627,31 +1733,37 @@ export interface components {
             /**
              * Innovation
              * @description U₁, the innovation subsystem index (0–1)
+             * @example 0.286
              */
             innovation: number;
             /**
              * Industry
              * @description U₂, the industry subsystem index (0–1)
+             * @example 0.33
              */
             industry: number;
             /**
              * Coupling
-             * @description C = 2√(U₁U₂)/(U₁+U₂)
+             * @description C = 2√(U₁U₂)/(U₁+U₂), 0–1
+             * @example 0.997
              */
             coupling: number;
             /**
              * Development
-             * @description T = αU₁ + βU₂
+             * @description T = αU₁ + βU₂, 0–1
+             * @example 0.308
              */
             development: number;
             /**
              * Coordination
-             * @description D = √(C·T)
+             * @description D = √(C·T), 0–1 (the composite is 100·D)
+             * @example 0.555
              */
             coordination: number;
             /**
              * Grade
              * @description one of the ten coordination grades (label set coordination_grades)
+             * @example barely_coordinated
              */
             grade: string;
             /** @description which subsystem lags (label set coupling_lags) */
@@ -1704,31 +1816,43 @@ export interface components {
         EfficiencyScores: {
             /**
              * Ccr
-             * @description technical efficiency under constant returns (CCR, input-oriented)
+             * @description technical efficiency under constant returns (CCR, input-oriented), 0–1 among the zones assessed
+             * @example 0.507
              */
             ccr: number;
             /**
              * Bcc
-             * @description pure technical efficiency under variable returns (BCC)
+             * @description pure technical efficiency under variable returns (BCC), 0–1
+             * @example 0.507
              */
             bcc: number;
             /**
              * Scale
              * @description scale efficiency CCR / BCC
+             * @example 0.9995
              */
             scale: number;
             /**
              * Super Efficiency
-             * @description Andersen–Petersen; None when infeasible
+             * @description Andersen–Petersen for a zone on the frontier (≥ 1), the headline θ for the others; None when infeasible
+             * @example 0.507
              */
             super_efficiency: number | null;
+            /** @description where the zone operates: constant, increasing or decreasing returns to scale */
             returns_to_scale: components["schemas"]["ScaleReturns"];
+            /** @description efficient (θ = 1, no slack), weakly_efficient (θ = 1 with a slack) or inefficient */
             status: components["schemas"]["EfficiencyStatus"];
             /** @description the model whose slacks, peers and targets are shown */
             headline: components["schemas"]["ReturnsToScale"];
-            /** Peers */
+            /**
+             * Peers
+             * @description the frontier zones the zone is compared with and their intensities (empty for an efficient zone)
+             */
             peers: components["schemas"]["Peer"][];
-            /** Targets */
+            /**
+             * Targets
+             * @description every input, then every output, with its frontier target
+             */
             targets: components["schemas"]["FrontierTarget"][];
         };
         /**
@@ -2207,11 +2331,22 @@ export interface components {
          * @description One expert's matrices with their priorities and consistency.
          */
         ExpertReport: {
-            /** Expert */
+            /**
+             * Expert
+             * @description the expert's name
+             * @example 张三
+             */
             expert: string;
-            /** Weight */
+            /**
+             * Weight
+             * @description the expert's weight in the group
+             * @example 1
+             */
             weight: number;
-            /** Matrices */
+            /**
+             * Matrices
+             * @description each of the expert's matrices with priorities and consistency
+             */
             matrices: components["schemas"]["MatrixReport"][];
         };
         /**
@@ -2225,16 +2360,30 @@ export interface components {
          * @description Where one input or output of a zone stands and where the frontier projection puts it.
          */
         FrontierTarget: {
-            /** Code */
+            /**
+             * Code
+             * @description indicator code
+             * @example rd_staff
+             */
             code: string;
+            /** @description input or output */
             role: components["schemas"]["Role"];
-            /** Current */
+            /**
+             * Current
+             * @description the zone's value, in the indicator's unit
+             * @example 17992
+             */
             current: number;
-            /** Target */
+            /**
+             * Target
+             * @description the frontier projection: θ* x − s⁻ for an input, y + s⁺ for an output, in the indicator's unit
+             * @example 9116.72
+             */
             target: number;
             /**
              * Change Percent
              * @description 100 (target − current) / current; None when current is 0
+             * @example -49.33
              */
             change_percent: number | null;
         };
@@ -2381,15 +2530,27 @@ export interface components {
         Importance: {
             /**
              * Measure
+             * @description the importance measure: the correlation ratio (first-order sensitivity index)
              * @default correlation_ratio
              */
             measure: string;
-            /** Bandwidth */
+            /**
+             * Bandwidth
+             * @description kernel bandwidth of the smoother on the 0–1 rank scale
+             * @example 0.1
+             */
             bandwidth: number;
-            /** Indicators */
+            /**
+             * Indicators
+             * @description every indicator the run kept
+             */
             indicators: components["schemas"]["ImportanceItem"][];
-            /** Pillars */
+            /**
+             * Pillars
+             * @description every pillar of the model (its score against the composite)
+             */
             pillars: components["schemas"]["ImportanceItem"][];
+            /** @description the weight calibration (null: not enabled) */
             calibration?: components["schemas"]["Calibration"] | null;
         };
         /**
@@ -2397,26 +2558,34 @@ export interface components {
          * @description One indicator's or pillar's nominal weight next to its effective importance.
          */
         ImportanceItem: {
-            /** Code */
+            /**
+             * Code
+             * @description indicator or pillar code
+             * @example leading_chain
+             */
             code: string;
             /**
              * Nominal
              * @description the model's intended share (spec weights), sum 1
+             * @example 0.2
              */
             nominal: number;
             /**
              * Applied
              * @description the weight the run applied (after methods and caps), sum 1
+             * @example 0.2
              */
             applied: number;
             /**
              * Correlation Ratio
-             * @description S = Var(E[composite | x]) / Var(composite)
+             * @description S = Var(E[composite | x]) / Var(composite) over the zones of the run, 0–1
+             * @example 0.364
              */
             correlation_ratio: number;
             /**
              * Share
              * @description S normalised over the weighted items, comparable with the weights
+             * @example 0.081
              */
             share: number;
         };
@@ -2616,28 +2785,89 @@ export interface components {
          * @description A stored submission with each matrix's priorities, λmax, CI, RI and CR.
          */
         JudgmentOut: {
-            /** Id */
+            /**
+             * Id
+             * @description id of the stored submission
+             * @example 1
+             */
             id: number;
-            /** Model Key */
+            /**
+             * Model Key
+             * @description key of the model judged
+             * @example innovation-peak
+             */
             model_key: string;
-            /** Panel */
+            /**
+             * Panel
+             * @description the panel (consultation round)
+             * @example 2025
+             */
             panel: string;
-            /** Expert */
+            /**
+             * Expert
+             * @description the expert's name
+             * @example 张三
+             */
             expert: string;
-            /** Weight */
+            /**
+             * Weight
+             * @description the expert's weight in the group
+             * @example 1
+             */
             weight: number;
             /**
              * Submitted At
              * Format: date-time
+             * @description when the judgments were first submitted (UTC)
+             * @example 2026-03-02T08:15:00Z
              */
             submitted_at: string;
-            /** Submitted By */
+            /**
+             * Submitted By
+             * @description name of the key that last submitted them (or cli)
+             * @example 浙江省科技厅
+             */
             submitted_by: string | null;
-            /** Judgments */
+            /**
+             * Judgments
+             * @description the judgments as stored: expert, weight, pillars and indicators matrices (fractions as numbers)
+             * @example {
+             *       "expert": "张三",
+             *       "indicators": {},
+             *       "pillars": {
+             *         "items": [
+             *           "innovation",
+             *           "leading_chain",
+             *           "scale"
+             *         ],
+             *         "matrix": [
+             *           [
+             *             1,
+             *             3,
+             *             7
+             *           ],
+             *           [
+             *             0.3333,
+             *             1,
+             *             5
+             *           ],
+             *           [
+             *             0.1429,
+             *             0.2,
+             *             1
+             *           ]
+             *         ]
+             *       },
+             *       "weight": 1
+             *     }
+             */
             judgments: {
                 [key: string]: unknown;
             };
-            /** Matrices */
+            /**
+             * Matrices
+             * @description each matrix's priorities, λmax, CI, RI and CR under the priority method and max_cr of the request
+             */
             matrices: components["schemas"]["MatrixReport"][];
         };
         /**
@@ -2649,7 +2879,11 @@ export interface components {
          *     scale (fractions as numbers or strings). Every expert of a panel judges the same matrices.
          */
         JudgmentSubmission: {
-            /** Expert */
+            /**
+             * Expert
+             * @description the expert's name, unique among the experts of a panel
+             * @example 张三
+             */
             expert: string;
             /**
              * Weight
@@ -2657,13 +2891,36 @@ export interface components {
              * @default 1
              */
             weight: number;
+            /** @description the comparison of the model's pillars (null: none) */
             pillars?: components["schemas"]["PairwiseMatrix"] | null;
-            /** Indicators */
+            /**
+             * Indicators
+             * @description pillar code → the comparison of that pillar's indicators
+             * @example {
+             *       "scale": {
+             *         "items": [
+             *           "revenue",
+             *           "labour_productivity"
+             *         ],
+             *         "matrix": [
+             *           [
+             *             1,
+             *             2
+             *           ],
+             *           [
+             *             0.5,
+             *             1
+             *           ]
+             *         ]
+             *       }
+             *     }
+             */
             indicators?: {
                 [key: string]: components["schemas"]["PairwiseMatrix"];
             };
             /**
              * Panel
+             * @description the panel (consultation round) the judgments belong to: letters, digits, '_', '.' and '-', up to 64
              * @example 2025
              */
             panel: string;
@@ -2987,26 +3244,60 @@ export interface components {
             /**
              * Name
              * @description 'pillars' or 'indicators:<pillar>'
+             * @example pillars
              */
             name: string;
-            /** Items */
+            /**
+             * Items
+             * @description the codes compared, in the matrix's order
+             * @example [
+             *       "innovation",
+             *       "leading_chain",
+             *       "scale"
+             *     ]
+             */
             items: string[];
-            /** Priorities */
+            /**
+             * Priorities
+             * @description item → priority (by eigenvector or row geometric mean), sum 1
+             * @example {
+             *       "innovation": 0.649,
+             *       "leading_chain": 0.279,
+             *       "scale": 0.072
+             *     }
+             */
             priorities: {
                 [key: string]: number;
             };
             /**
              * Lambda Max
-             * @description None for AIP group priorities (no group matrix)
+             * @description principal eigenvalue λmax (≥ n, = n when consistent); None for AIP group priorities (no group matrix)
+             * @example 3.065
              */
             lambda_max: number | null;
-            /** Ci */
+            /**
+             * Ci
+             * @description consistency index (λmax − n) / (n − 1); None for AIP group priorities
+             * @example 0.032
+             */
             ci: number | null;
-            /** Ri */
+            /**
+             * Ri
+             * @description Saaty's random index RI(n) of the matrix's order; None for AIP group priorities
+             * @example 0.58
+             */
             ri: number | null;
-            /** Cr */
+            /**
+             * Cr
+             * @description consistency ratio CI / RI (0 for order 2); None for AIP group priorities
+             * @example 0.056
+             */
             cr: number | null;
-            /** Consistent */
+            /**
+             * Consistent
+             * @description CR below the max_cr in force (AIP group priorities: true)
+             * @example true
+             */
             consistent: boolean;
         };
         /**
@@ -3333,6 +3624,28 @@ export interface components {
             /**
              * Importance
              * @description the newest run's effective importance: each indicator's and pillar's correlation ratio with the composite next to its nominal weight (and a calibration if any)
+             * @example {
+             *       "bandwidth": 0.1,
+             *       "indicators": [
+             *         {
+             *           "applied": 0.0636,
+             *           "code": "rd_intensity",
+             *           "correlation_ratio": 0.562,
+             *           "nominal": 0.0636,
+             *           "share": 0.0383
+             *         }
+             *       ],
+             *       "measure": "correlation_ratio",
+             *       "pillars": [
+             *         {
+             *           "applied": 0.2,
+             *           "code": "leading_chain",
+             *           "correlation_ratio": 0.364,
+             *           "nominal": 0.2,
+             *           "share": 0.081
+             *         }
+             *       ]
+             *     }
              */
             importance?: {
                 [key: string]: unknown;
@@ -3407,6 +3720,9 @@ export interface components {
             /**
              * Zero Variance Indicators
              * @description kept indicators with the same value for every ranked zone (after imputation and outlier treatment): they separate nobody, so entropy, CRITIC and PCA give them weight 0 and CRITIC leaves them out of its correlations; expert and equal weights keep them (they shift every composite alike)
+             * @example [
+             *       "cio_established"
+             *     ]
              */
             zero_variance_indicators?: string[];
             /**
@@ -3439,6 +3755,17 @@ export interface components {
             /**
              * Uncertainty Alternatives
              * @description the normalisations and aggregations the Monte Carlo crossed with its weight draws, the run's own first (empty when it did not run)
+             * @example {
+             *       "aggregation": [
+             *         "arithmetic",
+             *         "geometric"
+             *       ],
+             *       "normalisation": [
+             *         "minmax",
+             *         "zscore",
+             *         "rank"
+             *       ]
+             *     }
              */
             uncertainty_alternatives?: {
                 [key: string]: string[];
@@ -3538,30 +3865,49 @@ export interface components {
          * @description How a zone moved from an earlier year of the panel to this one.
          */
         Movement: {
-            /** Since */
+            /**
+             * Since
+             * @description the earlier year compared with
+             * @example 2020
+             */
             since: number;
-            /** Tier Before */
+            /**
+             * Tier Before
+             * @description the zone's tier in that year
+             * @example strong
+             */
             tier_before: string | null;
             /**
              * Tier Change
              * @description 'up', 'down', 'same', or None when a tier is missing
+             * @example up
              */
             tier_change: string | null;
-            /** Profile Before */
+            /**
+             * Profile Before
+             * @description the zone's profile in that year
+             * @example plateau
+             */
             profile_before: string | null;
             /**
              * Moves
              * @description named moves: breakthrough, stuck_on_plateau, climbed, fallen_back
+             * @example [
+             *       "breakthrough",
+             *       "climbed"
+             *     ]
              */
             moves: string[];
             /**
              * Points
              * @description composite change in points
+             * @example 13.7
              */
             points: number | null;
             /**
              * Pct
              * @description composite change in % of the earlier composite (ratio scales only)
+             * @example 39.62
              */
             pct: number | null;
         };
@@ -4164,9 +4510,37 @@ export interface components {
          *     reciprocals of those above.
          */
         PairwiseMatrix: {
-            /** Items */
+            /**
+             * Items
+             * @description the codes compared (pillars, or the indicators of one pillar): the order of the matrix's rows and columns
+             * @example [
+             *       "innovation",
+             *       "leading_chain",
+             *       "scale"
+             *     ]
+             */
             items: string[];
-            /** Matrix */
+            /**
+             * Matrix
+             * @description a_ij: how much more important item i is than item j on Saaty's 1–9 scale (reciprocals 1/9 … 1 for less important; a fraction may also be written as a string such as "1/3"); ones on the diagonal
+             * @example [
+             *       [
+             *         1,
+             *         3,
+             *         7
+             *       ],
+             *       [
+             *         0.3333,
+             *         1,
+             *         5
+             *       ],
+             *       [
+             *         0.1429,
+             *         0.2,
+             *         1
+             *       ]
+             *     ]
+             */
             matrix: number[][];
         };
         /**
@@ -4174,37 +4548,111 @@ export interface components {
          * @description A panel with its window-level information: indicators kept and dropped, bounds, weights, methods.
          */
         PanelDetail: {
-            /** Id */
+            /**
+             * Id
+             * @description panel id
+             * @example 1
+             */
             id: number;
-            /** Model Key */
+            /**
+             * Model Key
+             * @description key of the scoring model
+             * @example innovation-peak
+             */
             model_key: string;
-            /** Model Version */
+            /**
+             * Model Version
+             * @description version of the model the panel used
+             * @example 1.1.0
+             */
             model_version: string;
-            /** Years */
+            /**
+             * Years
+             * @description every year of the window, oldest first
+             * @example [
+             *       2020,
+             *       2021,
+             *       2022,
+             *       2023,
+             *       2024
+             *     ]
+             */
             years: number[];
-            /** Base Year */
+            /**
+             * Base Year
+             * @description the year tiers, RPI and progress are measured against
+             * @example 2020
+             */
             base_year: number;
             /** @description what every year's RPI and tier are measured against: the mean composite, in the base year, of the zone's base-year peer group (EIS: performance relative to the base year) */
             reference: components["schemas"]["PanelReference"];
-            /** Zone Filter */
+            /**
+             * Zone Filter
+             * @description the zones the panel covers, as asked for (a zone filter)
+             * @example {
+             *       "kind": "hitech",
+             *       "provinces": [
+             *         "33"
+             *       ],
+             *       "zones": []
+             *     }
+             */
             zone_filter: {
                 [key: string]: unknown;
             };
-            /** Options */
+            /**
+             * Options
+             * @description the options the panel used: seed, Monte Carlo runs, method overrides
+             * @example {
+             *       "overrides": {},
+             *       "seed": 7,
+             *       "uncertainty_runs": 200
+             *     }
+             */
             options: {
                 [key: string]: unknown;
             };
-            /** Input Hash */
+            /**
+             * Input Hash
+             * @description SHA-256 of methodology, window, base year, filter, options and data: unchanged inputs give the same hash
+             * @example 981a756fff68e7facad5008315d47806864c6197419d548bd9f8ed079a4f7d38
+             */
             input_hash: string;
-            /** Result Hash */
+            /**
+             * Result Hash
+             * @description SHA-256 of the result
+             * @example 6054cc158fd104730b2ca06d880b1035531fd7ca8eb87172bfe95d8dcf6fc32e
+             */
             result_hash: string;
-            /** Zones Scored */
+            /**
+             * Zones Scored
+             * @description zones scored in at least one year of the window
+             * @example 300
+             */
             zones_scored: number;
-            /** Zone Years */
+            /**
+             * Zone Years
+             * @description zone-years scored over the whole window
+             * @example 1500
+             */
             zone_years: number;
             /**
              * Tier Counts
-             * @description year → tier → zones
+             * @description year → tier → zones, every year of the window, tiers best first
+             * @example {
+             *       "2020": {
+             *         "emerging": 37,
+             *         "moderate": 123,
+             *         "peak": 50,
+             *         "strong": 90
+             *       },
+             *       "2024": {
+             *         "emerging": 8,
+             *         "moderate": 62,
+             *         "peak": 134,
+             *         "strong": 96
+             *       }
+             *     }
              */
             tier_counts: {
                 [key: string]: {
@@ -4213,35 +4661,115 @@ export interface components {
             };
             /**
              * Trend Counts
-             * @description trajectory class → zones
+             * @description trajectory class (rising, stable, declining) → zones; zones without a class are left out
+             * @example {
+             *       "declining": 8,
+             *       "rising": 288,
+             *       "stable": 4
+             *     }
              */
             trend_counts: {
                 [key: string]: number;
             };
-            /** Duration Ms */
+            /**
+             * Duration Ms
+             * @description time the panel took to compute, in milliseconds
+             * @example 371.2
+             */
             duration_ms: number;
             /**
              * Created At
              * Format: date-time
+             * @description when the panel was stored (UTC)
+             * @example 2026-03-02T08:15:00Z
              */
             created_at: string;
-            /** Created By */
+            /**
+             * Created By
+             * @description name of the key that made it (or cli)
+             * @example 浙江门户
+             */
             created_by: string | null;
-            /** Note */
+            /**
+             * Note
+             * @description free text given with the request
+             * @example 全国高新区 2020–2024 年面板
+             */
             note: string | null;
-            /** Info */
+            /**
+             * Info
+             * @description window-level facts: indicators kept, indicators dropped with the years they were short, the common min-max bounds, applied indicator and pillar weights, methods, whether the composite has a ratio scale, Monte Carlo runs and the mean composite of every year
+             * @example {
+             *       "applied_weights": {
+             *         "rd_intensity": 0.0636
+             *       },
+             *       "bounds": {
+             *         "rd_intensity": {
+             *           "max": 9.43,
+             *           "min": 0.68
+             *         }
+             *       },
+             *       "excluded_indicators": [],
+             *       "indicators": [
+             *         "rd_intensity",
+             *         "hte_count"
+             *       ],
+             *       "mean_composite": {
+             *         "2020": 26.15,
+             *         "2024": 32.38
+             *       },
+             *       "methods": {
+             *         "aggregation": "arithmetic",
+             *         "normalisation": "minmax"
+             *       },
+             *       "pillar_weights": {
+             *         "innovation": 0.35
+             *       },
+             *       "ratio_scale": true,
+             *       "uncertainty_runs": 200
+             *     }
+             */
             info: {
                 [key: string]: unknown;
             };
-            /** Excluded */
+            /**
+             * Excluded
+             * @description zones scored in no year of the window, with the reason and their best coverage
+             * @example [
+             *       {
+             *         "code": "DEMO-33-P07",
+             *         "coverage": 0.3,
+             *         "reason": "not scored in any year of 2020–2024"
+             *       }
+             *     ]
+             */
             excluded: {
                 [key: string]: unknown;
             }[];
-            /** Unscored */
+            /**
+             * Unscored
+             * @description zone-years of the window that could not be scored, with the reason and coverage
+             * @example [
+             *       {
+             *         "code": "DEMO-33-P07",
+             *         "coverage": 0.3,
+             *         "reason": "reports 8 of 29 indicators in 2021 (28%), below the 67% zone-coverage threshold",
+             *         "year": 2021
+             *       }
+             *     ]
+             */
             unscored: {
                 [key: string]: unknown;
             }[];
-            /** Methodology */
+            /**
+             * Methodology
+             * @description the model's methodology as it was when the panel was made: pillars, indicators and weights, tier scheme, spec and steps
+             * @example {
+             *       "key": "innovation-peak",
+             *       "title_zh": "创新高峰分类评价",
+             *       "version": "1.1.0"
+             *     }
+             */
             methodology: {
                 [key: string]: unknown;
             };
@@ -4251,37 +4779,111 @@ export interface components {
          * @description A stored, immutable panel run.
          */
         PanelOut: {
-            /** Id */
+            /**
+             * Id
+             * @description panel id
+             * @example 1
+             */
             id: number;
-            /** Model Key */
+            /**
+             * Model Key
+             * @description key of the scoring model
+             * @example innovation-peak
+             */
             model_key: string;
-            /** Model Version */
+            /**
+             * Model Version
+             * @description version of the model the panel used
+             * @example 1.1.0
+             */
             model_version: string;
-            /** Years */
+            /**
+             * Years
+             * @description every year of the window, oldest first
+             * @example [
+             *       2020,
+             *       2021,
+             *       2022,
+             *       2023,
+             *       2024
+             *     ]
+             */
             years: number[];
-            /** Base Year */
+            /**
+             * Base Year
+             * @description the year tiers, RPI and progress are measured against
+             * @example 2020
+             */
             base_year: number;
             /** @description what every year's RPI and tier are measured against: the mean composite, in the base year, of the zone's base-year peer group (EIS: performance relative to the base year) */
             reference: components["schemas"]["PanelReference"];
-            /** Zone Filter */
+            /**
+             * Zone Filter
+             * @description the zones the panel covers, as asked for (a zone filter)
+             * @example {
+             *       "kind": "hitech",
+             *       "provinces": [
+             *         "33"
+             *       ],
+             *       "zones": []
+             *     }
+             */
             zone_filter: {
                 [key: string]: unknown;
             };
-            /** Options */
+            /**
+             * Options
+             * @description the options the panel used: seed, Monte Carlo runs, method overrides
+             * @example {
+             *       "overrides": {},
+             *       "seed": 7,
+             *       "uncertainty_runs": 200
+             *     }
+             */
             options: {
                 [key: string]: unknown;
             };
-            /** Input Hash */
+            /**
+             * Input Hash
+             * @description SHA-256 of methodology, window, base year, filter, options and data: unchanged inputs give the same hash
+             * @example 981a756fff68e7facad5008315d47806864c6197419d548bd9f8ed079a4f7d38
+             */
             input_hash: string;
-            /** Result Hash */
+            /**
+             * Result Hash
+             * @description SHA-256 of the result
+             * @example 6054cc158fd104730b2ca06d880b1035531fd7ca8eb87172bfe95d8dcf6fc32e
+             */
             result_hash: string;
-            /** Zones Scored */
+            /**
+             * Zones Scored
+             * @description zones scored in at least one year of the window
+             * @example 300
+             */
             zones_scored: number;
-            /** Zone Years */
+            /**
+             * Zone Years
+             * @description zone-years scored over the whole window
+             * @example 1500
+             */
             zone_years: number;
             /**
              * Tier Counts
-             * @description year → tier → zones
+             * @description year → tier → zones, every year of the window, tiers best first
+             * @example {
+             *       "2020": {
+             *         "emerging": 37,
+             *         "moderate": 123,
+             *         "peak": 50,
+             *         "strong": 90
+             *       },
+             *       "2024": {
+             *         "emerging": 8,
+             *         "moderate": 62,
+             *         "peak": 134,
+             *         "strong": 96
+             *       }
+             *     }
              */
             tier_counts: {
                 [key: string]: {
@@ -4290,21 +4892,40 @@ export interface components {
             };
             /**
              * Trend Counts
-             * @description trajectory class → zones
+             * @description trajectory class (rising, stable, declining) → zones; zones without a class are left out
+             * @example {
+             *       "declining": 8,
+             *       "rising": 288,
+             *       "stable": 4
+             *     }
              */
             trend_counts: {
                 [key: string]: number;
             };
-            /** Duration Ms */
+            /**
+             * Duration Ms
+             * @description time the panel took to compute, in milliseconds
+             * @example 371.2
+             */
             duration_ms: number;
             /**
              * Created At
              * Format: date-time
+             * @description when the panel was stored (UTC)
+             * @example 2026-03-02T08:15:00Z
              */
             created_at: string;
-            /** Created By */
+            /**
+             * Created By
+             * @description name of the key that made it (or cli)
+             * @example 浙江门户
+             */
             created_by: string | null;
-            /** Note */
+            /**
+             * Note
+             * @description free text given with the request
+             * @example 全国高新区 2020–2024 年面板
+             */
             note: string | null;
         };
         /**
@@ -4319,19 +4940,28 @@ export interface components {
         PanelReference: {
             /**
              * Population
+             * @description whose mean the RPI divides by: the zone's peer group of the base year (its members scored in the base year)
              * @default peer_group
              * @constant
              */
             population: "peer_group";
             /**
              * Statistic
+             * @description the statistic of that population: the mean composite
              * @default mean
              * @constant
              */
             statistic: "mean";
-            /** Base Year */
+            /**
+             * Base Year
+             * @description the year whose peer-group means every year is measured against
+             * @example 2020
+             */
             base_year: number;
-            /** Groups */
+            /**
+             * Groups
+             * @description every base-year peer group with its size and mean composite
+             */
             groups: components["schemas"]["ReferenceGroup"][];
         };
         /**
@@ -4341,12 +4971,14 @@ export interface components {
         PanelRequest: {
             /**
              * Model
+             * @description key of a spec-declared scoring model (GET /models)
              * @example innovation-peak
              */
             model: string;
             /**
              * Version
-             * @description default: the newest version
+             * @description model version; default: the newest version
+             * @example 1.1.0
              */
             version?: string | null;
             /**
@@ -4364,11 +4996,18 @@ export interface components {
             /**
              * Base Year
              * @description the year tiers are measured against; default: the first
+             * @example 2020
              */
             base_year?: number | null;
+            /** @description which zones to score; default: every high-tech zone */
             zones?: components["schemas"]["ZoneFilter"];
+            /** @description seed, Monte Carlo size (the trend intervals) and method overrides */
             options?: components["schemas"]["EvaluationOptions"];
-            /** Note */
+            /**
+             * Note
+             * @description free text stored with the panel
+             * @example 全国高新区 2020–2024 年面板
+             */
             note?: string | null;
         };
         /**
@@ -4376,15 +5015,32 @@ export interface components {
          * @description Every expert's matrices and consistency, the group's priorities and the weights they give.
          */
         PanelReview: {
-            /** Model Key */
+            /**
+             * Model Key
+             * @description key of the model judged
+             * @example innovation-peak
+             */
             model_key: string;
-            /** Panel */
+            /**
+             * Panel
+             * @description the panel (consultation round)
+             * @example 2025
+             */
             panel: string;
+            /** @description how priorities were derived: eigenvector or geometric_mean */
             priority: components["schemas"]["PriorityMethod"];
+            /** @description how the experts were combined: aij (geometric mean of the judgments) or aip (of the priorities) */
             group: components["schemas"]["GroupMethod"];
-            /** Max Cr */
+            /**
+             * Max Cr
+             * @description the consistency ratio each matrix must stay below
+             * @example 0.1
+             */
             max_cr: number;
-            /** Experts */
+            /**
+             * Experts
+             * @description every expert's submission, in the order first submitted
+             */
             experts: components["schemas"]["JudgmentOut"][];
             /**
              * Result
@@ -4394,11 +5050,17 @@ export interface components {
             /**
              * Consistent
              * @description every expert's every matrix has CR below max_cr
+             * @example true
              */
             consistent: boolean;
             /**
              * Pillar Weights
              * @description pillar shares the group's judgments give (sum 1)
+             * @example {
+             *       "innovation": 0.353,
+             *       "leading_chain": 0.213,
+             *       "scale": 0.041
+             *     }
              */
             pillar_weights: {
                 [key: string]: number;
@@ -4406,6 +5068,10 @@ export interface components {
             /**
              * Nominal Weights
              * @description indicator shares of the composite (sum 1)
+             * @example {
+             *       "rd_intensity": 0.0504,
+             *       "revenue": 0.0204
+             *     }
              */
             nominal_weights: {
                 [key: string]: number;
@@ -4416,35 +5082,95 @@ export interface components {
          * @description One zone in one year of a panel.
          */
         PanelScoreRow: {
-            /** Zone Code */
+            /**
+             * Zone Code
+             * @description zone code
+             * @example DEMO-33-N01
+             */
             zone_code: string;
-            /** Name Zh */
+            /**
+             * Name Zh
+             * @description Chinese name as the panel stored it
+             * @example 示例高新区-浙江01
+             */
             name_zh: string | null;
-            /** Name En */
+            /**
+             * Name En
+             * @description English name as the panel stored it
+             * @example Demo Hi-tech Zone Zhejiang 01
+             */
             name_en: string | null;
-            /** Province */
+            /**
+             * Province
+             * @description GB/T 2260 province code
+             * @example 33
+             */
             province: string | null;
-            /** Level */
+            /**
+             * Level
+             * @description national or provincial
+             * @example national
+             */
             level: string | null;
-            /** Year */
+            /**
+             * Year
+             * @description the year of the window
+             * @example 2024
+             */
             year: number;
-            /** Rank */
+            /**
+             * Rank
+             * @description rank among the zones scored that year, 1 = best
+             * @example 42
+             */
             rank: number;
-            /** Composite */
+            /**
+             * Composite
+             * @description composite on the panel's common scale (indicators normalised with bounds over every zone-year of the window; 0–100 for the built-in models)
+             * @example 48.27
+             */
             composite: number;
-            /** Rpi */
+            /**
+             * Rpi
+             * @description composite ÷ the base year's mean composite of the zone's base-year peer group × 100 (null without a ratio scale or a positive reference mean)
+             * @example 143.86
+             */
             rpi: number | null;
-            /** Tier */
+            /**
+             * Tier
+             * @description tier code from the RPI against the base year (built-in: peak, strong, moderate, emerging) (null without an RPI)
+             * @example peak
+             */
             tier: string | null;
-            /** Subgroup */
+            /**
+             * Subgroup
+             * @description ± subgroup within the tier: '+' upper, '' middle, '-' lower third (null without a tier)
+             * @example +
+             */
             subgroup: string | null;
-            /** Profile */
+            /**
+             * Profile
+             * @description profile code (peak, plateau, growth, foundation): innovation and scale axes against the base-year medians of the zone's peer group (null when the model has no profiles or an axis is missing)
+             * @example peak
+             */
             profile: string | null;
-            /** Peer Group */
+            /**
+             * Peer Group
+             * @description the zone's peer group of the base year
+             * @example revenue1-platforms1~revenue2-platforms1~revenue2-platforms2
+             */
             peer_group: string;
-            /** Progress Points */
+            /**
+             * Progress Points
+             * @description composite minus the zone's base-year composite, in points (null: not scored in the base year)
+             * @example 13.7
+             */
             progress_points: number | null;
-            /** Progress Pct */
+            /**
+             * Progress Pct
+             * @description that change in % of the base-year composite (null without a ratio scale)
+             * @example 39.62
+             */
             progress_pct: number | null;
         };
         /**
@@ -4454,13 +5180,28 @@ export interface components {
         PanelScores: {
             /** @description what every year's RPI and tier are measured against: the mean composite, in the base year, of the zone's base-year peer group (EIS: performance relative to the base year) */
             reference: components["schemas"]["PanelReference"];
-            /** Items */
+            /**
+             * Items
+             * @description the zone-years of this page, by year, then rank
+             */
             items: components["schemas"]["PanelScoreRow"][];
-            /** Total */
+            /**
+             * Total
+             * @description zone-years matching the filters
+             * @example 1500
+             */
             total: number;
-            /** Limit */
+            /**
+             * Limit
+             * @description page size asked for
+             * @example 50
+             */
             limit: number;
-            /** Offset */
+            /**
+             * Offset
+             * @description zone-years skipped
+             * @example 0
+             */
             offset: number;
         };
         /**
@@ -4468,32 +5209,69 @@ export interface components {
          * @description A zone's scorecard in one year of a panel, saying how it moved since the base and the previous year.
          */
         PanelYearCard: {
-            /** Panel Id */
+            /**
+             * Panel Id
+             * @description panel id
+             * @example 1
+             */
             panel_id: number;
             /** @description what every year's RPI and tier are measured against: the mean composite, in the base year, of the zone's base-year peer group (EIS: performance relative to the base year) */
             reference: components["schemas"]["PanelReference"];
-            /** Model Key */
+            /**
+             * Model Key
+             * @description key of the scoring model
+             * @example innovation-peak
+             */
             model_key: string;
-            /** Model Version */
+            /**
+             * Model Version
+             * @description version of the model the panel used
+             * @example 1.1.0
+             */
             model_version: string;
-            /** Zone Code */
+            /**
+             * Zone Code
+             * @description zone code
+             * @example DEMO-33-N01
+             */
             zone_code: string;
-            /** Name Zh */
+            /**
+             * Name Zh
+             * @description Chinese name as the panel stored it
+             * @example 示例高新区-浙江01
+             */
             name_zh: string | null;
-            /** Name En */
+            /**
+             * Name En
+             * @description English name as the panel stored it
+             * @example Demo Hi-tech Zone Zhejiang 01
+             */
             name_en: string | null;
-            /** Province */
+            /**
+             * Province
+             * @description GB/T 2260 province code
+             * @example 33
+             */
             province: string | null;
-            /** Level */
+            /**
+             * Level
+             * @description national or provincial
+             * @example national
+             */
             level: string | null;
+            /** @description the zone's full result in that year on the panel's common scale */
             result: components["schemas"]["PanelZoneYear"];
             /**
              * Zones Scored
              * @description zones scored that year
+             * @example 300
              */
             zones_scored: number;
+            /** @description how the zone moved since the base year (null: this is the base year, or the zone was not scored then) */
             since_base: components["schemas"]["Movement"] | null;
+            /** @description how the zone moved since its previous scored year (null: not scored in an earlier year of the window) */
             since_previous: components["schemas"]["Movement"] | null;
+            /** @description the zone's Theil–Sen trend over the window */
             trajectory: components["schemas"]["Trajectory"];
         };
         /**
@@ -4501,65 +5279,110 @@ export interface components {
          * @description A scored zone in one year of the panel, on the window's common scale.
          */
         PanelZoneYear: {
-            /** Code */
+            /**
+             * Code
+             * @description zone code
+             * @example DEMO-33-N01
+             */
             code: string;
-            /** Year */
+            /**
+             * Year
+             * @description the year of the window
+             * @example 2024
+             */
             year: number;
-            /** Composite */
+            /**
+             * Composite
+             * @description composite score on the window's common scale (indicators normalised with bounds over every zone-year of the window; 0–100 for the built-in models)
+             * @example 48.27
+             */
             composite: number;
-            /** Pillar Scores */
+            /**
+             * Pillar Scores
+             * @description pillar code → pillar score on the same scale (None: the pillar could not be scored)
+             * @example {
+             *       "innovation": 36.77,
+             *       "leading_chain": 70.63
+             *     }
+             */
             pillar_scores: {
                 [key: string]: number | null;
             };
             /**
              * Rank
              * @description among the zones scored that year, 1 = best
+             * @example 42
              */
             rank: number;
             /**
              * Peer Group
              * @description the zone's peer group of the base year
+             * @example revenue1-platforms2
              */
             peer_group: string;
             /**
              * Rpi
-             * @description composite / base-year peer-group mean × 100
+             * @description composite / the base year's mean composite of the zone's base-year peer group × 100 (None when the composite has no ratio scale, or that mean is missing or not positive)
+             * @example 143.86
              */
             rpi: number | null;
-            /** Tier */
+            /**
+             * Tier
+             * @description tier code from the RPI against the base year (built-in: peak, strong, moderate, emerging; None without an RPI)
+             * @example peak
+             */
             tier: string | null;
-            /** Subgroup */
+            /**
+             * Subgroup
+             * @description ± subgroup within the tier: '+' upper, '' middle, '-' lower third ('' for every zone when the model has no subgroups; None without a tier)
+             * @example +
+             */
             subgroup: ("+" | "" | "-") | null;
             /**
              * Profile
-             * @description innovation and scale axes against the base-year peer medians
+             * @description profile code (peak, plateau, growth, foundation): the innovation and scale axes against the base-year medians of the zone's peer group (None when the model has no profiles or an axis is missing)
+             * @example peak
              */
             profile: string | null;
             /**
              * Progress Points
-             * @description composite minus the zone's base-year composite
+             * @description composite minus the zone's base-year composite (None when the zone was not scored in the base year)
+             * @example 13.7
              */
             progress_points: number | null;
             /**
              * Progress Pct
              * @description that change in % of the base-year composite (ratio scales only)
+             * @example 39.62
              */
             progress_pct: number | null;
             /**
              * Gap To Next Tier
-             * @description composite points to the next tier's RPI threshold
+             * @description composite points to the next tier's RPI threshold, with the base-year reference held fixed (None in the top tier or without a tier)
+             * @example 2.41
              */
             gap_to_next_tier: number | null;
             /**
              * Coverage
              * @description share of the model's indicators reported that year
+             * @example 1
              */
             coverage: number;
-            /** Imputed Cells */
+            /**
+             * Imputed Cells
+             * @description codes of the indicators whose value that year was imputed
+             * @example [
+             *       "vc_investment"
+             *     ]
+             */
             imputed_cells: string[];
             /**
              * Raw
              * @description indicator → the value reported that year (None = missing)
+             * @example {
+             *       "hte_count": 846,
+             *       "rd_intensity": 3.33
+             *     }
              */
             raw: {
                 [key: string]: number | null;
@@ -4567,6 +5390,10 @@ export interface components {
             /**
              * Normalised
              * @description indicator → its score on the window's common scale
+             * @example {
+             *       "hte_count": 27.8,
+             *       "rd_intensity": 30.29
+             *     }
              */
             normalised: {
                 [key: string]: number | null;
@@ -4577,9 +5404,17 @@ export interface components {
          * @description A zone on the frontier that the zone is compared with, and its intensity λ.
          */
         Peer: {
-            /** Zone */
+            /**
+             * Zone
+             * @description code of the peer zone
+             * @example DEMO-13-N05
+             */
             zone: string;
-            /** Weight */
+            /**
+             * Weight
+             * @description its intensity λ in the zone's frontier projection
+             * @example 0.473
+             */
             weight: number;
         };
         /**
@@ -4751,7 +5586,11 @@ export interface components {
          * @description Make a panel's judgments the weights of a model version (a custom model).
          */
         PublishRequest: {
-            /** Panel */
+            /**
+             * Panel
+             * @description the panel whose judgments become the weights
+             * @example 2025
+             */
             panel: string;
             /**
              * Key
@@ -4761,15 +5600,23 @@ export interface components {
             key: string;
             /**
              * Version
+             * @description the version of the model to create
              * @example 1.0.0
              */
             version: string;
-            /** @default aij */
+            /**
+             * @description how the experts are combined: aij (geometric mean of the judgments) or aip (of the priorities)
+             * @default aij
+             */
             group: components["schemas"]["GroupMethod"];
-            /** @default eigenvector */
+            /**
+             * @description how priorities are derived: eigenvector or geometric_mean
+             * @default eigenvector
+             */
             priority: components["schemas"]["PriorityMethod"];
             /**
              * Max Cr
+             * @description the consistency ratio every expert's every matrix must stay below
              * @default 0.1
              */
             max_cr: number;
@@ -5053,13 +5900,22 @@ export interface components {
          * @description One base-year peer group: its members scored in the base year and their mean composite.
          */
         ReferenceGroup: {
-            /** Code */
+            /**
+             * Code
+             * @description peer-group code of the base year (groups merged for size join their codes with ~)
+             * @example revenue1-platforms2
+             */
             code: string;
-            /** Size */
+            /**
+             * Size
+             * @description members of the group scored in the base year
+             * @example 35
+             */
             size: number;
             /**
              * Mean Composite
-             * @description None when no member was scored in the base year
+             * @description the members' mean composite in the base year, on the panel's common scale: the RPI's denominator in every year (None when no member was scored in the base year)
+             * @example 42.64
              */
             mean_composite: number | null;
         };
@@ -5322,9 +6178,17 @@ export interface components {
          * @description 5th and 95th percentile of the Monte Carlo slopes (composite points per year).
          */
         SlopeInterval: {
-            /** P5 */
+            /**
+             * P5
+             * @description 5th percentile of the Monte Carlo slopes, composite points per year
+             * @example 1.99
+             */
             p5: number;
-            /** P95 */
+            /**
+             * P95
+             * @description 95th percentile of the Monte Carlo slopes, composite points per year
+             * @example 3.54
+             */
             p95: number;
         };
         /**
@@ -5332,12 +6196,25 @@ export interface components {
          * @description One step of a model: the method it uses, whose data that reads, and the published method.
          */
         StepDescription: {
-            /** Step */
+            /**
+             * Step
+             * @description the pipeline step
+             * @example normalisation
+             */
             step: string;
-            /** Method */
+            /**
+             * Method
+             * @description the method the step uses
+             * @example minmax
+             */
             method: string;
+            /** @description whose data the step's result for a zone depends on: filtered (the zones the run evaluates), national (every zone with data in the year) or own (the zone's own data and the model's settings) */
             population: components["schemas"]["Population"];
-            /** Source */
+            /**
+             * Source
+             * @description the published method it implements, or how it departs from one
+             * @example OECD/JRC (2008) Handbook on Constructing Composite Indicators, step 5: min-max rescaling to 0-100 over the zones evaluated
+             */
             source: string;
         };
         /**
@@ -5375,16 +6252,22 @@ export interface components {
          * @description A tier's band in composite points for one peer group (its RPI band × the reference mean / 100).
          */
         TierBand: {
-            /** Tier */
+            /**
+             * Tier
+             * @description tier code
+             * @example strong
+             */
             tier: string;
             /**
              * Lower
-             * @description None: open at the bottom
+             * @description lower edge in composite points (null: open at the bottom)
+             * @example 33.56
              */
             lower: number | null;
             /**
              * Upper
-             * @description None: open at the top
+             * @description upper edge in composite points (null: open at the top)
+             * @example 41.95
              */
             upper: number | null;
         };
@@ -5424,29 +6307,48 @@ export interface components {
          *     scored years.
          */
         Trajectory: {
-            /** Code */
+            /**
+             * Code
+             * @description zone code
+             * @example DEMO-33-N01
+             */
             code: string;
             /**
              * Years
              * @description the years the zone was scored
+             * @example [
+             *       2020,
+             *       2021,
+             *       2022,
+             *       2023,
+             *       2024
+             *     ]
              */
             years: number[];
             /**
              * Slope
-             * @description Theil–Sen slope, composite points per year
+             * @description Theil–Sen slope, composite points per year (None with fewer than two scored years)
+             * @example 2.33
              */
             slope: number | null;
             /**
              * Intercept
              * @description composite at the base year on the Theil–Sen line
+             * @example 39.53
              */
             intercept: number | null;
+            /** @description the slope's 5th–95th percentile interval over the Monte Carlo runs (None without runs or with fewer than two scored years) */
             interval: components["schemas"]["SlopeInterval"] | null;
-            /** Trend */
+            /**
+             * Trend
+             * @description rising (the whole interval above 0), declining (below 0) or stable; None without an interval
+             * @example rising
+             */
             trend: ("rising" | "stable" | "declining") | null;
             /**
              * Runs
-             * @description Monte Carlo runs behind the interval
+             * @description Monte Carlo runs behind the interval (0: no interval)
+             * @example 204
              */
             runs: number;
         };
@@ -5455,23 +6357,59 @@ export interface components {
          * @description The zone in one year of the window (None everywhere: not scored that year).
          */
         TrajectoryPoint: {
-            /** Year */
+            /**
+             * Year
+             * @description the year of the window
+             * @example 2024
+             */
             year: number;
-            /** Composite */
+            /**
+             * Composite
+             * @description composite on the panel's common scale (indicators normalised with bounds over every zone-year of the window; 0–100 for the built-in models)
+             * @example 48.27
+             */
             composite: number | null;
-            /** Rpi */
+            /**
+             * Rpi
+             * @description composite ÷ the base year's mean composite of the zone's base-year peer group × 100 (null without a ratio scale or a positive reference mean)
+             * @example 143.86
+             */
             rpi: number | null;
-            /** Tier */
+            /**
+             * Tier
+             * @description tier code from the RPI against the base year (built-in: peak, strong, moderate, emerging)
+             * @example peak
+             */
             tier: string | null;
-            /** Subgroup */
+            /**
+             * Subgroup
+             * @description ± subgroup within the tier: '+' upper, '' middle, '-' lower third
+             * @example +
+             */
             subgroup: string | null;
-            /** Profile */
+            /**
+             * Profile
+             * @description profile code (peak, plateau, growth, foundation): innovation and scale axes against the base-year medians of the zone's peer group
+             * @example peak
+             */
             profile: string | null;
-            /** Rank */
+            /**
+             * Rank
+             * @description rank among the zones scored that year, 1 = best
+             * @example 42
+             */
             rank: number | null;
-            /** Progress Points */
+            /**
+             * Progress Points
+             * @description composite minus the zone's base-year composite, in points (null: not scored in the base year)
+             * @example 13.7
+             */
             progress_points: number | null;
-            /** Progress Pct */
+            /**
+             * Progress Pct
+             * @description that change in % of the base-year composite (null without a ratio scale)
+             * @example 39.62
+             */
             progress_pct: number | null;
         };
         /**
@@ -5482,23 +6420,136 @@ export interface components {
             /**
              * States
              * @description row and column order, best first
+             * @example [
+             *       "peak",
+             *       "strong",
+             *       "moderate",
+             *       "emerging"
+             *     ]
              */
             states: string[];
-            /** Counts */
+            /**
+             * Counts
+             * @description counts[i][j]: zones in state i in the first year and in state j in the second
+             * @example [
+             *       [
+             *         47,
+             *         3,
+             *         0,
+             *         0
+             *       ],
+             *       [
+             *         75,
+             *         14,
+             *         1,
+             *         0
+             *       ],
+             *       [
+             *         12,
+             *         79,
+             *         31,
+             *         1
+             *       ],
+             *       [
+             *         0,
+             *         0,
+             *         30,
+             *         7
+             *       ]
+             *     ]
+             */
             counts: number[][];
             /**
              * Probabilities
              * @description each row divided by its total; None for an empty row
+             * @example [
+             *       [
+             *         0.94,
+             *         0.06,
+             *         0,
+             *         0
+             *       ],
+             *       [
+             *         0.833,
+             *         0.156,
+             *         0.011,
+             *         0
+             *       ],
+             *       [
+             *         0.098,
+             *         0.642,
+             *         0.252,
+             *         0.008
+             *       ],
+             *       [
+             *         0,
+             *         0,
+             *         0.811,
+             *         0.189
+             *       ]
+             *     ]
              */
             probabilities: (number | null)[][];
             /**
              * Zones
              * @description the zone codes in every cell, sorted
+             * @example [
+             *       [
+             *         [
+             *           "DEMO-11-N01",
+             *           "DEMO-11-P01"
+             *         ],
+             *         [
+             *           "DEMO-32-N03"
+             *         ],
+             *         [],
+             *         []
+             *       ],
+             *       [
+             *         [
+             *           "DEMO-12-P01"
+             *         ],
+             *         [
+             *           "DEMO-13-N04"
+             *         ],
+             *         [
+             *           "DEMO-33-N10"
+             *         ],
+             *         []
+             *       ],
+             *       [
+             *         [
+             *           "DEMO-14-P02"
+             *         ],
+             *         [
+             *           "DEMO-13-N03"
+             *         ],
+             *         [
+             *           "DEMO-14-P01"
+             *         ],
+             *         [
+             *           "DEMO-62-P02"
+             *         ]
+             *       ],
+             *       [
+             *         [],
+             *         [],
+             *         [
+             *           "DEMO-13-N01"
+             *         ],
+             *         [
+             *           "DEMO-13-P03"
+             *         ]
+             *       ]
+             *     ]
              */
             zones: string[][][];
             /**
              * Unplaced
              * @description zones without a state in one of the two years
+             * @example [
+             *       "DEMO-33-P07"
+             *     ]
              */
             unplaced: string[];
         };
@@ -5507,24 +6558,55 @@ export interface components {
          * @description Tier × tier and profile × profile transitions between two years of a panel, and the named moves.
          */
         Transitions: {
-            /** Panel Id */
+            /**
+             * Panel Id
+             * @description panel id
+             * @example 1
+             */
             panel_id: number;
             /** @description what every year's RPI and tier are measured against: the mean composite, in the base year, of the zone's base-year peer group (EIS: performance relative to the base year) */
             reference: components["schemas"]["PanelReference"];
-            /** From Year */
+            /**
+             * From Year
+             * @description the first year compared (default: the base year)
+             * @example 2020
+             */
             from_year: number;
-            /** To Year */
+            /**
+             * To Year
+             * @description the second year compared (default: the last year)
+             * @example 2024
+             */
             to_year: number;
             /**
              * Zones Compared
              * @description zones with a tier in both years
+             * @example 300
              */
             zones_compared: number;
+            /** @description tier × tier transitions, tiers best first */
             tiers: components["schemas"]["TransitionMatrix"];
+            /** @description profile × profile transitions (peak, plateau, growth, foundation) */
             profiles: components["schemas"]["TransitionMatrix"];
             /**
              * Moves
              * @description breakthrough, stuck_on_plateau, climbed, fallen_back → zones
+             * @example {
+             *       "breakthrough": [
+             *         "DEMO-12-P01",
+             *         "DEMO-33-N01"
+             *       ],
+             *       "climbed": [
+             *         "DEMO-12-P01",
+             *         "DEMO-33-N01"
+             *       ],
+             *       "fallen_back": [
+             *         "DEMO-32-N03"
+             *       ],
+             *       "stuck_on_plateau": [
+             *         "DEMO-13-P01"
+             *       ]
+             *     }
              */
             moves: {
                 [key: string]: string[];
@@ -5748,14 +6830,27 @@ export interface components {
          * @description The two parts of combined weights and the result, per indicator (each part sums to 1).
          */
         WeightParts: {
-            /** Objective Method */
+            /**
+             * Objective Method
+             * @description the data-driven weighting method of the objective part
+             * @example critic
+             */
             objective_method: string;
+            /** @description linear (α s + (1 − α) o) or product (s·o renormalised) */
             rule: components["schemas"]["CombinationRule"];
-            /** Alpha */
+            /**
+             * Alpha
+             * @description share of the subjective weights in the linear rule, 0–1
+             * @example 0.5
+             */
             alpha: number;
             /**
              * Subjective
              * @description the experts' (or AHP) weights, pillar × within-pillar
+             * @example {
+             *       "rd_intensity": 0.0636,
+             *       "revenue": 0.05
+             *     }
              */
             subjective: {
                 [key: string]: number;
@@ -5763,6 +6858,10 @@ export interface components {
             /**
              * Objective
              * @description the data-driven weights inside each pillar × the pillar weights
+             * @example {
+             *       "rd_intensity": 0.0486,
+             *       "revenue": 0.0523
+             *     }
              */
             objective: {
                 [key: string]: number;
@@ -5770,6 +6869,10 @@ export interface components {
             /**
              * Combined
              * @description the combination, before any nature caps
+             * @example {
+             *       "rd_intensity": 0.0561,
+             *       "revenue": 0.0512
+             *     }
              */
             combined: {
                 [key: string]: number;
@@ -6270,31 +7373,67 @@ export interface components {
          * @description A zone through a panel's window on the common scale: every year, its trend and the tier bands.
          */
         ZoneTrajectory: {
-            /** Panel Id */
+            /**
+             * Panel Id
+             * @description panel id
+             * @example 1
+             */
             panel_id: number;
             /** @description what every year's RPI and tier are measured against: the mean composite, in the base year, of the zone's base-year peer group (EIS: performance relative to the base year) */
             reference: components["schemas"]["PanelReference"];
-            /** Zone Code */
+            /**
+             * Zone Code
+             * @description zone code
+             * @example DEMO-33-N01
+             */
             zone_code: string;
-            /** Name Zh */
+            /**
+             * Name Zh
+             * @description Chinese name as the panel stored it
+             * @example 示例高新区-浙江01
+             */
             name_zh: string | null;
-            /** Name En */
+            /**
+             * Name En
+             * @description English name as the panel stored it
+             * @example Demo Hi-tech Zone Zhejiang 01
+             */
             name_en: string | null;
-            /** Province */
+            /**
+             * Province
+             * @description GB/T 2260 province code
+             * @example 33
+             */
             province: string | null;
-            /** Level */
+            /**
+             * Level
+             * @description national or provincial
+             * @example national
+             */
             level: string | null;
-            /** Peer Group */
+            /**
+             * Peer Group
+             * @description the zone's peer group of the base year
+             * @example revenue1-platforms1~revenue2-platforms1~revenue2-platforms2
+             */
             peer_group: string;
             /**
              * Reference Mean
              * @description the base-year mean composite of the zone's peer group
+             * @example 33.56
              */
             reference_mean: number | null;
-            /** Points */
+            /**
+             * Points
+             * @description one per year of the window, oldest first; in a year the zone was not scored every field but the year is null
+             */
             points: components["schemas"]["TrajectoryPoint"][];
+            /** @description the zone's Theil–Sen trend with its Monte Carlo interval and class */
             trajectory: components["schemas"]["Trajectory"];
-            /** Bands */
+            /**
+             * Bands
+             * @description the tiers' bands in composite points for the zone's peer group, best first (empty without a reference mean)
+             */
             bands: components["schemas"]["TierBand"][];
         };
         /**
@@ -9207,6 +10346,7 @@ export interface operations {
             query: {
                 /** @description zone code */
                 zone: string;
+                /** @description year of the figures */
                 year: number;
                 /** @description chain code */
                 chain: string;
@@ -10381,6 +11521,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description key of the model judged */
                 key: string;
             };
             cookie?: never;
@@ -10408,7 +11549,7 @@ export interface operations {
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "detail": "this operation needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10428,7 +11569,7 @@ export interface operations {
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "detail": "the key may write zones of provinces 33 only; not: DEMO-32-N01",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10448,7 +11589,7 @@ export interface operations {
                      *       "status": 404,
                      *       "title": "Not found",
                      *       "detail": "no zone with code 'DEMO-33-N99'",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10468,7 +11609,7 @@ export interface operations {
                      *       "status": 413,
                      *       "title": "Payload too large",
                      *       "detail": "the file is larger than the limit of 20971520 bytes",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10488,7 +11629,7 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Validation failed",
                      *       "detail": "0 problem(s) in the request",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "errors": [],
                      *       "error_totals": {
                      *         "unknown_zone": 1,
@@ -10512,7 +11653,7 @@ export interface operations {
                      *       "status": 429,
                      *       "title": "Too many requests",
                      *       "detail": "rate limit of 600 requests per minute reached; retry in 4 s",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10532,7 +11673,7 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10552,7 +11693,7 @@ export interface operations {
                      *       "status": 503,
                      *       "title": "Service unavailable",
                      *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10572,6 +11713,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description key of the model judged */
                 key: string;
             };
             cookie?: never;
@@ -10603,7 +11745,7 @@ export interface operations {
                      *       "status": 400,
                      *       "title": "Export too large",
                      *       "detail": "612000 observations match; an export holds at most 500000: narrow the filters",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10623,7 +11765,7 @@ export interface operations {
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "detail": "this operation needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10643,7 +11785,7 @@ export interface operations {
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "detail": "the key may write zones of provinces 33 only; not: DEMO-32-N01",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10663,7 +11805,7 @@ export interface operations {
                      *       "status": 404,
                      *       "title": "Not found",
                      *       "detail": "no zone with code 'DEMO-33-N99'",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10683,7 +11825,7 @@ export interface operations {
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "detail": "a zone with code 'DEMO-33-N01' already exists",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10703,7 +11845,7 @@ export interface operations {
                      *       "status": 413,
                      *       "title": "Payload too large",
                      *       "detail": "the file is larger than the limit of 20971520 bytes",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10723,7 +11865,7 @@ export interface operations {
                      *       "status": 415,
                      *       "title": "Unsupported media type",
                      *       "detail": "expected a CSV or XLSX file",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10743,7 +11885,7 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Validation failed",
                      *       "detail": "1 problem(s) in the request",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "errors": [
                      *         {
                      *           "row": null,
@@ -10775,7 +11917,7 @@ export interface operations {
                      *       "status": 429,
                      *       "title": "Too many requests",
                      *       "detail": "rate limit of 600 requests per minute reached; retry in 4 s",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10795,7 +11937,7 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10815,7 +11957,7 @@ export interface operations {
                      *       "status": 503,
                      *       "title": "Service unavailable",
                      *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
-                     *       "instance": "/api/v1/models/1/judgments",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10837,6 +11979,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description key of the model judged */
                 key: string;
                 /** @description the panel (consultation round), e.g. 2025 */
                 panel: string;
@@ -10866,7 +12009,7 @@ export interface operations {
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "detail": "this operation needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
-                     *       "instance": "/api/v1/models/1/judgments/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10886,7 +12029,7 @@ export interface operations {
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "detail": "the key may write zones of provinces 33 only; not: DEMO-32-N01",
-                     *       "instance": "/api/v1/models/1/judgments/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10906,7 +12049,7 @@ export interface operations {
                      *       "status": 404,
                      *       "title": "Not found",
                      *       "detail": "no zone with code 'DEMO-33-N99'",
-                     *       "instance": "/api/v1/models/1/judgments/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10926,7 +12069,7 @@ export interface operations {
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "detail": "a zone with code 'DEMO-33-N01' already exists",
-                     *       "instance": "/api/v1/models/1/judgments/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10946,7 +12089,7 @@ export interface operations {
                      *       "status": 413,
                      *       "title": "Payload too large",
                      *       "detail": "the file is larger than the limit of 20971520 bytes",
-                     *       "instance": "/api/v1/models/1/judgments/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -10966,7 +12109,7 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Validation failed",
                      *       "detail": "1 problem(s) in the request",
-                     *       "instance": "/api/v1/models/1/judgments/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025",
                      *       "errors": [
                      *         {
                      *           "row": null,
@@ -10998,7 +12141,7 @@ export interface operations {
                      *       "status": 429,
                      *       "title": "Too many requests",
                      *       "detail": "rate limit of 600 requests per minute reached; retry in 4 s",
-                     *       "instance": "/api/v1/models/1/judgments/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11018,7 +12161,7 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
-                     *       "instance": "/api/v1/models/1/judgments/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11038,7 +12181,7 @@ export interface operations {
                      *       "status": 503,
                      *       "title": "Service unavailable",
                      *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
-                     *       "instance": "/api/v1/models/1/judgments/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11053,9 +12196,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description key of the model judged */
                 key: string;
                 /** @description the panel (consultation round), e.g. 2025 */
                 panel: string;
+                /** @description the expert's name as submitted */
                 expert: string;
             };
             cookie?: never;
@@ -11081,7 +12226,7 @@ export interface operations {
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "detail": "this operation needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
-                     *       "instance": "/api/v1/models/1/judgments/1/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025/张三",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11101,7 +12246,7 @@ export interface operations {
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "detail": "the key may write zones of provinces 33 only; not: DEMO-32-N01",
-                     *       "instance": "/api/v1/models/1/judgments/1/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025/张三",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11121,7 +12266,7 @@ export interface operations {
                      *       "status": 404,
                      *       "title": "Not found",
                      *       "detail": "no zone with code 'DEMO-33-N99'",
-                     *       "instance": "/api/v1/models/1/judgments/1/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025/张三",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11141,7 +12286,7 @@ export interface operations {
                      *       "status": 413,
                      *       "title": "Payload too large",
                      *       "detail": "the file is larger than the limit of 20971520 bytes",
-                     *       "instance": "/api/v1/models/1/judgments/1/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025/张三",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11161,7 +12306,7 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Validation failed",
                      *       "detail": "0 problem(s) in the request",
-                     *       "instance": "/api/v1/models/1/judgments/1/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025/张三",
                      *       "errors": [],
                      *       "error_totals": {
                      *         "unknown_zone": 1,
@@ -11185,7 +12330,7 @@ export interface operations {
                      *       "status": 429,
                      *       "title": "Too many requests",
                      *       "detail": "rate limit of 600 requests per minute reached; retry in 4 s",
-                     *       "instance": "/api/v1/models/1/judgments/1/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025/张三",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11205,7 +12350,7 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
-                     *       "instance": "/api/v1/models/1/judgments/1/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025/张三",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11225,7 +12370,7 @@ export interface operations {
                      *       "status": 503,
                      *       "title": "Service unavailable",
                      *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
-                     *       "instance": "/api/v1/models/1/judgments/1/1",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/2025/张三",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11240,6 +12385,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description key of the model judged */
                 key: string;
             };
             cookie?: never;
@@ -11271,7 +12417,7 @@ export interface operations {
                      *       "status": 400,
                      *       "title": "Export too large",
                      *       "detail": "612000 observations match; an export holds at most 500000: narrow the filters",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11291,7 +12437,7 @@ export interface operations {
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "detail": "this operation needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11311,7 +12457,7 @@ export interface operations {
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "detail": "the key may write zones of provinces 33 only; not: DEMO-32-N01",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11331,7 +12477,7 @@ export interface operations {
                      *       "status": 404,
                      *       "title": "Not found",
                      *       "detail": "no zone with code 'DEMO-33-N99'",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11351,7 +12497,7 @@ export interface operations {
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "detail": "a zone with code 'DEMO-33-N01' already exists",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11371,7 +12517,7 @@ export interface operations {
                      *       "status": 413,
                      *       "title": "Payload too large",
                      *       "detail": "the file is larger than the limit of 20971520 bytes",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11391,7 +12537,7 @@ export interface operations {
                      *       "status": 415,
                      *       "title": "Unsupported media type",
                      *       "detail": "expected a CSV or XLSX file",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11411,7 +12557,7 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Validation failed",
                      *       "detail": "1 problem(s) in the request",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "errors": [
                      *         {
                      *           "row": null,
@@ -11443,7 +12589,7 @@ export interface operations {
                      *       "status": 429,
                      *       "title": "Too many requests",
                      *       "detail": "rate limit of 600 requests per minute reached; retry in 4 s",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11463,7 +12609,7 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -11483,7 +12629,7 @@ export interface operations {
                      *       "status": 503,
                      *       "title": "Service unavailable",
                      *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
-                     *       "instance": "/api/v1/models/1/judgments/publish",
+                     *       "instance": "/api/v1/models/innovation-peak/judgments/publish",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -14723,9 +15869,13 @@ export interface operations {
     getScores: {
         parameters: {
             query?: {
+                /** @description only this year (a year outside the window matches nothing) */
                 year?: number;
+                /** @description only zone-years in this tier: a tier code of the panel's model (built-in: peak, strong, moderate, emerging); a code the model does not have matches nothing */
                 tier?: string;
-                province?: string;
+                /** @description only zones of this province: GB/T 2260 two-digit code, e.g. 33 浙江省 (an unknown code is a 422 naming the allowed ones) */
+                province?: "11" | "12" | "13" | "14" | "15" | "21" | "22" | "23" | "31" | "32" | "33" | "34" | "35" | "36" | "37" | "41" | "42" | "43" | "44" | "45" | "46" | "50" | "51" | "52" | "53" | "54" | "61" | "62" | "63" | "64" | "65";
+                /** @description only this zone (zone code) */
                 zone?: string;
                 /** @description page size */
                 limit?: number;
@@ -14908,10 +16058,10 @@ export interface operations {
                      *       "errors": [
                      *         {
                      *           "row": null,
-                     *           "column": "path.panel_id",
-                     *           "code": "int_parsing",
-                     *           "message": "Input should be a valid integer, unable to parse string as an integer",
-                     *           "value": "x"
+                     *           "column": "query.province",
+                     *           "code": "enum",
+                     *           "message": "Input should be '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64' or '65'",
+                     *           "value": "bogus"
                      *         }
                      *       ],
                      *       "error_totals": {
@@ -14989,9 +16139,9 @@ export interface operations {
     getTransitions: {
         parameters: {
             query?: {
-                /** @description default: the base year */
+                /** @description the first year compared; default: the base year */
                 from?: number;
-                /** @description default: the last year */
+                /** @description the second year compared; default: the last year */
                 to?: number;
                 /** @description json (default), csv (UTF-8 with BOM, for Excel) or xlsx; overrides the Accept header (406 for another format). Downloads hold every matching row (limit/offset apply to JSON only). */
                 format?: "json" | "csv" | "xlsx";
@@ -15235,6 +16385,7 @@ export interface operations {
             path: {
                 /** @description panel id */
                 panel_id: number;
+                /** @description zone code */
                 code: string;
             };
             cookie?: never;
@@ -15275,7 +16426,7 @@ export interface operations {
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "detail": "this operation needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
-                     *       "instance": "/api/v1/panels/1/zones/1/trajectory",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/trajectory",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -15295,7 +16446,7 @@ export interface operations {
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "detail": "the key may write zones of provinces 33 only; not: DEMO-32-N01",
-                     *       "instance": "/api/v1/panels/1/zones/1/trajectory",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/trajectory",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -15315,7 +16466,7 @@ export interface operations {
                      *       "status": 404,
                      *       "title": "Not found",
                      *       "detail": "no zone with code 'DEMO-33-N99'",
-                     *       "instance": "/api/v1/panels/1/zones/1/trajectory",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/trajectory",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -15335,7 +16486,7 @@ export interface operations {
                      *       "status": 406,
                      *       "title": "Not acceptable",
                      *       "detail": "format 'pdf' is not available; choose one of json, csv, xlsx",
-                     *       "instance": "/api/v1/panels/1/zones/1/trajectory",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/trajectory",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -15355,7 +16506,7 @@ export interface operations {
                      *       "status": 413,
                      *       "title": "Payload too large",
                      *       "detail": "the file is larger than the limit of 20971520 bytes",
-                     *       "instance": "/api/v1/panels/1/zones/1/trajectory",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/trajectory",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -15375,7 +16526,7 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Validation failed",
                      *       "detail": "1 problem(s) in the request",
-                     *       "instance": "/api/v1/panels/1/zones/1/trajectory",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/trajectory",
                      *       "errors": [
                      *         {
                      *           "row": null,
@@ -15407,7 +16558,7 @@ export interface operations {
                      *       "status": 429,
                      *       "title": "Too many requests",
                      *       "detail": "rate limit of 600 requests per minute reached; retry in 4 s",
-                     *       "instance": "/api/v1/panels/1/zones/1/trajectory",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/trajectory",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -15427,7 +16578,7 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
-                     *       "instance": "/api/v1/panels/1/zones/1/trajectory",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/trajectory",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -15447,7 +16598,7 @@ export interface operations {
                      *       "status": 503,
                      *       "title": "Service unavailable",
                      *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
-                     *       "instance": "/api/v1/panels/1/zones/1/trajectory",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/trajectory",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -15467,6 +16618,7 @@ export interface operations {
             path: {
                 /** @description panel id */
                 panel_id: number;
+                /** @description zone code */
                 code: string;
                 /** @description a year of the panel's window */
                 year: number;
@@ -15503,7 +16655,7 @@ export interface operations {
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "detail": "this operation needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
-                     *       "instance": "/api/v1/panels/1/zones/1/years/2024",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/years/2024",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -15523,7 +16675,7 @@ export interface operations {
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "detail": "the key may write zones of provinces 33 only; not: DEMO-32-N01",
-                     *       "instance": "/api/v1/panels/1/zones/1/years/2024",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/years/2024",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -15543,7 +16695,7 @@ export interface operations {
                      *       "status": 404,
                      *       "title": "Not found",
                      *       "detail": "no zone with code 'DEMO-33-N99'",
-                     *       "instance": "/api/v1/panels/1/zones/1/years/2024",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/years/2024",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -15563,7 +16715,7 @@ export interface operations {
                      *       "status": 413,
                      *       "title": "Payload too large",
                      *       "detail": "the file is larger than the limit of 20971520 bytes",
-                     *       "instance": "/api/v1/panels/1/zones/1/years/2024",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/years/2024",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -15583,7 +16735,7 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Validation failed",
                      *       "detail": "1 problem(s) in the request",
-                     *       "instance": "/api/v1/panels/1/zones/1/years/2024",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/years/2024",
                      *       "errors": [
                      *         {
                      *           "row": null,
@@ -15615,7 +16767,7 @@ export interface operations {
                      *       "status": 429,
                      *       "title": "Too many requests",
                      *       "detail": "rate limit of 600 requests per minute reached; retry in 4 s",
-                     *       "instance": "/api/v1/panels/1/zones/1/years/2024",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/years/2024",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -15635,7 +16787,7 @@ export interface operations {
                      *       "status": 500,
                      *       "title": "Internal server error",
                      *       "detail": "An internal error occurred; quote the request id when reporting it.",
-                     *       "instance": "/api/v1/panels/1/zones/1/years/2024",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/years/2024",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
@@ -15655,7 +16807,7 @@ export interface operations {
                      *       "status": 503,
                      *       "title": "Service unavailable",
                      *       "detail": "the database is unavailable right now; nothing was done; retry after 5 seconds",
-                     *       "instance": "/api/v1/panels/1/zones/1/years/2024",
+                     *       "instance": "/api/v1/panels/1/zones/DEMO-33-N01/years/2024",
                      *       "request_id": "3f2b9c0e8a7d4e51b6c2a9f04d7e1c55",
                      *       "errors": []
                      *     }
