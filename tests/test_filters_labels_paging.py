@@ -43,10 +43,14 @@ def test_unknown_filter_values_are_422_naming_the_allowed_ones(demo_client: Test
     peer = _problems(demo_client.get(rankings, params={"peer_group": "revenue9-platforms9"}))
     assert peer[0]["code"] == "not_in_run" and "revenue" in peer[0]["message"]
     assert _problems(demo_client.get("/api/v1/observations", params={"indicator": "rd_intensty"}))[0]["code"] == "enum"
-    # an evaluation of a province that does not exist is refused, not "no zone matches"
+    # an evaluation or panel of a province that does not exist is refused, not "no zone matches"
     refused = demo_client.post("/api/v1/evaluations", json={"model": "innovation-peak", "year": 2024,
                                                              "zones": {"provinces": ["99"]}})
     assert _problems(refused)[0]["code"] == "enum"
+    panel = demo_client.post("/api/v1/panels", json={"model": "innovation-peak", "years": [2020, 2024],
+                                                      "zones": {"provinces": ["33", "99"]}})
+    problem = _problems(panel)[0]
+    assert (problem["column"], problem["code"]) == ("body.zones", "enum") and "'33'" in problem["message"]
 
 
 def test_repeated_filters_combine_as_or(demo_client: TestClient) -> None:

@@ -10,11 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas.codes import PROVINCE_CODES, one_of
 from app.schemas.common import WholeNumber
-from app.services.matrix import ZoneFilter
+from app.services.matrix import RequestedZones, ZoneFilter
 from app.services.run_document import Methodology
 from scoring_models.base import EvaluationOptions, ExcludedZone, ModelInfo, ZoneResult
 from scoring_models.labels import LabelKind, label, labels, peer_group_label
@@ -44,21 +43,12 @@ class EvaluationRequest(BaseModel):
                                 examples=["1.0.0"])
     year: WholeNumber = Field(ge=1988, le=2100, description="evaluation year (GET /coverage says which years have "
                               "data)", examples=[2024])
-    zones: ZoneFilter = Field(default_factory=ZoneFilter, description="which zones to evaluate; default: every "
-                              "high-tech zone")
+    zones: RequestedZones = Field(default_factory=ZoneFilter, description="which zones to evaluate; default: "
+                                  "every high-tech zone")
     options: EvaluationOptions = Field(default_factory=EvaluationOptions, description="seed, Monte Carlo size "
                                        "and method overrides")
     note: str | None = Field(default=None, max_length=2000, description="free text stored with the run",
                              examples=["浙江省 2024 年度评价"])
-
-    @field_validator("zones")
-    @classmethod
-    def _known_provinces(cls, zones: ZoneFilter) -> ZoneFilter:
-        # an unknown code would otherwise end in "no zone matches", as if the province had no zones
-        check = one_of(PROVINCE_CODES)
-        for code in zones.provinces:
-            check(code)
-        return zones
 
 
 class RunLinks(BaseModel):

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.services.matrix import ZoneFilter
+from app.services.matrix import RequestedZones, ZoneFilter
 from scoring_models.base import EvaluationOptions
 from scoring_models.panel import PanelReference, PanelZoneYear, Trajectory, TransitionMatrix
 
@@ -41,7 +41,7 @@ class PanelRequest(BaseModel):
                                    examples=[[2020, 2024]])
     base_year: int | None = Field(default=None, description="the year tiers are measured against; default: the first",
                                   examples=[2020])
-    zones: ZoneFilter = Field(default_factory=ZoneFilter, description="which zones to score; default: every "
+    zones: RequestedZones = Field(default_factory=ZoneFilter, description="which zones to score; default: every "
                               "high-tech zone")
     options: EvaluationOptions = Field(default_factory=EvaluationOptions, description="seed, Monte Carlo size (the "
                                        "trend intervals) and method overrides")

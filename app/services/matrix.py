@@ -19,12 +19,12 @@ from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy import Connection, Executable, select
 from sqlalchemy.orm import Session
 
 from app.orm import ChainBreakdown, ChainKeyProduct, Observation, Zone
-from app.schemas.codes import PROVINCE_CODES, enum_schema
+from app.schemas.codes import PROVINCE_CODES, enum_schema, one_of
 from app.schemas.zone import Level, ZoneKind
 from scoring_models.base import IndicatorMatrix, ZoneMeta
 from scoring_models.catalog import chain_catalog, indicator_catalog
@@ -38,7 +38,7 @@ class ZoneFilter(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    # Checked when a run is asked for (EvaluationRequest), not when a stored run is read back: a run
+    # Checked when a run or panel is asked for (RequestedZones), not when a stored run is read back: a run
     # stored before the check could name a code that matched nothing, and must stay readable.
     provinces: list[Annotated[str, enum_schema(PROVINCE_CODES, "GB/T 2260 two-digit province code")]] = Field(
         default_factory=list, description="GB/T 2260 codes (any of them); empty: every province",
@@ -51,6 +51,19 @@ class ZoneFilter(BaseModel):
                                      "both", examples=[None])
     zones: list[str] = Field(default_factory=list, description="explicit zone codes (empty: no such condition)",
                              examples=[["DEMO-33-N01", "DEMO-33-N02"]])
+
+
+def known_provinces(zones: ZoneFilter) -> ZoneFilter:
+    """``zones`` when every province it names is a GB/T 2260 code; pydantic's ``enum`` error naming the codes
+    otherwise (an unknown code would end in "no zone matches", as if the province had no zones)."""
+    check = one_of(PROVINCE_CODES)
+    for code in zones.provinces:
+        check(code)
+    return zones
+
+
+RequestedZones = Annotated[ZoneFilter, AfterValidator(known_provinces)]
+"""The zone filter of a request (a run, a panel): its provinces checked, unlike a stored run's filter read back."""
 
 
 @dataclass(frozen=True)
