@@ -221,13 +221,13 @@ SortParam = Annotated[RankingSort, Query(description="order of the rows: rank, c
                                          examples=["-composite"])]
 
 
-def ranking_query(filters: RankingFiltersDep, sort: SortParam = RankingSort.RANK, limit: Limit = 50,
+async def ranking_query(filters: RankingFiltersDep, sort: SortParam = RankingSort.RANK, limit: Limit = 50,
                   offset: Offset = 0) -> RankingQuery:
     """Dependency: the ranking request of a run."""
     return RankingQuery(filters, sort, limit, offset)
 
 
-def run_ranking_query(filters: RunFiltersDep, sort: SortParam = RankingSort.RANK, limit: Limit = 50,
+async def run_ranking_query(filters: RunFiltersDep, sort: SortParam = RankingSort.RANK, limit: Limit = 50,
                       offset: Offset = 0) -> RankingQuery:
     """Dependency: the ranking request of the official run (``province`` names the run, not a filter)."""
     return RankingQuery(filters, sort, limit, offset)

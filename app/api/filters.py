@@ -53,7 +53,7 @@ class RankingFilters:
         return asdict(self)
 
 
-def filters_within_run(
+async def filters_within_run(
     level: LevelFilter = None,
     tier: TierFilter = None,
     peer_group: PeerGroupFilter = None,
@@ -68,12 +68,14 @@ def filters_within_run(
     )
 
 
-def ranking_filters(
+async def ranking_filters(
     within: Annotated[RankingFilters, Depends(filters_within_run)], province: ProvinceFilter = None
 ) -> RankingFilters:
     """Dependency: the validated ranking filters of the query."""
     return replace(within, province=tuple(province or ()))
 
 
+# The dependencies are coroutines although they do no I/O: FastAPI runs a plain function in the thread pool,
+# and the hops were a third of a cached ranking page (pyinstrument, benchmarks/README.md).
 RankingFiltersDep = Annotated[RankingFilters, Depends(ranking_filters)]
 RunFiltersDep = Annotated[RankingFilters, Depends(filters_within_run)]

@@ -44,6 +44,7 @@ from app.services.run_document import (
     Methodology,
     RunDocument,
     StoredRun,
+    read_ranking_facts,
     read_run,
     read_zone_result,
     stored_version,
@@ -356,7 +357,7 @@ def peer_groups(info: ModelInfo) -> dict[str, PeerGroupInfo]:
 
 def _row(r: EvaluationZoneResult, schema_version: int, names: RunLabels,
          groups: Mapping[str, PeerGroupInfo]) -> RankingRow:
-    result = read_zone_result(r.payload, schema_version)
+    result = read_ranking_facts(r.payload, schema_version)
     interval = result.rank_interval
     return RankingRow(
         zone_code=r.zone_code, name=localized(r.name_zh or r.zone_code, r.name_en, names.lang), name_zh=r.name_zh,

@@ -13,7 +13,7 @@ none and are version 1. When the shape changes, bump :data:`SCHEMA_VERSION` and 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,11 +26,14 @@ from scoring_models.base import (
     ModelIndicator,
     ModelInfo,
     Pillar,
+    RankInterval,
     TierScheme,
     ZoneResult,
 )
 from scoring_models.methodology import StepDescription
 from scoring_models.steps.ahp import AhpReport
+from scoring_models.steps.coupling import CouplingScores
+from scoring_models.steps.efficiency import EfficiencyScores
 
 SCHEMA_VERSION = 2
 LEGACY_SCHEMA_VERSION = 1  # rows written before the version was stored
@@ -209,6 +212,26 @@ def read_run(row: EvaluationRun) -> StoredRun:
         zones_excluded=row.zones_excluded, duration_ms=row.duration_ms, created_at=row.created_at,
         created_by=row.created_by, note=row.note, filter_key=row.filter_key, publication=read_publication(row),
     )
+
+
+class RankingFacts(BaseModel):
+    """The few fields of a stored zone result that a ranking row shows beside its columns (the rest of the
+    payload, every indicator's scores, is left unread: validating it was most of an uncached ranking page)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    tier_zh: str | None = None
+    subgroup: Literal["+", "", "-"] | None = None
+    profile_zh: str | None = None
+    rank_interval: RankInterval | None = None
+    coupling: CouplingScores | None = None
+    efficiency: EfficiencyScores | None = None
+
+
+def read_ranking_facts(payload: dict[str, Any], schema_version: int) -> RankingFacts:
+    """What a ranking row reads of a zone-result row's ``payload`` (document version ``schema_version``)."""
+    stored_version(schema_version)
+    return RankingFacts.model_validate(payload)
 
 
 def read_zone_result(payload: dict[str, Any], schema_version: int) -> ZoneResult:
