@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
+import pydantic_core
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -267,8 +267,8 @@ async def rankings_response(request: Request, settings: Settings, fmt: ExportFor
     headers[LINK_HEADER] = f"{headers[LINK_HEADER]}, {links}" if LINK_HEADER in headers else links
     if (hit := not_modified(request, etag, extra=headers)) is not None:
         return hit
-    if extra:
-        body = json.dumps({**extra, **json.loads(body)}, ensure_ascii=False, separators=(",", ":")).encode()
+    if extra:  # spliced in front of the page's members: the cached page is not parsed and written again
+        body = b"{" + pydantic_core.to_json(extra)[1:-1] + b"," + body[1:]
     return Response(body, media_type="application/json", headers=cache_headers(etag, extra=headers))
 
 

@@ -7,6 +7,8 @@ from the request's own URL (every other query parameter kept), so a client pages
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import Request, Response
 
 LINK_HEADER = "Link"
@@ -15,10 +17,14 @@ LINK_HEADER = "Link"
 def page_links(request: Request, *, total: int, limit: int, offset: int) -> str:
     """The ``Link`` value for the page at ``offset`` of ``limit`` items out of ``total``."""
     last = max(total - 1, 0) // limit * limit
+    # The request's other parameters in their order, encoded once (a cached ranking page is served in
+    # about a millisecond, and building four URLs with include_query_params was a tenth of it).
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("limit", "offset")]
+    url = request.url
+    prefix = f"{url.scheme}://{url.netloc}{url.path}?" + (urlencode(kept) + "&" if kept else "")
 
     def link(rel: str, to: int) -> str:
-        url = request.url.include_query_params(limit=limit, offset=to)
-        return f'<{url}>; rel="{rel}"'
+        return f'<{prefix}limit={limit}&offset={to}>; rel="{rel}"'
 
     links = [link("first", 0)]
     if offset > 0:
