@@ -88,15 +88,11 @@ def result_cache(request: Request, fmt: ExportFormat, lang: Language, state: Run
     return etag, headers
 
 
-def _detail(session: SessionDep, run_id: int, lang: Language) -> EvaluationRunDetail:
-    return service.run_detail(session, service.get_run(session, run_id), lang)
-
-
 @router.post("", summary="Run an evaluation", response_model=EvaluationRunDetail, status_code=201,
              dependencies=[JsonBody], responses={**WRITE_RESPONSES, **problem_responses(404)})
 def create_evaluation(
     session: SessionDep, key: EvaluateKey, lang: LocalisedLang, body: EvaluationRequest
-) -> EvaluationRunDetail:
+) -> Response:
     """Compute and store a run of ``model`` for ``year`` over the filtered zones, as a **draft**.
 
     The run records the model version, the options and a hash of all inputs: re-running on unchanged
@@ -105,7 +101,11 @@ def create_evaluation(
     Needs a key with the ``evaluate`` scope.
     """
     run = service.run_evaluation(session, body, actor=key.actor)
-    return _detail(session, run.id, lang)
+    # Answered as bytes from the run just stored, not read back and validated again against the response
+    # model (a run's detail holds every weight, flag and method: that was a tenth of the request).
+    detail = service.run_detail(session, run, lang)
+    return Response(detail.model_dump_json().encode(), status_code=201, media_type="application/json",
+                    headers={"Content-Language": lang.value, "Vary": "Accept-Language"})
 
 
 @router.post("/{run_id}/publish", summary="Publish a draft run", response_model=EvaluationRunDetail,
