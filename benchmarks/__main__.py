@@ -40,12 +40,15 @@ def main() -> None:
     machine = common.machine()
     print("zonescore benchmarks — " + ", ".join(f"{k}: {v}" for k, v in machine.items()), flush=True)
     started = time.perf_counter()
+    durations: list[str] = []
     for name in SECTIONS:
         if name not in chosen:
             continue
         module = __import__(f"benchmarks.{name}", fromlist=["run"])
+        section_started = time.perf_counter()
         module.run(quick=args.quick)
-    print(f"\ntotal {time.perf_counter() - started:.0f} s")
+        durations.append(f"{name} {time.perf_counter() - section_started:.0f} s")
+    print(f"\ntotal {time.perf_counter() - started:.0f} s ({', '.join(durations)})")
     missed = [f for f in common.RESULTS if f.met is False]
     print(f"{len(missed)} target(s) missed" + (": " + "; ".join(f.name for f in missed) if missed else ""))
     if args.markdown:

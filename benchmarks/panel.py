@@ -17,9 +17,10 @@ import dataclasses
 import statistics
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
-from benchmarks.common import fmt_s, report
+from benchmarks.common import demo_database, fmt_s, report
 from benchmarks.synth import synthetic
 from scoring_models import EvaluationOptions, registry
 from scoring_models.panel import PanelWindow, evaluate_panel
@@ -54,22 +55,19 @@ def panel_seconds(n_zones: int, repeat: int) -> tuple[float, float]:
 
 def api_seconds() -> float:
     """Wall time of ``POST /api/v1/panels`` (2020–2024, 1,000 runs) on the demo data in a fresh SQLite file."""
-    from fastapi.testclient import TestClient
+    with warnings.catch_warnings():  # starlette's note that its TestClient will move to httpx2; not ours to act on
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from fastapi.testclient import TestClient
 
     from app.config import Settings
     from app.db import make_engine, make_session_factory, session_scope
     from app.main import create_app
-    from app.migrate import upgrade
     from app.services.audit import CLI_ACTOR
-    from app.services.demo_loader import load_demo
     from app.services.keys import create_key
 
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'panel.db'}"
+    with tempfile.TemporaryDirectory() as tmp, demo_database("sqlite", Path(tmp)) as url:
         engine = make_engine(url)
-        upgrade(engine)
         with session_scope(make_session_factory(engine)) as session:
-            load_demo(session)
             _key, secret = create_key(session, CLI_ACTOR, name="bench", scopes=("evaluate",), provinces=())
         engine.dispose()
         app = create_app(Settings(database_url=url, log_level="WARNING"))

@@ -1,9 +1,9 @@
 """Reads as shipped: a realistic URL mix under 32 connections, against a bare route, with 1 and 2 workers.
 
-A fresh SQLite database is migrated, loaded with the demo data (``load_demo``, what ``zonescore
-seed-demo`` runs) and given one ``innovation-peak`` run. The server is started the way ``zonescore
-serve`` starts it (:mod:`benchmarks.serve`): the app's access log on (INFO, one JSON line per request
-into a file), the rate limit on and counted in Redis (``ZONESCORE_REDIS_URL``, a key prefix of its
+A fresh SQLite database holds the demo data (``common.demo_database``: what ``zonescore seed-demo``
+loads, copied from a file loaded once per run) and one ``innovation-peak`` run. The server is started
+the way ``zonescore serve`` starts it (:mod:`benchmarks.serve`): the app's access log on (INFO, one
+JSON line per request into a file), the rate limit on and counted in Redis (``ZONESCORE_REDIS_URL``, a key prefix of its
 own, a limit of 10⁸ per minute so nothing is refused — the budget is still charged on every request).
 ``wrk`` (1 thread, 32 connections) rotates through a list of URLs with a Lua script:
 
@@ -32,7 +32,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import PYTHON, ROOT, fresh_database, report, server
+from benchmarks.common import PYTHON, ROOT, demo_database, report, server
 
 CONNECTIONS = 32
 REDIS_URL = os.environ.get("ZONESCORE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -48,15 +48,12 @@ def _prepare(url: str) -> tuple[int, list[str]]:
     from app.orm import EvaluationZoneResult, Zone
     from app.schemas.evaluation import EvaluationRequest
     from app.services.audit import CLI_ACTOR
-    from app.services.demo_loader import load_demo
     from app.services.evaluations import run_evaluation
     from app.services.publication import Publisher, publish
     from scoring_models import EvaluationOptions
 
     engine = make_engine(url)
     factory = make_session_factory(engine)
-    with session_scope(factory) as session:
-        load_demo(session)
     with session_scope(factory) as session:
         run = run_evaluation(session, EvaluationRequest(
             model="innovation-peak", year=2024, options=EvaluationOptions(seed=1, uncertainty_runs=1000)))
@@ -222,7 +219,7 @@ def run(quick: bool = False) -> None:
     else:
         limiter = "in-process (Redis not reachable)"
         print(f"  note: Redis at {REDIS_URL} not reachable — the rate limit counts in the process instead")
-    with tempfile.TemporaryDirectory() as tmp_name, fresh_database("sqlite", Path(tmp_name)) as db_url:
+    with tempfile.TemporaryDirectory() as tmp_name, demo_database("sqlite", Path(tmp_name)) as db_url:
         tmp = Path(tmp_name)
         run_id, codes = _prepare(db_url)
         bare_file = tmp / "bare.json"

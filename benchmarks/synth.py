@@ -26,26 +26,23 @@ from scoring_models.catalog import ValueKind
 @functools.cache
 def demo_matrix() -> IndicatorMatrix:
     """The demo data set's matrix for 2024, as the service builds it."""
-    from app.db import make_engine, make_session_factory, session_scope
-    from app.migrate import upgrade
-    from app.services.demo_loader import load_demo
+    from app.db import make_engine, make_session_factory
     from app.services.matrix import ZoneFilter, build_matrix, select_zones
+    from benchmarks.common import demo_database
 
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{Path(tmp) / 'demo.db'}")
+    with tempfile.TemporaryDirectory() as tmp, demo_database("sqlite", Path(tmp)) as url:
+        engine = make_engine(url)
         try:
-            upgrade(engine)
-            factory = make_session_factory(engine)
-            with session_scope(factory) as session:
-                load_demo(session)
-            with factory() as session:
+            with make_session_factory(engine)() as session:
                 return build_matrix(session, select_zones(session, ZoneFilter()), year=2024)
         finally:
             engine.dispose()
 
 
+@functools.cache
 def synthetic(n_zones: int, *, seed: int = 11) -> IndicatorMatrix:
-    """A matrix of ``n_zones`` zones resampled and perturbed from the demo matrix (deterministic)."""
+    """A matrix of ``n_zones`` zones resampled and perturbed from the demo matrix (deterministic; kept for
+    the sections that follow, which never modify it)."""
     base = demo_matrix()
     m = len(base.zones)
     rng = np.random.default_rng(seed)
