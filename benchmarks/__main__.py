@@ -15,11 +15,11 @@ from benchmarks import common
 SECTIONS = ("kernels", "flagship", "methods", "ingest", "reads", "evaluations", "memory", "panel", "uploads")
 
 
-def markdown(machine: dict[str, str]) -> str:
+def markdown(machine: dict[str, str], durations: str) -> str:
     lines = [
         f"Machine: {machine['nproc']} cores, {machine['cpu']}, {machine['memory']} RAM; Python {machine['python']}, "
         f"numpy {machine['numpy']}; {machine['os']}; run {machine['date']}; load average at the start "
-        f"{machine['load']} (other jobs share the 2 cores).",
+        f"{machine['load']} (other jobs share the 2 cores). Sections: {durations}.",
         "",
         "| section | figure | value | target | met |",
         "| --- | --- | --- | --- | --- |",
@@ -48,11 +48,12 @@ def main() -> None:
         section_started = time.perf_counter()
         module.run(quick=args.quick)
         durations.append(f"{name} {time.perf_counter() - section_started:.0f} s")
-    print(f"\ntotal {time.perf_counter() - started:.0f} s ({', '.join(durations)})")
+    took = f"{time.perf_counter() - started:.0f} s in all ({', '.join(durations)})"
+    print(f"\ntotal {took}")
     missed = [f for f in common.RESULTS if f.met is False]
     print(f"{len(missed)} target(s) missed" + (": " + "; ".join(f.name for f in missed) if missed else ""))
     if args.markdown:
-        args.markdown.write_text(markdown(machine))
+        args.markdown.write_text(markdown(machine, took))
         print(f"results table written to {args.markdown}")
 
 

@@ -135,7 +135,7 @@ def run(quick: bool = False) -> None:
     print("\n== 1. Scoring kernels (median per call; engine vs peers vs minimal numpy) ==", flush=True)
     sizes = (300, 10_000)
     for m in sizes:
-        times = measure(m, repeat=7 if quick else 15, min_time=0.1 if quick else 0.3)
+        times = measure(m, repeat=7 if quick else 11, min_time=0.1 if quick else 0.2)
         for kernel, t in times.items():
             peer = min(t["pymcdm"], t["scikit-criteria"])
             peer_name = "pymcdm" if t["pymcdm"] <= t["scikit-criteria"] else "scikit-criteria"

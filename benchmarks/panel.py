@@ -56,7 +56,7 @@ def panel_seconds(n_zones: int, repeat: int) -> tuple[float, float]:
 def api_seconds() -> float:
     """Wall time of ``POST /api/v1/panels`` (2020–2024, 1,000 runs) on the demo data in a fresh SQLite file."""
     with warnings.catch_warnings():  # starlette's note that its TestClient will move to httpx2; not ours to act on
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
         from fastapi.testclient import TestClient
 
     from app.config import Settings

@@ -204,7 +204,7 @@ def _serve_and_load(db_url: str, env: dict[str, str], workers: int, runs: dict[s
 def run(quick: bool = False) -> None:
     import httpx
 
-    seconds = 4.0 if quick else 10.0
+    seconds = 4.0 if quick else 6.0  # 6 s of each of 7 loads: `make bench` has to fit ten minutes
     tool = "wrk -t1 -c32, Lua URL rotation" if shutil.which("wrk") else "asyncio/httpx client, one URL"
     print(f"\n== 4. Reads as shipped: URL mix vs bare route, {CONNECTIONS} connections, {seconds:g} s each ({tool}; "
           "access log on, Redis rate limit on) ==", flush=True)
