@@ -55,6 +55,31 @@ def test_history_keeps_every_change(client: TestClient, zone: str) -> None:
     assert all(h["request_id"] for h in history)
 
 
+def test_each_inserted_cell_gets_its_own_history_row(client: TestClient, session: Session, zone: str) -> None:
+    """New cells' history rows are copied from the rows just inserted (by id range on SQLite): each one must
+    carry its own cell's value, source and time, also after the highest ids were freed and are taken again."""
+    assert _post(client, [obs(zone, "rd_intensity", y, 1.0 + y - 2020) for y in range(2020, 2024)]).status_code == 200
+    for row in session.scalars(select(Observation).order_by(Observation.id.desc()).limit(2)).all():
+        session.delete(row)
+    session.commit()
+    second = _post(client, [obs(zone, "hte_count", y, 100 + y, source="统计年鉴") for y in range(2020, 2024)]
+                   + [obs("TEST-44-N01", "rd_intensity", 2023, 2.5)])
+    assert second.json()["inserted"] == 5, second.text
+    session.expire_all()
+    rows = session.scalars(select(Observation)).all()
+    assert len(rows) == 7
+    for row in rows:
+        first = session.scalars(
+            select(ObservationChange)
+            .where(ObservationChange.zone_id == row.zone_id, ObservationChange.indicator_code == row.indicator_code,
+                   ObservationChange.year == row.year)
+            .order_by(ObservationChange.id)
+        ).first()
+        assert first is not None
+        assert (first.old_value, first.new_value, first.new_status, first.source, first.changed_by,
+                first.changed_at) == (None, row.value, row.status, row.source, row.submitted_by, row.updated_at)
+
+
 BAD_CASES = [
     ("unknown_zone", obs("NOPE", "rd_intensity", 2023, 1.0), "zone_code"),
     ("unknown_indicator", obs(Z, "gdp_magic", 2023, 1.0), "indicator_code"),
