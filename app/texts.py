@@ -503,9 +503,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                               "The webhook URL is not allowed: it must be http(s) and, by default, not a "
                               "loopback, private or link-local address."),
     "error_not_in_run": (
-        "筛选值不属于该评价运行（例如模型没有这个梯队，或运行中没有这个同类组）；message 列出允许的值。",
-        "The filter value does not occur in this run (e.g. the model has no such tier, or no zone is in that "
-        "peer group); message lists the allowed values.",
+        "筛选值不属于该评价运行或面板（例如模型没有这个梯队，或运行中没有这个同类组）；message 列出允许的值。",
+        "The filter value does not occur in this run or panel (e.g. the model has no such tier, or no zone is in "
+        "that peer group); message lists the allowed values.",
     ),
     "error_duplicate": ("模型定义中同一支柱或指标出现了两次。", "A pillar or indicator appears twice in the spec."),
     "error_unknown_pillar": ("指标引用了模型中不存在的支柱。", "An indicator names a pillar the spec does not define."),

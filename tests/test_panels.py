@@ -123,6 +123,14 @@ def _check_paging_and_filters(client: TestClient, pid: int, total: int) -> None:
     assert refused.status_code == 422
     problem = refused.json()["errors"][0]
     assert problem["column"] == "query.province" and problem["code"] == "enum" and "'33'" in problem["message"]
+    # a tier the model lacks or a year outside the window is a 422 naming both, not an empty page (downloads too)
+    for fmt in ("json", "csv"):
+        wrong = client.get(f"/api/v1/panels/{pid}/scores", params={"tier": "peek", "year": 2019, "format": fmt})
+        assert wrong.status_code == 422, wrong.text
+        found = {p["column"]: p for p in wrong.json()["errors"]}
+        assert found["tier"]["code"] == "not_in_run" and "'peak'" in found["tier"]["message"]
+        assert found["year"]["code"] == "year_outside_window" and found["year"]["value"] == "2019"
+    assert client.get(f"/api/v1/panels/{pid}/scores", params={"tier": "peak", "year": 2024}).status_code == 200
 
 
 def _check_downloads(client: TestClient, pid: int, code: str) -> None:

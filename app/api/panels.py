@@ -40,11 +40,11 @@ router = APIRouter(prefix="/api/v1/panels", tags=["panels"])
 PanelId = Annotated[int, Path(ge=1, le=MAX_INT, description="panel id", examples=[1])]
 Year = Annotated[int, Path(ge=1900, le=2200, description="a year of the panel's window", examples=[2024])]
 YearFilter = Annotated[int | None, Query(ge=1900, le=2200, description="only this year (a year outside the "
-                                         "window matches nothing)", examples=[2024])]
+                                         "window is a 422, `year_outside_window`)", examples=[2024])]
 ZoneCode = Annotated[str, Path(description="zone code", examples=["DEMO-33-N01"])]
 TierParam = Annotated[str | None, Query(
     description="only zone-years in this tier: a tier code of the panel's model (built-in: peak, strong, moderate, "
-    "emerging); a code the model does not have matches nothing", examples=["peak"])]
+    "emerging); a code the model does not have is a 422 (`not_in_run`) naming the allowed ones", examples=["peak"])]
 ProvinceParam = Annotated[ProvinceCode | None, Query(
     description="only zones of this province: GB/T 2260 two-digit code, e.g. 33 浙江省 (an unknown code is a 422 "
     "naming the allowed ones)", examples=["33"])]
@@ -117,7 +117,7 @@ def get_scores(
 
     `?format=csv|xlsx` downloads every matching zone-year (limit/offset apply to JSON only; the XLSX adds
     the trajectories and the methodology: reference, window, bounds, methods)."""
-    service.get_panel(session, panel_id)
+    views.check_score_filters(service.get_panel(session, panel_id), year=year, tier=tier)
     etag, extra = _tag(request, fmt, lang)
     if (hit := not_modified(request, etag, immutable=True, extra=extra)) is not None:
         return hit

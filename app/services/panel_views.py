@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotFound, Problem, ValidationFailed
 from app.orm import PanelTrajectoryRow, PanelZoneYearRow
+from app.schemas.codes import allowed_text
 from app.schemas.panel import Movement, PanelYearCard, TierBand, TrajectoryPoint, Transitions, ZoneTrajectory
 from app.services.panel_document import StoredPanel, read_trajectory, read_zone_year
 from app.services.panels import get_panel
@@ -15,13 +16,28 @@ from scoring_models.panel import PanelZoneYear, named_moves, transition_matrix, 
 from scoring_models.steps.tiers import PROFILE_CODES
 
 
+def _outside(panel: StoredPanel, year: int, column: str) -> Problem:
+    return Problem(column=column, code="year_outside_window", value=str(year),
+                   message=f"not a year of panel {panel.id}'s window {panel.first_year}–{panel.last_year}")
+
+
 def _year_in(panel: StoredPanel, year: int, column: str) -> int:
     if year not in panel.years:
         raise ValidationFailed(f"{column}={year} lies outside panel {panel.id}'s window {panel.first_year}–"
-                               f"{panel.last_year}", errors=[Problem(column=column, code="year_outside_window",
-                                                                     message="not a year of the panel",
-                                                                     value=str(year))])
+                               f"{panel.last_year}", errors=[_outside(panel, year, column)])
     return year
+
+
+def check_score_filters(panel: StoredPanel, *, year: int | None, tier: str | None) -> None:
+    """422 for a year outside the panel's window (``year_outside_window``) and a tier its model does not have
+    (``not_in_run``), all at once: either would otherwise answer an empty page that looks like a real one."""
+    tiers = panel.methodology.tier_codes()
+    problems = [_outside(panel, year, "year")] if year is not None and year not in panel.years else []
+    if tier is not None and tier not in tiers:
+        problems.append(Problem(column="tier", code="not_in_run", value=tier,
+                                message=f"panel {panel.id} has no tier {tier!r}; it has {allowed_text(tiers)}"))
+    if problems:
+        raise ValidationFailed(f"{len(problems)} filter value(s) do not occur in panel {panel.id}", errors=problems)
 
 
 def _states(session: Session, panel_id: int, year: int) -> dict[str, tuple[str | None, str | None]]:

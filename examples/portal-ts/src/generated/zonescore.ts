@@ -15869,9 +15869,9 @@ export interface operations {
     getScores: {
         parameters: {
             query?: {
-                /** @description only this year (a year outside the window matches nothing) */
+                /** @description only this year (a year outside the window is a 422, `year_outside_window`) */
                 year?: number;
-                /** @description only zone-years in this tier: a tier code of the panel's model (built-in: peak, strong, moderate, emerging); a code the model does not have matches nothing */
+                /** @description only zone-years in this tier: a tier code of the panel's model (built-in: peak, strong, moderate, emerging); a code the model does not have is a 422 (`not_in_run`) naming the allowed ones */
                 tier?: string;
                 /** @description only zones of this province: GB/T 2260 two-digit code, e.g. 33 浙江省 (an unknown code is a 422 naming the allowed ones) */
                 province?: "11" | "12" | "13" | "14" | "15" | "21" | "22" | "23" | "31" | "32" | "33" | "34" | "35" | "36" | "37" | "41" | "42" | "43" | "44" | "45" | "46" | "50" | "51" | "52" | "53" | "54" | "61" | "62" | "63" | "64" | "65";
