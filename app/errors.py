@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -24,6 +25,7 @@ from starlette.routing import Match
 
 from app.db import is_retryable, is_unavailable
 from app.problems import slug_for_status
+from app.schemas.codes import allowed_text
 from app.security_headers import API_HEADERS
 from app.services.problem_log import DEFAULT_MAX_PROBLEMS
 
@@ -47,6 +49,13 @@ class Problem(BaseModel):
     message: str = Field(description="what is wrong, in English", examples=["no zone with code 'DEMO-33-N99'"])
     value: str | None = Field(default=None, description="the value received (a text as sent, anything else as "
                               f"compact JSON), cut at {MAX_VALUE_CHARS} characters", examples=["DEMO-33-N99"])
+
+
+def not_in(owner: str, name: str, value: str, allowed: Sequence[str]) -> Problem:
+    """``not_in_run``: a filter value that does not occur in a stored run or panel (``owner``, e.g. "run 7"),
+    naming the values that do — a typo would otherwise answer an empty page that looks like a real one."""
+    return Problem(column=name, code="not_in_run", value=value,
+                   message=f"{owner} has no {name} {value!r}; it has {allowed_text(allowed)}")
 
 
 class ProblemDetail(BaseModel):

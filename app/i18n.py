@@ -107,11 +107,15 @@ async def get_lang(
     return resolve_language(lang, request.headers.get("accept-language"))
 
 
+def localised_headers(lang: Language) -> dict[str, str]:
+    """The headers of a reply whose body is in ``lang``: ``Content-Language`` and ``Vary: Accept-Language``."""
+    return {"Content-Language": lang.value, "Vary": "Accept-Language"}
+
+
 async def get_localised_lang(response: Response, lang: Annotated[Language, Depends(get_lang)]) -> Language:
-    """Dependency: the language of a JSON reply whose labels are in it; sets ``Content-Language`` and
-    ``Vary: Accept-Language`` (handlers returning a ``Response`` themselves must set them on it)."""
-    response.headers["Content-Language"] = lang.value
-    response.headers["Vary"] = "Accept-Language"
+    """Dependency: the language of a JSON reply whose labels are in it; sets :func:`localised_headers`
+    (handlers returning a ``Response`` themselves must set them on it)."""
+    response.headers.update(localised_headers(lang))
     return lang
 
 

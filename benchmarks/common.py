@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import gc
 import os
 import platform
@@ -273,17 +274,14 @@ def fresh_database(backend: str, workdir: Path, *, migrate: bool = True) -> Iter
             admin.dispose()
 
 
-_DEMO_TEMPLATE: list[Path] = []  # the demo data set migrated and loaded once per process (an SQLite file)
-
-
+@functools.cache
 def _demo_template() -> Path:
-    if not _DEMO_TEMPLATE:
-        folder = Path(tempfile.mkdtemp(prefix="zonescore-bench-demo-"))
-        atexit.register(shutil.rmtree, folder, True)
-        path = folder / "demo.db"
-        _load_demo(f"sqlite:///{path}", migrate=True)
-        _DEMO_TEMPLATE.append(path)
-    return _DEMO_TEMPLATE[0]
+    """The demo data set migrated and loaded into an SQLite file, once per process (removed at exit)."""
+    folder = Path(tempfile.mkdtemp(prefix="zonescore-bench-demo-"))
+    atexit.register(shutil.rmtree, folder, True)
+    path = folder / "demo.db"
+    _load_demo(f"sqlite:///{path}", migrate=True)
+    return path
 
 
 def _load_demo(url: str, *, migrate: bool) -> None:

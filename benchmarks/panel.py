@@ -20,7 +20,7 @@ import time
 import warnings
 from pathlib import Path
 
-from benchmarks.common import demo_database, fmt_s, report
+from benchmarks.common import auth_headers, demo_database, fmt_s, report
 from benchmarks.synth import synthetic
 from scoring_models import EvaluationOptions, registry
 from scoring_models.panel import PanelWindow, evaluate_panel
@@ -60,20 +60,14 @@ def api_seconds() -> float:
         from fastapi.testclient import TestClient
 
     from app.config import Settings
-    from app.db import make_engine, make_session_factory, session_scope
     from app.main import create_app
-    from app.services.audit import CLI_ACTOR
-    from app.services.keys import create_key
 
     with tempfile.TemporaryDirectory() as tmp, demo_database("sqlite", Path(tmp)) as url:
-        engine = make_engine(url)
-        with session_scope(make_session_factory(engine)) as session:
-            _key, secret = create_key(session, CLI_ACTOR, name="bench", scopes=("evaluate",), provinces=())
-        engine.dispose()
+        headers = auth_headers(url)
         app = create_app(Settings(database_url=url, log_level="WARNING"))
         body = {"model": MODEL_KEY, "years": [WINDOW.first, WINDOW.last],
                 "options": {"seed": 42, "uncertainty_runs": RUNS}}
-        with TestClient(app, headers={"Authorization": f"Bearer {secret}"}) as client:
+        with TestClient(app, headers=headers) as client:
             t0 = time.perf_counter()
             response = client.post("/api/v1/panels", json=body)
             elapsed = time.perf_counter() - t0

@@ -28,7 +28,7 @@ from app.http_cache import (
     short_public,
     version_etag,
 )
-from app.i18n import Lang, Language, LocalisedLang
+from app.i18n import Lang, Language, LocalisedLang, localised_headers
 from app.schemas.common import Page
 from app.schemas.evaluation import (
     Comparison,
@@ -105,7 +105,7 @@ def create_evaluation(
     # model (a run's detail holds every weight, flag and method: that was a tenth of the request).
     detail = service.run_detail(session, run, lang)
     return Response(detail.model_dump_json().encode(), status_code=201, media_type="application/json",
-                    headers={"Content-Language": lang.value, "Vary": "Accept-Language"})
+                    headers=localised_headers(lang))
 
 
 @router.post("/{run_id}/publish", summary="Publish a draft run", response_model=EvaluationRunDetail,

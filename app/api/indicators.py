@@ -11,7 +11,7 @@ from app.api.deps import SessionDep
 from app.api.responses import NOT_MODIFIED, problem_responses
 from app.errors import NotFound
 from app.http_cache import json_response, not_modified, version_etag
-from app.i18n import Lang, Language, localized
+from app.i18n import Lang, Language, localised_headers, localized
 from app.orm import IndicatorRow
 from app.schemas.indicator import IndicatorList, IndicatorOut
 from app.security import ReadAccess
@@ -30,7 +30,7 @@ def _cache_key(lang: Language, code: str = "*") -> tuple[str, dict[str, str]]:
     # The catalog rows change only when a new catalog version is synced by a migration, so the
     # version (plus the language of `name`) determines the body; no need to read the rows first.
     etag = version_etag(f"indicators:{indicator_catalog().catalog_version}:{lang}:{code}")
-    return etag, {"Content-Language": lang.value, "Vary": "Accept-Language"}
+    return etag, localised_headers(lang)
 
 
 @router.get("", summary="The indicator catalog", response_model=IndicatorList, responses=NOT_MODIFIED)

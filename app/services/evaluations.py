@@ -17,11 +17,10 @@ import pydantic_core
 from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
-from app.errors import NotFound, Problem, ValidationFailed
+from app.errors import NotFound, Problem, ValidationFailed, not_in
 from app.i18n import DEFAULT_LANGUAGE, Language, localized
 from app.metrics import time_evaluation
 from app.orm import EvaluationRun, EvaluationZoneResult
-from app.schemas.codes import allowed_text
 from app.schemas.common import Page
 from app.schemas.evaluation import (
     Comparison,
@@ -245,8 +244,7 @@ def check_run_filters(session: Session, run: StoredRun, *, tier: FilterValue, pe
         "peer_group": [g.code for g in run.info.peer_groups] or _peer_groups_of(session, run.id),
     }
     problems = [
-        Problem(column=name, code="not_in_run", value=value,
-                message=f"run {run.id} has no {name} {value!r}; it has {allowed_text(allowed[name])}")
+        not_in(f"run {run.id}", name, value, allowed[name])
         for name, given in (("tier", tier), ("peer_group", peer_group))
         for value in filter_values(given) if value not in allowed[name]
     ]

@@ -6,9 +6,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.errors import NotFound, Problem, ValidationFailed
+from app.errors import NotFound, Problem, ValidationFailed, not_in
 from app.orm import PanelTrajectoryRow, PanelZoneYearRow
-from app.schemas.codes import allowed_text
 from app.schemas.panel import Movement, PanelYearCard, TierBand, TrajectoryPoint, Transitions, ZoneTrajectory
 from app.services.panel_document import StoredPanel, read_trajectory, read_zone_year
 from app.services.panels import get_panel
@@ -34,8 +33,7 @@ def check_score_filters(panel: StoredPanel, *, year: int | None, tier: str | Non
     tiers = panel.methodology.tier_codes()
     problems = [_outside(panel, year, "year")] if year is not None and year not in panel.years else []
     if tier is not None and tier not in tiers:
-        problems.append(Problem(column="tier", code="not_in_run", value=tier,
-                                message=f"panel {panel.id} has no tier {tier!r}; it has {allowed_text(tiers)}"))
+        problems.append(not_in(f"panel {panel.id}", "tier", tier, tiers))
     if problems:
         raise ValidationFailed(f"{len(problems)} filter value(s) do not occur in panel {panel.id}", errors=problems)
 
